@@ -1,0 +1,36 @@
+package dev.modelreg.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every subcommand: stdout holds exactly the result (one JSON document with {@code --json}); progress and
+ * diagnostics go to stderr.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout.")
+    protected boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "More detail; stack traces on errors.")
+    protected boolean verbose;
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Prints {@code value} as one JSON document (a Map/List/record-free tree, see dev.modelreg.spec.Json). */
+    protected void printJson(Object value) {
+        out().println(dev.modelreg.spec.Json.write(value));
+        out().flush();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.modelreg.spec;
+
+/** Annotation keys of the OCI mapping. See spec/README.md, "Annotations". */
+public final class Annotations {
+    private Annotations() {}
+
+    public static final String TITLE = "org.opencontainers.image.title";
+    public static final String CREATED = "org.opencontainers.image.created";
+    public static final String SOURCE = "org.opencontainers.image.source";
+    public static final String REVISION = "org.opencontainers.image.revision";
+    public static final String VERSION = "org.opencontainers.image.version";
+    /** Tag name of a manifest in an OCI image layout's index.json. */
+    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+    /** Manifest: the git ref, verbatim, that this artifact was pushed for (the tag may be its escaped form). */
+    public static final String REF = "dev.modelreg.ref";
+    /** Tar layer: the file group it holds (a model name, or "" for files outside any model). */
+    public static final String GROUP = "dev.modelreg.group";
+    /** Tar layer: the number of files it holds. */
+    public static final String FILE_COUNT = "dev.modelreg.files";
+}

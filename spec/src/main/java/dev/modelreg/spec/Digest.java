@@ -1,0 +1,91 @@
+package dev.modelreg.spec;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * An OCI content digest: {@code algorithm ":" hex}. Only sha256 (64 hex) and sha512 (128 hex) are accepted;
+ * the hex part is always lowercase.
+ */
+public record Digest(String algorithm, String hex) implements Comparable<Digest> {
+    public static final String SHA256 = "sha256";
+    public static final String SHA512 = "sha512";
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+    public Digest {
+        int want = switch (algorithm) {
+            case SHA256 -> 64;
+            case SHA512 -> 128;
+            default -> throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
+        };
+        if (hex.length() != want || !HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid " + algorithm + " digest '" + hex + "': want " + want + " lowercase hex characters");
+        }
+    }
+
+    /** Parses {@code sha256:<hex>}. */
+    public static Digest parse(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("invalid digest '" + text + "': want ALGORITHM:HEX, e.g. sha256:<64 hex>");
+        }
+        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    /** Parses either {@code sha256:<hex>} or a bare 64-character sha256 hex string (modflow-devtools' form). */
+    public static Digest parseLenient(String text) {
+        return text.indexOf(':') < 0 ? sha256(text) : parse(text);
+    }
+
+    public static Digest sha256(String hex) {
+        return new Digest(SHA256, hex);
+    }
+
+    public static Digest sha256Of(byte[] bytes) {
+        return sha256(HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    public static boolean isDigest(String text) {
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh hasher for this digest's algorithm. */
+    public MessageDigest newHasher() {
+        try {
+            return MessageDigest.getInstance(SHA256.equals(algorithm) ? "SHA-256" : "SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The digest of what {@code hasher} has seen, in this digest's algorithm. */
+    public Digest sameAlgorithm(MessageDigest hasher) {
+        return new Digest(algorithm, HexFormat.of().formatHex(hasher.digest()));
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + ":" + hex;
+    }
+
+    @Override
+    public int compareTo(Digest o) {
+        return toString().compareTo(o.toString());
+    }
+}

@@ -1,0 +1,8 @@
+package dev.modelreg.spec;
+
+/** A models.toml (or bootstrap file) that cannot be read; the message names the file and, where known, the line and column. */
+public class RegistryFormatException extends RuntimeException {
+    public RegistryFormatException(String message) {
+        super(message);
+    }
+}

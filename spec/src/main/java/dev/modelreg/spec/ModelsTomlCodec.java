@@ -64,7 +64,7 @@ public final class ModelsTomlCodec {
     /** File keys are relative paths: not empty, not absolute, no '..' segment, no control characters. */
     private static void checkKey(String key, String what, String origin) {
         boolean bad = key.isEmpty() || key.startsWith("/") || key.startsWith("\\")
-                || (key.length() > 1 && key.charAt(1) == ':')
+                || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)))
                 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
         for (String seg : key.split("[/\\\\]", -1)) {
             bad |= seg.equals("..");

@@ -78,6 +78,11 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
         return checked(merged, origin);
     }
 
+    /** {@link #load(byte[], String, Path)} with the bundled bytes named {@link #BUNDLED_ORIGIN} in errors. */
+    public static BootstrapConfig load(byte[] bundled, Path overlayOrNull) {
+        return load(bundled, BUNDLED_ORIGIN, overlayOrNull);
+    }
+
     /** One config file alone (--config FILE or MODELREG_CONFIG): no bundled sources, no overlay. */
     public static BootstrapConfig fromFile(Path file) {
         return parse(read(file), file.toString());

@@ -118,6 +118,7 @@ class BootstrapConfigTest {
         BootstrapConfig c = BootstrapConfig.load(BootstrapConfig.bundledBytes(), "b", tmp.resolve("absent.toml"));
         assertThat(c).isEqualTo(BootstrapConfig.bundled());
         assertThat(BootstrapConfig.load(BootstrapConfig.bundledBytes(), "b", null)).isEqualTo(BootstrapConfig.bundled());
+        assertThat(BootstrapConfig.load(BootstrapConfig.bundledBytes(), null)).isEqualTo(BootstrapConfig.bundled());
     }
 
     @Test

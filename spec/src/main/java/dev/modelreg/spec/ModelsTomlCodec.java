@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * {@code devtools_version} and an {@code [_meta]} table are tolerated; unknown keys and tables are ignored;
  * {@code [models]}/{@code [examples]} may be empty or missing. File keys (in {@code [files]} and in model
  * lists) must be safe relative paths. Read with {@code entrySet()}, so {@code [files."a.b/c.nam"]} is the one
- * key {@code a.b/c.nam}; an unquoted {@code [files.a.b]} (a nested table) is an error with a hint. Write: sorted keys, bare-hex hashes (what
- * modflow-devtools writes), fixed layout, LF line ends, so the same content always gives the same bytes.
+ * key {@code a.b/c.nam}; an unquoted {@code [files.a.b]} (a nested table) is an error with a hint.
+ *
+ * <p>Write: sorted keys (Java String order), bare-hex sha256 hashes (what modflow-devtools writes), fixed
+ * layout, LF line ends, so the same content always gives the same bytes.
  */
 public final class ModelsTomlCodec {
     private ModelsTomlCodec() {}

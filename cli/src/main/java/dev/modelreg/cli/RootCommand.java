@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 MakeRegistryCommand.class,
                 PushCommand.class,
+                MirrorCommand.class,
         })
 public final class RootCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -133,15 +133,7 @@ class LayerPlannerTest {
 
     @Test
     void fiveThousandFilesStayUnderTheRegistryLimits() throws Exception {
-        Path root = tmp.resolve("big-repo");
-        for (int m = 0; m < 700; m++) {
-            String dir = String.format("mf6/test%03d_%s", m, m % 2 == 0 ? "gwf_model" : "gwt/transport-case");
-            TestTrees.write(root, dir + "/mfsim.nam", "BEGIN options\nEND options\n# " + m + "\n");
-            int files = m < 100 ? 7 : 6;
-            for (int i = 1; i < files + 1 && (m * 7 + i) < 5000 + 700; i++) {
-                TestTrees.write(root, dir + "/input/model." + i, "file " + m + "/" + i + "\n".repeat(i));
-            }
-        }
+        Path root = TestTrees.manyModels(tmp.resolve("big-repo"));
         Index index = Indexer.index(root, IndexOptions.of("mf6/test"));
         int n = index.registry().files().size();
         assertThat(n).isGreaterThanOrEqualTo(5000);

@@ -217,6 +217,27 @@ class PushRegistryTest {
         assertThatThrownBy(() -> Push.run(noName)).hasMessageContaining("--name");
     }
 
+    @Test
+    void aFiveThousandFileTreePushesUnderTheLimits() throws Exception {
+        Path dir = TestTrees.manyModels(tmp.resolve("many"));
+        Push.Request req = new Push.Request(dir, registry.host() + "/models/many:v1", "mf6/test", null, null, null,
+                Map.of(), null, LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, Map.of(), null);
+        long t0 = System.nanoTime();
+        Push.Result r = Push.run(req);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        byte[] manifest = http.getManifest("models/many", "v1", MediaTypes.OCI_MANIFEST);
+        Manifest m = Manifest.parse(manifest, "m");
+        System.out.printf("5,000-file push: %d files, %d layers, manifest %d bytes, %d bytes uploaded, %d ms%n",
+                r.files(), m.layers().size(), manifest.length, r.bytesUploaded(), ms);
+        assertThat(r.files()).isEqualTo(5000);
+        assertThat(m.layers()).hasSizeLessThanOrEqualTo(500);
+        assertThat(manifest.length).isLessThan(4 * 1024 * 1024);
+        long t1 = System.nanoTime();
+        Push.Result again = Push.run(req);
+        System.out.printf("5,000-file re-push: %d bytes uploaded, %d ms%n", again.bytesUploaded(), (System.nanoTime() - t1) / 1_000_000);
+        assertThat(again.bytesUploaded()).isZero();
+    }
+
     static List<String> tarNames(byte[] tar) throws Exception {
         List<String> names = new ArrayList<>();
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {

@@ -48,4 +48,19 @@ final class TestTrees {
     static String sha256(byte[] b) {
         return dev.modelreg.spec.Digest.sha256Of(b).hex();
     }
+
+    /** 700 models (mfsim.nam + input files), 5,000 files in all, nested two ways: a repository like modflow6-testmodels. */
+    static Path manyModels(Path root) {
+        int written = 0;
+        for (int m = 0; m < 700; m++) {
+            String dir = String.format("mf6/test%03d_%s", m, m % 2 == 0 ? "gwf_model" : "gwt/transport-case");
+            write(root, dir + "/mfsim.nam", "BEGIN options\nEND options\n# " + m + "\n");
+            written++;
+            int files = m < 100 ? 7 : 6;
+            for (int i = 1; i <= files && written < 5000; i++, written++) {
+                write(root, dir + "/input/model." + i, "file " + m + "/" + i + "\n".repeat(i));
+            }
+        }
+        return root;
+    }
 }

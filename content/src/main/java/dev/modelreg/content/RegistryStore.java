@@ -234,7 +234,10 @@ public final class RegistryStore implements Target {
         return Descriptor.of(t != null ? t : OciLayout.sniffMediaType(bytes, name() + " " + what), got, bytes.length);
     }
 
-    /** PUT /manifests/TAG with the manifest's exact bytes (fetched from this repository unless we just pushed them). */
+    /**
+     * PUT /manifests/TAG with the manifest's exact bytes (fetched from this repository unless this store just pushed
+     * them; in that case a HEAD first, and nothing is sent if the tag already points at the manifest).
+     */
     @Override
     public void tag(Descriptor manifest, String tag) throws IOException {
         if (!OciReference.isTag(tag)) {
@@ -243,6 +246,12 @@ public final class RegistryStore implements Target {
         }
         byte[] bytes = pushedManifests.get(manifest.digest());
         if (bytes == null) {
+            // Not pushed by this store: one HEAD tells whether the tag is already right (a no-op re-push).
+            try {
+                if (resolve(tag).digest().equals(manifest.digest())) return;
+            } catch (ContentException e) {
+                if (e.kind() != ContentException.Kind.NOT_FOUND) throw e;
+            }
             try (InputStream in = fetch(manifest)) {
                 bytes = readVerified(manifest, in);
             }

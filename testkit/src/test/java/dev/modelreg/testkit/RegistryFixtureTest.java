@@ -42,6 +42,11 @@ class RegistryFixtureTest {
 
             r.clearRequests();
             assertThat(r.requests()).isEmpty();
+            PLAIN_CLIENT.sendAsync(get(r.url() + "/v2/_catalog"), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.awaitRequests(l -> !l.isEmpty(), Duration.ofSeconds(10))).containsExactly(new Request("GET", "/v2/_catalog", 200));
+            assertThatThrownBy(() -> r.awaitRequests(l -> l.size() > 5, Duration.ofMillis(200)))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("GET /v2/_catalog 200");
+            r.clearRequests();
             Digest d = new RegistryHttp(r).pushBlob("some/repo", "hello".getBytes(StandardCharsets.UTF_8));
             assertThat(r.requests()).extracting(Request::method, Request::status)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", 202), org.assertj.core.groups.Tuple.tuple("PUT", 201));

@@ -66,6 +66,17 @@ class RegistryFixtureTest {
     }
 
     @Test
+    void retriesWithAnotherPortWhenTheChosenOneIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.Iterator<Integer> ports = java.util.List.of(taken.getLocalPort(), Ports.freeLoopbackPort()).iterator();
+            try (RegistryFixture r = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp, ports::next)) {
+                assertThat(r.port()).isNotEqualTo(taken.getLocalPort());
+                assertThat(PLAIN_CLIENT.send(get(r.url() + "/v2/"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void twoRegistriesRunSideBySide() throws Exception {
         try (RegistryFixture a = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp);
              RegistryFixture b = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp)) {

@@ -235,6 +235,7 @@ public final class OciLayout implements Target {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
+            Ingest.readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

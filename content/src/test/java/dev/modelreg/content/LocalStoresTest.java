@@ -38,6 +38,8 @@ class LocalStoresTest {
         assertThat(cache.exists(d)).isTrue();
         assertThat(cache.path(d.digest())).isEqualTo(tmp.resolve("cache/blobs/sha256/" + d.digest().hex()));
         assertThat(Files.readAllBytes(cache.path(d.digest()))).isEqualTo(b);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.path(d.digest()))))
+                .isEqualTo("rw-r--r--");
         try (InputStream in = cache.fetch(d)) {
             assertThat(in.readAllBytes()).isEqualTo(b);
         }
@@ -113,6 +115,8 @@ class LocalStoresTest {
         Path dir = tmp.resolve("layout");
         OciLayout layout = OciLayout.open(dir);
         assertThat(Files.readString(dir.resolve("oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("index.json"))))
+                .isEqualTo("rw-r--r--");
         Map<String, Object> index = Json.parseObject(Files.readAllBytes(dir.resolve("index.json")), "index");
         assertThat(index).containsEntry("schemaVersion", 2L).containsEntry("mediaType", MediaTypes.OCI_INDEX);
         assertThat(index.get("manifests")).isEqualTo(List.of());

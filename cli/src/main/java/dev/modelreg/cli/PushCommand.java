@@ -58,7 +58,7 @@ public final class PushCommand extends BaseCommand {
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
     String created;
 
-    @Option(names = "--source-url", paramLabel = "URL", description = "org.opencontainers.image.source (default: https://github.com/OWNER/NAME of --repo).")
+    @Option(names = "--source-url", paramLabel = "URL", description = "org.opencontainers.image.source (default: https://github.com/OWNER/NAME of --repo, else of a GitHub origin remote).")
     String sourceUrl;
 
     @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")

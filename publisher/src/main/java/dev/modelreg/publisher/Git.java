@@ -31,6 +31,16 @@ final class Git {
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
+    /** https://github.com/OWNER/NAME when the origin remote is a GitHub repository, else null. */
+    static String githubOrigin(Path dir) {
+        String url = run(dir, "remote", "get-url", "origin");
+        if (url == null) return null;
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^(?:https://|ssh://git@|git@)github\\.com[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\\.git)?/?$")
+                .matcher(url);
+        return m.matches() ? "https://github.com/" + m.group(1) + "/" + m.group(2) : null;
+    }
+
     static String currentBranch(Path dir) {
         return run(dir, "symbolic-ref", "--quiet", "--short", "HEAD");
     }

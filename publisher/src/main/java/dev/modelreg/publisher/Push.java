@@ -58,8 +58,14 @@ public final class Push {
 
         progress.accept("indexing " + r.dir());
         Loaded loaded = r.registryFile() != null ? fromRegistryFile(r) : fromTree(r);
+        if (loaded.registry.files().isEmpty()) {
+            throw new IllegalArgumentException("nothing to push: no model files in " + r.dir()
+                    + (r.registryFile() != null ? " listed by " + r.registryFile()
+                    : " (no directory holds a file matching '" + (r.namefile() == null ? IndexOptions.DEFAULT_NAMEFILE : r.namefile()) + "')"));
+        }
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
-                : r.repo() != null ? GitHub.fromEnvironment(Map.of()).repositoryPage(GitHub.Repo.parse(r.repo())) : null;
+                : r.repo() != null ? GitHub.fromEnvironment(Map.of()).repositoryPage(GitHub.Repo.parse(r.repo()))
+                : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.env(), r.annotations());
 
         progress.accept("building layers for " + loaded.registry.files().size() + " files");

@@ -70,6 +70,13 @@ class GitCheckoutTest {
         assertThat(ms.layers()).isEqualTo(m.layers());
         assertThat(ms.config()).isEqualTo(m.config());
 
+        // without --repo/--source-url, a GitHub origin remote gives the source
+        git(repo, "remote", "add", "origin", "git@github.com:Some-Org/some.models.git");
+        Push.Result origin = Push.run(new Push.Request(models, "oci-layout:" + layout + ":origin", "example", null, null,
+                null, Map.of(), null, 500, false, null, null, null, null, Map.of(), null));
+        Manifest mo = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/" + origin.digest().hex())), "m");
+        assertThat(mo.annotations()).containsEntry(Annotations.SOURCE, "https://github.com/Some-Org/some.models");
+
         assertThatThrownBy(() -> Push.run(new Push.Request(models, "oci-layout:" + layout + ":bad", "example", null, null,
                 null, Map.of(), null, 500, false, null, "yesterday", null, null, Map.of(), null)))
                 .hasMessageContaining("--created").hasMessageContaining("yesterday");

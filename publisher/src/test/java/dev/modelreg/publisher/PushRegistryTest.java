@@ -217,6 +217,10 @@ class PushRegistryTest {
         Push.Request noName = new Push.Request(dir, registry.host() + "/models/x:v1", null, null, null, null, Map.of(),
                 null, 500, false, null, null, null, null, Map.of(), null);
         assertThatThrownBy(() -> Push.run(noName)).hasMessageContaining("--name");
+        Push.Request noModels = new Push.Request(dir, "oci-layout:" + tmp.resolve("empty-layout") + ":v1", "example",
+                "*.nope", null, null, Map.of(), null, 500, false, null, null, null, null, Map.of(), null);
+        assertThatThrownBy(() -> Push.run(noModels)).hasMessageContaining("nothing to push").hasMessageContaining("*.nope");
+        assertThat(tmp.resolve("empty-layout")).doesNotExist();
     }
 
     @Test

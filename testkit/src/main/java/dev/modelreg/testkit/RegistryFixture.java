@@ -57,6 +57,7 @@ public final class RegistryFixture implements AutoCloseable {
     private final TestCertificates certificates;
     private final AccessLog accessLog;
     private final Thread shutdownHook;
+    private SSLContext sslContext;
     private volatile boolean closed;
 
     private RegistryFixture(Mode mode, Path dir, Process process, int port, String username, String password,
@@ -78,6 +79,11 @@ public final class RegistryFixture implements AutoCloseable {
      * (200, or 401 with auth). Retries a few times if another process grabs the chosen port first.
      */
     public static RegistryFixture start(Mode mode, Path workDir) {
+        return start(mode, workDir, Ports::freeLoopbackPort);
+    }
+
+    /** {@link #start(Mode, Path)} with the candidate ports from {@code ports} (tests of the bind-race retry). */
+    static RegistryFixture start(Mode mode, Path workDir, java.util.function.IntSupplier ports) {
         Path binary = Tools.require(BINARY, "docker-registry");
         try {
             Files.createDirectories(workDir);
@@ -97,7 +103,7 @@ public final class RegistryFixture implements AutoCloseable {
 
             String lastFailure = "";
             for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-                int port = Ports.freeLoopbackPort();
+                int port = ports.getAsInt();
                 Path config = dir.resolve("config.yml");
                 Files.writeString(config, config(port, storage, htpasswd, certs), StandardCharsets.UTF_8);
                 Path out = dir.resolve("registry.out");
@@ -154,15 +160,16 @@ public final class RegistryFixture implements AutoCloseable {
         return password;
     }
 
-    /** The CA certificate (PEM) that signed the server certificate in TLS mode, else null. Its directory holds
-     * only {@code ca.crt}-style files usable as a containers {@code --cert-dir} (plus the server's own files). */
+    /** The CA certificate (PEM) that signed the server certificate in TLS mode, else null. It is alone in its
+     * directory, so {@code caFile().getParent()} works as a skopeo/containers {@code --cert-dir}. */
     public Path caFile() {
         return certificates == null ? null : certificates.caFile();
     }
 
     /** An SSLContext trusting only {@link #caFile()} (TLS mode), else null. */
-    public SSLContext sslContext() {
-        return certificates == null ? null : TestCertificates.trustOnly(certificates.caFile());
+    public synchronized SSLContext sslContext() {
+        if (certificates != null && sslContext == null) sslContext = TestCertificates.trustOnly(certificates.caFile());
+        return sslContext;
     }
 
     /** The registry's filesystem storage root (docker/registry/v2/... below it). */

@@ -25,13 +25,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import land.oras.ContainerRef;
 import land.oras.auth.AuthProvider;
-import land.oras.auth.AuthScheme;
-import land.oras.auth.AuthStore;
 import land.oras.auth.HttpClient;
-import land.oras.auth.NoAuthProvider;
 import land.oras.auth.Scope;
 import land.oras.auth.Scopes;
-import land.oras.auth.UsernamePasswordProvider;
 import land.oras.exception.OrasException;
 
 /**
@@ -74,7 +70,7 @@ public final class RegistryStore implements Target {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
         HttpClient http = client(o.caFile(), ref.registry());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
-                plain ? "http" : "https", http, authFor(ref.registry(), o));
+                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o));
     }
 
     /**
@@ -295,9 +291,9 @@ public final class RegistryStore implements Target {
             AtomicBoolean handedOut = new AtomicBoolean();
             AtomicReference<IOException> streamError = new AtomicReference<>();
             Supplier<InputStream> body = () -> handedOut.getAndSet(true)
-                    ? new FailingStream(new ContentException(ContentException.Kind.UNAUTHORIZED,
+                    ? new UploadBody.Failing(new ContentException(ContentException.Kind.UNAUTHORIZED,
                             "authentication failed for " + registry() + " (upload body cannot be replayed)"), streamError)
-                    : new RecordingStream(verified, streamError);
+                    : new UploadBody.Recording(verified, streamError);
             try {
                 r = call("push", what, () -> http.upload(put, d.size(), headers, body, push, auth));
             } catch (ContentException e) {
@@ -464,108 +460,5 @@ public final class RegistryStore implements Target {
         int colon = host.indexOf(':');
         if (colon >= 0) host = host.substring(0, colon);
         return host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    }
-
-    private static AuthProvider authFor(String registry, RegistryOptions o) {
-        if (o.token() != null) return new StaticBearer(o.token());
-        if (o.username() != null) return new UsernamePasswordProvider(o.username(), o.password());
-        String host = registry.contains(":") && !registry.startsWith("[") ? registry.substring(0, registry.indexOf(':')) : registry;
-        if (o.githubToken() != null && host.equals("ghcr.io")) {
-            return new UsernamePasswordProvider("modelreg", o.githubToken());
-        }
-        if (o.useAuthStore()) return new AuthStoreProvider();
-        return new NoAuthProvider();
-    }
-
-    /** A fixed bearer token (e.g. a registry token passed on the command line). */
-    private record StaticBearer(String token) implements AuthProvider {
-        @Override
-        public String getAuthHeader(ContainerRef ref) {
-            return "Bearer " + token;
-        }
-
-        @Override
-        public AuthScheme getAuthScheme() {
-            return AuthScheme.BEARER;
-        }
-    }
-
-    /** docker config.json / containers auth.json (and credential helpers) via oras' AuthStore; anonymous if none. */
-    private static final class AuthStoreProvider implements AuthProvider {
-        private volatile String header;
-        private volatile boolean looked;
-
-        @Override
-        public String getAuthHeader(ContainerRef ref) {
-            if (!looked) {
-                try {
-                    AuthStore.Credential c = AuthStore.newStore().get(ref);
-                    if (c != null && c.username() != null && c.password() != null) {
-                        header = new UsernamePasswordProvider(c.username(), c.password()).getAuthHeader(ref);
-                    }
-                } catch (RuntimeException e) {
-                    header = null; // no usable store: anonymous
-                }
-                looked = true;
-            }
-            return header;
-        }
-
-        @Override
-        public AuthScheme getAuthScheme() {
-            return header == null ? AuthScheme.NONE : AuthScheme.BASIC;
-        }
-    }
-
-    /** Remembers the exception a wrapped stream threw, so the caller can rethrow it instead of oras' wrapper. */
-    private static final class RecordingStream extends InputStream {
-        private final InputStream in;
-        private final AtomicReference<IOException> error;
-
-        RecordingStream(InputStream in, AtomicReference<IOException> error) {
-            this.in = in;
-            this.error = error;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (IOException e) {
-                error.compareAndSet(null, e);
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException e) {
-                error.compareAndSet(null, e);
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
-    private static final class FailingStream extends InputStream {
-        private final IOException e;
-        private final AtomicReference<IOException> error;
-
-        FailingStream(IOException e, AtomicReference<IOException> error) {
-            this.e = e;
-            this.error = error;
-        }
-
-        @Override
-        public int read() throws IOException {
-            error.compareAndSet(null, e);
-            throw e;
-        }
     }
 }

@@ -57,6 +57,7 @@ public final class RegistryFixture implements AutoCloseable {
     private final TestCertificates certificates;
     private final AccessLog accessLog;
     private final Thread shutdownHook;
+    private SSLContext sslContext;
     private volatile boolean closed;
 
     private RegistryFixture(Mode mode, Path dir, Process process, int port, String username, String password,
@@ -166,8 +167,9 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     /** An SSLContext trusting only {@link #caFile()} (TLS mode), else null. */
-    public SSLContext sslContext() {
-        return certificates == null ? null : TestCertificates.trustOnly(certificates.caFile());
+    public synchronized SSLContext sslContext() {
+        if (certificates != null && sslContext == null) sslContext = TestCertificates.trustOnly(certificates.caFile());
+        return sslContext;
     }
 
     /** The registry's filesystem storage root (docker/registry/v2/... below it). */

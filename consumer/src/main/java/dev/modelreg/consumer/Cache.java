@@ -35,7 +35,11 @@ public final class Cache {
 
     public Cache(Path root) {
         this.root = root;
-        this.blobs = new BlobCache(root);
+        try {
+            this.blobs = BlobCache.open(root);
+        } catch (IOException e) {
+            throw new ConsumerException("cannot create the cache at " + root + ": " + e.getMessage(), e);
+        }
     }
 
     public Path root() {

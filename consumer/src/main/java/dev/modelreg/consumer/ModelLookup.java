@@ -22,10 +22,10 @@ final class ModelLookup {
 
     record Address(SourceConfig source, String ref, List<String> candidates, String text) {}
 
-    static Address resolve(BootstrapConfig config, String text) {
+    static Address resolve(BootstrapConfig config, String text, java.util.function.Function<String, List<String>> knownRefs) {
         ModelAddress a;
         try {
-            a = ModelAddress.parse(text);
+            a = ModelAddress.parse(text, knownRefs);
         } catch (IllegalArgumentException e) {
             throw new ConsumerException("invalid model address '" + text + "': " + e.getMessage());
         }

@@ -163,6 +163,19 @@ public final class ModelReg {
         return out;
     }
 
+    /** Configured plus cached refs of a source (key or name): how an address with a '/' in its ref is split. */
+    private List<String> knownRefs(String keyOrName) {
+        SourceConfig s = findSource(keyOrName);
+        if (s == null) return null;
+        List<String> refs = new ArrayList<>(s.refs());
+        try {
+            for (RefState st : cache.states()) if (st.source().equals(s.key()) && !refs.contains(st.ref())) refs.add(st.ref());
+        } catch (IOException e) {
+            // configured refs only
+        }
+        return refs;
+    }
+
     private SourceConfig findSource(String keyOrName) {
         SourceConfig s = config.sources().get(keyOrName);
         if (s != null) return s;
@@ -304,7 +317,7 @@ public final class ModelReg {
      * model's directory. An existing non-empty workspace is refused unless {@code overwrite}.
      */
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
-        ModelLookup.Address a = ModelLookup.resolve(config, model);
+        ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
         Synced s = synced(a.source(), a.ref());
         String name = ModelLookup.pick(s.registry(), a.candidates(), s.label(), model);
         List<String> keys = s.registry().models().get(name);
@@ -382,7 +395,7 @@ public final class ModelReg {
      * registry are listed as unverifiable.
      */
     public VerifyResult verify(String model, Path workspace) throws IOException {
-        ModelLookup.Address a = ModelLookup.resolve(config, model);
+        ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
         Synced s = synced(a.source(), a.ref());
         String name = ModelLookup.pick(s.registry(), a.candidates(), s.label(), model);
         Path ws = workspace.toAbsolutePath().normalize();

@@ -3,7 +3,10 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.Ingest;
 import dev.modelreg.content.RegistryStore;
 import dev.modelreg.content.Target;
-import dev.modelreg.content.Targets;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.OciLayout;
+import dev.modelreg.spec.OciReference;
+import java.nio.file.Path;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -47,11 +50,28 @@ final class OciSource {
     Target target(String oci) throws IOException {
         Target t = targets.get(oci);
         if (t == null) {
-            t = Targets.open(oci, settings.registryOptions()).target();
+            t = open(oci);
             Target prev = targets.putIfAbsent(oci, t);
             if (prev != null) t = prev;
         }
         return t;
+    }
+
+    private Target open(String oci) throws IOException {
+        if (oci.startsWith("oci-layout:")) {
+            Path dir = Path.of(oci.substring("oci-layout:".length()));
+            if (!Files.isRegularFile(dir.resolve("index.json"))) {
+                throw ContentException.notFound("no OCI image layout at " + dir + " (index.json missing)");
+            }
+            return OciLayout.open(dir);
+        }
+        OciReference ref;
+        try {
+            ref = OciReference.parse(oci);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException("invalid OCI repository '" + oci + "': " + e.getMessage());
+        }
+        return RegistryStore.connect(ref, settings.registryOptions());
     }
 
     /** Requests made to registries so far (0 for OCI layout directories). */

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
         subcommands = {
+                MakeRegistryCommand.class,
                 SyncCommand.class,
                 InfoCommand.class,
                 ListCommand.class,

@@ -61,7 +61,7 @@ public final class ModelReg {
     }
 
     /** Bundled bootstrap plus the user overlay (or MODELREG_CONFIG alone), settings from the process environment. */
-    public static ModelReg fromEnvironment() throws IOException {
+    public static ModelReg fromEnvironment() {
         return new ModelReg(loadConfig(null, System.getenv()), Settings.fromEnvironment());
     }
 
@@ -70,31 +70,8 @@ public final class ModelReg {
      * overlay {@code $XDG_CONFIG_HOME/modelreg/models.toml} ({@code %APPDATA%\modelreg\models.toml} on Windows),
      * whose source tables replace bundled ones whole.
      */
-    public static BootstrapConfig loadConfig(Path configFile, Map<String, String> env) throws IOException {
-        Path f = configFile;
-        if (f == null && env.get("MODELREG_CONFIG") != null && !env.get("MODELREG_CONFIG").isBlank()) {
-            f = Path.of(env.get("MODELREG_CONFIG"));
-        }
-        if (f != null) {
-            if (!Files.isRegularFile(f)) throw new ConsumerException("config file " + f + " not found");
-            return BootstrapConfig.load(Files.readAllBytes(f), null);
-        }
-        byte[] bundled;
-        try (InputStream in = ModelReg.class.getResourceAsStream("bootstrap.toml")) {
-            if (in == null) throw new IllegalStateException("bundled bootstrap.toml missing from the jar");
-            bundled = in.readAllBytes();
-        }
-        Path overlay = userOverlay(env);
-        return BootstrapConfig.load(bundled, overlay != null && Files.isRegularFile(overlay) ? overlay : null);
-    }
-
-    static Path userOverlay(Map<String, String> env) {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
-        String base = windows ? env.get("APPDATA") : env.get("XDG_CONFIG_HOME");
-        Path dir = base != null && !base.isBlank() ? Path.of(base)
-                : windows ? Path.of(System.getProperty("user.home"), "AppData", "Roaming")
-                : Path.of(System.getProperty("user.home"), ".config");
-        return dir.resolve("modelreg").resolve("models.toml");
+    public static BootstrapConfig loadConfig(Path configFile, Map<String, String> env) {
+        return BootstrapConfig.resolve(configFile, env, System.getProperty("os.name", ""));
     }
 
     /** Where progress lines go (the CLI sends them to stderr); default: nowhere. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** Runs fetch tasks with bounded parallelism; the first failure cancels the rest and is rethrown as is. */
 final class Parallel {
@@ -52,7 +53,13 @@ final class Parallel {
                 }
             }
         } finally {
+            // wait for cancelled tasks to clean up their temp files before the caller sees the failure
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ public record Settings(Path cacheRoot, URI githubUrl, URI rawUrl, URI apiUrl, bo
                 base(env, "MODELREG_GITHUB_API_URL", DEFAULT_API),
                 "1".equals(env.get("MODELREG_OFFLINE")) || "true".equalsIgnoreCase(env.get("MODELREG_OFFLINE")),
                 concurrency(env.get("MODELREG_CONCURRENCY")),
-                RegistryOptions.fromEnvironment());
+                RegistryOptions.fromEnvironment(env));
     }
 
     public Settings withOffline(boolean offline) {

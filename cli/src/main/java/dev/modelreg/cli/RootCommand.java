@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
         subcommands = {
                 MakeRegistryCommand.class,
+                PushCommand.class,
                 SyncCommand.class,
                 InfoCommand.class,
                 ListCommand.class,

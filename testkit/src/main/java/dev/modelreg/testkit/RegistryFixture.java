@@ -154,8 +154,8 @@ public final class RegistryFixture implements AutoCloseable {
         return password;
     }
 
-    /** The CA certificate (PEM) that signed the server certificate in TLS mode, else null. Its directory holds
-     * only {@code ca.crt}-style files usable as a containers {@code --cert-dir} (plus the server's own files). */
+    /** The CA certificate (PEM) that signed the server certificate in TLS mode, else null. It is alone in its
+     * directory, so {@code caFile().getParent()} works as a skopeo/containers {@code --cert-dir}. */
     public Path caFile() {
         return certificates == null ? null : certificates.caFile();
     }

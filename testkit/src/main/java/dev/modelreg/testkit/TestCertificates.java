@@ -40,8 +40,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away CA and a server certificate for 127.0.0.1 / localhost (SAN IP 127.0.0.1, DNS localhost), generated
- * in pure Java (EC P-256). Files: {@code ca.crt} (the CA, PEM; the directory also works as a containers
- * {@code --cert-dir}), {@code server.crt} (server + CA chain, PEM) and {@code server.key} (PKCS#8 PEM).
+ * in pure Java (EC P-256). Files: {@code ca/ca.crt} (the CA, PEM, alone in its directory so that directory works
+ * as a containers/skopeo {@code --cert-dir}), {@code server/server.crt} (server + CA chain, PEM) and
+ * {@code server/server.key} (PKCS#8 PEM).
  */
 public final class TestCertificates {
     private final Path caFile;
@@ -87,9 +88,10 @@ public final class TestCertificates {
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             X509Certificate serverCert = sign(server, caKeys);
 
-            Path caFile = dir.resolve("ca.crt");
-            Path certFile = dir.resolve("server.crt");
-            Path keyFile = dir.resolve("server.key");
+            Path caFile = Files.createDirectories(dir.resolve("ca")).resolve("ca.crt");
+            Path serverDir = Files.createDirectories(dir.resolve("server"));
+            Path certFile = serverDir.resolve("server.crt");
+            Path keyFile = serverDir.resolve("server.key");
             Files.writeString(caFile, pem(caCert), StandardCharsets.US_ASCII);
             Files.writeString(certFile, pem(serverCert, caCert), StandardCharsets.US_ASCII);
             Files.writeString(keyFile, pem(serverKeys.getPrivate()), StandardCharsets.US_ASCII);

@@ -21,9 +21,14 @@ public final class CopyCommand extends BaseCommand {
     @Option(names = "--overwrite", description = "Replace an existing workspace (only once every file is verified).")
     boolean overwrite;
 
+    @Option(names = "--from", paramLabel = "REF",
+            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], source@ref.")
+    String from;
+
     @Override
     public Integer call() throws Exception {
-        CopyResult r = opts.open(err()).copy(model, workspace, overwrite);
+        CopyResult r = from == null ? opts.open(err()).copy(model, workspace, overwrite)
+                : opts.open(err()).copyFrom(from, model, workspace, overwrite);
         if (json) {
             printJson(r.toJson());
         } else {

@@ -5,6 +5,7 @@ import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
@@ -18,9 +19,14 @@ public final class VerifyCommand extends BaseCommand {
     @Parameters(index = "1", paramLabel = "WORKSPACE")
     Path workspace;
 
+    @Option(names = "--from", paramLabel = "REF",
+            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], source@ref.")
+    String from;
+
     @Override
     public Integer call() throws Exception {
-        VerifyResult r = opts.open(err()).verify(model, workspace);
+        VerifyResult r = from == null ? opts.open(err()).verify(model, workspace)
+                : opts.open(err()).verifyFrom(from, model, workspace);
         if (json) {
             printJson(r.toJson());
         } else {

@@ -295,16 +295,29 @@ public final class ModelReg {
      */
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
-        Synced s = synced(a.source(), a.ref());
-        String name = ModelLookup.pick(s.registry(), a.candidates(), s.label(), model);
+        return copy(synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite);
+    }
+
+    /**
+     * {@link #copy(String, Path, boolean)} with the model looked up in {@code ref} ({@code source@ref},
+     * {@code REGISTRY/REPO:TAG|@DIGEST} or {@code oci-layout:DIR[:TAG|@DIGEST]}) instead of the configured sources.
+     */
+    public CopyResult copyFrom(String ref, String model, Path workspace, boolean overwrite) throws IOException {
+        Synced s = pulled(ref);
+        return copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite);
+    }
+
+    private CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite)
+            throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
+        for (String k : keys) Workspace.safeRelative(k, s.label());
         Map<String, Digest> digests = ensure(s, keys);
         String base = Workspace.commonDir(keys);
         Map<String, Digest> files = new TreeMap<>();
         long bytes = 0;
         for (String k : keys) {
-            Workspace.safeRelative(k, s.label());
             files.put(k.substring(base.length()), digests.get(k));
             bytes += Files.size(cache.blob(digests.get(k)));
         }
@@ -373,8 +386,17 @@ public final class ModelReg {
      */
     public VerifyResult verify(String model, Path workspace) throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
-        Synced s = synced(a.source(), a.ref());
-        String name = ModelLookup.pick(s.registry(), a.candidates(), s.label(), model);
+        return verify(synced(a.source(), a.ref()), a.candidates(), model, workspace);
+    }
+
+    /** {@link #verify(String, Path)} against {@code ref} (as in {@link #copyFrom}) instead of the configured sources. */
+    public VerifyResult verifyFrom(String ref, String model, Path workspace) throws IOException {
+        Synced s = pulled(ref);
+        return verify(s, List.of(model, s.source().name() + "/" + model), model, workspace);
+    }
+
+    private VerifyResult verify(Synced s, List<String> candidates, String model, Path workspace) throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         Path ws = workspace.toAbsolutePath().normalize();
         if (!Files.isDirectory(ws)) throw new ConsumerException("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);

@@ -45,6 +45,19 @@ class ConsumeMainJobTest {
     }
 
     Run modelreg(String... args) throws IOException, InterruptedException {
+        Process proc = start("run", args);
+        if (!proc.waitFor(120, TimeUnit.SECONDS)) {
+            proc.destroyForcibly();
+            throw new AssertionError("modelreg " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return finished(proc, "run");
+    }
+
+    Run finished(Process proc, String id) throws IOException {
+        return new Run(proc.exitValue(), Files.readString(tmp.resolve(id + ".out")), Files.readString(tmp.resolve(id + ".err")));
+    }
+
+    Process start(String id, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.modelreg.cli.Main"));
@@ -54,15 +67,8 @@ class ConsumeMainJobTest {
         pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
         pb.environment().remove("MODELREG_CONFIG");
         pb.environment().remove("MODELREG_OFFLINE");
-        Path out = tmp.resolve("stdout.txt");
-        Path err = tmp.resolve("stderr.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process proc = pb.start();
-        if (!proc.waitFor(120, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            throw new AssertionError("modelreg " + String.join(" ", args) + " did not finish in 120 s");
-        }
-        return new Run(proc.exitValue(), Files.readString(out), Files.readString(err));
+        pb.redirectOutput(tmp.resolve(id + ".out").toFile()).redirectError(tmp.resolve(id + ".err").toFile());
+        return pb.start();
     }
 
     Run ok(String... args) throws IOException, InterruptedException {
@@ -155,5 +161,27 @@ class ConsumeMainJobTest {
         assertThat(cleared.out()).contains("example@demo");
         Run empty = ok("list", "--config", cfg);
         assertThat(empty.out()).contains("No cached registries");
+    }
+
+    @Test
+    void twoProcessesCopyingAtOnceBothSucceed() throws Exception {
+        ok("push", examples.toString(), layout + ":demo", "--name", "example");
+        Process a = start("a", "copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wa").toString());
+        Process b = start("b", "copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wb").toString());
+        for (Process p : List.of(a, b)) {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("concurrent copy did not finish in 120 s");
+            }
+        }
+        Run ra = finished(a, "a");
+        Run rb = finished(b, "b");
+        assertThat(ra.code()).as(ra.err()).isZero();
+        assertThat(rb.code()).as(rb.err()).isZero();
+        ok("verify", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wa").toString());
+        ok("verify", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wb").toString());
+        try (var s = Files.list(tmp.resolve("cache/ingest"))) {
+            assertThat(s).isEmpty();
+        }
     }
 }

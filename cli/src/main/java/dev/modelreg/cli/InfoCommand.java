@@ -1,7 +1,6 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.ModelReg;
-import dev.modelreg.consumer.RefState;
 import dev.modelreg.consumer.Results.SourceInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +45,5 @@ public final class InfoCommand extends BaseCommand {
         out().println("Cache: " + reg.cacheRoot());
         out().flush();
         return ExitCodes.OK;
-    }
-
-    static String label(RefState s) {
-        return s.name() + "@" + s.ref();
     }
 }

@@ -9,7 +9,6 @@ import dev.modelreg.spec.SourceConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,9 +199,5 @@ final class GitHubSource {
             throw new ConsumerException("source '" + s.key() + "': repo must be OWNER/NAME, got '" + s.repo() + "'");
         }
         return or;
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }

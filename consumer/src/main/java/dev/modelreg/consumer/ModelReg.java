@@ -430,11 +430,4 @@ public final class ModelReg {
             return out.digest();
         }
     }
-
-    /** The source states as a map for JSON (key -> refs -> state), used by info --json. */
-    static Map<String, Object> json(List<SourceInfo> infos) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (SourceInfo i : infos) m.put(i.key(), i.toJson());
-        return m;
-    }
 }

@@ -50,6 +50,7 @@ class ConsumePublishedTest {
             ModelsToml reg = ModelsTomlCodec.read(Files.readAllBytes(tmp.resolve("c0/sources/ex/main/models.toml")), "config");
             Manifest m = Manifest.parse(Files.readAllBytes(first.cacheRoot().resolve("blobs/sha256/" + pushed.digest().hex())), "m");
             assertThat(reg.models()).hasSizeGreaterThanOrEqualTo(4);
+            System.err.printf("measured: first sync of %s: %d requests; %d layers%n", repo, first.requestCount(), m.layers().size());
 
             int i = 0;
             for (String model : reg.models().keySet()) {
@@ -78,6 +79,8 @@ class ConsumePublishedTest {
                 Set<String> got = gets.stream().map(q -> q.path().substring(q.path().lastIndexOf('/') + 1)).collect(Collectors.toSet());
                 assertThat(got).as("blobs fetched for %s", model).isEqualTo(want);
                 assertThat(gets).as("each blob once for %s", model).hasSize(want.size());
+                System.err.printf("measured: copy %s: %d files, %d bytes, %d of %d layers fetched, %d registry requests%n",
+                        model, c.files().size(), c.bytes(), gets.size(), m.layers().size(), registry.requests().size());
             }
         }
     }

@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * The configured sources: the bundled bootstrap file plus the user overlay, or one file given explicitly. See
@@ -50,15 +48,16 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
 
     /** One bootstrap file's sources. Missing {@code [sources]} gives no sources. */
     public static BootstrapConfig parse(byte[] bytes, String origin) {
-        TomlParseResult toml = TomlText.parse(bytes, origin);
-        Object v = toml.get(List.of("sources"));
+        Map<String, Object> toml = TomlText.parse(bytes, origin);
+        Object v = toml.get("sources");
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
         if (v == null) return new BootstrapConfig(sources);
-        if (!(v instanceof TomlTable t)) {
+        if (!(v instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(origin + ": [sources] must be a table");
         }
-        for (Map.Entry<String, Object> e : t.entrySet()) {
-            sources.put(e.getKey(), SourceConfig.fromToml(e.getKey(), e.getValue(), origin));
+        for (Map.Entry<?, ?> e : t.entrySet()) {
+            String key = (String) e.getKey();
+            sources.put(key, SourceConfig.fromToml(key, e.getValue(), origin));
         }
         return checked(sources, origin);
     }

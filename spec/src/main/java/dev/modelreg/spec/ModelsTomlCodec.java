@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.tomlj.TomlArray;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * Reads every models.toml variant in use and writes one canonical form. See spec/README.md, "models.toml".
@@ -18,8 +15,10 @@ import org.tomlj.TomlTable;
  * {@code devtools_version} and an {@code [_meta]} table are tolerated; unknown keys and tables are ignored;
  * {@code [models]}/{@code [examples]} may be empty or missing. File keys (in {@code [files]} and in model
  * lists) must be safe relative paths. Read with {@code entrySet()}, so {@code [files."a.b/c.nam"]} is the one
- * key {@code a.b/c.nam}; an unquoted {@code [files.a.b]} (a nested table) is an error with a hint. Write: sorted keys, bare-hex hashes (what
- * modflow-devtools writes), fixed layout, LF line ends, so the same content always gives the same bytes.
+ * key {@code a.b/c.nam}; an unquoted {@code [files.a.b]} (a nested table) is an error with a hint.
+ *
+ * <p>Write: sorted keys (Java String order), bare-hex sha256 hashes (what modflow-devtools writes), fixed
+ * layout, LF line ends, so the same content always gives the same bytes.
  */
 public final class ModelsTomlCodec {
     private ModelsTomlCodec() {}
@@ -31,9 +30,9 @@ public final class ModelsTomlCodec {
      *     wrongly typed {@code [files]}/{@code [models]}/{@code [examples]} value, a bad hash or an unsafe file key
      */
     public static ModelsToml read(byte[] bytes, String origin) {
-        TomlParseResult toml = TomlText.parse(bytes, origin);
+        Map<String, Object> toml = TomlText.parse(bytes, origin);
         TreeMap<String, FileEntry> files = new TreeMap<>();
-        TomlTable ft = table(toml, "files", origin);
+        Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
             for (Map.Entry<String, Object> e : ft.entrySet()) {
                 checkKey(e.getKey(), "[files] entry", origin);
@@ -47,27 +46,34 @@ public final class ModelsTomlCodec {
     }
 
     /** The top-level schema_version as text (a number is tolerated); null when absent or of another type. */
-    private static String schemaVersion(TomlTable toml) {
-        Object v = toml.get(List.of("schema_version"));
+    private static String schemaVersion(Map<String, Object> toml) {
+        Object v = toml.get("schema_version");
         if (v instanceof String s) return s;
         if (v instanceof Long || v instanceof Double) return v.toString();
         return null;
     }
 
-    private static TomlTable table(TomlTable toml, String key, String origin) {
-        Object v = toml.get(List.of(key));
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> table(Map<String, Object> toml, String key, String origin) {
+        Object v = toml.get(key);
         if (v == null) return null;
-        if (v instanceof TomlTable t) return t;
+        if (v instanceof Map<?, ?> t) return (Map<String, Object>) t;
         throw new RegistryFormatException(origin + ": [" + key + "] must be a table");
     }
 
     /** File keys are relative paths: not empty, not absolute, no '..' segment, no control characters. */
     private static void checkKey(String key, String what, String origin) {
-        boolean bad = key.isEmpty() || key.startsWith("/") || key.startsWith("\\")
-                || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)))
-                || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
-        for (String seg : key.split("[/\\\\]", -1)) {
-            bad |= seg.equals("..");
+        boolean bad = key.isEmpty() || key.charAt(0) == '/' || key.charAt(0) == '\\'
+                || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)));
+        int segStart = 0;
+        for (int i = 0; i <= key.length() && !bad; i++) {
+            char c = i < key.length() ? key.charAt(i) : '/';
+            if (c < 0x20 || c == 0x7f) {
+                bad = true;
+            } else if (c == '/' || c == '\\') {
+                bad = i - segStart == 2 && key.charAt(segStart) == '.' && key.charAt(segStart + 1) == '.';
+                segStart = i + 1;
+            }
         }
         if (bad) {
             throw new RegistryFormatException(origin + ": " + what + " '" + key
@@ -77,11 +83,11 @@ public final class ModelsTomlCodec {
 
     private static FileEntry fileEntry(String key, Object value, String origin) {
         String where = origin + ": [files] entry '" + key + "'";
-        if (!(value instanceof TomlTable t)) {
+        if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + " must be a table");
         }
-        for (Map.Entry<String, Object> f : t.entrySet()) {
-            if (f.getValue() instanceof TomlTable) {
+        for (Map.Entry<?, ?> f : t.entrySet()) {
+            if (f.getValue() instanceof Map) {
                 throw new RegistryFormatException(where + " has a sub-table '" + f.getKey()
                         + "': quote keys that contain dots, e.g. [files.\"" + key + "." + f.getKey() + "\"]");
             }
@@ -90,8 +96,8 @@ public final class ModelsTomlCodec {
     }
 
     /** {@code hash}: bare hex or ALGORITHM:HEX, any case (stored lowercase); absent or "" means no hash. */
-    private static Digest hash(TomlTable t, String where) {
-        Object h = t.get(List.of("hash"));
+    private static Digest hash(Map<?, ?> t, String where) {
+        Object h = t.get("hash");
         if (h == null) return null;
         if (!(h instanceof String hs)) {
             throw new RegistryFormatException(where + ": hash must be a string");
@@ -105,20 +111,20 @@ public final class ModelsTomlCodec {
         }
     }
 
-    private static String optString(TomlTable t, String field, String where) {
-        Object v = t.get(List.of(field));
+    private static String optString(Map<?, ?> t, String field, String where) {
+        Object v = t.get(field);
         if (v == null) return null;
         if (v instanceof String s) return s;
         throw new RegistryFormatException(where + ": " + field + " must be a string");
     }
 
-    private static TreeMap<String, List<String>> stringLists(TomlTable toml, String key, String origin) {
+    private static TreeMap<String, List<String>> stringLists(Map<String, Object> toml, String key, String origin) {
         TreeMap<String, List<String>> out = new TreeMap<>();
-        TomlTable t = table(toml, key, origin);
+        Map<String, Object> t = table(toml, key, origin);
         if (t == null) return out;
         for (Map.Entry<String, Object> e : t.entrySet()) {
             String bad = origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings";
-            if (!(e.getValue() instanceof TomlArray a)) {
+            if (!(e.getValue() instanceof List<?> a)) {
                 throw new RegistryFormatException(bad);
             }
             List<String> l = new ArrayList<>(a.size());

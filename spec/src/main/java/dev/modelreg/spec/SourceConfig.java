@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.tomlj.TomlArray;
-import org.tomlj.TomlTable;
 
 /**
  * One {@code [sources.KEY]} table of a bootstrap file. See spec/README.md, "Bootstrap and overlay".
@@ -55,7 +53,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
     /** Reads and validates one source table; errors read "ORIGIN: source 'KEY': field 'F' ...". */
     static SourceConfig fromToml(String key, Object value, String origin) {
         String where = origin + ": source '" + key + "'";
-        if (!(value instanceof TomlTable t)) {
+        if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + ": must be a table");
         }
         String repo = string(t, "repo", where);
@@ -102,11 +100,11 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return true;
     }
 
-    private static List<String> refs(TomlTable t, String where) {
-        Object v = t.get(List.of("refs"));
+    private static List<String> refs(Map<?, ?> t, String where) {
+        Object v = t.get("refs");
         if (v == null) return List.of();
         String bad = where + ": field 'refs' must be a list of strings";
-        if (!(v instanceof TomlArray a)) {
+        if (!(v instanceof List<?> a)) {
             throw new RegistryFormatException(bad);
         }
         List<String> refs = new ArrayList<>(a.size());
@@ -126,8 +124,8 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return refs;
     }
 
-    private static String string(TomlTable t, String field, String where) {
-        Object v = t.get(List.of(field));
+    private static String string(Map<?, ?> t, String field, String where) {
+        Object v = t.get(field);
         if (v == null) return null;
         if (v instanceof String s) return s;
         throw new RegistryFormatException(where + ": field '" + field + "' must be a string");

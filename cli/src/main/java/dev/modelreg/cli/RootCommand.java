@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
         subcommands = {
+                MirrorCommand.class,
                 MakeRegistryCommand.class,
                 PushCommand.class,
                 SyncCommand.class,

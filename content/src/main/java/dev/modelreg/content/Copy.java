@@ -57,7 +57,13 @@ public final class Copy {
         try {
             c.copyNode(root, pool);
         } finally {
+            // On failure the other transfers are interrupted; wait (bounded) so their temp files are gone on return.
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (tagOrNull != null) dst.tag(root, tagOrNull);
         return new CopyResult(root, c.copied.get(), c.copiedBytes.get(), c.skipped.get(), c.skippedBytes.get(),

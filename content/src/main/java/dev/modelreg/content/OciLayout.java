@@ -53,6 +53,9 @@ public final class OciLayout implements Target {
     public static OciLayout open(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         OciLayout layout = new OciLayout(abs);
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new ContentException(ContentException.Kind.INVALID, layout.name + ": not a directory");
+        }
         Files.createDirectories(abs.resolve("blobs").resolve(Digest.SHA256));
         Path marker = abs.resolve(LAYOUT_FILE);
         if (Files.exists(marker)) {
@@ -64,7 +67,7 @@ public final class OciLayout implements Target {
         }
         layout.withIndexLock(() -> {
             if (!Files.exists(marker)) layout.writeAtomically(marker, LAYOUT_BYTES);
-            if (!Files.exists(abs.resolve(INDEX_FILE))) layout.writeIndex(new ArrayList<>());
+            if (!Files.exists(abs.resolve(INDEX_FILE))) layout.writeIndex(new ArrayList<>(), null);
             return null;
         });
         return layout;
@@ -140,12 +143,13 @@ public final class OciLayout implements Target {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
         withIndexLock(() -> {
-            List<Map<String, Object>> entries = readIndex();
+            Map<String, Object> doc = readIndexDocument();
+            List<Map<String, Object>> entries = entriesOf(doc);
             entries.removeIf(e -> tag.equals(refName(e)));
             Map<String, Object> entry = new LinkedHashMap<>(Manifest.descriptorJson(plain(manifest)));
             entry.put("annotations", Map.of(Annotations.REF_NAME, tag));
             entries.add(entry);
-            writeIndex(entries);
+            writeIndex(entries, doc);
             return null;
         });
     }
@@ -179,6 +183,10 @@ public final class OciLayout implements Target {
     // ---- index.json
 
     private List<Map<String, Object>> readIndex() throws IOException {
+        return entriesOf(readIndexDocument());
+    }
+
+    private Map<String, Object> readIndexDocument() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(dir.resolve(INDEX_FILE));
@@ -186,8 +194,17 @@ public final class OciLayout implements Target {
             throw ContentException.notFound(name + ": index.json missing (not an OCI image layout?)");
         }
         Object v = parseJson(bytes, name + "/" + INDEX_FILE);
+        if (!(v instanceof Map<?, ?>)) {
+            throw new ContentException(ContentException.Kind.INVALID, name + "/index.json: not a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = new LinkedHashMap<>((Map<String, Object>) v);
+        return doc;
+    }
+
+    private List<Map<String, Object>> entriesOf(Map<String, Object> doc) throws ContentException {
         List<Map<String, Object>> entries = new ArrayList<>();
-        if (v instanceof Map<?, ?> m && m.get("manifests") instanceof List<?> l) {
+        if (doc.get("manifests") instanceof List<?> l) {
             for (Object o : l) {
                 if (!(o instanceof Map<?, ?> e)) {
                     throw new ContentException(ContentException.Kind.INVALID, name + "/index.json: manifests[] entry is not an object");
@@ -196,17 +213,17 @@ public final class OciLayout implements Target {
                 Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) e);
                 entries.add(copy);
             }
-        } else if (!(v instanceof Map<?, ?>)) {
-            throw new ContentException(ContentException.Kind.INVALID, name + "/index.json: not a JSON object");
         }
         return entries;
     }
 
-    private void writeIndex(List<Map<String, Object>> entries) throws IOException {
+    /** Writes index.json with {@code entries}, keeping any other top-level fields of {@code previous}. */
+    private void writeIndex(List<Map<String, Object>> entries, Map<String, Object> previous) throws IOException {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("schemaVersion", 2L);
         index.put("mediaType", MediaTypes.OCI_INDEX);
         index.put("manifests", entries);
+        if (previous != null) previous.forEach(index::putIfAbsent);
         writeAtomically(dir.resolve(INDEX_FILE), Json.writeBytes(index));
     }
 

@@ -45,6 +45,7 @@ import land.oras.exception.OrasException;
 public final class RegistryStore implements Target {
     private static final int MAX_MANIFEST = 4 << 20;
     private static final int MAX_ERROR_BODY = 64 << 10;
+    private static final Map<String, HttpClient> CLIENTS = new ConcurrentHashMap<>();
 
     private final OciReference repo;
     private final String scheme;
@@ -70,17 +71,35 @@ public final class RegistryStore implements Target {
     /** A store for {@code ref}'s registry and repository (its tag or digest, if any, is not used here). */
     public static RegistryStore connect(OciReference ref, RegistryOptions o) throws ContentException {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
-        HttpClient.Builder b = HttpClient.Builder.builder().withTimeout(30);
-        if (o.caFile() != null) b = b.withCaFile(o.caFile());
-        HttpClient http;
-        try {
-            http = b.build();
-        } catch (OrasException | UncheckedIOException e) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    "cannot use CA file " + o.caFile() + " for " + ref.registry() + ": " + oneLine(e));
-        }
+        HttpClient http = client(o.caFile(), ref.registry());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
                 plain ? "http" : "https", http, authFor(ref.registry(), o));
+    }
+
+    /**
+     * One client (connection pool, TLS sessions) per CA file content, shared by all stores of this JVM: connecting
+     * many repositories does not open many pools.
+     */
+    private static HttpClient client(java.nio.file.Path caFile, String registry) throws ContentException {
+        String key = "";
+        try {
+            if (caFile != null) key = Digest.sha256Of(java.nio.file.Files.readAllBytes(caFile)).toString();
+        } catch (IOException e) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    "cannot use CA file " + caFile + " for " + registry + ": " + oneLine(e));
+        }
+        HttpClient cached = CLIENTS.get(key);
+        if (cached != null) return cached;
+        HttpClient.Builder b = HttpClient.Builder.builder().withTimeout(30);
+        if (caFile != null) b = b.withCaFile(caFile);
+        try {
+            HttpClient built = b.build();
+            HttpClient raced = CLIENTS.putIfAbsent(key, built);
+            return raced != null ? raced : built;
+        } catch (OrasException | UncheckedIOException e) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    "cannot use CA file " + caFile + " for " + registry + ": " + oneLine(e));
+        }
     }
 
     public String registry() {

@@ -173,6 +173,35 @@ class LocalStoresTest {
     }
 
     @Test
+    void taggingKeepsFieldsAndEntriesWeDoNotKnow() throws IOException {
+        Path dir = tmp.resolve("layout");
+        OciLayout layout = OciLayout.open(dir);
+        Blobs.Artifact a = Blobs.artifact(10, 1);
+        a.pushTo(layout);
+        String foreign = "{\"schemaVersion\":2,\"annotations\":{\"x\":\"y\"},\"manifests\":[{\"mediaType\":\""
+                + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + a.root().digest() + "\",\"size\":" + a.root().size()
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+        Files.writeString(dir.resolve("index.json"), foreign);
+        layout.tag(a.root(), "t");
+        Map<String, Object> index = Json.parseObject(Files.readAllBytes(dir.resolve("index.json")), "index");
+        assertThat(index.get("annotations")).isEqualTo(Map.of("x", "y"));
+        List<?> entries = (List<?>) index.get("manifests");
+        assertThat(entries).hasSize(2);
+        assertThat(((Map<?, ?>) entries.get(0)).get("platform")).isEqualTo(Map.of("os", "linux", "architecture", "amd64"));
+        assertThat(layout.resolve("t")).isEqualTo(a.root());
+        // a digest listed in index.json resolves from it
+        assertThat(layout.resolve(a.root().digest().toString())).isEqualTo(a.root());
+    }
+
+    @Test
+    void layoutOverAFileIsInvalid() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThatThrownBy(() -> OciLayout.open(file))
+                .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID))
+                .hasMessage("oci-layout:" + file + ": not a directory");
+    }
+
+    @Test
     void fetchOfMissingBlobIsNotFound() throws IOException {
         OciLayout layout = OciLayout.open(tmp.resolve("layout"));
         Descriptor d = Blobs.describe(MediaTypes.FILE_LAYER, new byte[] {1});

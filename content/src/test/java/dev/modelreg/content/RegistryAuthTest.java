@@ -39,6 +39,20 @@ class RegistryAuthTest {
                     "MODELREG_REGISTRY_USER", r.username(), "MODELREG_REGISTRY_PASSWORD", r.password()));
             assertThat(RegistryStore.connect(ref, env).resolve("v1")).isEqualTo(art.root());
 
+            // docker config.json credentials (oras AuthStore), as `docker login` writes them
+            Path home = tmp.resolve("home");
+            Files.createDirectories(home.resolve(".docker"));
+            String auth = java.util.Base64.getEncoder().encodeToString((r.username() + ":" + r.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.writeString(home.resolve(".docker/config.json"), "{\"auths\":{\"" + r.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+            String savedHome = System.getProperty("user.home");
+            System.setProperty("user.home", home.toString());
+            try {
+                RegistryStore fromConfig = RegistryStore.connect(ref, RegistryOptions.defaults().withAuthStore(true));
+                assertThat(fromConfig.resolve("v1")).isEqualTo(art.root());
+            } finally {
+                System.setProperty("user.home", savedHome);
+            }
+
             RegistryStore wrong = RegistryStore.connect(ref, RegistryOptions.defaults().withCredentials(r.username(), "not-" + r.password()));
             for (RegistryStore bad : new RegistryStore[] {wrong, RegistryStore.connect(ref, RegistryOptions.defaults())}) {
                 assertThatThrownBy(() -> bad.resolve("v1"))

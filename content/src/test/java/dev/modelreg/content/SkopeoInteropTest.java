@@ -46,6 +46,12 @@ class SkopeoInteropTest {
                 assertThat(Files.readAllBytes(back.blobPath(e.getKey().digest()))).isEqualTo(e.getValue());
             }
 
+            // skopeo also writes into our layout (with its ingest/ directory) and keeps our tag
+            assertThat(ours.resolve("ingest")).isDirectory();
+            skopeo("copy", "--src-tls-verify=false", "docker://" + r.host() + "/interop/a:v1", "oci:" + ours + ":again");
+            assertThat(OciLayout.open(ours).tags()).containsExactlyInAnyOrder("v1", "again");
+            assertThat(OciLayout.open(ours).resolve("again")).isEqualTo(art.root());
+
             // skopeo: registry -> a layout it writes; we resolve its tag and copy it out verified
             Path theirs = tmp.resolve("theirs");
             skopeo("copy", "--src-tls-verify=false", "docker://" + r.host() + "/interop/a:v1", "oci:" + theirs + ":fromskopeo");

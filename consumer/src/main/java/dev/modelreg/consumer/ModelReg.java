@@ -372,8 +372,8 @@ public final class ModelReg {
         OciRefs.Split r = OciRefs.split(ref);
         String label = ref;
         OciSource.Resolved res = oci.resolve(r.base(), r.ref(), true, null, false, label);
-        SourceConfig adhoc = new SourceConfig(ref, null, r.base(), List.of(r.ref()), ".registry", r.base());
-        RefState st = oci.stateFor(ref, r.base(), r.ref(), r.base(), res);
+        SourceConfig adhoc = new SourceConfig(r.base(), null, r.base(), List.of(r.ref()), ".registry", r.base());
+        RefState st = oci.stateFor(r.base(), r.base(), r.ref(), r.base(), res);
         return new Synced(adhoc, r.ref(), st, parse(res.config(), label));
     }
 

@@ -56,6 +56,7 @@ public final class RegistryStore implements Target {
     private final Scopes push;
     private final AtomicLong requests = new AtomicLong();
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
+    private final java.util.Set<String> warm = ConcurrentHashMap.newKeySet();
 
     private RegistryStore(OciReference repo, String scheme, HttpClient http, AuthProvider auth) {
         this.repo = repo;
@@ -129,7 +130,7 @@ public final class RegistryStore implements Target {
     public boolean exists(Descriptor d) throws IOException {
         URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
         String what = what(d);
-        var r = call(what, () -> http.head(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
+        var r = call("pull", what, () -> http.head(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
         if (r.statusCode() == 200) return true;
         if (r.statusCode() == 404) return false;
         throw fail(r.statusCode(), r.response(), what);
@@ -139,7 +140,7 @@ public final class RegistryStore implements Target {
     public InputStream fetch(Descriptor d) throws IOException {
         URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
         String what = what(d);
-        var r = call(what, () -> http.download(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
+        var r = call("pull", what, () -> http.download(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
         if (r.statusCode() == 200) return r.response();
         String body;
         try (InputStream err = r.response()) {
@@ -173,14 +174,14 @@ public final class RegistryStore implements Target {
         URI uri = base.resolve("blobs/uploads/?mount=" + enc(d.digest().toString()) + "&from=" + enc(fromRepository));
         String what = "mount of " + what(d) + " from " + fromRepository;
         Scopes scopes = push.withNewScope("repository:" + fromRepository + ":pull");
-        var r = call(what, () -> http.post(uri, new byte[0], Map.of(), scopes, auth));
+        var r = call("mount " + fromRepository, what, () -> http.post(uri, new byte[0], Map.of(), scopes, auth));
         if (r.statusCode() == 201) return true;
         if (r.statusCode() == 401 || r.statusCode() == 403) throw fail(r.statusCode(), r.response(), what);
         if (r.statusCode() == 202) {
             String location = header(r.headers(), "Location");
             if (location != null) {
                 try {
-                    call("cancel upload", () -> http.delete(base.resolve(location), Map.of(), push, auth));
+                    call("delete", "cancel upload", () -> http.delete(base.resolve(location), Map.of(), push, auth));
                 } catch (ContentException ignored) {
                     // an abandoned upload session expires on its own
                 }
@@ -200,7 +201,7 @@ public final class RegistryStore implements Target {
         String what = (byDigest ? "manifest " : "tag '") + reference + (byDigest ? "" : "'");
         URI uri = manifestUri(reference);
         Map<String, String> accept = Map.of("Accept", MediaTypes.MANIFEST_ACCEPT);
-        var r = call(what, () -> http.head(uri, accept, pull, auth));
+        var r = call("pull", what, () -> http.head(uri, accept, pull, auth));
         if (r.statusCode() != 200) throw fail(r.statusCode(), r.response(), what);
         Map<String, String> h = caseless(r.headers());
         String type = mediaType(h.get("content-type"));
@@ -215,7 +216,7 @@ public final class RegistryStore implements Target {
             return d;
         }
         // No digest header: fetch the bytes and hash them ourselves.
-        var g = call(what, () -> http.download(uri, accept, pull, auth));
+        var g = call("pull", what, () -> http.download(uri, accept, pull, auth));
         byte[] bytes;
         try (InputStream in = g.response()) {
             bytes = in == null ? new byte[0] : in.readNBytes(MAX_MANIFEST + 1);
@@ -259,14 +260,14 @@ public final class RegistryStore implements Target {
     private void pushManifest(Descriptor d, byte[] bytes, String reference) throws IOException {
         URI uri = manifestUri(reference);
         String what = reference.equals(d.digest().toString()) ? what(d) : "tag '" + reference + "' -> " + d.digest();
-        var r = call(what, () -> http.put(uri, bytes, Map.of("Content-Type", d.mediaType()), push, auth));
+        var r = call("push", what, () -> http.put(uri, bytes, Map.of("Content-Type", d.mediaType()), push, auth));
         if (r.statusCode() != 201 && r.statusCode() != 200) throw fail(r.statusCode(), r.response(), what);
         if (pushedManifests.size() < 64) pushedManifests.put(d.digest(), bytes);
     }
 
     private void pushBlob(Descriptor d, InputStream content) throws IOException {
         String what = what(d);
-        var start = call(what, () -> http.post(base.resolve("blobs/uploads/"), new byte[0], Map.of(), push, auth));
+        var start = call("push", what, () -> http.post(base.resolve("blobs/uploads/"), new byte[0], Map.of(), push, auth));
         if (start.statusCode() != 202) throw fail(start.statusCode(), start.response(), what);
         String location = header(start.headers(), "Location");
         if (location == null) {
@@ -279,7 +280,7 @@ public final class RegistryStore implements Target {
         HttpClient.ResponseWrapper<String> r;
         if (d.size() == 0) {
             verified.verifyToEnd();
-            r = call(what, () -> http.put(put, new byte[0], headers, push, auth));
+            r = call("push", what, () -> http.put(put, new byte[0], headers, push, auth));
         } else {
             // The body may be asked for again (oras replays a request after a 401): the stream is one-shot.
             AtomicBoolean handedOut = new AtomicBoolean();
@@ -289,7 +290,7 @@ public final class RegistryStore implements Target {
                             "authentication failed for " + registry() + " (upload body cannot be replayed)"), streamError)
                     : new RecordingStream(verified, streamError);
             try {
-                r = call(what, () -> http.upload(put, d.size(), headers, body, push, auth));
+                r = call("push", what, () -> http.upload(put, d.size(), headers, body, push, auth));
             } catch (ContentException e) {
                 if (streamError.get() != null) throw streamError.get();
                 throw e;
@@ -299,7 +300,23 @@ public final class RegistryStore implements Target {
         if (r.statusCode() != 201) throw fail(r.statusCode(), r.response(), what);
     }
 
-    private <T> HttpClient.ResponseWrapper<T> call(String what, Supplier<HttpClient.ResponseWrapper<T>> request)
+    /**
+     * The first request of each scope kind (pull, push, mount from X) runs alone; later ones run in parallel and
+     * reuse the token oras cached for it. Without this, parallel first requests race inside oras 0.7.0: a thread
+     * that missed the token cache may find another thread's fresh token when it asks the token endpoint, send that
+     * as Bearer instead of the basic credentials, and fail with 401.
+     */
+    private <T> HttpClient.ResponseWrapper<T> call(String kind, String what, Supplier<HttpClient.ResponseWrapper<T>> request)
+            throws ContentException {
+        if (warm.contains(kind)) return send(what, request);
+        synchronized (warm) {
+            HttpClient.ResponseWrapper<T> r = send(what, request);
+            if (r.statusCode() != 401 && r.statusCode() != 403) warm.add(kind);
+            return r;
+        }
+    }
+
+    private <T> HttpClient.ResponseWrapper<T> send(String what, Supplier<HttpClient.ResponseWrapper<T>> request)
             throws ContentException {
         requests.incrementAndGet();
         try {

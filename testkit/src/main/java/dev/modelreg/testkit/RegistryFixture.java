@@ -78,6 +78,11 @@ public final class RegistryFixture implements AutoCloseable {
      * (200, or 401 with auth). Retries a few times if another process grabs the chosen port first.
      */
     public static RegistryFixture start(Mode mode, Path workDir) {
+        return start(mode, workDir, Ports::freeLoopbackPort);
+    }
+
+    /** {@link #start(Mode, Path)} with the candidate ports from {@code ports} (tests of the bind-race retry). */
+    static RegistryFixture start(Mode mode, Path workDir, java.util.function.IntSupplier ports) {
         Path binary = Tools.require(BINARY, "docker-registry");
         try {
             Files.createDirectories(workDir);
@@ -97,7 +102,7 @@ public final class RegistryFixture implements AutoCloseable {
 
             String lastFailure = "";
             for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-                int port = Ports.freeLoopbackPort();
+                int port = ports.getAsInt();
                 Path config = dir.resolve("config.yml");
                 Files.writeString(config, config(port, storage, htpasswd, certs), StandardCharsets.UTF_8);
                 Path out = dir.resolve("registry.out");

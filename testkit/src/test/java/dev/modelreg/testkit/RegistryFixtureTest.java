@@ -42,6 +42,11 @@ class RegistryFixtureTest {
 
             r.clearRequests();
             assertThat(r.requests()).isEmpty();
+            PLAIN_CLIENT.sendAsync(get(r.url() + "/v2/_catalog"), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.awaitRequests(l -> !l.isEmpty(), Duration.ofSeconds(10))).containsExactly(new Request("GET", "/v2/_catalog", 200));
+            assertThatThrownBy(() -> r.awaitRequests(l -> l.size() > 5, Duration.ofMillis(200)))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("GET /v2/_catalog 200");
+            r.clearRequests();
             Digest d = new RegistryHttp(r).pushBlob("some/repo", "hello".getBytes(StandardCharsets.UTF_8));
             assertThat(r.requests()).extracting(Request::method, Request::status)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", 202), org.assertj.core.groups.Tuple.tuple("PUT", 201));
@@ -58,6 +63,17 @@ class RegistryFixtureTest {
         r.close(); // idempotent
         assertThatThrownBy(() -> PLAIN_CLIENT.send(get(url + "/v2/"), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void retriesWithAnotherPortWhenTheChosenOneIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.Iterator<Integer> ports = java.util.List.of(taken.getLocalPort(), Ports.freeLoopbackPort()).iterator();
+            try (RegistryFixture r = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp, ports::next)) {
+                assertThat(r.port()).isNotEqualTo(taken.getLocalPort());
+                assertThat(PLAIN_CLIENT.send(get(r.url() + "/v2/"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            }
+        }
     }
 
     @Test

@@ -66,12 +66,6 @@ public final class PushCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        // oras-java logs through SLF4J; without a provider SLF4J prints a 4-line warning on stderr. Keep stderr for
-        // our own one-line errors (the NOP provider ships inside slf4j-api). Better placed once in Main.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
-        }
         Consumer<String> progress = System.console() != null ? s -> {
             err().println("modelreg: " + s);
             err().flush();

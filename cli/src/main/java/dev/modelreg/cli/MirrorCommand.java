@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries and OCI layout directories. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an artifact (manifest, config, layers; every blob verified) between OCI registries and",
-                "OCI image layout directories. Blobs the destination has are skipped; on one registry they are mounted.",
+        description = {"Copy an artifact between registries and OCI image layout directories, every blob verified.",
+                "Blobs the destination has are skipped; on one registry they are mounted; the tag is set last.",
                 "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST] or oci-layout:DIR[:TAG|@DIGEST].",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {

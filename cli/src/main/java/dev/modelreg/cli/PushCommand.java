@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,11 +49,8 @@ public final class PushCommand extends BaseCommand {
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
-    @Option(names = "--plain-http", description = "Use plain HTTP for a non-loopback registry.")
-    boolean plainHttp;
-
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA for the registry's TLS certificate.")
-    Path caFile;
+    @Mixin
+    RegistryFlags registry;
 
     @Option(names = "--created", paramLabel = "TIME|now",
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
@@ -71,7 +69,7 @@ public final class PushCommand extends BaseCommand {
             err().flush();
         } : null;
         Push.Result r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
-                mountFrom, maxLayers, plainHttp, caFile, created, sourceUrl, repo, System.getenv(), progress));
+                mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("digest", r.digest().toString());

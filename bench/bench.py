@@ -545,7 +545,7 @@ def case2(ctx):
         ratio = bytes_row.median / mbytes
         bytes_row.notes.append(f"{ratio:.2f}x model bytes ({mbytes} B)")
         ctx.target(2, "one-model copy moves <= 2x model bytes", f"{ratio:.2f}x", "<= 2x",
-                   "PASS" if ratio <= 2 else "MISS", f"{bytes_row.median} B for a {mbytes} B model")
+                   "PASS" if ratio <= 2 else "MISS", f"{int(bytes_row.median)} B for a {mbytes} B model")
     else:
         ctx.target(2, "one-model copy moves <= 2x model bytes", "FAIL", "<= 2x", "FAIL", bytes_row.error)
     if row.ok:
@@ -743,7 +743,7 @@ def case6(ctx):
     emulated = int(os.environ.get("BENCH_GH_LATENCY_MS", "20"))
     for latency in sorted({0, emulated}):
         gh.set_latency(latency)
-        where = "loopback" if latency == 0 else f"+{latency} ms per response (emulated GitHub round trip)"
+        where = "loopback" if latency == 0 else f"+{latency} ms/response"
         _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where)
     gh.set_latency(0)
 
@@ -751,8 +751,8 @@ def case6(ctx):
 def _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where):
     mb = tree.total_bytes
     rows = {}
-    r = rows["modelreg"] = ctx.row(6, f"GitHub mode, {where}: copy a {n}-file model ({mb / 1024:.0f} KiB), "
-                                      "empty cache", "modelreg")
+    r = rows["modelreg"] = ctx.row(6, f"GitHub mode ({where}): copy {n}-file model ({mb / 1024:.0f} KiB), "
+                                      "cold cache", "modelreg")
     for i in range(ctx.runs):
         cache, ws = ctx.scratch("gh-cache"), ctx.scratch("gh-ws")
         gh.mark()
@@ -771,7 +771,7 @@ def _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where):
         r.add(res.secs, res.rss_kb)
         r.extra.setdefault("requests", []).append(t.count)
         rmtree(cache, ws)
-    p = rows["pooch"] = ctx.row(6, f"GitHub mode, {where}: same copy, sequential pooch (reference tool's way)",
+    p = rows["pooch"] = ctx.row(6, f"GitHub mode ({where}): same, sequential pooch (reference way)",
                                 "pooch")
     for i in range(ctx.runs):
         cache, ws = ctx.scratch("pooch-cache"), ctx.scratch("pooch-ws")
@@ -793,7 +793,7 @@ def _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where):
     for row in rows.values():
         if row.ok:
             row.notes.append(f"{statistics.median(row.extra['requests']):.0f} requests")
-    speedup_target(ctx, 6, f"GitHub-mode copy >= 5x faster than sequential pooch ({where.split(' (')[0]})", rows,
+    speedup_target(ctx, 6, f"GitHub-mode copy >= 5x faster than pooch ({where})", rows,
                    "pooch", 5)
 
 
@@ -804,7 +804,8 @@ def case7(ctx):
                                               "refs": ["r1"]}})
     cache = ctx.scratch("warm-cache")
     env = ctx.env(cache, cfg)
-    jar = os.path.join(REPO, "cli", "target", "modelreg.jar")
+    jar = os.environ.get("BENCH_MODELREG_JAR") or os.path.join(os.path.dirname(os.path.realpath(MODELREG)), "cli",
+                                                               "target", "modelreg.jar")
     cmds = [("modelreg info (warm cache)", "modelreg", [MODELREG, "info"], True),
             ("modelreg --version", "modelreg", [MODELREG, "--version"], True),
             ("java -jar modelreg.jar info (no launcher)", "modelreg", ["java", "-XX:TieredStopAtLevel=1",

@@ -423,6 +423,10 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
     for row in rows.values():
         if row.ok:
             row.notes.append(f"{payload / MiB / row.median:.0f} MiB/s")
+    m = rows["modelreg"]
+    if m.ok:
+        m.notes.append(f"{statistics.median(m.extra['requests']):.0f} requests, "
+                       f"{statistics.median(m.extra['blob_bytes_downloaded']) / MiB:.1f} MiB of blobs")
     return rows
 
 

@@ -7,7 +7,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
-        subcommands = {})
+        subcommands = {
+                MirrorCommand.class,
+                MakeRegistryCommand.class,
+                PushCommand.class,
+                SyncCommand.class,
+                InfoCommand.class,
+                ListCommand.class,
+                ClearCommand.class,
+                CopyCommand.class,
+                PullCommand.class,
+                VerifyCommand.class,
+        })
 public final class RootCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

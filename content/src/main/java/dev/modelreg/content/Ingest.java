@@ -35,10 +35,20 @@ public final class Ingest {
                     in.verifyToEnd();
                 }
             }
+            readableByAll(tmp);
             Files.createDirectories(target.getParent());
             return moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temp files are created 0600; a stored blob is content, not a secret: 0644 like files other tools write. */
+    static void readableByAll(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default
         }
     }
 

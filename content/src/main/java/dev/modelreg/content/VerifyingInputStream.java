@@ -42,6 +42,8 @@ public final class VerifyingInputStream extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (verified) return -1;
+        // InputStream.readAllBytes asks for 0 bytes when its buffer is full: reading 1 byte there would be out of bounds.
+        if (len == 0) return 0;
         // Ask for one byte more than remains, so that excess content is detected rather than silently cut.
         long remaining = expectedSize - count;
         int want = (int) Math.min(len, remaining + 1);

@@ -3,92 +3,134 @@ package dev.modelreg.spec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.tomlj.Toml;
-import org.tomlj.TomlArray;
-import org.tomlj.TomlParseError;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * Reads every models.toml variant in use and writes one canonical form. See spec/README.md, "models.toml".
  *
- * <p>Read: {@code hash} as bare lowercase hex or {@code sha256:<hex>}, or absent; optional {@code url} and
- * {@code path}; top-level {@code schema_version}, {@code generated_at}, {@code devtools_version} and an
- * {@code [_meta]} table are tolerated; unknown keys are ignored. Write: sorted keys, bare-hex hashes (what
- * modflow-devtools writes), fixed layout, LF line ends, so the same content always gives the same bytes.
+ * <p>Read: {@code hash} as bare hex or {@code sha256:<hex>} (any case, kept lowercase), or absent/empty;
+ * optional {@code url} and {@code path}; top-level {@code schema_version}, {@code generated_at},
+ * {@code devtools_version} and an {@code [_meta]} table are tolerated; unknown keys and tables are ignored;
+ * {@code [models]}/{@code [examples]} may be empty or missing. File keys (in {@code [files]} and in model
+ * lists) must be safe relative paths. Read with {@code entrySet()}, so {@code [files."a.b/c.nam"]} is the one
+ * key {@code a.b/c.nam}; an unquoted {@code [files.a.b]} (a nested table) is an error with a hint.
+ *
+ * <p>Write: sorted keys (Java String order), bare-hex sha256 hashes (what modflow-devtools writes), fixed
+ * layout, LF line ends, so the same content always gives the same bytes.
  */
 public final class ModelsTomlCodec {
     private ModelsTomlCodec() {}
 
+    /**
+     * Parses models.toml bytes. {@code origin} names the file in error messages (a path, URL or blob digest).
+     *
+     * @throws RegistryFormatException for malformed TOML ({@code origin:line:column: ...}), invalid UTF-8, a
+     *     wrongly typed {@code [files]}/{@code [models]}/{@code [examples]} value, a bad hash or an unsafe file key
+     */
     public static ModelsToml read(byte[] bytes, String origin) {
-        TomlParseResult toml = Toml.parse(new String(bytes, StandardCharsets.UTF_8));
-        if (toml.hasErrors()) {
-            TomlParseError e = toml.errors().get(0);
-            throw new RegistryFormatException(origin + ":" + e.position().line() + ":" + e.position().column()
-                    + ": malformed TOML: " + e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
-        }
-        String schema = toml.get(List.of("schema_version")) instanceof String s ? s : null;
+        Map<String, Object> toml = TomlText.parse(bytes, origin);
         TreeMap<String, FileEntry> files = new TreeMap<>();
-        TomlTable ft = table(toml, "files", origin);
+        Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
             for (Map.Entry<String, Object> e : ft.entrySet()) {
+                checkKey(e.getKey(), "[files] entry", origin);
                 files.put(e.getKey(), fileEntry(e.getKey(), e.getValue(), origin));
             }
         }
         TreeMap<String, List<String>> models = stringLists(toml, "models", origin);
+        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin)));
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
-        return new ModelsToml(schema, files, models, examples);
+        return new ModelsToml(schemaVersion(toml), files, models, examples);
     }
 
-    private static TomlTable table(TomlTable toml, String key, String origin) {
-        Object v = toml.get(List.of(key));
+    /** The top-level schema_version as text (a number is tolerated); null when absent or of another type. */
+    private static String schemaVersion(Map<String, Object> toml) {
+        Object v = toml.get("schema_version");
+        if (v instanceof String s) return s;
+        if (v instanceof Long || v instanceof Double) return v.toString();
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> table(Map<String, Object> toml, String key, String origin) {
+        Object v = toml.get(key);
         if (v == null) return null;
-        if (v instanceof TomlTable t) return t;
+        if (v instanceof Map<?, ?> t) return (Map<String, Object>) t;
         throw new RegistryFormatException(origin + ": [" + key + "] must be a table");
     }
 
-    private static FileEntry fileEntry(String key, Object value, String origin) {
-        if (!(value instanceof TomlTable t)) {
-            throw new RegistryFormatException(origin + ": [files] entry '" + key + "' must be a table");
-        }
-        Digest hash = null;
-        Object h = t.get(List.of("hash"));
-        if (h != null) {
-            if (!(h instanceof String hs)) {
-                throw new RegistryFormatException(origin + ": [files] entry '" + key + "': hash must be a string");
-            }
-            if (!hs.isEmpty()) {
-                try {
-                    hash = Digest.parseLenient(hs.trim().toLowerCase(java.util.Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new RegistryFormatException(origin + ": [files] entry '" + key + "': " + e.getMessage());
-                }
+    /** File keys are relative paths: not empty, not absolute, no '..' segment, no control characters. */
+    private static void checkKey(String key, String what, String origin) {
+        boolean bad = key.isEmpty() || key.charAt(0) == '/' || key.charAt(0) == '\\'
+                || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)));
+        int segStart = 0;
+        for (int i = 0; i <= key.length() && !bad; i++) {
+            char c = i < key.length() ? key.charAt(i) : '/';
+            if (c < 0x20 || c == 0x7f) {
+                bad = true;
+            } else if (c == '/' || c == '\\') {
+                bad = i - segStart == 2 && key.charAt(segStart) == '.' && key.charAt(segStart + 1) == '.';
+                segStart = i + 1;
             }
         }
-        return new FileEntry(hash, optString(t, "url", key, origin), optString(t, "path", key, origin));
+        if (bad) {
+            throw new RegistryFormatException(origin + ": " + what + " '" + key
+                    + "' is not a safe relative path (empty, absolute, '..' segment or control character)");
+        }
     }
 
-    private static String optString(TomlTable t, String field, String key, String origin) {
-        Object v = t.get(List.of(field));
+    private static FileEntry fileEntry(String key, Object value, String origin) {
+        String where = origin + ": [files] entry '" + key + "'";
+        if (!(value instanceof Map<?, ?> t)) {
+            throw new RegistryFormatException(where + " must be a table");
+        }
+        for (Map.Entry<?, ?> f : t.entrySet()) {
+            if (f.getValue() instanceof Map) {
+                throw new RegistryFormatException(where + " has a sub-table '" + f.getKey()
+                        + "': quote keys that contain dots, e.g. [files.\"" + key + "." + f.getKey() + "\"]");
+            }
+        }
+        return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where));
+    }
+
+    /** {@code hash}: bare hex or ALGORITHM:HEX, any case (stored lowercase); absent or "" means no hash. */
+    private static Digest hash(Map<?, ?> t, String where) {
+        Object h = t.get("hash");
+        if (h == null) return null;
+        if (!(h instanceof String hs)) {
+            throw new RegistryFormatException(where + ": hash must be a string");
+        }
+        String text = hs.trim().toLowerCase(Locale.ROOT);
+        if (text.isEmpty()) return null;
+        try {
+            return Digest.parseLenient(text);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String optString(Map<?, ?> t, String field, String where) {
+        Object v = t.get(field);
         if (v == null) return null;
         if (v instanceof String s) return s;
-        throw new RegistryFormatException(origin + ": [files] entry '" + key + "': " + field + " must be a string");
+        throw new RegistryFormatException(where + ": " + field + " must be a string");
     }
 
-    private static TreeMap<String, List<String>> stringLists(TomlTable toml, String key, String origin) {
+    private static TreeMap<String, List<String>> stringLists(Map<String, Object> toml, String key, String origin) {
         TreeMap<String, List<String>> out = new TreeMap<>();
-        TomlTable t = table(toml, key, origin);
+        Map<String, Object> t = table(toml, key, origin);
         if (t == null) return out;
         for (Map.Entry<String, Object> e : t.entrySet()) {
-            if (!(e.getValue() instanceof TomlArray a)) {
-                throw new RegistryFormatException(origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings");
+            String bad = origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings";
+            if (!(e.getValue() instanceof List<?> a)) {
+                throw new RegistryFormatException(bad);
             }
             List<String> l = new ArrayList<>(a.size());
             for (int i = 0; i < a.size(); i++) {
                 if (!(a.get(i) instanceof String s)) {
-                    throw new RegistryFormatException(origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings");
+                    throw new RegistryFormatException(bad);
                 }
                 l.add(s);
             }
@@ -97,6 +139,7 @@ public final class ModelsTomlCodec {
         return out;
     }
 
+    /** Canonical bytes: same content, same bytes (sorted keys, fixed layout, LF line ends, UTF-8). */
     public static byte[] write(ModelsToml r) {
         StringBuilder sb = new StringBuilder();
         if (r.schemaVersion() != null) {

@@ -1,0 +1,50 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.Results.ClearResult;
+import java.io.Console;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code modelreg clear}: removes cached registries (one ref, one source, or everything including the blob store).
+ * Asks for confirmation on a terminal; without one, {@code --force} is required.
+ */
+@Command(name = "clear", description = "Remove cached registries (and, with no filter, the whole cache).")
+public final class ClearCommand extends BaseCommand {
+    @Mixin ConsumerOptions opts;
+
+    @Option(names = {"--source", "-s"}, description = "Only this source (key or name).")
+    String source;
+
+    @Option(names = {"--ref", "-r"}, description = "Only this ref.")
+    String ref;
+
+    @Option(names = {"--force", "-f"}, description = "Do not ask for confirmation.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        var reg = opts.open(err());
+        String what = source == null && ref == null ? "the whole cache at " + reg.cacheRoot()
+                : "cached registries" + (source != null ? " of " + source : "") + (ref != null ? " at ref " + ref : "");
+        if (!force) {
+            Console c = System.console();
+            if (c == null) throw new ExitException(ExitCodes.ERROR, "refusing to clear " + what + " without confirmation; use --force");
+            String a = c.readLine("Clear %s? [y/N] ", what);
+            if (a == null || !a.trim().equalsIgnoreCase("y")) {
+                err().println("Cancelled");
+                err().flush();
+                return ExitCodes.ERROR;
+            }
+        }
+        ClearResult r = reg.clear(source, ref);
+        if (json) {
+            printJson(r.toJson());
+        } else {
+            out().println(r.removed().isEmpty() ? "Nothing to clear" : "Cleared: " + String.join(", ", r.removed()));
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.ModelReg;
+import dev.modelreg.consumer.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every consumer command shares: which sources (--config) and whether the network may be used. */
+public final class ConsumerOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Bootstrap file to use alone (default: bundled sources + user overlay; env MODELREG_CONFIG).")
+    Path config;
+
+    @Option(names = "--offline", description = "Never touch the network (also MODELREG_OFFLINE=1); fail if something is not cached.")
+    boolean offline;
+
+    /** Opens the library with progress lines going to {@code err}. */
+    ModelReg open(PrintWriter err) throws IOException {
+        Settings s = Settings.fromEnvironment();
+        if (offline) s = s.withOffline(true);
+        return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> {
+            err.println(m);
+            err.flush();
+        });
+    }
+}

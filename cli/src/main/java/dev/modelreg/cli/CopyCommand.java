@@ -1,0 +1,41 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.Results.CopyResult;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
+@Command(name = "copy", aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+public final class CopyCommand extends BaseCommand {
+    @Mixin ConsumerOptions opts;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "name/sub/path, source@ref/sub/path or source@sha256:<hex>/sub/path.")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "WORKSPACE", description = "Directory to create (refused if it exists and is not empty, unless --overwrite).")
+    Path workspace;
+
+    @Option(names = "--overwrite", description = "Replace an existing workspace (only once every file is verified).")
+    boolean overwrite;
+
+    @Option(names = "--from", paramLabel = "REF",
+            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], source@ref.")
+    String from;
+
+    @Override
+    public Integer call() throws Exception {
+        CopyResult r = from == null ? opts.open(err()).copy(model, workspace, overwrite)
+                : opts.open(err()).copyFrom(from, model, workspace, overwrite);
+        if (json) {
+            printJson(r.toJson());
+        } else {
+            if (verbose) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
+            else out().println(r.workspace());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

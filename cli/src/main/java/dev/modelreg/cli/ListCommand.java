@@ -1,0 +1,60 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.Results.Listing;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
+@Command(name = "list", description = "List available models (of cached registries).")
+public final class ListCommand extends BaseCommand {
+    @Mixin ConsumerOptions opts;
+
+    @Option(names = {"--source", "-s"}, description = "Filter by source (key or name).")
+    String source;
+
+    @Option(names = {"--ref", "-r"}, description = "Filter by ref.")
+    String ref;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Listing> ls = opts.open(err()).list(source, ref);
+        if (json) {
+            printJson(Map.of("registries", ls.stream().map(Listing::toJson).toList()));
+            return ExitCodes.OK;
+        }
+        if (ls.isEmpty()) {
+            out().println(source == null && ref == null ? "No cached registries. Run 'sync' first."
+                    : "No cached registries matching filters: " + filters());
+            out().flush();
+            return ExitCodes.OK;
+        }
+        out().println("Available models:");
+        out().println();
+        for (Listing l : ls) {
+            out().println(l.state().name() + "@" + l.state().ref() + ":");
+            if (l.models().isEmpty()) {
+                out().println("  No models");
+            } else {
+                out().println("  Models: " + l.models().size());
+                if (verbose) l.models().forEach(n -> out().println("    " + n));
+            }
+            if (!l.examples().isEmpty()) {
+                out().println("  Examples: " + l.examples().size());
+                if (verbose) l.examples().forEach(n -> out().println("    " + n));
+            }
+            out().println();
+        }
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    private String filters() {
+        StringBuilder sb = new StringBuilder();
+        if (source != null) sb.append("source=").append(source);
+        if (ref != null) sb.append(sb.length() > 0 ? ", " : "").append("ref=").append(ref);
+        return sb.toString();
+    }
+}

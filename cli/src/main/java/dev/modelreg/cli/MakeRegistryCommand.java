@@ -1,0 +1,72 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.publisher.MakeRegistry;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code modelreg make-registry}: index a model repository into models.toml (see MakeRegistry). */
+@Command(name = "make-registry", mixinStandardHelpOptions = true,
+        description = {"Index a model repository and write models.toml (replaced, never merged).",
+                "Without a local --path, the zipball of --repo at --ref is downloaded and indexed."})
+public final class MakeRegistryCommand extends BaseCommand {
+    @Option(names = {"-p", "--path"}, paramLabel = "DIR",
+            description = "Local directory to index; if it is not a local directory and --repo/--ref are given, a sub-path of the downloaded repository.")
+    String path;
+
+    @Option(names = "--name", required = true, paramLabel = "PREFIX", description = "Model name prefix, e.g. mf6/example.")
+    String name;
+
+    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "GitHub repository: file urls are built from it (and downloads, without --path).")
+    String repo;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Git ref (branch, tag or commit) for urls and downloads.")
+    String ref;
+
+    @Option(names = {"-n", "--namefile"}, paramLabel = "GLOB", defaultValue = "mfsim.nam",
+            description = "A model is a directory holding a file matching this glob (default: ${DEFAULT-VALUE}).")
+    String namefile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+            description = "Output directory, relative to --path (default: .registry).")
+    String output;
+
+    @Option(names = "--asset-file", paramLabel = "NAME",
+            description = "Index the release asset NAME of --repo at --ref (a zip whose members are the file keys); release-mode urls.")
+    String assetFile;
+
+    @Option(names = "--release-assets", paramLabel = "OUTDIR",
+            description = "Also write the GitHub release assets: models.toml and a zip of the model files (named by --asset-file, default models.zip).")
+    Path releaseAssets;
+
+    @Option(names = "--examples", description = "Write [examples] (always done in release mode).")
+    boolean examples;
+
+    @Option(names = "--path-in-repo", paramLabel = "PATH",
+            description = "Path of the indexed directory inside the repository, for raw urls (default: asked from git).")
+    String pathInRepo;
+
+    @Override
+    public Integer call() throws Exception {
+        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(path, name, repo, ref, namefile, output,
+                assetFile, releaseAssets, examples, pathInRepo, System.getenv()));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("registry", r.registryFile() == null ? null : r.registryFile().toString());
+            m.put("releaseZip", r.releaseZip() == null ? null : r.releaseZip().toString());
+            m.put("models", (long) r.models());
+            m.put("files", (long) r.files());
+            m.put("bytes", r.bytes());
+            printJson(m);
+        } else {
+            if (r.registryFile() != null) out().println(r.registryFile());
+            if (r.releaseZip() != null) out().println(r.releaseZip());
+            out().flush();
+            err().println("indexed " + r.models() + " models, " + r.files() + " files, " + r.bytes() + " bytes");
+            err().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.Results.CopyResult;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
+@Command(name = "pull", description = "Write every file of a ref (or of --model models) into DIR by its registry path, verified.")
+public final class PullCommand extends BaseCommand {
+    @Mixin ConsumerOptions opts;
+
+    @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], or source@ref.")
+    String ref;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "Output directory.")
+    Path dir;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Only the files of this model (repeatable).")
+    List<String> models;
+
+    @Override
+    public Integer call() throws Exception {
+        CopyResult r = opts.open(err()).pull(ref, dir, models);
+        if (json) {
+            printJson(r.toJson());
+        } else {
+            if (verbose) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
+            out().println(r.digest() + " " + r.files().size() + " files -> " + r.workspace());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

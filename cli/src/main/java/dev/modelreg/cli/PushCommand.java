@@ -1,0 +1,102 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.publisher.LayerPlanner;
+import dev.modelreg.publisher.Push;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact (see Push). */
+@Command(name = "push", mixinStandardHelpOptions = true,
+        description = {"Index DIR and push it as one OCI artifact (config = models.toml, files in layers).",
+                "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG]."})
+public final class PushCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "DESTINATION", description = "REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG].")
+    String destination;
+
+    @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
+    String name;
+
+    @Option(names = {"-n", "--namefile"}, paramLabel = "GLOB", defaultValue = "mfsim.nam",
+            description = "A model is a directory holding a file matching this glob (default: ${DEFAULT-VALUE}).")
+    String namefile;
+
+    @Option(names = "--registry-file", paramLabel = "FILE",
+            description = "Use this models.toml as the config, byte for byte (its hashes must match DIR).")
+    Path registryFile;
+
+    @Option(names = "--ref", paramLabel = "REF",
+            description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
+    String ref;
+
+    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable).")
+    Map<String, String> annotations = new TreeMap<>();
+
+    @Option(names = "--mount-from", paramLabel = "REPOSITORY",
+            description = "Mount blobs the registry has in this other repository instead of uploading them.")
+    String mountFrom;
+
+    @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + LayerPlanner.DEFAULT_MAX_LAYERS,
+            description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
+    int maxLayers;
+
+    @Option(names = "--plain-http", description = "Use plain HTTP for a non-loopback registry.")
+    boolean plainHttp;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA for the registry's TLS certificate.")
+    Path caFile;
+
+    @Option(names = "--created", paramLabel = "TIME|now",
+            description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
+    String created;
+
+    @Option(names = "--source-url", paramLabel = "URL", description = "org.opencontainers.image.source (default: https://github.com/OWNER/NAME of --repo, else of a GitHub origin remote).")
+    String sourceUrl;
+
+    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")
+    String repo;
+
+    @Override
+    public Integer call() throws Exception {
+        // oras-java logs through SLF4J; without a provider SLF4J prints a 4-line warning on stderr. Keep stderr for
+        // our own one-line errors (the NOP provider ships inside slf4j-api). Better placed once in Main.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+        Consumer<String> progress = System.console() != null ? s -> {
+            err().println("modelreg: " + s);
+            err().flush();
+        } : null;
+        Push.Result r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
+                mountFrom, maxLayers, plainHttp, caFile, created, sourceUrl, repo, System.getenv(), progress));
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("digest", r.digest().toString());
+            m.put("tag", r.tag());
+            m.put("ref", r.ref());
+            m.put("reference", r.reference());
+            m.put("files", (long) r.files());
+            m.put("layers", (long) r.layers());
+            m.put("bytesUploaded", r.bytesUploaded());
+            m.put("bytesSkipped", r.bytesSkipped());
+            m.put("blobsUploaded", (long) r.blobsUploaded());
+            m.put("blobsSkipped", (long) r.blobsSkipped());
+            m.put("blobsMounted", (long) r.blobsMounted());
+            m.put("manifestBytes", (long) r.manifestBytes());
+            printJson(m);
+        } else {
+            out().println(r.digest());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

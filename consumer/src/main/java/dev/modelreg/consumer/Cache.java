@@ -1,0 +1,204 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.BlobCache;
+import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Ingest;
+import dev.modelreg.spec.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The consumer cache (see spec/README.md, "Cache layout"):
+ * <pre>
+ * ROOT/blobs/sha256/HEX                         content-addressed, shared by every source, ref and transport
+ * ROOT/ingest/                                  temp files being verified (same file store, renamed into blobs/)
+ * ROOT/sources/SOURCE/REF/models.toml           the ref's registry file, byte for byte
+ * ROOT/sources/SOURCE/REF/state.json            what the last sync resolved (RefState)
+ * </pre>
+ * SOURCE and REF are escaped ({@link #escape}). Every write is a temp file plus an atomic rename, so concurrent
+ * processes never see half a file and the last writer of a state wins with a consistent pair.
+ */
+public final class Cache {
+    private final Path root;
+    private final BlobCache blobs;
+
+    public Cache(Path root) {
+        this.root = root;
+        try {
+            this.blobs = BlobCache.open(root);
+        } catch (IOException e) {
+            throw new ConsumerException("cannot create the cache at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public BlobCache blobs() {
+        return blobs;
+    }
+
+    public Path blob(Digest d) {
+        return blobs.path(d);
+    }
+
+    public boolean has(Digest d) {
+        return blobs.has(d);
+    }
+
+    public Path sourcesDir() {
+        return root.resolve("sources");
+    }
+
+    public Path refDir(String sourceKey, String ref) {
+        return sourcesDir().resolve(escape(sourceKey)).resolve(escape(ref));
+    }
+
+    /** Keeps [A-Za-z0-9.-] (not leading '.'); every other UTF-8 byte becomes '_' + two hex digits. Reversible. */
+    public static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            int c = b[i] & 0xff;
+            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || (c == '.' && i > 0);
+            if (keep) sb.append((char) c);
+            else sb.append('_').append(String.format("%02x", c));
+        }
+        return sb.toString();
+    }
+
+    public RefState state(String sourceKey, String ref) {
+        Path p = refDir(sourceKey, ref).resolve("state.json");
+        try {
+            if (!Files.exists(p)) return null;
+            return RefState.fromJson(Files.readAllBytes(p), p.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The cached registry bytes of a ref, or null. */
+    public byte[] registryBytes(String sourceKey, String ref) throws IOException {
+        Path p = refDir(sourceKey, ref).resolve("models.toml");
+        return Files.exists(p) ? Files.readAllBytes(p) : null;
+    }
+
+    /** Writes models.toml then state.json, each atomically. */
+    public void save(String sourceKey, String ref, byte[] registry, RefState state) throws IOException {
+        Path dir = refDir(sourceKey, ref);
+        Files.createDirectories(dir);
+        writeAtomic(dir.resolve("models.toml"), registry);
+        writeState(sourceKey, ref, state);
+    }
+
+    public void writeState(String sourceKey, String ref, RefState state) throws IOException {
+        Path dir = refDir(sourceKey, ref);
+        Files.createDirectories(dir);
+        writeAtomic(dir.resolve("state.json"), (dev.modelreg.spec.Json.write(state.toJson()) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** All cached ref states, sorted by source then ref. */
+    public List<RefState> states() throws IOException {
+        List<RefState> out = new ArrayList<>();
+        if (!Files.isDirectory(sourcesDir())) return out;
+        try (Stream<Path> s = Files.list(sourcesDir())) {
+            for (Path src : s.sorted().toList()) {
+                if (!Files.isDirectory(src)) continue;
+                try (Stream<Path> r = Files.list(src)) {
+                    for (Path ref : r.sorted().toList()) {
+                        Path st = ref.resolve("state.json");
+                        if (Files.exists(st)) out.add(RefState.fromJson(Files.readAllBytes(st), st.toString()));
+                    }
+                }
+            }
+        }
+        out.sort(Comparator.comparing(RefState::source).thenComparing(RefState::ref));
+        return out;
+    }
+
+    /** Removes one ref's registry state (blobs stay: they may be shared). Returns true if something was removed. */
+    public boolean removeRef(String sourceKey, String ref) throws IOException {
+        return deleteTree(refDir(sourceKey, ref));
+    }
+
+    public boolean removeSource(String sourceKey) throws IOException {
+        return deleteTree(sourcesDir().resolve(escape(sourceKey)));
+    }
+
+    /** Removes everything under the root that modelreg wrote. */
+    public boolean removeAll() throws IOException {
+        boolean a = deleteTree(sourcesDir());
+        boolean b = deleteTree(root.resolve("blobs"));
+        deleteTree(root.resolve("ingest"));
+        return a || b;
+    }
+
+    /**
+     * Streams {@code in} into the blob store, hashing while writing; if {@code expected} is given the content must
+     * match it (else nothing enters the cache and the error names {@code what}). Returns the content's digest.
+     */
+    public Digest ingest(InputStream in, Digest expected, String what) throws IOException {
+        if (expected != null && has(expected)) {
+            return expected;
+        }
+        Path ingestDir = root.resolve("ingest");
+        Files.createDirectories(ingestDir);
+        Path tmp = Files.createTempFile(ingestDir, "file-", ".partial");
+        try {
+            Digest got;
+            try (OutputStream fo = Files.newOutputStream(tmp); DigestingOutputStream out = new DigestingOutputStream(fo)) {
+                in.transferTo(out);
+                out.flush();
+                got = out.digest();
+            }
+            if (expected != null && !expected.equals(got)) {
+                throw new dev.modelreg.content.ContentException(dev.modelreg.content.ContentException.Kind.DIGEST_MISMATCH,
+                        what + ": hash mismatch: want " + expected.hex() + ", got " + got.hex());
+            }
+            Path target = blob(got);
+            Files.createDirectories(target.getParent());
+            Ingest.moveIntoPlace(tmp, target);
+            return got;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void writeAtomic(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static boolean deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return false;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+        return true;
+    }
+}

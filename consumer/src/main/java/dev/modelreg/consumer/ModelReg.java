@@ -1,0 +1,433 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.consumer.Results.ClearResult;
+import dev.modelreg.consumer.Results.CopyResult;
+import dev.modelreg.consumer.Results.Listing;
+import dev.modelreg.consumer.Results.Mismatch;
+import dev.modelreg.consumer.Results.SourceInfo;
+import dev.modelreg.consumer.Results.SyncResult;
+import dev.modelreg.consumer.Results.VerifyResult;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.spec.BootstrapConfig;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.ModelsToml;
+import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.RegistryFormatException;
+import dev.modelreg.spec.SourceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The consumer as a library: load the sources, sync their registries, list models, copy a model into a workspace,
+ * pull a whole ref, verify a workspace. The CLI commands are thin wrappers over these methods.
+ *
+ * <pre>{@code
+ * ModelReg reg = ModelReg.fromEnvironment();                 // bundled sources + user overlay, $MODELREG_CACHE
+ * reg.sync("modflow6-testmodels", "develop", false);
+ * Path ws = reg.copy("mf6/test/test001a_Tharmonic", Path.of("work/t1"), true).workspace();
+ * boolean same = reg.verify("mf6/test/test001a_Tharmonic", ws).ok();
+ * }</pre>
+ */
+public final class ModelReg {
+    private final BootstrapConfig config;
+    private final Settings settings;
+    private final Cache cache;
+    private final Http http;
+    private final GitHubSource github;
+    private final OciSource oci;
+    private Consumer<String> progress = m -> {};
+
+    public ModelReg(BootstrapConfig config, Settings settings) {
+        this.config = config;
+        this.settings = settings;
+        this.cache = new Cache(settings.cacheRoot());
+        this.http = new Http(settings.concurrency());
+        this.github = new GitHubSource(settings, cache, http);
+        this.oci = new OciSource(settings, cache);
+    }
+
+    /** Bundled bootstrap plus the user overlay (or MODELREG_CONFIG alone), settings from the process environment. */
+    public static ModelReg fromEnvironment() {
+        return new ModelReg(loadConfig(null, System.getenv()), Settings.fromEnvironment());
+    }
+
+    /**
+     * {@code configFile} (or {@code $MODELREG_CONFIG}) alone when given; else the bundled bootstrap with the user
+     * overlay {@code $XDG_CONFIG_HOME/modelreg/models.toml} ({@code %APPDATA%\modelreg\models.toml} on Windows),
+     * whose source tables replace bundled ones whole.
+     */
+    public static BootstrapConfig loadConfig(Path configFile, Map<String, String> env) {
+        return BootstrapConfig.resolve(configFile, env, System.getProperty("os.name", ""));
+    }
+
+    /** Where progress lines go (the CLI sends them to stderr); default: nowhere. */
+    public ModelReg onProgress(Consumer<String> sink) {
+        this.progress = sink == null ? m -> {} : sink;
+        return this;
+    }
+
+    public BootstrapConfig config() {
+        return config;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Path cacheRoot() {
+        return cache.root();
+    }
+
+    /** HTTP requests made so far: OCI registry requests plus GitHub-mode downloads. */
+    public long requestCount() {
+        return oci.requestCount() + http.requestCount();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- sync
+
+    public List<SyncResult> sync(String source, String ref, boolean force) {
+        return sync(source, ref, null, force);
+    }
+
+    /**
+     * Syncs every configured ref of every source, or of {@code source} (key or name), or just {@code ref}.
+     * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
+     * {@code source} is not configured. Failures are returned per ref, not thrown.
+     */
+    public List<SyncResult> sync(String source, String ref, String repo, boolean force) {
+        List<SourceConfig> sources = new ArrayList<>();
+        if (source == null) {
+            if (repo != null) throw new ConsumerException("--repo requires --source");
+            sources.addAll(config.sources().values());
+        } else {
+            SourceConfig s = findSource(source);
+            if (s == null) {
+                if (repo == null) ModelLookup.source(config, source);
+                s = new SourceConfig(source, repo, source, ref == null ? List.of() : List.of(ref), ".registry", null);
+            } else if (repo != null) {
+                s = new SourceConfig(s.key(), repo, s.name(), s.refs(), s.registryPath(), null);
+            }
+            sources.add(s);
+        }
+        List<SyncResult> out = new ArrayList<>();
+        for (SourceConfig s : sources) {
+            List<String> refs = ref != null ? List.of(ref) : s.refs();
+            if (refs.isEmpty()) progress.accept("No refs configured for source '" + s.name() + "', skipping");
+            for (String r : refs) {
+                try {
+                    out.add(syncRef(s, r, force));
+                } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
+                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
+                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Configured plus cached refs of a source (key or name): how an address with a '/' in its ref is split. */
+    private List<String> knownRefs(String keyOrName) {
+        SourceConfig s = findSource(keyOrName);
+        if (s == null) return null;
+        List<String> refs = new ArrayList<>(s.refs());
+        try {
+            for (RefState st : cache.states()) if (st.source().equals(s.key()) && !refs.contains(st.ref())) refs.add(st.ref());
+        } catch (IOException e) {
+            // configured refs only
+        }
+        return refs;
+    }
+
+    private SourceConfig findSource(String keyOrName) {
+        SourceConfig s = config.sources().get(keyOrName);
+        if (s != null) return s;
+        for (SourceConfig x : config.sources().values()) if (x.name().equals(keyOrName)) return x;
+        return null;
+    }
+
+    private SyncResult syncRef(SourceConfig s, String ref, boolean force) throws IOException {
+        String label = s.name() + "@" + ref;
+        RefState prev = cache.state(s.key(), ref);
+        if (settings.offline() && (s.oci() == null || (prev != null && !prev.isOci()))) {
+            if (prev != null && cache.registryBytes(s.key(), ref) != null) {
+                return result(prev, "skipped");
+            }
+            throw new ConsumerException("offline: " + label + " is not in the cache (run modelreg sync --source "
+                    + s.key() + " --ref " + ref + " with network access)");
+        }
+        if (s.oci() != null) {
+            try {
+                progress.accept("Resolving " + label + " in " + s.oci() + "...");
+                OciSource.Resolved r = oci.resolve(s.oci(), ref, prev, force, label);
+                if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
+                        && cache.registryBytes(s.key(), ref) != null) {
+                    progress.accept("  [=] " + label + " unchanged (" + prev.digest() + ")");
+                    return result(prev, "unchanged");
+                }
+                parse(r.config(), label);
+                RefState st = oci.stateFor(s.key(), s.name(), ref, s.oci(), r);
+                cache.save(s.key(), ref, r.config(), st);
+                progress.accept("  [+] Synced " + label + " (" + st.digest() + ")");
+                return result(st, "synced");
+            } catch (ContentException e) {
+                if (e.kind() != ContentException.Kind.NOT_FOUND || s.repo() == null) {
+                    throw new ConsumerException(label + ": " + e.getMessage(), e);
+                }
+                progress.accept("  " + label + " not found in " + s.oci() + ", trying GitHub " + s.repo());
+            }
+        }
+        if (s.repo() == null) {
+            throw new ConsumerException("source '" + s.key() + "' has neither repo nor oci");
+        }
+        if (Digest.isDigest(ref)) {
+            if (prev != null && prev.digest().toString().equals(ref)) return result(prev, "skipped");
+            throw new ConsumerException(label + ": a digest ref needs an OCI repository (oci = \"REGISTRY/REPO\")");
+        }
+        if (!force && prev != null && !prev.isOci() && cache.registryBytes(s.key(), ref) != null) {
+            progress.accept("Registry " + label + " already cached, skipping");
+            return result(prev, "skipped");
+        }
+        progress.accept("Discovering registry " + label + "...");
+        GitHubSource.Discovered d = github.discover(s, ref);
+        progress.accept("  Caching registry found via " + d.transport() + " at " + d.url() + "...");
+        RefState st = github.stateFor(s, ref, d);
+        if (prev != null && prev.digest().equals(st.digest())) {
+            st = new RefState(st.source(), st.name(), st.ref(), st.transport(), st.digest(), st.config(), st.tag(),
+                    st.reference(), st.time(), prev.zips());
+        }
+        cache.save(s.key(), ref, d.bytes(), st);
+        progress.accept("  [+] Synced " + label);
+        return result(st, "synced");
+    }
+
+    private static SyncResult result(RefState st, String status) {
+        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null);
+    }
+
+    private static ModelsToml parse(byte[] bytes, String label) {
+        try {
+            return ModelsTomlCodec.read(bytes, label + " models.toml");
+        } catch (RegistryFormatException e) {
+            throw new ConsumerException(e.getMessage(), e);
+        }
+    }
+
+    /** The cached registry of a source and ref, syncing it first if it is not cached. */
+    public Synced synced(SourceConfig s, String ref) throws IOException {
+        RefState st = cache.state(s.key(), ref);
+        byte[] b = st == null ? null : cache.registryBytes(s.key(), ref);
+        if (st == null || b == null || (st.isOci() && !cache.has(st.digest()))) {
+            SyncResult r = syncRef(s, ref, false);
+            st = cache.state(s.key(), ref);
+            b = cache.registryBytes(s.key(), ref);
+            if (st == null || b == null) throw new ConsumerException(s.name() + "@" + ref + ": sync " + r.status());
+        }
+        return new Synced(s, ref, st, parse(b, s.name() + "@" + ref));
+    }
+
+    // ------------------------------------------------------------------------------------------ info, list, clear
+
+    public List<SourceInfo> info() throws IOException {
+        List<RefState> states = cache.states();
+        List<SourceInfo> out = new ArrayList<>();
+        for (SourceConfig s : config.sources().values()) {
+            List<RefState> cached = states.stream().filter(x -> x.source().equals(s.key())).toList();
+            List<String> missing = s.refs().stream().filter(r -> cached.stream().noneMatch(c -> c.ref().equals(r))).toList();
+            out.add(new SourceInfo(s.key(), s.name(), s.repo(), s.oci(), s.refs(), cached, missing));
+        }
+        return out;
+    }
+
+    /** Cached registries (optionally of one source, by key or name, and/or one ref) with their models. */
+    public List<Listing> list(String source, String ref) throws IOException {
+        List<Listing> out = new ArrayList<>();
+        for (RefState st : cache.states()) {
+            if (source != null && !source.equals(st.source()) && !source.equals(st.name())) continue;
+            if (ref != null && !ref.equals(st.ref())) continue;
+            byte[] b = cache.registryBytes(st.source(), st.ref());
+            if (b == null) continue;
+            ModelsToml r = parse(b, st.name() + "@" + st.ref());
+            out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet())));
+        }
+        return out;
+    }
+
+    /**
+     * Removes cached registries: one ref, one source, or (neither given) the whole cache including blobs. Blobs are
+     * shared between sources and refs, so they are only removed with the whole cache.
+     */
+    public ClearResult clear(String source, String ref) throws IOException {
+        List<String> removed = new ArrayList<>();
+        if (source == null && ref == null) {
+            for (RefState st : cache.states()) removed.add(st.name() + "@" + st.ref());
+            cache.removeAll();
+            return new ClearResult(removed);
+        }
+        for (RefState st : cache.states()) {
+            if (source != null && !source.equals(st.source()) && !source.equals(st.name())) continue;
+            if (ref != null && !ref.equals(st.ref())) continue;
+            if (cache.removeRef(st.source(), st.ref())) removed.add(st.name() + "@" + st.ref());
+        }
+        return new ClearResult(removed);
+    }
+
+    // ------------------------------------------------------------------------------------------- copy, pull
+
+    /**
+     * Copies one model into {@code workspace}: plans and fetches only that model's content, verifies everything, builds
+     * the workspace in a staging directory beside it and swaps it in. Files keep their sub-folders relative to the
+     * model's directory. An existing non-empty workspace is refused unless {@code overwrite}.
+     */
+    public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
+        ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
+        return copy(synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite);
+    }
+
+    /**
+     * {@link #copy(String, Path, boolean)} with the model looked up in {@code ref} ({@code source@ref},
+     * {@code REGISTRY/REPO:TAG|@DIGEST} or {@code oci-layout:DIR[:TAG|@DIGEST]}) instead of the configured sources.
+     */
+    public CopyResult copyFrom(String ref, String model, Path workspace, boolean overwrite) throws IOException {
+        Synced s = pulled(ref);
+        return copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite);
+    }
+
+    private CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite)
+            throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
+        List<String> keys = s.registry().models().get(name);
+        if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
+        for (String k : keys) Workspace.safeRelative(k, s.label());
+        Map<String, Digest> digests = ensure(s, keys);
+        String base = Workspace.commonDir(keys);
+        Map<String, Digest> files = new TreeMap<>();
+        long bytes = 0;
+        for (String k : keys) {
+            files.put(k.substring(base.length()), digests.get(k));
+            bytes += Files.size(cache.blob(digests.get(k)));
+        }
+        progress.accept("Copying " + name + " (" + files.size() + " files) from " + s.label() + " to " + workspace);
+        Workspace.install(workspace, files, cache, overwrite, "model '" + name + "' of " + s.label());
+        return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), workspace.toAbsolutePath().normalize(),
+                List.copyOf(files.keySet()), bytes);
+    }
+
+    private Map<String, Digest> ensure(Synced s, List<String> keys) throws IOException {
+        return s.state().isOci() ? oci.ensure(s, keys) : github.ensure(s, keys);
+    }
+
+    /**
+     * Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified. {@code ref}
+     * is {@code source@ref}, {@code REGISTRY/REPO:TAG|@DIGEST} or {@code oci-layout:DIR[:TAG|@DIGEST]}; a bare OCI
+     * reference needs no bootstrap entry.
+     */
+    public CopyResult pull(String ref, Path dir, List<String> models) throws IOException {
+        Synced s = pulled(ref);
+        Set<String> keys = new LinkedHashSet<>();
+        if (models == null || models.isEmpty()) {
+            keys.addAll(s.registry().files().keySet());
+        } else {
+            for (String m : models) {
+                List<String> cands = List.of(m, s.source().name() + "/" + m);
+                keys.addAll(s.registry().models().get(ModelLookup.pick(s.registry(), cands, s.label(), m)));
+            }
+        }
+        List<String> list = List.copyOf(keys);
+        for (String k : list) Workspace.safeRelative(k, s.label());
+        Map<String, Digest> digests = ensure(s, list);
+        Path root = dir.toAbsolutePath().normalize();
+        long bytes = 0;
+        for (String k : list) {
+            Path dest = root.resolve(k).normalize();
+            if (!dest.startsWith(root)) throw new ConsumerException(s.label() + ": unsafe path '" + k + "'");
+            Workspace.writeFile(cache, digests.get(k), dest, "file '" + k + "' of " + s.label());
+            bytes += Files.size(dest);
+        }
+        progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
+        return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
+                s.ref(), s.state().digest(), root, list, bytes);
+    }
+
+    private Synced pulled(String ref) throws IOException {
+        int at = ref.indexOf('@');
+        if (at > 0 && !ref.startsWith("oci-layout:")) {
+            SourceConfig s = findSource(ref.substring(0, at));
+            if (s != null) return synced(s, ref.substring(at + 1));
+        }
+        OciRefs.Split r = OciRefs.split(ref);
+        String label = ref;
+        OciSource.Resolved res = oci.resolve(r.base(), r.ref(), true, null, false, label);
+        SourceConfig adhoc = new SourceConfig(r.base(), null, r.base(), List.of(r.ref()), ".registry", r.base());
+        RefState st = oci.stateFor(r.base(), r.base(), r.ref(), r.base(), res);
+        return new Synced(adhoc, r.ref(), st, parse(res.config(), label));
+    }
+
+    // --------------------------------------------------------------------------------------------------- verify
+
+    /**
+     * Compares {@code workspace} with the registry hashes of {@code model}, downloading no model file (the registry
+     * itself is synced if it is not cached). Missing and modified files are reported; files without a hash in the
+     * registry are listed as unverifiable.
+     */
+    public VerifyResult verify(String model, Path workspace) throws IOException {
+        ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
+        return verify(synced(a.source(), a.ref()), a.candidates(), model, workspace);
+    }
+
+    /** {@link #verify(String, Path)} against {@code ref} (as in {@link #copyFrom}) instead of the configured sources. */
+    public VerifyResult verifyFrom(String ref, String model, Path workspace) throws IOException {
+        Synced s = pulled(ref);
+        return verify(s, List.of(model, s.source().name() + "/" + model), model, workspace);
+    }
+
+    private VerifyResult verify(Synced s, List<String> candidates, String model, Path workspace) throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
+        Path ws = workspace.toAbsolutePath().normalize();
+        if (!Files.isDirectory(ws)) throw new ConsumerException("workspace " + ws + " does not exist");
+        List<String> keys = s.registry().models().get(name);
+        String base = Workspace.commonDir(keys);
+        int matched = 0;
+        List<Mismatch> bad = new ArrayList<>();
+        List<String> unverifiable = new ArrayList<>();
+        for (String k : keys) {
+            String rel = Workspace.safeRelative(k, s.label()).substring(base.length());
+            FileEntry e = s.registry().files().get(k);
+            Path f = ws.resolve(rel);
+            if (!Files.isRegularFile(f)) {
+                bad.add(new Mismatch(rel, "missing", e == null ? null : e.hash(), null));
+                continue;
+            }
+            if (e == null || e.hash() == null) {
+                unverifiable.add(rel);
+                continue;
+            }
+            Digest got = sha256(f);
+            if (got.equals(e.hash())) matched++;
+            else bad.add(new Mismatch(rel, "modified", e.hash(), got));
+        }
+        return new VerifyResult(name, s.source().key(), s.ref(), ws, matched, bad, unverifiable);
+    }
+
+    static Digest sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f);
+             DigestingOutputStream out = new DigestingOutputStream(OutputStream.nullOutputStream())) {
+            in.transferTo(out);
+            return out.digest();
+        }
+    }
+}

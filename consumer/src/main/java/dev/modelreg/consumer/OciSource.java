@@ -1,0 +1,215 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.Ingest;
+import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.Target;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.OciLayout;
+import dev.modelreg.spec.OciReference;
+import java.nio.file.Path;
+import dev.modelreg.spec.Annotations;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.FileGroups;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.spec.ModelsToml;
+import dev.modelreg.spec.RefTags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OCI transport. A ref is a tag ({@link RefTags#toTag}) or a digest pin. Resolving costs one request when the
+ * ref is unchanged (HEAD of the manifest by tag) and none for a cached pin; the manifest and the config
+ * (= the models.toml bytes) enter the blob cache verified. Pulls are planned from manifest and config alone:
+ * a file is in the FILE_LAYER titled with its key, else in the TAR_LAYER of its group ({@link FileGroups}).
+ */
+final class OciSource {
+    private final Settings settings;
+    private final Cache cache;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+
+    OciSource(Settings settings, Cache cache) {
+        this.settings = settings;
+        this.cache = cache;
+    }
+
+    /** What a resolve found: the manifest descriptor, the parsed manifest and the models.toml bytes. */
+    record Resolved(Descriptor manifest, Manifest parsed, byte[] config, boolean unchanged) {}
+
+    Target target(String oci) throws IOException {
+        Target t = targets.get(oci);
+        if (t == null) {
+            t = open(oci);
+            Target prev = targets.putIfAbsent(oci, t);
+            if (prev != null) t = prev;
+        }
+        return t;
+    }
+
+    private Target open(String oci) throws IOException {
+        if (oci.startsWith("oci-layout:")) {
+            Path dir = Path.of(oci.substring("oci-layout:".length()));
+            if (!Files.isRegularFile(dir.resolve("index.json"))) {
+                throw ContentException.notFound("no OCI image layout at " + dir + " (index.json missing)");
+            }
+            return OciLayout.open(dir);
+        }
+        OciReference ref;
+        try {
+            ref = OciReference.parse(oci);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException("invalid OCI repository '" + oci + "': " + e.getMessage());
+        }
+        return RegistryStore.connect(ref, settings.registryOptions());
+    }
+
+    /** Requests made to registries so far (0 for OCI layout directories). */
+    long requestCount() {
+        long n = 0;
+        for (Target t : targets.values()) if (t instanceof RegistryStore r) n += r.requestCount();
+        return n;
+    }
+
+    /**
+     * Resolves {@code ref} in repository {@code oci}. With a previous state for the same ref and no force, an
+     * unchanged tag costs one HEAD request and a cached digest pin none.
+     */
+    Resolved resolve(String oci, String ref, RefState previous, boolean force, String label) throws IOException {
+        return resolve(oci, ref, false, previous, force, label);
+    }
+
+    /** As above; a {@code literal} ref is used as the tag verbatim (bare OCI references), not mapped by RefTags. */
+    Resolved resolve(String oci, String ref, boolean literal, RefState previous, boolean force, String label)
+            throws IOException {
+        boolean pin = Digest.isDigest(ref);
+        if (pin && !force) {
+            Digest d = Digest.parse(ref);
+            Resolved r = fromCache(d, label);
+            if (r != null) return r;
+        }
+        if (settings.offline()) {
+            if (previous != null && previous.isOci()) {
+                Resolved r = fromCache(previous.digest(), label);
+                if (r != null) return r;
+            }
+            throw new ConsumerException("offline: " + label + " is not in the cache (sync it once with network access)");
+        }
+        Target t = target(oci);
+        Descriptor md = t.resolve(pin || literal ? ref : RefTags.toTag(ref));
+        if (!force && previous != null && previous.isOci() && previous.digest().equals(md.digest())) {
+            Resolved r = fromCache(md.digest(), label);
+            if (r != null) return r;
+        }
+        if (md.mediaType() != null && !MediaTypes.OCI_MANIFEST.equals(md.mediaType())
+                && !MediaTypes.DOCKER_MANIFEST.equals(md.mediaType()) && MediaTypes.isManifest(md.mediaType())) {
+            throw new ConsumerException(label + ": " + md.digest() + " is an index (" + md.mediaType()
+                    + "), not a modelreg model set");
+        }
+        ingest(t, md, "manifest " + md.digest() + " of " + label);
+        Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), "manifest " + md.digest() + " of " + label);
+        if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
+            throw new ConsumerException(label + ": not a modelreg model set (config media type "
+                    + m.config().mediaType() + ", want " + MediaTypes.CONFIG + ")");
+        }
+        ingest(t, m.config(), "config (models.toml) " + m.config().digest() + " of " + label);
+        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false);
+    }
+
+    private Resolved fromCache(Digest manifest, String label) throws IOException {
+        if (!cache.has(manifest)) return null;
+        byte[] mb = Files.readAllBytes(cache.blob(manifest));
+        Manifest m = Manifest.parse(mb, "cached manifest " + manifest + " of " + label);
+        if (!cache.has(m.config().digest())) return null;
+        Descriptor md = Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length);
+        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), true);
+    }
+
+    private void ingest(Target t, Descriptor d, String what) throws IOException {
+        if (cache.has(d.digest())) return;
+        try (InputStream in = t.fetch(d)) {
+            Ingest.write(cache.root().resolve("ingest"), cache.blob(d.digest()), d, in, what);
+        }
+    }
+
+    RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) {
+        return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(), r.parsed().config().digest(),
+                Digest.isDigest(ref) ? null : RefTags.toTag(ref), oci, Instant.now().toString(), Map.of());
+    }
+
+    /** A planned layer fetch: the layer and the files wanted from it (key -> hash). */
+    record Fetch(Descriptor layer, Map<String, Digest> files) {}
+
+    /** Which layers to fetch so that every file in {@code keys} is in the cache; cached files need none. */
+    static List<Fetch> plan(ModelsToml r, Manifest m, Collection<String> keys, Cache cache, String label) {
+        Map<String, Descriptor> fileLayers = new HashMap<>();
+        Map<String, Descriptor> tarLayers = new HashMap<>();
+        for (Descriptor l : m.layers()) {
+            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && l.title() != null) fileLayers.put(l.title(), l);
+            else if (MediaTypes.TAR_LAYER.equals(l.mediaType()) && l.annotation(Annotations.GROUP) != null) {
+                tarLayers.put(l.annotation(Annotations.GROUP), l);
+            }
+        }
+        Map<Digest, Fetch> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            FileEntry e = r.files().get(key);
+            if (e == null) throw new ConsumerException(label + ": registry lists no file '" + key + "'");
+            if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
+            if (cache.has(e.hash())) continue;
+            Descriptor l = fileLayers.get(key);
+            if (l != null && !l.digest().equals(e.hash())) {
+                throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
+                        + "' does not match the file's hash " + e.hash().hex());
+            }
+            if (l == null) l = tarLayers.get(FileGroups.groupOf(r, key));
+            if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
+            Fetch f = out.get(l.digest());
+            if (f == null) {
+                f = new Fetch(l, new LinkedHashMap<>());
+                out.put(l.digest(), f);
+            }
+            f.files().put(key, e.hash());
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Makes sure every file of {@code keys} is in the blob cache (fetching only the planned layers); key -> digest. */
+    Map<String, Digest> ensure(Synced s, Collection<String> keys) throws IOException {
+        Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(s.state().digest())), "manifest of " + s.label());
+        List<Fetch> plan = plan(s.registry(), m, keys, cache, s.label());
+        if (!plan.isEmpty() && settings.offline()) {
+            throw new ConsumerException("offline: " + plan.stream().mapToInt(f -> f.files().size()).sum() + " file(s) of "
+                    + s.label() + " are not in the cache, e.g. '" + plan.get(0).files().keySet().iterator().next() + "'");
+        }
+        List<Parallel.Task> tasks = new ArrayList<>();
+        for (Fetch f : plan) {
+            tasks.add(() -> fetch(target(s.state().reference()), f, "layer " + f.layer().digest() + " of " + s.label()
+                    + " (" + s.state().reference() + ")"));
+        }
+        Parallel.run(tasks, settings.concurrency());
+        Map<String, Digest> out = new LinkedHashMap<>();
+        for (String k : keys) out.put(k, s.registry().files().get(k).hash());
+        return out;
+    }
+
+    private void fetch(Target t, Fetch f, String what) throws IOException {
+        Descriptor l = f.layer();
+        try (InputStream in = t.fetch(l)) {
+            if (MediaTypes.TAR_LAYER.equals(l.mediaType())) {
+                TarLayers.extract(in, l, f.files(), cache, what);
+            } else {
+                Ingest.write(cache.root().resolve("ingest"), cache.blob(l.digest()), l, in, what);
+            }
+        }
+    }
+}

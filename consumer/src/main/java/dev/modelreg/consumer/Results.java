@@ -1,0 +1,118 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.spec.Digest;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The results the {@link ModelReg} operations return; each renders itself as a plain JSON tree for --json. */
+public final class Results {
+    private Results() {}
+
+    /** One source and ref of a sync: status is synced, unchanged, skipped (already cached) or failed. */
+    public record SyncResult(String source, String name, String ref, String status, String transport, Digest digest,
+                             String reference, String error) {
+        public boolean failed() {
+            return "failed".equals(status);
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", source);
+            m.put("name", name);
+            m.put("ref", ref);
+            m.put("status", status);
+            if (transport != null) m.put("transport", transport);
+            if (digest != null) m.put("digest", digest.toString());
+            if (reference != null) m.put("reference", reference);
+            if (error != null) m.put("error", error);
+            return m;
+        }
+    }
+
+    /** A configured source with the refs it has cached (and what each resolved to) and the refs still missing. */
+    public record SourceInfo(String key, String name, String repo, String oci, List<String> refs, List<RefState> cached,
+                             List<String> missing) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", key);
+            m.put("name", name);
+            m.put("repo", repo);
+            m.put("oci", oci);
+            m.put("refs", refs);
+            m.put("cached", cached.stream().map(RefState::toJson).toList());
+            m.put("missing", missing);
+            return m;
+        }
+    }
+
+    /** A cached registry: its models and examples. */
+    public record Listing(RefState state, List<String> models, List<String> examples) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", state.source());
+            m.put("name", state.name());
+            m.put("ref", state.ref());
+            m.put("transport", state.transport());
+            m.put("digest", state.digest().toString());
+            m.put("models", models);
+            m.put("examples", examples);
+            return m;
+        }
+    }
+
+    /** What a copy or pull wrote: the model(s), where from (source@ref and resolved digest), where to. */
+    public record CopyResult(String model, String source, String ref, Digest digest, Path workspace, List<String> files,
+                             long bytes) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model);
+            m.put("source", source);
+            m.put("ref", ref);
+            m.put("digest", digest.toString());
+            m.put("workspace", workspace.toString());
+            m.put("files", files);
+            m.put("bytes", bytes);
+            return m;
+        }
+    }
+
+    /** One workspace file that does not match: reason is "missing" or "modified". */
+    public record Mismatch(String path, String reason, Digest want, Digest got) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", path);
+            m.put("reason", reason);
+            m.put("want", want == null ? null : want.hex());
+            m.put("got", got == null ? null : got.hex());
+            return m;
+        }
+    }
+
+    public record VerifyResult(String model, String source, String ref, Path workspace, int matched,
+                               List<Mismatch> mismatches, List<String> unverifiable) {
+        public boolean ok() {
+            return mismatches.isEmpty();
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", model);
+            m.put("source", source);
+            m.put("ref", ref);
+            m.put("workspace", workspace.toString());
+            m.put("ok", ok());
+            m.put("matched", matched);
+            m.put("mismatches", mismatches.stream().map(Mismatch::toJson).toList());
+            m.put("unverifiable", unverifiable);
+            return m;
+        }
+    }
+
+    public record ClearResult(List<String> removed) {
+        public Map<String, Object> toJson() {
+            return new LinkedHashMap<>(Map.of("removed", removed));
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.modelreg.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelreg.consumer.Results.SyncResult;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.testkit.GitHubFixture;
+import dev.modelreg.testkit.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GitHub mode against the real-HTTP GitHub fixture, with a modflow-devtools-style bootstrap file. */
+class ConsumeGitHubTest {
+    @TempDir Path tmp;
+    GitHubFixture gh;
+    Path bootstrap;
+    Map<String, String> env;
+
+    static final String RAW = "https://raw.githubusercontent.com";
+
+    final Map<String, byte[]> files = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        gh = GitHubFixture.start(tmp.resolve("gh"));
+        files.put("ex1/mfsim.nam", "BEGIN options\nEND options\n".getBytes(StandardCharsets.UTF_8));
+        files.put("ex1/gwf/model.dis", bytes(3000, 7));
+        files.put("ex1/gwf/deep/k.bin", bytes(70000, 11));
+        files.put("ex2/mfsim.nam", "ex2 namefile\n".getBytes(StandardCharsets.UTF_8));
+        bootstrap = tmp.resolve("bootstrap.toml");
+        Files.writeString(bootstrap, """
+                # a modflow-devtools bootstrap, unchanged
+                [sources.testmodels]
+                repo = "org/models"
+                name = "test"
+                refs = ["develop", "v1.0"]
+                """);
+        env = new HashMap<>(gh.env());
+        env.put("MODELREG_CACHE", tmp.resolve("cache").toString());
+    }
+
+    @AfterEach
+    void tearDown() {
+        gh.close();
+    }
+
+    static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * seed + i / 7);
+        return b;
+    }
+
+    /** A raw-mode ref: files in the checkout under examples/, registry in .registry/models.toml with raw URLs. */
+    String publishRaw(String ref) {
+        StringBuilder toml = new StringBuilder("schema_version = \"1.0\"\n");
+        files.forEach((k, v) -> {
+            gh.putRaw("org", "models", ref, "examples/" + k, v);
+            toml.append("\n[files.\"").append(k).append("\"]\nhash = \"").append(Digest.sha256Of(v).hex())
+                    .append("\"\nurl = \"").append(RAW).append("/org/models/").append(ref).append("/examples/").append(k)
+                    .append("\"\n");
+        });
+        toml.append(models());
+        gh.putRaw("org", "models", ref, ".registry/models.toml", toml.toString().getBytes(StandardCharsets.UTF_8));
+        return toml.toString();
+    }
+
+    static String models() {
+        return """
+
+                [models]
+                "test/ex1" = ["ex1/mfsim.nam", "ex1/gwf/model.dis", "ex1/gwf/deep/k.bin"]
+                "test/ex2" = ["ex2/mfsim.nam"]
+
+                [examples]
+                "ex" = ["test/ex1", "test/ex2"]
+                """;
+    }
+
+    /** A release-mode ref: models.toml (no hashes) and models.zip as release assets. */
+    void publishRelease(String tag) throws IOException {
+        StringBuilder toml = new StringBuilder();
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zip)) {
+            for (var e : files.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+                toml.append("[files.\"").append(e.getKey()).append("\"]\nurl = \"https://github.com/org/models/releases/download/")
+                        .append(tag).append("/models.zip\"\n\n");
+            }
+        }
+        toml.append(models());
+        gh.putRelease("org", "models", tag, "models.toml", toml.toString().getBytes(StandardCharsets.UTF_8));
+        gh.putRelease("org", "models", tag, "models.zip", zip.toByteArray());
+    }
+
+    ModelReg reg() throws IOException {
+        return new ModelReg(ModelReg.loadConfig(bootstrap, Map.of()), Settings.from(env));
+    }
+
+    ModelReg offline() throws IOException {
+        return new ModelReg(ModelReg.loadConfig(bootstrap, Map.of()), Settings.from(env).withOffline(true));
+    }
+
+    @Test
+    void rawModeSyncCopyVerifyAndNoopSync() throws IOException {
+        String toml = publishRaw("develop");
+        ModelReg reg = reg();
+        List<SyncResult> r = reg.sync("testmodels", "develop", false);
+        assertThat(r).singleElement().satisfies(x -> {
+            assertThat(x.status()).isEqualTo("synced");
+            assertThat(x.transport()).isEqualTo(RefState.GITHUB_RAW);
+            assertThat(x.digest()).isEqualTo(Digest.sha256Of(toml.getBytes(StandardCharsets.UTF_8)));
+        });
+        // release asset tried first (404), then raw
+        assertThat(gh.requests()).extracting(Request::path).containsExactly(
+                "/org/models/releases/download/develop/models.toml", "/org/models/develop/.registry/models.toml");
+
+        Path ws = tmp.resolve("ws1");
+        var c = reg.copy("test/ex1", ws, false);
+        assertThat(c.files()).containsExactlyInAnyOrder("mfsim.nam", "gwf/model.dis", "gwf/deep/k.bin");
+        assertThat(ws.resolve("gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));
+        assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("ex1/mfsim.nam"));
+        assertThat(reg.verify("test/ex1", ws).ok()).isTrue();
+
+        gh.clearRequests();
+        assertThat(reg.sync("testmodels", "develop", false)).singleElement()
+                .satisfies(x -> assertThat(x.status()).isEqualTo("skipped"));
+        assertThat(gh.requests()).isEmpty();
+
+        Files.write(ws.resolve("gwf/model.dis"), new byte[] {1, 2, 3});
+        Files.delete(ws.resolve("mfsim.nam"));
+        var v = reg.verify("test/ex1", ws);
+        assertThat(v.ok()).isFalse();
+        assertThat(v.mismatches()).extracting(Results.Mismatch::path, Results.Mismatch::reason)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("gwf/model.dis", "modified"),
+                        org.assertj.core.groups.Tuple.tuple("mfsim.nam", "missing"));
+
+        // offline copy from the warm cache: no request at all
+        gh.clearRequests();
+        offline().copy("test/ex1", tmp.resolve("ws-offline"), false);
+        assertThat(tmp.resolve("ws-offline/gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));
+        assertThat(gh.requests()).isEmpty();
+        assertThatThrownBy(() -> offline().copy("test/ex2", tmp.resolve("ws-off2"), false))
+                .hasMessageContaining("offline").hasMessageContaining("ex2/mfsim.nam");
+        assertThat(tmp.resolve("ws-off2")).doesNotExist();
+    }
+
+    @Test
+    void releaseModeFetchesTheZipOnce() throws IOException {
+        publishRelease("v1.0");
+        ModelReg reg = reg();
+        assertThat(reg.sync("testmodels", "v1.0", false)).singleElement()
+                .satisfies(x -> assertThat(x.transport()).isEqualTo(RefState.GITHUB_RELEASE));
+        reg.copy("test@v1.0/ex1", tmp.resolve("a"), false);
+        reg.copy("test@v1.0/ex2", tmp.resolve("b"), false);
+        assertThat(tmp.resolve("a/gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));
+        assertThat(tmp.resolve("b/mfsim.nam")).hasBinaryContent(files.get("ex2/mfsim.nam"));
+        long zipGets = gh.requests().stream().filter(q -> q.path().endsWith("/releases/download/v1.0/models.zip")).count();
+        assertThat(zipGets).isEqualTo(1);
+        // offline from the cached zip
+        offline().copy("test@v1.0/ex1", tmp.resolve("c"), false);
+        assertThat(tmp.resolve("c/gwf/model.dis")).hasBinaryContent(files.get("ex1/gwf/model.dis"));
+        assertThat(reg.verify("test@v1.0/ex1", tmp.resolve("c")).unverifiable()).hasSize(3);
+    }
+
+    @Test
+    void discoveryErrorsUseTheReferenceToolsTexts() throws IOException {
+        ModelReg reg = reg();
+        assertThat(reg.sync("testmodels", "nope", false)).singleElement().satisfies(x -> {
+            assertThat(x.failed()).isTrue();
+            assertThat(x.error()).isEqualTo("Registry file 'models.toml' not found in .registry for 'test@nope'");
+        });
+        publishRaw("develop");
+        gh.failNext(1, 500);
+        assertThat(reg.sync("testmodels", "develop", false)).singleElement().satisfies(x -> assertThat(x.error())
+                .isEqualTo("Error fetching registry from release assets for 'test@develop': HTTP Error 500: Internal Server Error"));
+        assertThatThrownBy(() -> reg.sync("nosuch", null, false))
+                .hasMessage("Source 'nosuch' not found in config. Available sources: testmodels (test)");
+    }
+
+    @Test
+    void tamperedFileIsRefusedAndNothingLands() throws IOException {
+        publishRaw("develop");
+        gh.putRaw("org", "models", "develop", "examples/ex1/gwf/model.dis", "tampered".getBytes(StandardCharsets.UTF_8));
+        ModelReg reg = reg();
+        Path ws = tmp.resolve("ws");
+        assertThatThrownBy(() -> reg.copy("test/ex1", ws, false))
+                .hasMessageContaining("ex1/gwf/model.dis").hasMessageContaining("hash mismatch");
+        assertThat(ws).doesNotExist();
+        assertThat(tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of("tampered".getBytes(StandardCharsets.UTF_8)).hex()))
+                .doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("staging"));
+        }
+    }
+
+    @Test
+    void unknownModelNamesTheClosestAndExistingWorkspaceIsKept() throws IOException {
+        publishRaw("develop");
+        ModelReg reg = reg();
+        assertThatThrownBy(() -> reg.copy("test/ex3", tmp.resolve("x"), false))
+                .hasMessageContaining("model 'test/ex3' not found in test@develop; closest: test/ex1, test/ex2");
+        Path ws = tmp.resolve("keep");
+        Files.createDirectories(ws);
+        Files.writeString(ws.resolve("mine.txt"), "mine");
+        assertThatThrownBy(() -> reg.copy("test/ex2", ws, false)).hasMessageContaining("--overwrite");
+        assertThat(ws.resolve("mine.txt")).hasContent("mine");
+        reg.copy("test/ex2", ws, true);
+        assertThat(ws.resolve("mine.txt")).doesNotExist();
+        assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("ex2/mfsim.nam"));
+    }
+}

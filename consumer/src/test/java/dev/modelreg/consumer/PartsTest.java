@@ -1,0 +1,81 @@
+package dev.modelreg.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelreg.spec.Digest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The small pure pieces: reference splitting, model directories, path safety, closest names, escaping, settings. */
+class PartsTest {
+    static final String D = "sha256:" + "ab".repeat(32);
+
+    @Test
+    void splitsOciReferences() {
+        assertThat(OciRefs.split("127.0.0.1:5000/models/x:v1")).isEqualTo(new OciRefs.Split("127.0.0.1:5000/models/x", "v1"));
+        assertThat(OciRefs.split("127.0.0.1:5000/models/x")).isEqualTo(new OciRefs.Split("127.0.0.1:5000/models/x", "latest"));
+        assertThat(OciRefs.split("ghcr.io/o/r@" + D)).isEqualTo(new OciRefs.Split("ghcr.io/o/r", D));
+        assertThat(OciRefs.split("oci-layout:/tmp/a:b/layout:demo")).isEqualTo(new OciRefs.Split("oci-layout:/tmp/a:b/layout", "demo"));
+        assertThat(OciRefs.split("oci-layout:rel/dir")).isEqualTo(new OciRefs.Split("oci-layout:rel/dir", "latest"));
+        assertThat(OciRefs.split("oci-layout:/l@" + D)).isEqualTo(new OciRefs.Split("oci-layout:/l", D));
+    }
+
+    @Test
+    void modelDirectoryIsTheDeepestCommonDirectory() {
+        assertThat(Workspace.commonDir(List.of("a/mfsim.nam", "a/gwf/x", "a/gwf/deep/y"))).isEqualTo("a/");
+        assertThat(Workspace.commonDir(List.of("a/b/x", "a/b/y"))).isEqualTo("a/b/");
+        assertThat(Workspace.commonDir(List.of("a/bc/x", "a/b/y"))).isEqualTo("a/");
+        assertThat(Workspace.commonDir(List.of("x", "a/y"))).isEmpty();
+        assertThat(Workspace.commonDir(List.of("a/only"))).isEqualTo("a/");
+    }
+
+    @Test
+    void refusesPathsThatLeaveTheDirectory() {
+        for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "C:/x", "./a", "")) {
+            assertThatThrownBy(() -> Workspace.safeRelative(bad, "src@ref")).as(bad).hasMessageContaining("unsafe path");
+        }
+        assertThat(Workspace.safeRelative("a/b.c/d", "s")).isEqualTo("a/b.c/d");
+    }
+
+    @Test
+    void closestNamesComeFirst() {
+        Set<String> names = Set.of("mf6/test/test001a", "mf6/test/test001b", "mf6/test/zzz", "other/thing");
+        assertThat(ModelLookup.closest(names, "mf6/test/test001")).startsWith("; closest: mf6/test/test001a, mf6/test/test001b");
+        assertThat(ModelLookup.closest(Set.of(), "x")).isEqualTo(" (it has no models)");
+    }
+
+    @Test
+    void escapesSourceAndRefNamesReversiblyAndSafely() {
+        assertThat(Cache.escape("develop")).isEqualTo("develop");
+        assertThat(Cache.escape("feature/x")).isEqualTo("feature_2fx");
+        assertThat(Cache.escape(D)).isEqualTo("sha256_3a" + "ab".repeat(32));
+        assertThat(Cache.escape("..")).isEqualTo("_2e.");
+        assertThat(Cache.escape("a_b")).isNotEqualTo(Cache.escape("a/b"));
+    }
+
+    @Test
+    void settingsFromTheEnvironment() {
+        Settings s = Settings.from(Map.of("XDG_CACHE_HOME", "/x/cache", "MODELREG_GITHUB_RAW_URL", "http://127.0.0.1:9/",
+                "MODELREG_OFFLINE", "1"));
+        assertThat(s.cacheRoot()).isEqualTo(Path.of("/x/cache/modelreg"));
+        assertThat(s.offline()).isTrue();
+        assertThat(s.rebase("https://raw.githubusercontent.com/o/r/main/a.txt")).isEqualTo("http://127.0.0.1:9/o/r/main/a.txt");
+        assertThat(s.rebase("https://github.com/o/r/releases/download/v1/m.zip")).isEqualTo("https://github.com/o/r/releases/download/v1/m.zip");
+        assertThat(s.rebase("https://example.org/x")).isEqualTo("https://example.org/x");
+        assertThat(Settings.from(Map.of("MODELREG_CACHE", "/c", "XDG_CACHE_HOME", "/x")).cacheRoot()).isEqualTo(Path.of("/c"));
+        assertThatThrownBy(() -> Settings.from(Map.of("MODELREG_CONCURRENCY", "0"))).hasMessageContaining("MODELREG_CONCURRENCY");
+    }
+
+    @Test
+    void refStateRoundTrips() {
+        RefState st = new RefState("k", "mf6/test", "feature/x", RefState.OCI, Digest.parse(D), Digest.parse(D), "feature_2fx",
+                "ghcr.io/o/r", "2026-01-01T00:00:00Z", Map.of("https://x/m.zip", D));
+        byte[] json = dev.modelreg.spec.Json.writeBytes(st.toJson());
+        assertThat(RefState.fromJson(json, "state.json")).isEqualTo(st);
+        assertThatThrownBy(() -> RefState.fromJson("{}".getBytes(), "s.json")).hasMessageContaining("s.json");
+    }
+}

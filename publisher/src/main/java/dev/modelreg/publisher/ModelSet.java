@@ -1,0 +1,125 @@
+package dev.modelreg.publisher;
+
+import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.spec.Annotations;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One ref's model set as an OCI artifact: the manifest (canonical bytes), and the staged blobs it points at.
+ * {@link #build} plans the layers, writes each tar layer once into the staging directory while hashing it, and
+ * assembles the manifest: artifactType {@link MediaTypes#ARTIFACT_TYPE}, config = the exact models.toml bytes.
+ */
+public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
+    /** Registries refuse bigger manifests (distribution's default limit). */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** Annotation of a tar layer that holds several groups (merged to fit the layer limit): a JSON array of names. */
+    public static final String GROUPS_ANNOTATION = "dev.modelreg.groups";
+
+    /** Files of the registry: where each key's bytes are, how many, and their sha256. */
+    public record Sources(Map<String, Path> paths, Map<String, Long> sizes, Map<String, Digest> digests) {}
+
+    public static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
+                                 Map<String, String> annotations, int maxLayers, long threshold, int threads)
+            throws IOException {
+        LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
+        Path staging = Files.createTempDirectory("modelreg-push-");
+        StagedContent content = new StagedContent(staging);
+        try {
+            Descriptor config = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(configBytes), configBytes.length);
+            content.put(config.digest(), configBytes);
+            List<Descriptor> layers = layers(plan, files, staging, content, threads);
+            Manifest manifest = new Manifest(MediaTypes.ARTIFACT_TYPE, config, layers, annotations);
+            byte[] bytes = manifest.toBytes();
+            if (bytes.length > MAX_MANIFEST_BYTES) {
+                throw new IOException("the manifest would be " + bytes.length + " bytes, over the "
+                        + MAX_MANIFEST_BYTES + "-byte limit registries enforce: lower --max-layers");
+            }
+            Descriptor d = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(bytes), bytes.length);
+            content.put(d.digest(), bytes);
+            return new ModelSet(manifest, d, content, plan);
+        } catch (IOException | RuntimeException e) {
+            content.close();
+            throw e;
+        }
+    }
+
+    private static List<Descriptor> layers(LayerPlan plan, Sources files, Path staging, StagedContent content, int threads)
+            throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, "modelreg-tar");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Descriptor>> futures = new ArrayList<>();
+            int n = 0;
+            for (LayerPlan.Layer l : plan.layers()) {
+                if (l instanceof LayerPlan.FileLayer f) {
+                    content.put(f.digest(), f.file());
+                    Descriptor d = new Descriptor(MediaTypes.FILE_LAYER, f.digest(), f.size(),
+                            Map.of(Annotations.TITLE, f.key()));
+                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(d));
+                } else if (l instanceof LayerPlan.TarLayer t) {
+                    Path out = staging.resolve("layer-" + (n++) + ".tar");
+                    futures.add(pool.submit(() -> writeTar(t, files, out, content)));
+                }
+            }
+            List<Descriptor> layers = new ArrayList<>();
+            for (Future<Descriptor> f : futures) layers.add(f.get());
+            return layers;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException r) throw r;
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing tar layers", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Descriptor writeTar(LayerPlan.TarLayer t, Sources files, Path out, StagedContent content) throws IOException {
+        List<ReproducibleTar.Member> members = new ArrayList<>();
+        for (String k : t.keys()) {
+            members.add(new ReproducibleTar.Member(k, files.paths().get(k), files.sizes().get(k), files.digests().get(k)));
+        }
+        DigestingOutputStream dos;
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 256 * 1024)) {
+            dos = new DigestingOutputStream(os);
+            ReproducibleTar.write(dos, members, 0L);
+            dos.flush();
+        }
+        Digest digest = dos.digest();
+        content.put(digest, out);
+        TreeMap<String, String> ann = new TreeMap<>();
+        ann.put(Annotations.TITLE, t.title());
+        if (t.groups().size() == 1) ann.put(Annotations.GROUP, t.groups().first());
+        else ann.put(GROUPS_ANNOTATION, Json.write(new ArrayList<>(t.groups())));
+        ann.put(Annotations.FILE_COUNT, Integer.toString(t.keys().size()));
+        return new Descriptor(MediaTypes.TAR_LAYER, digest, dos.count(), ann);
+    }
+
+    @Override
+    public void close() {
+        content.close();
+    }
+}

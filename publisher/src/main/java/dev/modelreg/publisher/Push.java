@@ -1,0 +1,168 @@
+package dev.modelreg.publisher;
+
+import dev.modelreg.content.Copy;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.CopyResult;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.Targets;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.ModelsToml;
+import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.OciReference;
+import dev.modelreg.spec.RefTags;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * {@code modelreg push DIR DESTINATION}: index DIR (or take a given models.toml whose hashes must match the
+ * tree), build the model set ({@link ModelSet}) and copy it to the destination with the generic {@code Copy}
+ * (blobs the destination has are skipped, the manifest goes after its blobs, the tag last).
+ *
+ * <p>Tag and ref: {@code REGISTRY/REPO:TAG} gives the tag; {@code --ref} gives the git ref. With only a ref, the
+ * tag is {@link RefTags#toTag}(ref); with only a tag, the ref is {@link RefTags#fromTag}(tag); with neither, the
+ * ref is the checked-out git branch of DIR. The ref is recorded verbatim in the manifest annotations.
+ */
+public final class Push {
+    private Push() {}
+
+    public record Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
+                          Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
+                          Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
+                          Consumer<String> progress) {}
+
+    public record Result(Digest digest, String tag, String ref, String reference, int files, int layers,
+                         long bytesUploaded, long bytesSkipped, int blobsUploaded, int blobsSkipped, int blobsMounted,
+                         int manifestBytes) {}
+
+    public static Result run(Request r) throws IOException {
+        Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
+        if (!Files.isDirectory(r.dir())) throw new NoSuchFileException(r.dir().toString(), null, "no such directory");
+        Destination dest = Destination.parse(r.destination());
+        String ref = r.ref();
+        String tag = dest.tag();
+        if (ref == null && tag == null) {
+            ref = Git.currentBranch(r.dir());
+            if (ref == null) {
+                throw new IllegalArgumentException("no tag: give REGISTRY/REPOSITORY:TAG (or oci-layout:DIR:TAG) or --ref REF");
+            }
+        }
+        if (tag == null) tag = RefTags.toTag(ref);
+        if (ref == null) ref = refOfTag(tag);
+
+        progress.accept("indexing " + r.dir());
+        Loaded loaded = r.registryFile() != null ? fromRegistryFile(r) : fromTree(r);
+        if (loaded.registry.files().isEmpty()) {
+            throw new IllegalArgumentException("nothing to push: no model files in " + r.dir()
+                    + (r.registryFile() != null ? " listed by " + r.registryFile()
+                    : " (no directory holds a file matching '" + (r.namefile() == null ? IndexOptions.DEFAULT_NAMEFILE : r.namefile()) + "')"));
+        }
+        String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
+                : r.repo() != null ? GitHub.fromEnvironment(Map.of()).repositoryPage(GitHub.Repo.parse(r.repo()))
+                : Git.githubOrigin(r.dir());
+        Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.env(), r.annotations());
+
+        progress.accept("building layers for " + loaded.registry.files().size() + " files");
+        try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, r.maxLayers(),
+                LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads())) {
+            RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
+            if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
+            if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
+            Targets.Opened opened = Targets.open(dest.target(), ro);
+            progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name());
+            CopyOptions co = CopyOptions.defaults().withConcurrency(ro.concurrency());
+            if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+            CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
+            String reference = dest.target() + ":" + tag + "@" + set.descriptor().digest();
+            return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
+                    set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
+                    cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
+        }
+    }
+
+    private static String refOfTag(String tag) {
+        try {
+            return RefTags.fromTag(tag);
+        } catch (IllegalArgumentException e) {
+            return tag;
+        }
+    }
+
+    private record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {}
+
+    private static Loaded fromTree(Request r) throws IOException {
+        if (r.name() == null || r.name().isBlank()) {
+            throw new IllegalArgumentException("give --name PREFIX (the model name prefix) or --registry-file models.toml");
+        }
+        IndexOptions o = IndexOptions.of(r.name()).withNamefile(r.namefile())
+                .withSkipDir(r.dir().resolve(MakeRegistry.DEFAULT_OUTPUT));
+        Index index = Indexer.index(r.dir(), o);
+        Map<String, Digest> digests = new HashMap<>();
+        index.registry().files().forEach((k, f) -> digests.put(k, f.hash()));
+        return new Loaded(index.registry(), ModelsTomlCodec.write(index.registry()),
+                new ModelSet.Sources(index.paths(), index.sizes(), digests));
+    }
+
+    /** The given models.toml is the config, byte for byte; every file it names must be in DIR with its hash. */
+    private static Loaded fromRegistryFile(Request r) throws IOException {
+        byte[] config = Files.readAllBytes(r.registryFile());
+        ModelsToml registry = ModelsTomlCodec.read(config, r.registryFile().toString());
+        Path base = r.dir().toAbsolutePath().normalize();
+        TreeMap<String, Path> paths = new TreeMap<>();
+        for (String key : registry.files().keySet()) {
+            Path p = base.resolve(key).normalize();
+            if (!p.startsWith(base) || key.startsWith("/") || key.contains("\\")) {
+                throw new IllegalArgumentException(r.registryFile() + ": file key '" + key + "' is not a relative path inside " + r.dir());
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchFileException(p.toString(), null, "listed in " + r.registryFile() + " as '" + key + "' but missing");
+            }
+            paths.put(key, p);
+        }
+        Map<String, Indexer.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
+        Map<String, Digest> digests = new HashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
+        for (Map.Entry<String, FileEntry> e : registry.files().entrySet()) {
+            Indexer.Hashed h = hashed.get(e.getKey());
+            Digest want = e.getValue().hash();
+            if (want != null && !want.equals(h.digest())) {
+                throw new IOException(r.registryFile() + ": hash mismatch for '" + e.getKey() + "': models.toml has "
+                        + want.hex() + ", the file has " + h.digest().hex());
+            }
+            digests.put(e.getKey(), h.digest());
+            sizes.put(e.getKey(), h.size());
+        }
+        return new Loaded(registry, config, new ModelSet.Sources(paths, sizes, digests));
+    }
+
+    /** The destination text split into the target (no tag) and the tag (null if none). */
+    record Destination(String target, String tag) {
+        static Destination parse(String text) {
+            if (text == null || text.isBlank()) throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG]");
+            if (text.startsWith(Targets.LAYOUT_PREFIX)) {
+                String rest = text.substring(Targets.LAYOUT_PREFIX.length());
+                if (rest.contains("@")) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
+                int colon = rest.lastIndexOf(':');
+                int sep = Math.max(rest.lastIndexOf('/'), rest.lastIndexOf('\\'));
+                if (colon > sep && colon > 1) {
+                    String tag = rest.substring(colon + 1);
+                    if (!OciReference.isTag(tag)) {
+                        throw new IllegalArgumentException("invalid tag '" + tag + "' in '" + text + "' (git refs such as feature/x go in --ref)");
+                    }
+                    return new Destination(Targets.LAYOUT_PREFIX + rest.substring(0, colon), tag);
+                }
+                return new Destination(text, null);
+            }
+            OciReference ref = OciReference.parse(text);
+            if (ref.digest() != null) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
+            String target = ref.registry() + "/" + ref.repository();
+            return new Destination(target, ref.tag());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.modelreg.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code [sources.KEY]} table of a bootstrap file. See spec/README.md, "Bootstrap and overlay".
+ *
+ * @param key the table key
+ * @param repo GitHub repository "owner/name", or null (then {@code oci} is set)
+ * @param name the model-name prefix of the source's models (defaults to the key)
+ * @param refs default refs to sync: branches, tags, commits, or "sha256:&lt;hex&gt;" pins (may be empty)
+ * @param registryPath directory of models.toml in the repository (default ".registry")
+ * @param oci OCI repository "REGISTRY/REPOSITORY" (or "oci-layout:DIR"), or null (then {@code repo} is set)
+ */
+public record SourceConfig(String key, String repo, String name, List<String> refs, String registryPath, String oci) {
+    public static final String DEFAULT_REGISTRY_PATH = ".registry";
+
+    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    private static final Pattern OCI = Pattern.compile(
+            "(\\[[0-9A-Fa-f:]+]|[A-Za-z0-9.-]+)(:[0-9]+)?"
+            + "(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)+");
+    private static final Pattern NAME = Pattern.compile("[^/@\\s]+(/[^/@\\s]+)*");
+
+    public SourceConfig {
+        Objects.requireNonNull(key, "key");
+        if (repo == null && oci == null) {
+            throw new IllegalArgumentException("source '" + key + "' needs repo or oci");
+        }
+        name = name == null ? key : name;
+        refs = refs == null ? List.of() : List.copyOf(refs);
+        registryPath = registryPath == null ? DEFAULT_REGISTRY_PATH : registryPath;
+    }
+
+    /** The repository owner ("MODFLOW-ORG"), or null without {@code repo}. */
+    public String owner() {
+        return repo == null ? null : repo.substring(0, repo.indexOf('/'));
+    }
+
+    /** The repository name ("modflow6-testmodels"), or null without {@code repo}. */
+    public String repoName() {
+        return repo == null ? null : repo.substring(repo.indexOf('/') + 1);
+    }
+
+    /** The first configured ref, or null if there are none. */
+    public String defaultRef() {
+        return refs.isEmpty() ? null : refs.get(0);
+    }
+
+    /** Reads and validates one source table; errors read "ORIGIN: source 'KEY': field 'F' ...". */
+    static SourceConfig fromToml(String key, Object value, String origin) {
+        String where = origin + ": source '" + key + "'";
+        if (!(value instanceof Map<?, ?> t)) {
+            throw new RegistryFormatException(where + ": must be a table");
+        }
+        String repo = string(t, "repo", where);
+        if (repo != null && !REPO.matcher(repo).matches()) {
+            throw new RegistryFormatException(where + ": field 'repo' must be \"owner/name\", got '" + repo + "'");
+        }
+        String oci = string(t, "oci", where);
+        if (oci != null && !validOci(oci)) {
+            throw new RegistryFormatException(where + ": field 'oci' must be \"REGISTRY/REPOSITORY\" (lowercase"
+                    + " repository, no tag or digest) or \"oci-layout:DIR\", got '" + oci + "'");
+        }
+        if (repo == null && oci == null) {
+            throw new RegistryFormatException(where + ": needs field 'repo' (\"owner/name\") or field 'oci'"
+                    + " (\"REGISTRY/REPOSITORY\"), or both");
+        }
+        String name = string(t, "name", where);
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw new RegistryFormatException(where + ": field 'name' must be a model-name prefix like \"mf6/test\""
+                    + " (no '@', whitespace or empty segment), got '" + name + "'");
+        }
+        if (name == null && !NAME.matcher(key).matches()) {
+            throw new RegistryFormatException(where + ": field 'name' is needed: the key is not a valid model-name prefix");
+        }
+        String registryPath = string(t, "registry_path", where);
+        if (registryPath != null && !safeRelative(registryPath)) {
+            throw new RegistryFormatException(where + ": field 'registry_path' must be a relative path without"
+                    + " '..', got '" + registryPath + "'");
+        }
+        return new SourceConfig(key, repo, name, refs(t, where), registryPath, oci);
+    }
+
+    private static boolean validOci(String oci) {
+        if (oci.startsWith("oci-layout:")) {
+            return oci.length() > "oci-layout:".length();
+        }
+        return OCI.matcher(oci).matches();
+    }
+
+    private static boolean safeRelative(String p) {
+        if (p.isEmpty() || p.startsWith("/") || p.startsWith("\\") || p.contains(":")) return false;
+        for (String seg : p.split("[/\\\\]")) {
+            if (seg.equals("..")) return false;
+        }
+        return true;
+    }
+
+    private static List<String> refs(Map<?, ?> t, String where) {
+        Object v = t.get("refs");
+        if (v == null) return List.of();
+        String bad = where + ": field 'refs' must be a list of strings";
+        if (!(v instanceof List<?> a)) {
+            throw new RegistryFormatException(bad);
+        }
+        List<String> refs = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.get(i) instanceof String s)) {
+                throw new RegistryFormatException(bad);
+            }
+            if (s.isEmpty() || s.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw new RegistryFormatException(where + ": field 'refs' has an empty ref or one with whitespace: '" + s + "'");
+            }
+            if (s.indexOf(':') >= 0 && !Digest.isDigest(s)) {
+                throw new RegistryFormatException(where + ": field 'refs': '" + s
+                        + "' is neither a git ref nor a digest (want sha256:<64 hex>)");
+            }
+            refs.add(s);
+        }
+        return refs;
+    }
+
+    private static String string(Map<?, ?> t, String field, String where) {
+        Object v = t.get(field);
+        if (v == null) return null;
+        if (v instanceof String s) return s;
+        throw new RegistryFormatException(where + ": field '" + field + "' must be a string");
+    }
+
+    /** This source as plain data (for --json output). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("key", key);
+        m.put("name", name);
+        m.put("repo", repo);
+        m.put("oci", oci);
+        m.put("refs", refs);
+        m.put("registry_path", registryPath);
+        return m;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.modelreg.spec;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+
+/** Differential tests: the fast subset reader never disagrees with tomlj, and covers the files that matter. */
+class FastTomlTest {
+    static final String HEX = Digest.sha256Of(new byte[0]).hex();
+
+    /** Documents in the subset: the fast reader must accept them and agree with tomlj. */
+    static List<String> subsetDocs() {
+        List<String> docs = new ArrayList<>(List.of(
+                FileGroupsTest.NESTED,
+                BootstrapConfigTest.DEVTOOLS,
+                new String(BootstrapConfig.bundledBytes(), UTF_8),
+                "",
+                "# only a comment\r\n\r\n[a]\r\nb = 'lit' # trailing\r\n",
+                "schema_version = \"1.0\"\ngenerated_at = \"2025-06-01T12:00:00+00:00\"\ndevtools_version = \"1.8.0\"\n",
+                "[_meta]\ngenerated_at = 2025-06-01T12:00:00Z\nlocal = 2025-06-01T12:00:00.123456\nday = 2025-06-01\n"
+                        + "t = 07:32:00\nspaced = 1979-05-27 07:32:00-07:00\nn = -12_345\nz = 0\nyes = true\nno = false\n",
+                "[ files . \"a.b/c.nam\" ]\n\thash\t=\t\"" + HEX + "\"\n[files]\n[models]\n\"m\" = [ ]\nx = [\"a\",'b' ,\n\n  \"c\",]\n",
+                "[files.\"esc \\\" \\\\ \\t \\u00e9 \\U0001F600 \\b\\f\\n\\r\"]\nurl = \"grüße 模型\"\n",
+                "[\"\"]\n\"\" = \"\"\n",
+                "[a.b.c]\n[a]\nd = \"x\"\n[a.b]\ne = \"y\"\n"));
+        Random rnd = new Random(5);
+        for (int n = 0; n < 5; n++) {
+            docs.add(new String(ModelsTomlCodec.write(ModelsTomlCodecTest.sample(rnd, 30)), UTF_8));
+        }
+        return docs;
+    }
+
+    @Test
+    void acceptsTheSubsetAndAgreesWithTomlj() {
+        for (String doc : subsetDocs()) {
+            TomlParseResult t = Toml.parse(doc);
+            assertThat(t.errors()).as(doc).isEmpty();
+            Map<String, Object> fast = FastToml.parse(doc);
+            assertThat(fast).as("fast reader refused:\n%s", doc).isNotNull();
+            assertThat(fast).as(doc).isEqualTo(TomlText.toMap(t));
+        }
+    }
+
+    @Test
+    void leavesEverythingElseToTomlj() {
+        for (String doc : List.of("a.b = 1\n", "a = { b = 1 }\n", "a = \"\"\"x\"\"\"\n", "a = 1.5\n", "[[a]]\n",
+                "a = 0x1f\n", "a = [1, 2]\n", "a = [\n# c\n\"x\"]\n", "a = inf\n", "a = 1\na = 2\n", "[a]\n[a]\n",
+                "a = \"x\"\n[a]\n", "a = \"\\x41\"\n", "a = \"\\ud800\"\n", "a = 2025-02-30\n", "a = 9223372036854775808\n",
+                "a = \"x\" b = 1\n", "a = \"x\"\rb = 1\n", "a = 'x\n", "a = 12:00\n")) {
+            assertThat(FastToml.parse(doc)).as(doc).isNull();
+        }
+    }
+
+    /** Random edits of valid documents: whatever the fast reader accepts, tomlj accepts with the same value. */
+    @Test
+    void mutationsNeverMakeTheReadersDisagree() {
+        List<String> docs = subsetDocs();
+        String alphabet = "\"'[]=.,#\n\r\t \\uU0123456789-:abzTZ+_{}é";
+        Random rnd = new Random(20261126);
+        int accepted = 0;
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder sb = new StringBuilder(docs.get(rnd.nextInt(docs.size())));
+            for (int edits = 1 + rnd.nextInt(3); edits > 0; edits--) {
+                int at = sb.length() == 0 ? 0 : rnd.nextInt(sb.length());
+                switch (rnd.nextInt(3)) {
+                    case 0 -> { if (sb.length() > 0) sb.deleteCharAt(at); }
+                    case 1 -> sb.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    default -> { if (sb.length() > 0) sb.setCharAt(at, alphabet.charAt(rnd.nextInt(alphabet.length()))); }
+                }
+            }
+            String doc = sb.toString();
+            Map<String, Object> fast = FastToml.parse(doc);
+            if (fast == null) continue;
+            accepted++;
+            TomlParseResult t = Toml.parse(doc);
+            assertThat(t.errors()).as("fast reader accepted what tomlj rejects:\n%s", doc).isEmpty();
+            assertThat(fast).as(doc).isEqualTo(TomlText.toMap(t));
+        }
+        assertThat(accepted).as("mutations the fast reader accepted").isGreaterThan(250);
+    }
+}

@@ -889,6 +889,7 @@ def machine():
         "skopeo": ver(["skopeo", "--version"]), "curl": ver(["curl", "--version"]),
         "pooch": ver([DEBIAN_PY, "-c", "import pooch; print('pooch', pooch.__version__)"]),
         "modelreg": ver([MODELREG, "--version"]), "commit": commit,
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -928,7 +929,7 @@ def main():
         ctx.close()
     doc = {"machine": info, "scale": ctx.scale_name, "scale_params": ctx.scale, "runs": ctx.runs,
            "runs_big": ctx.runs_big, "cases": ctx.cases, "case_seconds": case_secs,
-           "total_seconds": round(time.time() - started, 1),
+           "total_seconds": round(time.time() - started, 1), "loadavg_end": [round(x, 2) for x in os.getloadavg()],
            "rows": [r.to_json() for r in ctx.rows], "targets": [t.to_json() for t in ctx.targets]}
     out = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.json"))
     with open(out + ".tmp", "w") as f:

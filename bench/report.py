@@ -25,7 +25,8 @@ def table(doc):
     lines = [f"modelreg benchmark, scale={doc['scale']}, runs={doc['runs']} (big cases {doc['runs_big']}), "
              f"{m['date_utc']}",
              f"machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB RAM, Linux {m['kernel']}; {m['java']}; "
-             f"{m['modelreg']} (commit {m['commit']})",
+             f"{m['modelreg']} (commit {m['commit']}); load avg at start {m.get('loadavg_start')}, "
+             f"at end {doc.get('loadavg_end')}",
              ""]
     head = ("case", "measurement", "tool", "median", "min", "max", "peak RSS", "notes")
     rows = []

@@ -60,7 +60,7 @@ def _namefile(name, rng):
             f"BEGIN timing\n  TDIS6 {name}.tdis\nEND timing\n"
             f"BEGIN models\n  gwf6 {name}.nam {name}\nEND models\n"
             f"BEGIN solutiongroup 1\n  ims6 {name}.ims {name}\nEND solutiongroup\n"
-            + "# " + rng.randbytes(24 + rng.randrange(400)).hex() + "\n").encode()  # 0.5-1.3 KiB
+            + "# " + rng.randbytes(150 + rng.randrange(400)).hex() + "\n").encode()  # 0.5-1.3 KiB
 
 
 def large_tree(root, count, size):

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The publisher's CLI contract: exit codes, one-line errors, remote-first make-registry. */
-class ModelregTest {
+class PublishCliTest {
     static final List<String> FAST = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     @TempDir

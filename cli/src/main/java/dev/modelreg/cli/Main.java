@@ -7,6 +7,24 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // A worker thread that dies of an Error (e.g. OutOfMemoryError under a small -Xmx) can leave a future that
+        // never completes: exit with one line instead of hanging. The handler may itself be short of memory, so the
+        // fallback message is built up front and the halt is unconditional.
+        byte[] fallback = "modelreg: error: out of memory (give the JVM more, e.g. MODELREG_JAVA_OPTS=-Xmx512m)\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (!(e instanceof Error)) return;
+            try {
+                if (e instanceof OutOfMemoryError) {
+                    System.err.write(fallback, 0, fallback.length);
+                } else {
+                    System.err.println("modelreg: error: " + e + " in thread '" + thread.getName() + "'");
+                }
+                System.err.flush();
+            } finally {
+                Runtime.getRuntime().halt(ExitCodes.ERROR);
+            }
+        });
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = Cli.run(args, out, err);

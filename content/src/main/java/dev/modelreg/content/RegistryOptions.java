@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public final class RegistryOptions {
     public static final int DEFAULT_CONCURRENCY = 4;
+    /** A blob download that delivers no byte for this long fails instead of hanging (MODELREG_STALL_TIMEOUT, seconds). */
+    public static final java.time.Duration DEFAULT_STALL_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final String username;
     private final String password;
@@ -22,9 +24,13 @@ public final class RegistryOptions {
     private final Boolean plainHttp;
     private final int concurrency;
     private final boolean useAuthStore;
+    private final java.time.Duration stallTimeout;
 
     private RegistryOptions(String username, String password, String token, String githubToken, Path caFile,
-            Boolean plainHttp, int concurrency, boolean useAuthStore) {
+            Boolean plainHttp, int concurrency, boolean useAuthStore, java.time.Duration stallTimeout) {
+        if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stall timeout must be positive, got " + stallTimeout);
+        }
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
         if ((username == null) != (password == null)) {
             throw new IllegalArgumentException("registry username and password must be given together");
@@ -37,11 +43,12 @@ public final class RegistryOptions {
         this.plainHttp = plainHttp;
         this.concurrency = concurrency;
         this.useAuthStore = useAuthStore;
+        this.stallTimeout = stallTimeout;
     }
 
     /** Anonymous, automatic scheme, no extra CA, concurrency 4, no docker config lookup. */
     public static RegistryOptions defaults() {
-        return new RegistryOptions(null, null, null, null, null, null, DEFAULT_CONCURRENCY, false);
+        return new RegistryOptions(null, null, null, null, null, null, DEFAULT_CONCURRENCY, false, DEFAULT_STALL_TIMEOUT);
     }
 
     /** {@link #fromEnvironment(Map)} of the process environment. */
@@ -65,32 +72,52 @@ public final class RegistryOptions {
         String plain = blankToNull(env.get("MODELREG_PLAIN_HTTP"));
         Boolean plainHttp = plain != null && ("1".equals(plain) || "true".equalsIgnoreCase(plain)) ? Boolean.TRUE : null;
         return new RegistryOptions(user, pass, null, blankToNull(env.get("GITHUB_TOKEN")), ca == null ? null : Path.of(ca),
-                plainHttp, DEFAULT_CONCURRENCY, true);
+                plainHttp, DEFAULT_CONCURRENCY, true, stallTimeout(env.get("MODELREG_STALL_TIMEOUT")));
     }
 
     public RegistryOptions withCredentials(String username, String password) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     public RegistryOptions withToken(String token) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     public RegistryOptions withCaFile(Path caFile) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     public RegistryOptions withPlainHttp(Boolean plainHttp) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     public RegistryOptions withConcurrency(int concurrency) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     /** Whether to look up credentials in docker config.json / containers auth.json (and their helpers). */
     public RegistryOptions withAuthStore(boolean useAuthStore) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore);
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    }
+
+    /** How long a blob download may deliver no data before it fails (UNAVAILABLE) instead of hanging. */
+    public RegistryOptions withStallTimeout(java.time.Duration stallTimeout) {
+        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    }
+
+    public java.time.Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    private static java.time.Duration stallTimeout(String seconds) {
+        if (seconds == null || seconds.isBlank()) return DEFAULT_STALL_TIMEOUT;
+        try {
+            long s = Long.parseLong(seconds.trim());
+            if (s > 0) return java.time.Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("MODELREG_STALL_TIMEOUT: want a positive number of seconds, got '" + seconds + "'");
     }
 
     public String username() {
@@ -131,12 +158,12 @@ public final class RegistryOptions {
         return o instanceof RegistryOptions r && Objects.equals(username, r.username) && Objects.equals(password, r.password)
                 && Objects.equals(token, r.token) && Objects.equals(githubToken, r.githubToken)
                 && Objects.equals(caFile, r.caFile) && Objects.equals(plainHttp, r.plainHttp)
-                && concurrency == r.concurrency && useAuthStore == r.useAuthStore;
+                && concurrency == r.concurrency && useAuthStore == r.useAuthStore && stallTimeout.equals(r.stallTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(username, token, caFile, plainHttp, concurrency, useAuthStore);
+        return Objects.hash(username, token, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
     }
 
     /** Never shows secrets. */
@@ -145,7 +172,7 @@ public final class RegistryOptions {
         return "RegistryOptions[user=" + username + ", password=" + (password == null ? "none" : "***")
                 + ", token=" + (token == null ? "none" : "***") + ", githubToken=" + (githubToken == null ? "none" : "***")
                 + ", caFile=" + caFile + ", plainHttp=" + plainHttp + ", concurrency=" + concurrency
-                + ", authStore=" + useAuthStore + "]";
+                + ", authStore=" + useAuthStore + ", stallTimeout=" + stallTimeout + "]";
     }
 
     private static String blankToNull(String s) {

@@ -48,14 +48,17 @@ public final class RegistryStore implements Target {
     private final URI base;
     private final HttpClient http;
     private final AuthProvider auth;
+    private final java.time.Duration stallTimeout;
     private final Scopes pull;
     private final Scopes push;
     private final AtomicLong requests = new AtomicLong();
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
     private final java.util.Set<String> warm = ConcurrentHashMap.newKeySet();
 
-    private RegistryStore(OciReference repo, String scheme, HttpClient http, AuthProvider auth) {
+    private RegistryStore(OciReference repo, String scheme, HttpClient http, AuthProvider auth,
+            java.time.Duration stallTimeout) {
         this.repo = repo;
+        this.stallTimeout = stallTimeout;
         this.scheme = scheme;
         this.base = URI.create(scheme + "://" + repo.registry() + "/v2/" + repo.repository() + "/");
         this.http = http;
@@ -70,7 +73,7 @@ public final class RegistryStore implements Target {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
         HttpClient http = client(o.caFile(), ref.registry());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
-                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o));
+                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o), o.stallTimeout());
     }
 
     /**
@@ -137,7 +140,7 @@ public final class RegistryStore implements Target {
         URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
         String what = what(d);
         var r = call("pull", what, () -> http.download(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
-        if (r.statusCode() == 200) return r.response();
+        if (r.statusCode() == 200) return new StallGuardInputStream(r.response(), stallTimeout, what);
         String body;
         try (InputStream err = r.response()) {
             body = err == null ? "" : new String(err.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);

@@ -57,6 +57,22 @@ class ConsumeArchiveTest {
     }
 
     @Test
+    void aSourceCanBeAnArchive() throws Exception {
+        Path tar = publish(tmp.resolve("models.tar"));
+        Path boot = tmp.resolve("sources.toml");
+        Files.writeString(boot, "[sources.ex]\nname = \"example\"\noci = \"oci-archive:" + tar + "\"\nrefs = [\"main\"]\n");
+        ModelReg reg = new ModelReg(ModelReg.loadConfig(boot, Map.of()),
+                Settings.from(Map.of("MODELREG_CACHE", tmp.resolve("cache").toString())));
+        assertThat(reg.sync("ex", null, false)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("synced");
+            assertThat(r.digest()).isEqualTo(OciArchive.open(tar).resolve("main").digest());
+        });
+        var copied = reg.copy("example/ex-gwf-bcf2ss", tmp.resolve("ws"), false);
+        assertThat(copied.files()).isNotEmpty();
+        assertThat(reg.verify("example/ex-gwf-bcf2ss", tmp.resolve("ws")).ok()).isTrue();
+    }
+
+    @Test
     void aTamperedArchiveIsRefusedAndNothingIsWritten() throws Exception {
         Path tar = publish(tmp.resolve("models.tar"));
         OciArchive a = OciArchive.open(tar);

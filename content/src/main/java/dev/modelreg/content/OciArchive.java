@@ -12,9 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,6 +56,7 @@ public final class OciArchive implements Target, AutoCloseable {
     private final String name;
     private Map<String, ArchiveTar.Entry> entries = Map.of();
     private Map<String, Object> indexDoc; // null when there is no archive yet
+    private Object stamp; // identity of the indexed file: blobs are read by offset, so a replaced file must not be read
     private final Map<String, Descriptor> tags = new LinkedHashMap<>();
     private Path stagingDir;
     private BlobDir staging;
@@ -104,6 +109,7 @@ public final class OciArchive implements Target, AutoCloseable {
         }
         if (s != null && s.has(d.digest())) return s.fetch(d);
         if (e == null) throw ContentException.notFound("blob " + d.digest() + " not found in " + name);
+        checkUnchanged();
         return ArchiveTar.open(file, e.offset(), e.size());
     }
 
@@ -215,15 +221,25 @@ public final class OciArchive implements Target, AutoCloseable {
         dirs.put("blobs/", true);
         for (String b : blobs.keySet()) dirs.put(b.substring(0, b.lastIndexOf('/') + 1), true);
 
-        AtomicFiles.write(file, raw -> {
-            OutputStream out = new BufferedOutputStream(raw, 1 << 16);
-            writeEntry(out, LAYOUT_FILE, LAYOUT_BYTES);
-            writeEntry(out, INDEX_FILE, indexBytes);
-            for (String d : dirs.keySet()) out.write(ArchiveTar.header(d, 0, true));
-            for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
-            ArchiveTar.end(out);
-            out.flush();
-        });
+        checkUnchanged(); // another writer's archive is not silently replaced
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".partial");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                writeEntry(out, LAYOUT_FILE, LAYOUT_BYTES);
+                writeEntry(out, INDEX_FILE, indexBytes);
+                for (String d : dirs.keySet()) out.write(ArchiveTar.header(d, 0, true));
+                for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
+                ArchiveTar.end(out);
+                out.flush();
+                ch.force(true); // the file is about to be carried away on removable media
+            }
+            Ingest.readableByAll(tmp);
+            AtomicFiles.replace(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         deleteStaging();
         tags.clear();
         load();
@@ -243,11 +259,13 @@ public final class OciArchive implements Target, AutoCloseable {
         if (!Files.exists(file)) {
             entries = Map.of();
             indexDoc = null;
+            stamp = null;
             return;
         }
         if (!Files.isRegularFile(file)) {
             throw new ContentException(ContentException.Kind.INVALID, name + ": not a file");
         }
+        Object before = stamp(file);
         Map<String, ArchiveTar.Entry> found = ArchiveTar.index(file, name);
         Object layout = Json.parse(readSmall(found, LAYOUT_FILE));
         if (!(layout instanceof Map<?, ?> m) || !"1.0.0".equals(m.get("imageLayoutVersion"))) {
@@ -262,6 +280,26 @@ public final class OciArchive implements Target, AutoCloseable {
         }
         entries = found;
         indexDoc = doc;
+        stamp = before;
+    }
+
+    /** The file's identity: its file key (device and inode) where there is one, plus size and modification time. */
+    private static Object stamp(Path p) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+    }
+
+    private void checkUnchanged() throws IOException {
+        Object now;
+        try {
+            now = stamp(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            now = null;
+        }
+        if (!java.util.Objects.equals(now, stamp)) {
+            throw new ContentException(ContentException.Kind.INVALID, name + " changed since it was opened (written by"
+                    + " another process?): open it again");
+        }
     }
 
     private byte[] readSmall(Map<String, ArchiveTar.Entry> found, String entry) throws IOException {

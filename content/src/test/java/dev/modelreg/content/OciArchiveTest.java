@@ -129,6 +129,25 @@ class OciArchiveTest {
     }
 
     @Test
+    void anArchiveReplacedAfterOpeningIsNotReadByOffset() throws IOException {
+        OciLayout a = sourceLayout(54, 2, "v1");
+        OciLayout b = sourceLayout(55, 2, "v2");
+        Path tar = tmp.resolve("models.tar");
+        export(a, "v1", tar, "v1");
+        OciArchive reader = OciArchive.open(tar);
+        Descriptor root = reader.resolve("v1");
+        try (OciArchive writer = OciArchive.open(tar)) {
+            Copy.copy(b, "v2", writer, "v2", CopyOptions.defaults());
+            export(b, "v2", tar, "other"); // a second writer commits first
+            assertThatThrownBy(writer::commit).isInstanceOf(ContentException.class)
+                    .hasMessage("oci-archive:" + tar + " changed since it was opened (written by another process?): open it again");
+        }
+        assertThatThrownBy(() -> reader.fetch(root)).isInstanceOf(ContentException.class).hasMessageContaining("changed since it was opened");
+        assertThat(OciArchive.open(tar).tags()).containsExactly("v1", "other");
+        assertThat(Files.getPosixFilePermissions(tar)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    @Test
     void failedExportLeavesNoArchiveAndNoTempFiles() throws IOException {
         OciLayout src = sourceLayout(45, 3, "v1");
         Descriptor root = src.resolve("v1");

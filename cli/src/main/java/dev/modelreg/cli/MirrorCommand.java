@@ -17,10 +17,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an artifact between registries, OCI image layout directories and OCI archives (tar files),",
-                "every blob verified. Blobs the destination has are skipped; on one registry they are mounted; the tag",
-                "is set last. An oci-archive file is written whole at the end (added to if it exists) or not at all.",
-                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST] or oci-archive:FILE[:TAG|@DIGEST].",
+        description = {"Copy an artifact between registries, OCI image layout directories and",
+                "OCI archives (tar files), every blob verified. Blobs the destination has",
+                "are skipped; on one registry they are mounted; the tag is set last. An",
+                "oci-archive file is written whole at the end (an existing one is added",
+                "to) or not at all.",
+                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST],",
+                "      oci-archive:FILE[:TAG|@DIGEST].",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest.")

@@ -77,11 +77,6 @@ public final class OciArchive implements Target, AutoCloseable {
         return file;
     }
 
-    /** True if the file existed (as an OCI archive) when opened or last committed. */
-    public boolean exists() {
-        return indexDoc != null;
-    }
-
     @Override
     public String name() {
         return name;

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * bytes come in.
  * <p>Writing stages new blobs in a private directory next to the file ({@code .FILE-*}, same file system, verified
  * ingest) and keeps tags in memory; {@link #commit()} writes the whole archive to a temp file beside the target and
- * renames it over {@code FILE} atomically; {@link #close()} removes the staging directory. An existing archive is
+ * renames it over {@code FILE} atomically (each staged blob is deleted once it is in the new tar, so the peak disk use
+ * is about one copy of the new content plus the largest blob); {@link #close()} removes the staging directory. An existing archive is
  * added to: its blobs and index entries are kept (its blobs re-verified while they are copied), a tag given again
  * points at the new manifest. Without a commit, or when anything fails, {@code FILE} is left as it was (absent or
  * the previous archive). The written tar is deterministic: {@code oci-layout}, {@code index.json}, {@code blobs/},
@@ -376,6 +377,10 @@ public final class OciArchive implements Target, AutoCloseable {
                 if (n != size) throw new IOException(p + " changed while it was archived");
             }
             ArchiveTar.pad(out, size);
+            // a staged blob is now in the tar: dropping it keeps the peak disk use near one copy of the artifact
+            // (the staging directory is discarded anyway if the commit fails later)
+            out.flush();
+            Files.delete(p);
         } else {
             ArchiveTar.Entry e = (ArchiveTar.Entry) source;
             out.write(ArchiveTar.header(tarName, e.size(), false));

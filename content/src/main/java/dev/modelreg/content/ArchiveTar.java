@@ -63,14 +63,15 @@ final class ArchiveTar {
                 }
                 if (++count > MAX_ENTRIES) throw invalid(what + ": more than " + MAX_ENTRIES + " entries");
                 byte type = h[156];
+                boolean extension = type == 'x' || type == 'L' || type == 'K' || type == 'g';
                 long size = number(h, 124, 12, what, pos);
-                if (pax.containsKey("size")) size = paxSize(pax.get("size"), what);
+                if (!extension && pax.containsKey("size")) size = paxSize(pax.get("size"), what);
                 long data = pos + BLOCK;
                 if (size < 0 || data + size > length) {
                     throw invalid(what + ": truncated (an entry at byte " + pos + " claims " + size + " bytes)");
                 }
                 long next = data + round(size);
-                if (type == 'x' || type == 'L' || type == 'K' || type == 'g') {
+                if (extension) {
                     byte[] ext = readExtension(ch, data, size, what, pos);
                     if (type == 'x') pax = parsePax(ext, what, pos);
                     else if (type == 'L') longName = cString(ext, 0, ext.length);

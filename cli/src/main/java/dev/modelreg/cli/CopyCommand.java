@@ -23,7 +23,7 @@ public final class CopyCommand extends BaseCommand {
     boolean overwrite;
 
     @Option(names = "--from", paramLabel = "REF",
-            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], source@ref.")
+            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
 
     @Override

@@ -3,6 +3,7 @@ package dev.modelreg.cli;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
+import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
@@ -14,11 +15,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code modelreg mirror SRC DST}: the generic verified copy between registries and OCI layout directories. */
+/** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an artifact between registries and OCI image layout directories, every blob verified.",
-                "Blobs the destination has are skipped; on one registry they are mounted; the tag is set last.",
-                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST] or oci-layout:DIR[:TAG|@DIGEST].",
+        description = {"Copy an artifact between registries, OCI image layout directories and",
+                "OCI archives (tar files), every blob verified. Blobs the destination has",
+                "are skipped; on one registry they are mounted; the tag is set last. An",
+                "oci-archive file is written whole at the end (an existing one is added",
+                "to) or not at all.",
+                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST],",
+                "      oci-archive:FILE[:TAG|@DIGEST].",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest.")
@@ -36,19 +41,31 @@ public final class MirrorCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
-        Targets.Opened src = Targets.open(source, o);
-        if (src.reference() == null) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "source '" + source + "' needs a :TAG or @DIGEST");
+        try (Targets.Opened src = Targets.open(source, o)) {
+            if (src.reference() == null) {
+                throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "source '" + source + "' needs a :TAG or @DIGEST");
+            }
+            Descriptor root = src.target().resolve(src.reference()); // before the destination is created
+            try (Targets.Opened dst = Targets.open(destination, o)) {
+                String tag = dst.reference();
+                if (tag != null && Digest.isDigest(tag)) {
+                    throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "destination '" + destination + "' takes a tag, not a digest");
+                }
+                if (tag == null && !Digest.isDigest(src.reference())) tag = src.reference();
+                if (tag == null && dst.target() instanceof OciArchive) {
+                    throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "destination '" + destination
+                            + "' needs a :TAG (the source is a digest; an archive is read by tag)");
+                }
+                CopyResult r = Copy.copy(src.target(), root, dst.target(), tag,
+                        CopyOptions.defaults().withConcurrency(concurrency));
+                dst.commit();
+                report(src, dst, tag, r);
+            }
         }
-        Descriptor root = src.target().resolve(src.reference()); // before the destination is created
-        Targets.Opened dst = Targets.open(destination, o);
-        String tag = dst.reference();
-        if (tag != null && Digest.isDigest(tag)) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "destination '" + destination + "' takes a tag, not a digest");
-        }
-        if (tag == null && !Digest.isDigest(src.reference())) tag = src.reference();
-        CopyResult r = Copy.copy(src.target(), root, dst.target(), tag,
-                CopyOptions.defaults().withConcurrency(concurrency));
+        return ExitCodes.OK;
+    }
+
+    private void report(Targets.Opened src, Targets.Opened dst, String tag, CopyResult r) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", src.target().name());
@@ -69,6 +86,5 @@ public final class MirrorCommand extends BaseCommand {
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
             err().flush();
         }
-        return ExitCodes.OK;
     }
 }

@@ -14,7 +14,7 @@ public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
 
-    @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], or source@ref.")
+    @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String ref;
 
     @Parameters(index = "1", paramLabel = "DIR", description = "Output directory.")

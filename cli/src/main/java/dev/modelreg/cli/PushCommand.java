@@ -15,12 +15,12 @@ import picocli.CommandLine.Parameters;
 /** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact (see Push). */
 @Command(name = "push", mixinStandardHelpOptions = true,
         description = {"Index DIR and push it as one OCI artifact (config = models.toml, files in layers).",
-                "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG]."})
+                "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG].")
+    @Parameters(index = "1", paramLabel = "DESTINATION", description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG].")
     String destination;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")

@@ -21,7 +21,7 @@ public final class VerifyCommand extends BaseCommand {
     Path workspace;
 
     @Option(names = "--from", paramLabel = "REF",
-            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], source@ref.")
+            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
 
     @Override

@@ -61,6 +61,72 @@ class MirrorCommandTest {
     }
 
     @Test
+    void exportsToAndImportsFromAnOciArchive() throws Exception {
+        Descriptor root = artifact(OciLayout.open(tmp.resolve("a")));
+        Path tar = tmp.resolve("carry/models.tar");
+        Run export = run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-archive:" + tar);
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.out().trim()).isEqualTo("oci-archive:" + tar + ":v1@" + root.digest());
+        assertThat(export.err()).contains("copied 3 blobs");
+        assertThat(tar).isRegularFile();
+        try (var s = Files.list(tar.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("models.tar");
+        }
+
+        // a second tag goes into the same archive; exporting again gives the same bytes
+        Run second = run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-archive:" + tar + ":develop");
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(dev.modelreg.content.OciArchive.open(tar).tags()).containsExactly("v1", "develop");
+        byte[] before = Files.readAllBytes(tar);
+        assertThat(run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-archive:" + tar + ":develop").code()).isZero();
+        assertThat(Files.readAllBytes(tar)).isEqualTo(before);
+
+        Run imp = run("mirror", "--json", "oci-archive:" + tar + ":develop", "oci-layout:" + tmp.resolve("b"));
+        assertThat(imp.code()).as(imp.err()).isZero();
+        Map<String, Object> j = Json.parseObject(imp.out().getBytes(StandardCharsets.UTF_8), "out");
+        assertThat(j).containsEntry("source", "oci-archive:" + tar).containsEntry("digest", root.digest().toString())
+                .containsEntry("tag", "develop").containsEntry("blobsCopied", 3L);
+        assertThat(OciLayout.open(tmp.resolve("b")).resolve("develop")).isEqualTo(root);
+
+        // by digest into a new archive needs a tag; with one it works
+        Run noTag = run("mirror", "oci-archive:" + tar + "@" + root.digest(), "oci-archive:" + tmp.resolve("d.tar"));
+        assertThat(noTag.code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+        assertThat(noTag.err().trim()).isEqualTo("modelreg: error: destination 'oci-archive:" + tmp.resolve("d.tar")
+                + "' needs a :TAG (the source is a digest; an archive is read by tag)");
+        assertThat(tmp.resolve("d.tar")).doesNotExist();
+        Run byDigest = run("mirror", "oci-archive:" + tar + "@" + root.digest(), "oci-archive:" + tmp.resolve("d.tar") + ":pinned");
+        assertThat(byDigest.code()).as(byDigest.err()).isZero();
+        assertThat(dev.modelreg.content.OciArchive.open(tmp.resolve("d.tar")).resolve("pinned")).isEqualTo(root);
+    }
+
+    @Test
+    void archiveErrorsAreOneLineAndWriteNothing() throws Exception {
+        artifact(OciLayout.open(tmp.resolve("a")));
+        Path evil = tmp.resolve("evil.tar");
+        try (var t = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(evil))) {
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../evil");
+            e.setSize(1);
+            t.putArchiveEntry(e);
+            t.write('x');
+            t.closeArchiveEntry();
+        }
+        Run bad = run("mirror", "oci-archive:" + evil + ":v1", "oci-layout:" + tmp.resolve("b"));
+        assertThat(bad.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(bad.err().trim()).isEqualTo("modelreg: error: oci-archive:" + evil
+                + ": entry '../evil' leaves the archive ('..' in its path)");
+        assertThat(tmp.resolve("b")).doesNotExist();
+        assertThat(tmp.getParent().resolve("evil")).doesNotExist();
+
+        Run missing = run("mirror", "oci-archive:" + tmp.resolve("none.tar") + ":v1", "oci-layout:" + tmp.resolve("b"));
+        assertThat(missing.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(missing.err().trim()).isEqualTo("modelreg: error: no OCI archive at " + tmp.resolve("none.tar"));
+
+        Run noTag = run("mirror", "oci-layout:" + tmp.resolve("a") + ":nope", "oci-archive:" + tmp.resolve("x.tar"));
+        assertThat(noTag.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(tmp.resolve("x.tar")).doesNotExist();
+    }
+
+    @Test
     void errorsAreOneLine() throws Exception {
         artifact(OciLayout.open(tmp.resolve("a")));
         Run missing = run("mirror", "oci-layout:" + tmp.resolve("a") + ":nope", "oci-layout:" + tmp.resolve("b"));

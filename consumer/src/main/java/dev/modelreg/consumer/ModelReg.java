@@ -300,7 +300,8 @@ public final class ModelReg {
 
     /**
      * {@link #copy(String, Path, boolean)} with the model looked up in {@code ref} ({@code source@ref},
-     * {@code REGISTRY/REPO:TAG|@DIGEST} or {@code oci-layout:DIR[:TAG|@DIGEST]}) instead of the configured sources.
+     * {@code REGISTRY/REPO:TAG|@DIGEST}, {@code oci-layout:DIR[:TAG|@DIGEST]} or {@code oci-archive:FILE[:TAG|@DIGEST]})
+     * instead of the configured sources.
      */
     public CopyResult copyFrom(String ref, String model, Path workspace, boolean overwrite) throws IOException {
         Synced s = pulled(ref);
@@ -333,7 +334,8 @@ public final class ModelReg {
 
     /**
      * Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified. {@code ref}
-     * is {@code source@ref}, {@code REGISTRY/REPO:TAG|@DIGEST} or {@code oci-layout:DIR[:TAG|@DIGEST]}; a bare OCI
+     * is {@code source@ref}, {@code REGISTRY/REPO:TAG|@DIGEST}, {@code oci-layout:DIR[:TAG|@DIGEST]} or
+     * {@code oci-archive:FILE[:TAG|@DIGEST]}; a bare OCI
      * reference needs no bootstrap entry.
      */
     public CopyResult pull(String ref, Path dir, List<String> models) throws IOException {
@@ -365,7 +367,7 @@ public final class ModelReg {
 
     private Synced pulled(String ref) throws IOException {
         int at = ref.indexOf('@');
-        if (at > 0 && !ref.startsWith("oci-layout:")) {
+        if (at > 0 && !OciRefs.isLocal(ref)) {
             SourceConfig s = findSource(ref.substring(0, at));
             if (s != null) return synced(s, ref.substring(at + 1));
         }

@@ -4,6 +4,7 @@ import dev.modelreg.content.Ingest;
 import dev.modelreg.content.RegistryStore;
 import dev.modelreg.content.Target;
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.OciLayout;
 import dev.modelreg.spec.OciReference;
 import java.nio.file.Path;
@@ -65,6 +66,11 @@ final class OciSource {
             }
             return OciLayout.open(dir);
         }
+        if (oci.startsWith(OciArchive.PREFIX)) {
+            Path file = Path.of(oci.substring(OciArchive.PREFIX.length()));
+            if (!Files.isRegularFile(file)) throw ContentException.notFound("no OCI archive at " + file);
+            return OciArchive.open(file); // read in place: nothing extracted, nothing to clean up
+        }
         OciReference ref;
         try {
             ref = OciReference.parse(oci);
@@ -74,7 +80,7 @@ final class OciSource {
         return RegistryStore.connect(ref, settings.registryOptions());
     }
 
-    /** Requests made to registries so far (0 for OCI layout directories). */
+    /** Requests made to registries so far (0 for OCI layout directories and archives). */
     long requestCount() {
         long n = 0;
         for (Target t : targets.values()) if (t instanceof RegistryStore r) n += r.requestCount();

@@ -22,6 +22,11 @@ class PartsTest {
         assertThat(OciRefs.split("oci-layout:/tmp/a:b/layout:demo")).isEqualTo(new OciRefs.Split("oci-layout:/tmp/a:b/layout", "demo"));
         assertThat(OciRefs.split("oci-layout:rel/dir")).isEqualTo(new OciRefs.Split("oci-layout:rel/dir", "latest"));
         assertThat(OciRefs.split("oci-layout:/l@" + D)).isEqualTo(new OciRefs.Split("oci-layout:/l", D));
+        assertThat(OciRefs.split("oci-archive:/tmp/a:b/models.tar:demo")).isEqualTo(new OciRefs.Split("oci-archive:/tmp/a:b/models.tar", "demo"));
+        assertThat(OciRefs.split("oci-archive:models.tar")).isEqualTo(new OciRefs.Split("oci-archive:models.tar", "latest"));
+        assertThat(OciRefs.split("oci-archive:/x@y/m.tar@" + D)).isEqualTo(new OciRefs.Split("oci-archive:/x@y/m.tar", D));
+        assertThat(OciRefs.isLocal("oci-archive:/x@y/m.tar:v1")).isTrue();
+        assertThat(OciRefs.isLocal("example@develop")).isFalse();
     }
 
     @Test

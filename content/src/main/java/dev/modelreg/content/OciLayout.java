@@ -262,11 +262,11 @@ public final class OciLayout implements Target {
         }
     }
 
-    private static String refName(Map<String, Object> entry) {
+    static String refName(Map<String, Object> entry) {
         return entry.get("annotations") instanceof Map<?, ?> a && a.get(Annotations.REF_NAME) instanceof String s ? s : null;
     }
 
-    private static Descriptor plain(Descriptor d) {
+    static Descriptor plain(Descriptor d) {
         return Descriptor.of(d.mediaType(), d.digest(), d.size());
     }
 

@@ -74,11 +74,14 @@ public final class Push {
             RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
             if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
             if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
-            Targets.Opened opened = Targets.open(dest.target(), ro);
-            progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name());
-            CopyOptions co = CopyOptions.defaults().withConcurrency(ro.concurrency());
-            if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-            CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
+            CopyResult cr;
+            try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
+                progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name());
+                CopyOptions co = CopyOptions.defaults().withConcurrency(ro.concurrency());
+                if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+                cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
+                opened.commit(); // an oci-archive: file is written here
+            }
             String reference = dest.target() + ":" + tag + "@" + set.descriptor().digest();
             return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
                     set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
@@ -144,18 +147,20 @@ public final class Push {
     /** The destination text split into the target (no tag) and the tag (null if none). */
     record Destination(String target, String tag) {
         static Destination parse(String text) {
-            if (text == null || text.isBlank()) throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG] or oci-layout:DIR[:TAG]");
-            if (text.startsWith(Targets.LAYOUT_PREFIX)) {
-                String rest = text.substring(Targets.LAYOUT_PREFIX.length());
+            if (text == null || text.isBlank()) throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
+            String prefix = text.startsWith(Targets.LAYOUT_PREFIX) ? Targets.LAYOUT_PREFIX
+                    : text.startsWith(Targets.ARCHIVE_PREFIX) ? Targets.ARCHIVE_PREFIX : null;
+            if (prefix != null) {
+                String rest = text.substring(prefix.length());
                 if (rest.contains("@")) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
                 int colon = rest.lastIndexOf(':');
                 int sep = Math.max(rest.lastIndexOf('/'), rest.lastIndexOf('\\'));
-                if (colon > sep && colon > 1) {
+                if (colon > sep && colon != 1) {
                     String tag = rest.substring(colon + 1);
                     if (!OciReference.isTag(tag)) {
                         throw new IllegalArgumentException("invalid tag '" + tag + "' in '" + text + "' (git refs such as feature/x go in --ref)");
                     }
-                    return new Destination(Targets.LAYOUT_PREFIX + rest.substring(0, colon), tag);
+                    return new Destination(prefix + rest.substring(0, colon), tag);
                 }
                 return new Destination(text, null);
             }

@@ -208,6 +208,24 @@ class PushRegistryTest {
     }
 
     @Test
+    void pushesToAnOciArchive() throws Exception {
+        Path dir = examples();
+        Path tar = tmp.resolve("out/models.tar");
+        Push.Result r = Push.run(request(dir, "oci-archive:" + tar + ":main", null, Map.of()));
+        assertThat(r.reference()).isEqualTo("oci-archive:" + tar + ":main@" + r.digest());
+        try (dev.modelreg.content.OciArchive a = dev.modelreg.content.OciArchive.open(tar)) {
+            assertThat(a.tags()).containsExactly("main");
+            assertThat(a.resolve("main").digest()).isEqualTo(r.digest());
+        }
+        try (var s = Files.list(tar.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("models.tar"); // no staging left
+        }
+        // the same tree pushed to a layout gives the same digest
+        Push.Result layout = Push.run(request(dir, "oci-layout:" + tmp.resolve("twin") + ":main", null, Map.of()));
+        assertThat(layout.digest()).isEqualTo(r.digest());
+    }
+
+    @Test
     void badInputIsAOneLineErrorAndNothingIsPushed() {
         Path dir = examples();
         assertThatThrownBy(() -> Push.run(request(dir, registry.host() + "/models/x@sha256:" + "a".repeat(64), null, Map.of())))

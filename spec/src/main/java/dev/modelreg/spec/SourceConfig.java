@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param name the model-name prefix of the source's models (defaults to the key)
  * @param refs default refs to sync: branches, tags, commits, or "sha256:&lt;hex&gt;" pins (may be empty)
  * @param registryPath directory of models.toml in the repository (default ".registry")
- * @param oci OCI repository "REGISTRY/REPOSITORY" (or "oci-layout:DIR"), or null (then {@code repo} is set)
+ * @param oci OCI repository "REGISTRY/REPOSITORY" (or "oci-layout:DIR", "oci-archive:FILE"), or null (then {@code repo} is set)
  */
 public record SourceConfig(String key, String repo, String name, List<String> refs, String registryPath, String oci) {
     public static final String DEFAULT_REGISTRY_PATH = ".registry";
@@ -63,7 +63,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         String oci = string(t, "oci", where);
         if (oci != null && !validOci(oci)) {
             throw new RegistryFormatException(where + ": field 'oci' must be \"REGISTRY/REPOSITORY\" (lowercase"
-                    + " repository, no tag or digest) or \"oci-layout:DIR\", got '" + oci + "'");
+                    + " repository, no tag or digest), \"oci-layout:DIR\" or \"oci-archive:FILE\", got '" + oci + "'");
         }
         if (repo == null && oci == null) {
             throw new RegistryFormatException(where + ": needs field 'repo' (\"owner/name\") or field 'oci'"
@@ -86,8 +86,8 @@ public record SourceConfig(String key, String repo, String name, List<String> re
     }
 
     private static boolean validOci(String oci) {
-        if (oci.startsWith("oci-layout:")) {
-            return oci.length() > "oci-layout:".length();
+        for (String local : new String[] {"oci-layout:", "oci-archive:"}) {
+            if (oci.startsWith(local)) return oci.length() > local.length();
         }
         return OCI.matcher(oci).matches();
     }

@@ -217,7 +217,7 @@ class BootstrapConfigTest {
                 Map.entry("[sources.s]\nrepo = \"o/r\"\nregistry_path = \"../x\"\n",
                         "boot.toml: source 's': field 'registry_path' must be a relative path without '..', got '../x'"),
                 Map.entry("[sources.s]\noci = \"ghcr.io/Org/Repo\"\n",
-                        "boot.toml: source 's': field 'oci' must be \"REGISTRY/REPOSITORY\" (lowercase repository, no tag or digest) or \"oci-layout:DIR\", got 'ghcr.io/Org/Repo'"),
+                        "boot.toml: source 's': field 'oci' must be \"REGISTRY/REPOSITORY\" (lowercase repository, no tag or digest), \"oci-layout:DIR\" or \"oci-archive:FILE\", got 'ghcr.io/Org/Repo'"),
                 Map.entry("[sources]\ns = \"o/r\"\n", "boot.toml: source 's': must be a table"),
                 Map.entry("sources = 3\n", "boot.toml: [sources] must be a table"),
                 Map.entry("[sources.a]\nrepo = \"o/a\"\nname = \"n\"\n[sources.b]\nrepo = \"o/b\"\nname = \"n\"\n",

@@ -1,0 +1,413 @@
+package dev.modelreg.content;
+
+import dev.modelreg.spec.Annotations;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.spec.OciReference;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * An OCI archive: a tar of an OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/<hex>}),
+ * the file skopeo reads and writes as {@code oci-archive:FILE.tar[:TAG]}. Used to carry artifacts into air-gapped
+ * sites.
+ * <p>Reading never extracts: opening scans the tar headers once ({@link ArchiveTar#index}, which refuses absolute
+ * paths, {@code ..}, links, devices and duplicates) and blobs are then read in place from the tar file. Every blob
+ * is verified by whoever reads it ({@link Copy}, the consumer's ingest), so a tampered archive is caught where its
+ * bytes come in.
+ * <p>Writing stages new blobs in a private directory next to the file ({@code .FILE-*}, same file system, verified
+ * ingest) and keeps tags in memory; {@link #commit()} writes the whole archive to a temp file beside the target and
+ * renames it over {@code FILE} atomically (each staged blob is deleted once it is in the new tar, so the peak disk use
+ * is about one copy of the new content plus the largest blob); {@link #close()} removes the staging directory. An existing archive is
+ * added to: its blobs and index entries are kept (its blobs re-verified while they are copied), a tag given again
+ * points at the new manifest. Without a commit, or when anything fails, {@code FILE} is left as it was (absent or
+ * the previous archive). The written tar is deterministic: {@code oci-layout}, {@code index.json}, {@code blobs/},
+ * {@code blobs/sha256/}, then the blobs sorted by digest; ustar headers with mode 0644/0755, uid/gid 0, mtime 0,
+ * no PAX headers. Two processes writing the same archive at once: the last commit wins (layouts have a lock,
+ * archives do not).
+ */
+public final class OciArchive implements Target, AutoCloseable {
+    public static final String PREFIX = "oci-archive:";
+    private static final String LAYOUT_FILE = "oci-layout";
+    private static final String INDEX_FILE = "index.json";
+    private static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    private static final int MAX_JSON = 4 << 20;
+
+    private final Path file;
+    private final String name;
+    private Map<String, ArchiveTar.Entry> entries = Map.of();
+    private Map<String, Object> indexDoc; // null when there is no archive yet
+    private Object stamp; // identity of the indexed file: blobs are read by offset, so a replaced file must not be read
+    private final Map<String, Descriptor> tags = new LinkedHashMap<>();
+    private Path stagingDir;
+    private BlobDir staging;
+
+    private OciArchive(Path file) {
+        this.file = file;
+        this.name = PREFIX + file;
+    }
+
+    /** Opens the archive at {@code file}: an existing tar is indexed (and checked); a missing one is created by {@link #commit()}. */
+    public static OciArchive open(Path file) throws IOException {
+        OciArchive a = new OciArchive(file.toAbsolutePath().normalize());
+        a.load();
+        return a;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    @Override
+    public synchronized boolean exists(Descriptor d) throws IOException {
+        if (staging != null && staging.exists(d)) return true;
+        ArchiveTar.Entry e = entries.get(blobName(d.digest()));
+        return e != null && e.size() == d.size();
+    }
+
+    @Override
+    public InputStream fetch(Descriptor d) throws IOException {
+        BlobDir s;
+        ArchiveTar.Entry e;
+        synchronized (this) {
+            s = staging;
+            e = entries.get(blobName(d.digest()));
+        }
+        if (s != null && s.has(d.digest())) return s.fetch(d);
+        if (e == null) throw ContentException.notFound("blob " + d.digest() + " not found in " + name);
+        checkUnchanged();
+        return ArchiveTar.open(file, e.offset(), e.size());
+    }
+
+    @Override
+    public void push(Descriptor expected, InputStream content) throws IOException {
+        if (exists(expected)) {
+            content.close();
+            return;
+        }
+        staging().push(expected, content);
+    }
+
+    /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest. */
+    @Override
+    public Descriptor resolve(String reference) throws IOException {
+        if (reference == null || reference.isEmpty()) {
+            throw new ContentException(ContentException.Kind.INVALID, name + ": empty reference (want a tag or a digest)");
+        }
+        if (indexDoc == null && tags.isEmpty()) {
+            throw ContentException.notFound("no OCI archive at " + file);
+        }
+        List<Map<String, Object>> index = mergedEntries();
+        if (Digest.isDigest(reference)) {
+            for (Map<String, Object> e : index) {
+                if (reference.equals(e.get("digest"))) return OciLayout.plain(Manifest.descriptorFrom(e, name + " index.json"));
+            }
+            Digest digest = Digest.parse(reference);
+            ArchiveTar.Entry e = entries.get(blobName(digest));
+            long size;
+            if (staging != null && staging.has(digest)) size = Files.size(staging.path(digest));
+            else if (e != null) size = e.size();
+            else throw ContentException.notFound("manifest " + reference + " not found in " + name);
+            if (size > MAX_JSON) {
+                throw new ContentException(ContentException.Kind.INVALID, name + ": manifest " + digest + " is "
+                        + size + " bytes, more than the 4 MiB limit");
+            }
+            Descriptor probe = Descriptor.of(MediaTypes.OCI_MANIFEST, digest, size);
+            byte[] bytes;
+            try (VerifyingInputStream in = new VerifyingInputStream(fetch(probe), probe, "manifest " + digest + " in " + name)) {
+                bytes = in.readAllBytes();
+            }
+            return Descriptor.of(OciLayout.sniffMediaType(bytes, reference), digest, size);
+        }
+        Map<String, Object> found = null;
+        for (Map<String, Object> e : index) {
+            if (reference.equals(OciLayout.refName(e))) found = e;
+        }
+        if (found == null) throw ContentException.notFound("tag '" + reference + "' not found in " + name);
+        return OciLayout.plain(Manifest.descriptorFrom(found, name + " index.json"));
+    }
+
+    /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
+    @Override
+    public synchronized void tag(Descriptor manifest, String tag) throws IOException {
+        if (!OciReference.isTag(tag)) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    name + ": invalid tag '" + tag + "' (want [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
+        }
+        if (!exists(manifest)) {
+            throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
+        }
+        tags.remove(tag);
+        tags.put(tag, OciLayout.plain(manifest));
+    }
+
+    /** The tags of the archive as it would be committed now, in index order. */
+    public synchronized List<String> tags() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> e : mergedEntries()) {
+            String t = OciLayout.refName(e);
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * Writes the archive (existing content plus what was pushed and tagged since opening) to a temp file beside
+     * {@code FILE} and renames it over {@code FILE}. Does nothing (returns false) when nothing was pushed or tagged.
+     * Refuses to write an archive whose index.json would be empty.
+     */
+    public synchronized boolean commit() throws IOException {
+        if (staging == null && tags.isEmpty()) return false;
+        List<Map<String, Object>> index = mergedEntries();
+        if (index.isEmpty()) {
+            throw new ContentException(ContentException.Kind.INVALID, "nothing tagged in " + name
+                    + ": an archive needs a tag (oci-archive:FILE:TAG)");
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schemaVersion", 2L);
+        doc.put("mediaType", MediaTypes.OCI_INDEX);
+        doc.put("manifests", index);
+        if (indexDoc != null) indexDoc.forEach(doc::putIfAbsent);
+        byte[] indexBytes = Json.writeBytes(doc);
+
+        // every blob, by tar name: a staged file (verified when it was staged) or an entry of the previous archive
+        TreeMap<String, Object> blobs = new TreeMap<>();
+        for (ArchiveTar.Entry e : entries.values()) {
+            if (blobDigest(e.name()) != null) blobs.put(e.name(), e);
+        }
+        if (staging != null && Files.isDirectory(stagingDir.resolve("blobs"))) {
+            Path root = stagingDir.resolve("blobs");
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                    blobs.put("blobs/" + root.relativize(p).toString().replace('\\', '/'), p);
+                }
+            }
+        }
+        TreeMap<String, Boolean> dirs = new TreeMap<>();
+        dirs.put("blobs/", true);
+        for (String b : blobs.keySet()) dirs.put(b.substring(0, b.lastIndexOf('/') + 1), true);
+
+        checkUnchanged(); // another writer's archive is not silently replaced
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".partial");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                writeEntry(out, LAYOUT_FILE, LAYOUT_BYTES);
+                writeEntry(out, INDEX_FILE, indexBytes);
+                for (String d : dirs.keySet()) out.write(ArchiveTar.header(d, 0, true));
+                for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
+                ArchiveTar.end(out);
+                out.flush();
+                ch.force(true); // the file is about to be carried away on removable media
+            }
+            Ingest.readableByAll(tmp);
+            AtomicFiles.replace(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        deleteStaging();
+        tags.clear();
+        load();
+        return true;
+    }
+
+    /** Removes the staging directory; what was not committed is dropped. */
+    @Override
+    public synchronized void close() throws IOException {
+        deleteStaging();
+        tags.clear();
+    }
+
+    // ----
+
+    private void load() throws IOException {
+        if (!Files.exists(file)) {
+            entries = Map.of();
+            indexDoc = null;
+            stamp = null;
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ContentException(ContentException.Kind.INVALID, name + ": not a file");
+        }
+        Object before = stamp(file);
+        Map<String, ArchiveTar.Entry> found = ArchiveTar.index(file, name);
+        Object layout = Json.parse(readSmall(found, LAYOUT_FILE));
+        if (!(layout instanceof Map<?, ?> m) || !"1.0.0".equals(m.get("imageLayoutVersion"))) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    name + ": unsupported oci-layout file (want imageLayoutVersion 1.0.0)");
+        }
+        Map<String, Object> doc;
+        try {
+            doc = new LinkedHashMap<>(Json.parseObject(readSmall(found, INDEX_FILE), name + " index.json"));
+        } catch (IllegalArgumentException e) {
+            throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
+        }
+        entries = found;
+        indexDoc = doc;
+        stamp = before;
+    }
+
+    /** The file's identity: its file key (device and inode) where there is one, plus size and modification time. */
+    private static Object stamp(Path p) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+    }
+
+    private void checkUnchanged() throws IOException {
+        Object now;
+        try {
+            now = stamp(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            now = null;
+        }
+        if (!java.util.Objects.equals(now, stamp)) {
+            throw new ContentException(ContentException.Kind.INVALID, name + " changed since it was opened (written by"
+                    + " another process?): open it again");
+        }
+    }
+
+    private byte[] readSmall(Map<String, ArchiveTar.Entry> found, String entry) throws IOException {
+        ArchiveTar.Entry e = found.get(entry);
+        if (e == null) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    name + ": not an OCI archive (no " + entry + " in the tar)");
+        }
+        if (e.size() > MAX_JSON) {
+            throw new ContentException(ContentException.Kind.INVALID, name + ": " + entry + " is larger than 4 MiB");
+        }
+        try (InputStream in = ArchiveTar.open(file, e.offset(), e.size())) {
+            byte[] b = in.readAllBytes();
+            try {
+                Json.parse(b);
+            } catch (IllegalArgumentException x) {
+                throw new ContentException(ContentException.Kind.INVALID, name + " " + entry + ": " + x.getMessage());
+            }
+            return b;
+        }
+    }
+
+    /** The archive's index entries with tags set since opening replacing entries of the same tag, appended in order. */
+    private synchronized List<Map<String, Object>> mergedEntries() throws ContentException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (indexDoc != null && indexDoc.get("manifests") instanceof List<?> l) {
+            for (Object o : l) {
+                if (!(o instanceof Map<?, ?> e)) {
+                    throw new ContentException(ContentException.Kind.INVALID, name + " index.json: manifests[] entry is not an object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) e);
+                String t = OciLayout.refName(copy);
+                if (t == null || !tags.containsKey(t)) out.add(copy);
+            }
+        }
+        for (Map.Entry<String, Descriptor> t : tags.entrySet()) {
+            Map<String, Object> entry = new LinkedHashMap<>(Manifest.descriptorJson(t.getValue()));
+            entry.put("annotations", Map.of(Annotations.REF_NAME, t.getKey()));
+            out.add(entry);
+        }
+        return out;
+    }
+
+    private synchronized BlobDir staging() throws IOException {
+        if (staging == null) {
+            Path parent = file.getParent();
+            Files.createDirectories(parent);
+            stagingDir = Files.createTempDirectory(parent, "." + file.getFileName() + "-");
+            staging = new BlobDir(stagingDir, name);
+        }
+        return staging;
+    }
+
+    private void deleteStaging() throws IOException {
+        if (stagingDir == null) return;
+        Path dir = stagingDir;
+        stagingDir = null;
+        staging = null;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void writeBlob(OutputStream out, String tarName, Object source) throws IOException {
+        if (source instanceof Path p) {
+            long size = Files.size(p);
+            out.write(ArchiveTar.header(tarName, size, false));
+            try (InputStream in = Files.newInputStream(p)) {
+                long n = in.transferTo(out);
+                if (n != size) throw new IOException(p + " changed while it was archived");
+            }
+            ArchiveTar.pad(out, size);
+            // a staged blob is now in the tar: dropping it keeps the peak disk use near one copy of the artifact
+            // (the staging directory is discarded anyway if the commit fails later)
+            out.flush();
+            Files.delete(p);
+        } else {
+            ArchiveTar.Entry e = (ArchiveTar.Entry) source;
+            out.write(ArchiveTar.header(tarName, e.size(), false));
+            try (VerifyingInputStream in = new VerifyingInputStream(ArchiveTar.open(file, e.offset(), e.size()),
+                    blobDigest(tarName), e.size(), "blob " + blobDigest(tarName) + " in " + name)) {
+                in.transferTo(out);
+                if (!in.verified()) in.verifyToEnd();
+            }
+            ArchiveTar.pad(out, e.size());
+        }
+    }
+
+    private static void writeEntry(OutputStream out, String tarName, byte[] bytes) throws IOException {
+        out.write(ArchiveTar.header(tarName, bytes.length, false));
+        out.write(bytes);
+        ArchiveTar.pad(out, bytes.length);
+    }
+
+    private static String blobName(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.hex();
+    }
+
+    /** The digest a tar name {@code blobs/ALG/HEX} stands for, or null if it is not a blob name. */
+    private static Digest blobDigest(String tarName) {
+        String[] p = tarName.split("/");
+        if (p.length != 3 || !p[0].equals("blobs")) return null;
+        String d = p[1] + ":" + p[2];
+        return Digest.isDigest(d) ? Digest.parse(d) : null;
+    }
+}

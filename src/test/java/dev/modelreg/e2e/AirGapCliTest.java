@@ -1,0 +1,67 @@
+package dev.modelreg.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelreg.spec.ModelsToml;
+import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.testkit.RegistryFixture;
+import dev.modelreg.testkit.Skopeo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Air-gapped transfer through the real CLI in its own JVM: publish, export to an oci-archive tar, carry the file to
+ * "the other side" (a copy), import it into a real registry and consume it there, or straight from the tar.
+ */
+class AirGapCliTest {
+    @TempDir Path tmp;
+
+    @Test
+    void exportCarryImportConsume() throws Exception {
+        Path examples = Modelreg.copyExamples(tmp.resolve("models"));
+        ModelsToml reg = ModelsTomlCodec.read(Files.readAllBytes(examples.resolve(".registry/models.toml")), "examples");
+        String layout = "oci-layout:" + tmp.resolve("layout");
+        String digest = (String) Modelreg.ok(tmp, "push", examples.toString(), layout + ":develop", "--name", "example",
+                "--json").json().get("digest");
+
+        // connected side: export
+        Path tar = tmp.resolve("outbox/models.tar");
+        Modelreg.Run export = Modelreg.ok(tmp, "mirror", "--json", layout + ":develop", "oci-archive:" + tar);
+        assertThat(export.json()).containsEntry("digest", digest).containsEntry("tag", "develop");
+        try (var s = Files.list(tar.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("models.tar");
+        }
+        // carry it over
+        Path carried = Files.createDirectories(tmp.resolve("inbox")).resolve("models.tar");
+        Files.copy(tar, carried);
+
+        try (RegistryFixture registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("registry"))) {
+            // internal side: import into the registry, then consume from it
+            String internal = registry.host() + "/mirror/models";
+            Modelreg.Run imp = Modelreg.ok(tmp, "mirror", "--json", "oci-archive:" + carried + ":develop", internal + ":develop");
+            assertThat(imp.json()).containsEntry("digest", digest);
+            assertThat(Skopeo.inspectRaw(internal + ":develop", false)).contains("application/vnd.modelreg.modelset.v1");
+            Modelreg.Run pull = withCache(tmp.resolve("cache1"), "pull", internal + ":develop",
+                    tmp.resolve("from-registry").toString(), "--json");
+            assertThat(pull.json().get("digest")).isEqualTo(digest);
+        }
+        // or straight from the tar
+        Modelreg.Run direct = withCache(tmp.resolve("cache2"), "pull", "oci-archive:" + carried + ":develop",
+                tmp.resolve("from-tar").toString(), "--json");
+        assertThat(direct.json().get("digest")).isEqualTo(digest);
+        for (String key : reg.files().keySet()) {
+            byte[] want = Files.readAllBytes(examples.resolve(key));
+            assertThat(Files.readAllBytes(tmp.resolve("from-registry").resolve(key))).as(key).isEqualTo(want);
+            assertThat(Files.readAllBytes(tmp.resolve("from-tar").resolve(key))).as(key).isEqualTo(want);
+        }
+        // skopeo reads the carried tar as well
+        Skopeo.copy("oci-archive:" + carried + ":develop", "oci:" + tmp.resolve("skopeo") + ":develop");
+    }
+
+    private Modelreg.Run withCache(Path cache, String... args) throws Exception {
+        return Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of("MODELREG_CACHE", cache.toString()), args), args);
+    }
+}

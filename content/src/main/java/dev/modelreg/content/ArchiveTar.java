@@ -128,52 +128,6 @@ final class ArchiveTar {
         };
     }
 
-    /** A ustar header: a regular file ('0', 0644) or a directory ('5', 0755, size 0). */
-    static byte[] header(String name, long size, boolean directory) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        if (n.length > 100) throw new IllegalArgumentException("tar entry name longer than 100 bytes: " + name);
-        boolean gnu = size > MAX_OCTAL;
-        byte[] h = new byte[BLOCK];
-        System.arraycopy(n, 0, h, 0, n.length);
-        octal(h, 100, 8, directory ? 0755 : 0644);
-        octal(h, 108, 8, 0);
-        octal(h, 116, 8, 0);
-        if (gnu) {
-            // GNU base-256 (a file of 8 GiB or more): high bit of the first byte, big-endian value in the rest
-            h[124] = (byte) 0x80;
-            for (int i = 0; i < 8; i++) h[135 - i] = (byte) (size >>> (8 * i));
-            System.arraycopy("ustar  \0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
-        } else {
-            octal(h, 124, 12, size);
-            System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
-            h[263] = '0';
-            h[264] = '0';
-            octal(h, 329, 8, 0);
-            octal(h, 337, 8, 0);
-        }
-        octal(h, 136, 12, 0);
-        h[156] = directory ? (byte) '5' : (byte) '0';
-        Arrays.fill(h, 148, 156, (byte) ' ');
-        long sum = 0;
-        for (byte b : h) sum += b & 0xff;
-        byte[] c = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(c, 0, h, 148, 6);
-        h[154] = 0;
-        h[155] = ' ';
-        return h;
-    }
-
-    /** Zero bytes up to the next block boundary after {@code size} bytes of data. */
-    static void pad(OutputStream out, long size) throws IOException {
-        int rem = (int) (size % BLOCK);
-        if (rem != 0) out.write(new byte[BLOCK - rem]);
-    }
-
-    /** The end of the archive: two zero blocks. */
-    static void end(OutputStream out) throws IOException {
-        out.write(new byte[2 * BLOCK]);
-    }
-
     // ---- reading helpers
 
     private static String safeName(String raw, String what) throws ContentException {
@@ -299,14 +253,6 @@ final class ArchiveTar {
 
     private static long round(long size) {
         return (size + BLOCK - 1) / BLOCK * BLOCK;
-    }
-
-    private static void octal(byte[] h, int off, int width, long v) {
-        String s = Long.toOctalString(v);
-        int digits = width - 1;
-        String p = "0".repeat(digits - s.length()) + s;
-        System.arraycopy(p.getBytes(StandardCharsets.US_ASCII), 0, h, off, digits);
-        h[off + digits] = 0;
     }
 
     private static ContentException invalid(String message) {

@@ -225,9 +225,9 @@ public final class OciArchive implements Target, AutoCloseable {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 writeEntry(out, LAYOUT_FILE, LAYOUT_BYTES);
                 writeEntry(out, INDEX_FILE, indexBytes);
-                for (String d : dirs.keySet()) out.write(ArchiveTar.header(d, 0, true));
+                for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
                 for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
-                ArchiveTar.end(out);
+                TarHeaders.end(out);
                 out.flush();
                 ch.force(true); // the file is about to be carried away on removable media
             }
@@ -371,32 +371,32 @@ public final class OciArchive implements Target, AutoCloseable {
     private void writeBlob(OutputStream out, String tarName, Object source) throws IOException {
         if (source instanceof Path p) {
             long size = Files.size(p);
-            out.write(ArchiveTar.header(tarName, size, false));
+            TarHeaders.file(out, tarName, size, 0);
             try (InputStream in = Files.newInputStream(p)) {
                 long n = in.transferTo(out);
                 if (n != size) throw new IOException(p + " changed while it was archived");
             }
-            ArchiveTar.pad(out, size);
+            TarHeaders.pad(out, size);
             // a staged blob is now in the tar: dropping it keeps the peak disk use near one copy of the artifact
             // (the staging directory is discarded anyway if the commit fails later)
             out.flush();
             Files.delete(p);
         } else {
             ArchiveTar.Entry e = (ArchiveTar.Entry) source;
-            out.write(ArchiveTar.header(tarName, e.size(), false));
+            TarHeaders.file(out, tarName, e.size(), 0);
             try (VerifyingInputStream in = new VerifyingInputStream(ArchiveTar.open(file, e.offset(), e.size()),
                     blobDigest(tarName), e.size(), "blob " + blobDigest(tarName) + " in " + name)) {
                 in.transferTo(out);
                 if (!in.verified()) in.verifyToEnd();
             }
-            ArchiveTar.pad(out, e.size());
+            TarHeaders.pad(out, e.size());
         }
     }
 
     private static void writeEntry(OutputStream out, String tarName, byte[] bytes) throws IOException {
-        out.write(ArchiveTar.header(tarName, bytes.length, false));
+        TarHeaders.file(out, tarName, bytes.length, 0);
         out.write(bytes);
-        ArchiveTar.pad(out, bytes.length);
+        TarHeaders.pad(out, bytes.length);
     }
 
     private static String blobName(Digest d) {

@@ -20,19 +20,21 @@ class ArchiveTarTest {
         long size = 9L << 30; // over the 8 GiB octal limit of ustar
         Path tar = tmp.resolve("big.tar");
         try (OutputStream out = Files.newOutputStream(tar)) {
-            out.write(ArchiveTar.header("blobs/sha256/" + "a".repeat(64), size, false));
+            TarHeaders.file(out, "blobs/sha256/" + "a".repeat(64), size, 0);
         }
         // the data as a hole (a sparse file: no 9 GiB written), then a small entry and the end blocks
         try (RandomAccessFile f = new RandomAccessFile(tar.toFile(), "rw")) {
-            f.seek(ArchiveTar.BLOCK + size);
-            f.write(ArchiveTar.header("index.json", 2, false));
+            f.seek(TarHeaders.BLOCK + size);
+            java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+            TarHeaders.file(header, "index.json", 2, 0);
+            f.write(header.toByteArray());
             f.write(new byte[] {'{', '}'});
-            f.write(new byte[ArchiveTar.BLOCK - 2]);
-            f.write(new byte[2 * ArchiveTar.BLOCK]);
+            f.write(new byte[TarHeaders.BLOCK - 2]);
+            f.write(new byte[2 * TarHeaders.BLOCK]);
         }
         Map<String, ArchiveTar.Entry> index = ArchiveTar.index(tar, "big");
         assertThat(index.get("blobs/sha256/" + "a".repeat(64))).isEqualTo(new ArchiveTar.Entry("blobs/sha256/" + "a".repeat(64), 512, size));
-        assertThat(index.get("index.json").offset()).isEqualTo(ArchiveTar.BLOCK + size + ArchiveTar.BLOCK);
+        assertThat(index.get("index.json").offset()).isEqualTo(TarHeaders.BLOCK + size + TarHeaders.BLOCK);
 
         Process p = new ProcessBuilder("tar", "-tvf", tar.toString()).redirectErrorStream(true).start();
         String listing = new String(p.getInputStream().readAllBytes());

@@ -1,5 +1,7 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.TarHeaders;
+
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +31,7 @@ import java.util.List;
 public final class ReproducibleTar {
     private ReproducibleTar() {}
 
-    public static final int BLOCK = 512;
-    private static final long MAX_OCTAL_SIZE = 077777777777L; // 11 octal digits
+    public static final int BLOCK = TarHeaders.BLOCK;
 
     /** A file to put in the tar under {@code name} (a registry file key). */
     public record Member(String name, Path file, long size, Digest digest) {}
@@ -38,35 +39,11 @@ public final class ReproducibleTar {
     public static void write(OutputStream out, List<Member> members, long mtime) throws IOException {
         byte[] buf = new byte[64 * 1024];
         for (Member m : members) {
-            byte[] name = m.name().getBytes(StandardCharsets.UTF_8);
-            int split = ustarSplit(name);
-            boolean gnu = split < 0 || m.size() > MAX_OCTAL_SIZE;
-            if (gnu && name.length > 100) {
-                byte[] data = Arrays.copyOf(name, name.length + 1); // NUL terminated, as GNU tar writes it
-                out.write(header("././@LongLink".getBytes(StandardCharsets.US_ASCII), null, data.length, mtime, (byte) 'L', true));
-                out.write(data);
-                pad(out, data.length);
-            }
-            byte[] nameField = gnu ? Arrays.copyOf(name, Math.min(name.length, 100))
-                    : split == 0 ? name : Arrays.copyOfRange(name, split + 1, name.length);
-            byte[] prefixField = gnu || split == 0 ? null : Arrays.copyOfRange(name, 0, split);
-            out.write(header(nameField, prefixField, m.size(), mtime, (byte) '0', gnu));
+            TarHeaders.file(out, m.name(), m.size(), mtime);
             copyVerified(m, out, buf);
-            pad(out, m.size());
+            TarHeaders.pad(out, m.size());
         }
-        out.write(new byte[2 * BLOCK]);
-    }
-
-    /**
-     * 0 if the name fits the 100-byte name field, the index of the '/' to split at (prefix <= 155 bytes, name <=
-     * 100 bytes, both non-empty), or -1 if it cannot be written as ustar.
-     */
-    static int ustarSplit(byte[] name) {
-        if (name.length <= 100) return 0;
-        for (int i = Math.min(name.length - 2, 155); i > 0; i--) {
-            if (name[i] == '/' && name.length - i - 1 <= 100) return i;
-        }
-        return -1;
+        TarHeaders.end(out);
     }
 
     private static void copyVerified(Member m, OutputStream out, byte[] buf) throws IOException {
@@ -88,55 +65,5 @@ public final class ReproducibleTar {
         if (m.digest() != null && !got.equals(m.digest())) {
             throw new IOException(m.name() + ": file changed while pushing: want " + m.digest() + ", got " + got);
         }
-    }
-
-    private static void pad(OutputStream out, long size) throws IOException {
-        int rem = (int) (size % BLOCK);
-        if (rem != 0) out.write(new byte[BLOCK - rem]);
-    }
-
-    private static byte[] header(byte[] name, byte[] prefix, long size, long mtime, byte type, boolean gnu) {
-        byte[] h = new byte[BLOCK];
-        System.arraycopy(name, 0, h, 0, Math.min(name.length, 100));
-        octal(h, 100, 8, 0644);
-        octal(h, 108, 8, 0);
-        octal(h, 116, 8, 0);
-        if (size > MAX_OCTAL_SIZE) {
-            // GNU base-256: high bit of the first byte set, big-endian value in the rest
-            h[124] = (byte) 0x80;
-            for (int i = 0; i < 8; i++) h[135 - i] = (byte) (size >>> (8 * i));
-        } else {
-            octal(h, 124, 12, size);
-        }
-        octal(h, 136, 12, mtime);
-        h[156] = type;
-        if (gnu) {
-            System.arraycopy("ustar  \0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
-        } else {
-            System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 6);
-            h[263] = '0';
-            h[264] = '0';
-            octal(h, 329, 8, 0);
-            octal(h, 337, 8, 0);
-            if (prefix != null) System.arraycopy(prefix, 0, h, 345, prefix.length);
-        }
-        Arrays.fill(h, 148, 156, (byte) ' ');
-        long sum = 0;
-        for (byte b : h) sum += b & 0xff;
-        String c = String.format("%06o", sum);
-        System.arraycopy(c.getBytes(StandardCharsets.US_ASCII), 0, h, 148, 6);
-        h[154] = 0;
-        h[155] = ' ';
-        return h;
-    }
-
-    /** {@code width - 1} zero-padded octal digits and a NUL. */
-    private static void octal(byte[] h, int off, int width, long v) {
-        String s = Long.toOctalString(v);
-        int digits = width - 1;
-        if (s.length() > digits) throw new IllegalArgumentException("value " + v + " does not fit a tar header field");
-        String p = "0".repeat(digits - s.length()) + s;
-        System.arraycopy(p.getBytes(StandardCharsets.US_ASCII), 0, h, off, digits);
-        h[off + digits] = 0;
     }
 }

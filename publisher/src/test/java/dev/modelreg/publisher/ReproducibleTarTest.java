@@ -84,15 +84,6 @@ class ReproducibleTarTest {
     }
 
     @Test
-    void ustarSplitRules() {
-        assertThat(ReproducibleTar.ustarSplit("short/name".getBytes(StandardCharsets.UTF_8))).isZero();
-        int s = ReproducibleTar.ustarSplit(LONG_SPLITTABLE.getBytes(StandardCharsets.UTF_8));
-        assertThat(s).isPositive().isLessThanOrEqualTo(155);
-        assertThat(LONG_SPLITTABLE.length() - s - 1).isLessThanOrEqualTo(100);
-        assertThat(ReproducibleTar.ustarSplit(LONG_UNSPLITTABLE.getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
-    }
-
-    @Test
     void aFileThatChangedSinceIndexingIsAnError() throws Exception {
         ReproducibleTar.Member m = member("m/a.dis", "dis");
         Files.writeString(m.file(), "DIS");

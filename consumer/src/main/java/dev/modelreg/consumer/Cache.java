@@ -1,5 +1,7 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.Streams;
+
 import dev.modelreg.content.AtomicFiles;
 
 import dev.modelreg.content.BlobCache;
@@ -161,7 +163,7 @@ public final class Cache {
         try {
             Digest got;
             try (OutputStream fo = Files.newOutputStream(tmp); DigestingOutputStream out = new DigestingOutputStream(fo)) {
-                in.transferTo(out);
+                Streams.copy(in, out, -1);
                 out.flush();
                 got = out.digest();
             }

@@ -29,6 +29,12 @@ import java.util.zip.ZipFile;
  * a zip, from that zip, fetched once into the blob cache.
  */
 final class GitHubSource {
+    /**
+     * Per-file GitHub downloads are bound by round trips, not by CPU or disk: this many times the concurrency
+     * setting run at once (over HTTP/2 where the server offers it, so one connection carries them).
+     */
+    static final int LATENCY_BOUND_FANOUT = 4;
+
     private final Settings settings;
     private final Cache cache;
     private final Http http;
@@ -125,7 +131,7 @@ final class GitHubSource {
             String url = fileUrl(s, key, e);
             tasks.add(() -> out.put(key, download(url, e.hash(), "file '" + key + "' of " + s.label() + " (" + url + ")")));
         }
-        Parallel.run(tasks, settings.concurrency());
+        Parallel.run(tasks, settings.concurrency() * LATENCY_BOUND_FANOUT);
         RefState state = s.state();
         for (Map.Entry<String, List<String>> z : byZip.entrySet()) {
             Digest zip = state.zips().containsKey(z.getKey()) ? Digest.parse(state.zips().get(z.getKey())) : null;

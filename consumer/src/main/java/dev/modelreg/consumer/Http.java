@@ -23,10 +23,10 @@ final class Http {
     private synchronized HttpClient client() {
         if (client != null) return client;
         client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(HttpClient.Version.HTTP_2) // multiplexed over TLS where offered; HTTP/1.1 otherwise
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30))
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, concurrency), r -> {
+                .executor(java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, concurrency * GitHubSource.LATENCY_BOUND_FANOUT), r -> {
                     Thread t = new Thread(r, "modelreg-http");
                     t.setDaemon(true);
                     return t;

@@ -1,5 +1,7 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.Streams;
+
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Listing;
@@ -323,7 +325,7 @@ public final class ModelReg {
             bytes += Files.size(cache.blob(digests.get(k)));
         }
         progress.accept("Copying " + name + " (" + files.size() + " files) from " + s.label() + " to " + workspace);
-        Workspace.install(workspace, files, cache, overwrite, "model '" + name + "' of " + s.label());
+        Workspace.install(workspace, files, cache, overwrite, settings.concurrency(), "model '" + name + "' of " + s.label());
         return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), workspace.toAbsolutePath().normalize(),
                 List.copyOf(files.keySet()), bytes);
     }
@@ -353,16 +355,20 @@ public final class ModelReg {
         for (String k : list) Workspace.safeRelative(k, s.label());
         Map<String, Digest> digests = ensure(s, list);
         Path root = dir.toAbsolutePath().normalize();
-        long bytes = 0;
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        List<Parallel.Task> writes = new ArrayList<>();
         for (String k : list) {
             Path dest = root.resolve(k).normalize();
             if (!dest.startsWith(root)) throw new ConsumerException(s.label() + ": unsafe path '" + k + "'");
-            Workspace.writeFile(cache, digests.get(k), dest, "file '" + k + "' of " + s.label());
-            bytes += Files.size(dest);
+            writes.add(() -> {
+                Workspace.writeFile(cache, digests.get(k), dest, "file '" + k + "' of " + s.label());
+                bytes.addAndGet(Files.size(dest));
+            });
         }
+        Parallel.run(writes, settings.concurrency());
         progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
-                s.ref(), s.state().digest(), root, list, bytes);
+                s.ref(), s.state().digest(), root, list, bytes.get());
     }
 
     private Synced pulled(String ref) throws IOException {
@@ -428,7 +434,7 @@ public final class ModelReg {
     static Digest sha256(Path f) throws IOException {
         try (InputStream in = Files.newInputStream(f);
              DigestingOutputStream out = new DigestingOutputStream(OutputStream.nullOutputStream())) {
-            in.transferTo(out);
+            Streams.copy(in, out, Files.size(f));
             return out.digest();
         }
     }

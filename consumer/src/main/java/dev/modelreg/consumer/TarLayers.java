@@ -1,5 +1,7 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.Streams;
+
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Ingest;
@@ -42,7 +44,7 @@ final class TarLayers {
                     temps.put(name, tmp);
                     Digest got;
                     try (OutputStream fo = Files.newOutputStream(tmp); DigestingOutputStream out = new DigestingOutputStream(fo)) {
-                        tar.transferTo(out);
+                        Streams.copy(tar, out, e.getSize());
                         out.flush();
                         got = out.digest();
                     }

@@ -1,5 +1,7 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.Streams;
+
 import dev.modelreg.content.AtomicFiles;
 
 import dev.modelreg.content.DigestingOutputStream;
@@ -10,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -63,7 +66,8 @@ final class Workspace {
      * Installs {@code files} (relative path -> digest in the cache) as the directory {@code ws}. An existing
      * non-empty {@code ws} is refused unless {@code overwrite}; on any failure {@code ws} is left as it was.
      */
-    static void install(Path ws, Map<String, Digest> files, Cache cache, boolean overwrite, String what) throws IOException {
+    static void install(Path ws, Map<String, Digest> files, Cache cache, boolean overwrite, int concurrency, String what)
+            throws IOException {
         Path target = ws.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new ConsumerException("workspace " + target + " exists and is not a directory");
@@ -76,15 +80,19 @@ final class Workspace {
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
         try {
+            List<Parallel.Task> writes = new ArrayList<>();
             for (Map.Entry<String, Digest> f : files.entrySet()) {
                 String rel = safeRelative(f.getKey(), what);
                 Path dest = staging.resolve(rel).normalize();
                 if (!dest.startsWith(staging)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
-                Files.createDirectories(dest.getParent());
-                try (OutputStream out = Files.newOutputStream(dest)) {
-                    copyVerified(cache, f.getValue(), out, what + " file '" + rel + "'");
-                }
+                writes.add(() -> {
+                    Files.createDirectories(dest.getParent());
+                    try (OutputStream out = Files.newOutputStream(dest)) {
+                        copyVerified(cache, f.getValue(), out, what + " file '" + rel + "'");
+                    }
+                });
             }
+            Parallel.run(writes, concurrency);
             if (Files.exists(target)) {
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
                 Files.delete(old);
@@ -113,7 +121,7 @@ final class Workspace {
     private static void copyVerified(Cache cache, Digest d, OutputStream sink, String what) throws IOException {
         DigestingOutputStream out = new DigestingOutputStream(sink);
         try (InputStream in = Files.newInputStream(cache.blob(d))) {
-            in.transferTo(out);
+            Streams.copy(in, out, Files.size(cache.blob(d)));
         }
         out.flush();
         Digest got = out.digest();

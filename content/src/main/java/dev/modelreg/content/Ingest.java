@@ -30,7 +30,7 @@ public final class Ingest {
         try {
             try (VerifyingInputStream in = new VerifyingInputStream(content, expected, what);
                  OutputStream out = Files.newOutputStream(tmp)) {
-                in.transferTo(out);
+                Streams.copy(in, out, expected.size());
                 if (!in.verified()) {
                     in.verifyToEnd();
                 }

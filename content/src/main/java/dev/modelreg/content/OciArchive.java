@@ -373,7 +373,7 @@ public final class OciArchive implements Target, AutoCloseable {
             long size = Files.size(p);
             TarHeaders.file(out, tarName, size, 0);
             try (InputStream in = Files.newInputStream(p)) {
-                long n = in.transferTo(out);
+                long n = Streams.copy(in, out, size);
                 if (n != size) throw new IOException(p + " changed while it was archived");
             }
             TarHeaders.pad(out, size);
@@ -386,7 +386,7 @@ public final class OciArchive implements Target, AutoCloseable {
             TarHeaders.file(out, tarName, e.size(), 0);
             try (VerifyingInputStream in = new VerifyingInputStream(ArchiveTar.open(file, e.offset(), e.size()),
                     blobDigest(tarName), e.size(), "blob " + blobDigest(tarName) + " in " + name)) {
-                in.transferTo(out);
+                Streams.copy(in, out, e.size());
                 if (!in.verified()) in.verifyToEnd();
             }
             TarHeaders.pad(out, e.size());

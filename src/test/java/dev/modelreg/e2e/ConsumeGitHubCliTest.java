@@ -3,16 +3,13 @@ package dev.modelreg.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.spec.Digest;
-import dev.modelreg.spec.Json;
 import dev.modelreg.testkit.GitHubFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +24,6 @@ class ConsumeGitHubCliTest {
     @TempDir Path tmp;
     GitHubFixture gh;
     Path bootstrap;
-
-    record Run(int code, String out, String err) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> json() {
-            return (Map<String, Object>) Json.parse(out.trim());
-        }
-    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -61,63 +51,51 @@ class ConsumeGitHubCliTest {
         gh.close();
     }
 
-    Run modelreg(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.modelreg.cli.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().putAll(gh.env());
-        pb.environment().put("MODELREG_CACHE", tmp.resolve("cache").toString());
-        pb.environment().put("MODELREG_CONFIG", bootstrap.toString());
-        pb.environment().remove("MODELREG_OFFLINE");
-        pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("modelreg " + String.join(" ", args) + " did not finish in 120 s");
-        }
-        return new Run(p.exitValue(), Files.readString(tmp.resolve("out")), Files.readString(tmp.resolve("err")));
+    Modelreg.Run modelreg(String... args) throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>(gh.env());
+        env.put("MODELREG_CACHE", tmp.resolve("cache").toString());
+        env.put("MODELREG_CONFIG", bootstrap.toString());
+        return Modelreg.run(tmp, Modelreg.FAST_JVM, env, args);
     }
 
     @Test
     void syncListInfoCopyAndExitCodes() throws Exception {
         // master has no registry: that ref fails, so sync exits 1 and says why, like mf models sync
-        Run sync = modelreg("sync");
+        Modelreg.Run sync = modelreg("sync");
         assertThat(sync.code()).isEqualTo(1);
         assertThat(sync.out()).contains("Synced: 1", "Failed: 1",
                 "mf6/test@master: Registry file 'models.toml' not found in .registry for 'mf6/test@master'");
 
-        Run json = modelreg("sync", "--source", "mf6/test", "--ref", "develop", "--json");
+        Modelreg.Run json = modelreg("sync", "--source", "mf6/test", "--ref", "develop", "--json");
         assertThat(json.code()).isZero();
         assertThat(json.out().trim().lines()).hasSize(1);
         assertThat(json.json().get("skipped")).isEqualTo(1L);
 
-        Run list = modelreg("list", "-v");
+        Modelreg.Run list = modelreg("list", "-v");
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains("mf6/test@develop:", "Models: 1", "mf6/test/test001a");
 
-        Run info = modelreg("info", "--json");
+        Modelreg.Run info = modelreg("info", "--json");
         assertThat(info.code()).isZero();
         assertThat(info.out()).contains("\"missing\":[\"master\"]").contains("github-raw");
 
         Path ws = tmp.resolve("ws");
-        Run copy = modelreg("copy", "mf6/test/test001a", ws.toString());
+        Modelreg.Run copy = modelreg("copy", "mf6/test/test001a", ws.toString());
         assertThat(copy.code()).as(copy.err()).isZero();
         assertThat(ws.resolve("sub/model.dis")).exists();
         assertThat(modelreg("verify", "mf6/test/test001a", ws.toString()).code()).isZero();
         Files.delete(ws.resolve("sub/model.dis"));
-        Run mismatch = modelreg("verify", "mf6/test/test001a", ws.toString());
+        Modelreg.Run mismatch = modelreg("verify", "mf6/test/test001a", ws.toString());
         assertThat(mismatch.code()).isEqualTo(2);
         assertThat(mismatch.out()).contains("missing: sub/model.dis");
 
-        Run unknown = modelreg("copy", "mf6/test/test001", tmp.resolve("x").toString());
+        Modelreg.Run unknown = modelreg("copy", "mf6/test/test001", tmp.resolve("x").toString());
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("closest: mf6/test/test001a");
-        Run noSource = modelreg("sync", "--source", "nope");
+        Modelreg.Run noSource = modelreg("sync", "--source", "nope");
         assertThat(noSource.code()).isEqualTo(1);
         assertThat(noSource.err()).contains("Source 'nope' not found in config. Available sources: modflow6-testmodels (mf6/test)");
-        Run usage = modelreg("copy");
+        Modelreg.Run usage = modelreg("copy");
         assertThat(usage.code()).isEqualTo(2);
     }
 }

@@ -2,17 +2,14 @@ package dev.modelreg.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelreg.spec.Json;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +24,6 @@ class ConsumeMainJobTest {
     Path examples;
     String layout;
 
-    record Run(int code, String out, String err) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> json() {
-            return (Map<String, Object>) Json.parse(out.trim());
-        }
-    }
-
     @BeforeEach
     void setUp() {
         Path p = Path.of("").toAbsolutePath();
@@ -44,48 +34,28 @@ class ConsumeMainJobTest {
         layout = "oci-layout:" + tmp.resolve("layout");
     }
 
-    Run modelreg(String... args) throws IOException, InterruptedException {
-        Process proc = start("run", args);
-        if (!proc.waitFor(120, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            throw new AssertionError("modelreg " + String.join(" ", args) + " did not finish in 120 s");
-        }
-        return finished(proc, "run");
+    /** The CLI runs in the repository root (like the README's commands) with a cache of its own. */
+    Modelreg.Started start(String... args) throws IOException {
+        return Modelreg.start(tmp, repoRoot, Modelreg.FAST_JVM, Map.of("MODELREG_CACHE", tmp.resolve("cache").toString()), args);
     }
 
-    Run finished(Process proc, String id) throws IOException {
-        return new Run(proc.exitValue(), Files.readString(tmp.resolve(id + ".out")), Files.readString(tmp.resolve(id + ".err")));
+    Modelreg.Run modelreg(String... args) throws IOException, InterruptedException {
+        return start(args).finish();
     }
 
-    Process start(String id, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.modelreg.cli.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repoRoot.toFile());
-        pb.environment().put("MODELREG_CACHE", tmp.resolve("cache").toString());
-        pb.environment().put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
-        pb.environment().remove("MODELREG_CONFIG");
-        pb.environment().remove("MODELREG_OFFLINE");
-        pb.redirectOutput(tmp.resolve(id + ".out").toFile()).redirectError(tmp.resolve(id + ".err").toFile());
-        return pb.start();
-    }
-
-    Run ok(String... args) throws IOException, InterruptedException {
-        Run r = modelreg(args);
-        assertThat(r.code()).as("modelreg %s\nstderr: %s", String.join(" ", args), r.err()).isZero();
-        return r;
+    Modelreg.Run ok(String... args) throws IOException, InterruptedException {
+        return Modelreg.ok(modelreg(args), args);
     }
 
     @Test
     void pushThenPullAndCopyOneModelVerified() throws Exception {
         ModelsToml reg = ModelsTomlCodec.read(Files.readAllBytes(examples.resolve(".registry/models.toml")), "examples");
-        Run push = ok("push", examples.toString(), layout + ":demo", "--name", "example", "--json");
+        Modelreg.Run push = ok("push", examples.toString(), layout + ":demo", "--name", "example", "--json");
         String digest = (String) push.json().get("digest");
         assertThat(digest).startsWith("sha256:");
 
         // pull: every file of the ref by its registry path
-        Run pull = ok("pull", layout + ":demo", tmp.resolve("all").toString(), "--json");
+        Modelreg.Run pull = ok("pull", layout + ":demo", tmp.resolve("all").toString(), "--json");
         assertThat(pull.json().get("digest")).isEqualTo(digest);
         @SuppressWarnings("unchecked")
         List<String> pulled = (List<String>) pull.json().get("files");
@@ -96,7 +66,7 @@ class ConsumeMainJobTest {
 
         // copy one model (nested sub-folders and a nested model) out of the layout, no bootstrap entry needed
         Path ws = tmp.resolve("ws");
-        Run copy = ok("copy", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString(), "--json");
+        Modelreg.Run copy = ok("copy", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString(), "--json");
         @SuppressWarnings("unchecked")
         List<String> copied = (List<String>) copy.json().get("files");
         assertThat(copied).hasSize(reg.models().get("example/ex-gwt-keating").size()).contains("gwf/flow.nam");
@@ -108,19 +78,19 @@ class ConsumeMainJobTest {
         // verify: 0 all match, 2 mismatch listing the file, 1 error
         ok("verify", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
         Files.writeString(ws.resolve("gwf/flow.nam"), "changed\n");
-        Run bad = modelreg("verify", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
+        Modelreg.Run bad = modelreg("verify", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.out()).contains("modified: gwf/flow.nam");
-        Run badJson = modelreg("verify", "--json", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
+        Modelreg.Run badJson = modelreg("verify", "--json", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
         assertThat(badJson.code()).isEqualTo(2);
         assertThat(badJson.json().get("ok")).isEqualTo(false);
-        Run err = modelreg("verify", "--from", layout + ":demo", "example/ex-gwt-keatin", ws.toString());
+        Modelreg.Run err = modelreg("verify", "--from", layout + ":demo", "example/ex-gwt-keatin", ws.toString());
         assertThat(err.code()).isEqualTo(1);
         assertThat(err.err()).startsWith("modelreg: error: model 'example/ex-gwt-keatin' not found")
                 .contains("closest: example/ex-gwt-keating");
 
         // an existing workspace is refused without --overwrite and kept as it was
-        Run refused = modelreg("copy", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
+        Modelreg.Run refused = modelreg("copy", "--from", layout + ":demo", "example/ex-gwt-keating", ws.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("--overwrite");
         assertThat(ws.resolve("gwf/flow.nam")).hasContent("changed");
@@ -130,52 +100,46 @@ class ConsumeMainJobTest {
 
     @Test
     void configuredLayoutSourceSyncsCopiesAndWorksOffline() throws Exception {
-        Run push = ok("push", examples.toString(), layout + ":demo", "--name", "example", "--json");
+        Modelreg.Run push = ok("push", examples.toString(), layout + ":demo", "--name", "example", "--json");
         String digest = (String) push.json().get("digest");
         Path config = tmp.resolve("sources.toml");
         Files.writeString(config, "[sources.demo]\nname = \"example\"\noci = \"" + layout + "\"\nrefs = [\"demo\"]\n",
                 StandardCharsets.UTF_8);
         String cfg = config.toString();
 
-        Run sync = ok("sync", "--config", cfg, "--json");
+        Modelreg.Run sync = ok("sync", "--config", cfg, "--json");
         assertThat(sync.json().get("synced")).isEqualTo(1L);
         assertThat(sync.out().trim().lines()).hasSize(1);
-        Run again = ok("sync", "--config", cfg, "--json");
+        Modelreg.Run again = ok("sync", "--config", cfg, "--json");
         assertThat(again.json().get("unchanged")).isEqualTo(1L);
 
-        Run info = ok("info", "--config", cfg, "--json");
+        Modelreg.Run info = ok("info", "--config", cfg, "--json");
         assertThat(info.out()).contains(digest);
-        Run list = ok("list", "--config", cfg, "--json");
+        Modelreg.Run list = ok("list", "--config", cfg, "--json");
         assertThat(list.out()).contains("example/ex-gwf-twri01");
 
         ok("copy", "--config", cfg, "example/ex-gwf-twri01", tmp.resolve("w1").toString());
         assertThat(tmp.resolve("w1/mfsim.nam")).hasSameBinaryContentAs(examples.resolve("ex-gwf-twri01/mfsim.nam"));
         ok("copy", "--config", cfg, "--offline", "demo@" + digest + "/ex-gwf-twri01", tmp.resolve("w2").toString());
         ok("verify", "--config", cfg, "--offline", "example/ex-gwf-twri01", tmp.resolve("w2").toString());
-        Run missing = modelreg("copy", "--config", cfg, "--offline", "example/ex-gwf-bcf2ss", tmp.resolve("w3").toString());
+        Modelreg.Run missing = modelreg("copy", "--config", cfg, "--offline", "example/ex-gwf-bcf2ss", tmp.resolve("w3").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("offline");
         assertThat(tmp.resolve("w3")).doesNotExist();
 
-        Run cleared = ok("clear", "--config", cfg, "--force", "--json");
+        Modelreg.Run cleared = ok("clear", "--config", cfg, "--force", "--json");
         assertThat(cleared.out()).contains("example@demo");
-        Run empty = ok("list", "--config", cfg);
+        Modelreg.Run empty = ok("list", "--config", cfg);
         assertThat(empty.out()).contains("No cached registries");
     }
 
     @Test
     void twoProcessesCopyingAtOnceBothSucceed() throws Exception {
         ok("push", examples.toString(), layout + ":demo", "--name", "example");
-        Process a = start("a", "copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wa").toString());
-        Process b = start("b", "copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wb").toString());
-        for (Process p : List.of(a, b)) {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("concurrent copy did not finish in 120 s");
-            }
-        }
-        Run ra = finished(a, "a");
-        Run rb = finished(b, "b");
+        Modelreg.Started a = start("copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wa").toString());
+        Modelreg.Started b = start("copy", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wb").toString());
+        Modelreg.Run ra = a.finish();
+        Modelreg.Run rb = b.finish();
         assertThat(ra.code()).as(ra.err()).isZero();
         assertThat(rb.code()).as(rb.err()).isZero();
         ok("verify", "--from", layout + ":demo", "example/ex-gwt-keating", tmp.resolve("wa").toString());

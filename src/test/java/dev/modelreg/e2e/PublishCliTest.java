@@ -22,16 +22,16 @@ class PublishCliTest {
 
     @Test
     void wrongPasswordIsExitOneWithOneLine() throws Exception {
-        Path dir = PublishCli.copyExamples(tmp.resolve("m"));
+        Path dir = Modelreg.copyExamples(tmp.resolve("m"));
         try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.BASIC_AUTH, tmp.resolve("reg"))) {
-            PublishCli.Run bad = PublishCli.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
+            Modelreg.Run bad = Modelreg.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
                     "MODELREG_REGISTRY_PASSWORD", "not-" + reg.password()), "push", dir.toString(), reg.host() + "/models/x:v1", "--name", "example");
             assertThat(bad.code()).isEqualTo(1);
             assertThat(bad.out()).isEmpty();
             assertThat(bad.err().lines()).hasSize(1);
             assertThat(bad.err()).startsWith("modelreg: error: ").contains("authentication failed for 127.0.0.1:" + reg.port());
 
-            PublishCli.Run good = PublishCli.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
+            Modelreg.Run good = Modelreg.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
                     "MODELREG_REGISTRY_PASSWORD", reg.password()), "push", dir.toString(), reg.host() + "/models/x:v1", "--name", "example");
             assertThat(good.code()).as(good.err()).isZero();
             assertThat(good.out()).startsWith("sha256:");
@@ -40,38 +40,38 @@ class PublishCliTest {
 
     @Test
     void badInputIsOneLineAndNothingIsWritten() throws Exception {
-        Path dir = PublishCli.copyExamples(tmp.resolve("m"));
-        PublishCli.Run digestDest = PublishCli.run(tmp, FAST, Map.of(), "push", dir.toString(),
+        Path dir = Modelreg.copyExamples(tmp.resolve("m"));
+        Modelreg.Run digestDest = Modelreg.run(tmp, FAST, Map.of(), "push", dir.toString(),
                 "oci-layout:" + tmp.resolve("layout") + "@sha256:" + "0".repeat(64), "--name", "example");
         assertThat(digestDest.code()).isEqualTo(1);
         assertThat(digestDest.err().lines()).hasSize(1);
         assertThat(tmp.resolve("layout")).doesNotExist();
 
-        PublishCli.Run noDir = PublishCli.run(tmp, FAST, Map.of(), "make-registry", "--path", tmp.resolve("nope").toString(), "--name", "x");
+        Modelreg.Run noDir = Modelreg.run(tmp, FAST, Map.of(), "make-registry", "--path", tmp.resolve("nope").toString(), "--name", "x");
         assertThat(noDir.code()).isEqualTo(1);
         assertThat(noDir.err()).startsWith("modelreg: error: ").contains("nope");
 
-        PublishCli.Run usage = PublishCli.run(tmp, FAST, Map.of(), "push", dir.toString());
+        Modelreg.Run usage = Modelreg.run(tmp, FAST, Map.of(), "push", dir.toString());
         assertThat(usage.code()).isEqualTo(2);
     }
 
     @Test
     void makeRegistryRemoteFirstFromAZipballAndReleaseAssets() throws Exception {
         try (GitHubFixture gh = GitHubFixture.start(tmp.resolve("gh"))) {
-            PublishCli.copyExamples(gh.rawDir("Org", "models", "v2.0").resolve("examples/models"));
+            Modelreg.copyExamples(gh.rawDir("Org", "models", "v2.0").resolve("examples/models"));
             Path out = tmp.resolve("out");
-            PublishCli.Run r = PublishCli.run(tmp, FAST, gh.env(), "make-registry", "--repo", "Org/models", "--ref", "v2.0",
+            Modelreg.Run r = Modelreg.run(tmp, FAST, gh.env(), "make-registry", "--repo", "Org/models", "--ref", "v2.0",
                     "--path", "examples/models", "--name", "example", "--output", out.toString(), "--json");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.json().get("models")).isEqualTo(5L);
             ModelsToml m = ModelsTomlCodec.read(Files.readAllBytes(out.resolve("models.toml")), "out");
             assertThat(m.files().get("ex-gwf-twri01/mfsim.nam").url())
                     .isEqualTo(gh.rawUrl("Org", "models", "v2.0", "examples/models/ex-gwf-twri01/mfsim.nam"));
-            ModelsToml committed = ModelsTomlCodec.read(Files.readAllBytes(PublishCli.repoRoot().resolve("examples/models/.registry/models.toml")), "c");
+            ModelsToml committed = ModelsTomlCodec.read(Files.readAllBytes(Modelreg.repoRoot().resolve("examples/models/.registry/models.toml")), "c");
             assertThat(m.models()).isEqualTo(committed.models());
 
             Path assets = tmp.resolve("assets");
-            PublishCli.Run rel = PublishCli.run(tmp, FAST, gh.env(), "make-registry", "--path",
+            Modelreg.Run rel = Modelreg.run(tmp, FAST, gh.env(), "make-registry", "--path",
                     gh.rawDir("Org", "models", "v2.0").resolve("examples/models").toString(), "--name", "example",
                     "--repo", "Org/models", "--ref", "v2.0", "--release-assets", assets.toString(), "--asset-file", "models.zip");
             assertThat(rel.code()).as(rel.err()).isZero();

@@ -38,7 +38,7 @@ class PublishLargeFileTest {
         Digest want = Digest.sha256(HexFormat.of().formatHex(md.digest()));
 
         try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("reg"))) {
-            PublishCli.Run r = PublishCli.run(tmp, List.of("-Xmx128m", "-XX:+UseSerialGC"), Map.of(),
+            Modelreg.Run r = Modelreg.run(tmp, List.of("-Xmx128m", "-XX:+UseSerialGC"), Map.of(),
                     "push", dir.toString(), reg.host() + "/models/big:v1", "--name", "big", "--json");
             assertThat(r.code()).as(r.err()).isZero();
             Map<String, Object> j = r.json();

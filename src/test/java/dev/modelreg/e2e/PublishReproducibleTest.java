@@ -23,25 +23,25 @@ class PublishReproducibleTest {
 
     @Test
     void twoJvmRunsGiveTheSameDigestAndTheConfigIsTheModelsToml() throws Exception {
-        Path a = PublishCli.copyExamples(tmp.resolve("checkout-a/models"));
-        Path b = PublishCli.copyExamples(tmp.resolve("elsewhere/b"));
+        Path a = Modelreg.copyExamples(tmp.resolve("checkout-a/models"));
+        Path b = Modelreg.copyExamples(tmp.resolve("elsewhere/b"));
         try (Stream<Path> s = Files.walk(b)) {
             for (Path p : (Iterable<Path>) s::iterator) Files.setLastModifiedTime(p, FileTime.fromMillis(946684800000L));
         }
         try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("reg"))) {
-            PublishCli.Run first = PublishCli.ok(tmp, "push", a.toString(), reg.host() + "/models/examples:v1", "--name", "example");
-            PublishCli.Run second = PublishCli.ok(tmp, "push", b.toString(), reg.host() + "/models/examples-again:v1", "--name", "example");
+            Modelreg.Run first = Modelreg.ok(tmp, "push", a.toString(), reg.host() + "/models/examples:v1", "--name", "example");
+            Modelreg.Run second = Modelreg.ok(tmp, "push", b.toString(), reg.host() + "/models/examples-again:v1", "--name", "example");
             String d1 = first.out().strip();
             assertThat(first.out()).matches("sha256:[0-9a-f]{64}\\n");
             assertThat(first.err()).isEmpty(); // no terminal: no progress
             assertThat(second.out().strip()).isEqualTo(d1);
 
             // and into an OCI layout, no server: the same digest again
-            PublishCli.Run layout = PublishCli.ok(tmp, "push", a.toString(), "oci-layout:" + tmp.resolve("layout") + ":v1", "--name", "example");
+            Modelreg.Run layout = Modelreg.ok(tmp, "push", a.toString(), "oci-layout:" + tmp.resolve("layout") + ":v1", "--name", "example");
             assertThat(layout.out().strip()).isEqualTo(d1);
 
             // config digest == sha256(models.toml) that make-registry writes for the same tree
-            PublishCli.ok(tmp, "make-registry", "--path", a.toString(), "--name", "example", "--output", tmp.resolve("reg-out").toString());
+            Modelreg.ok(tmp, "make-registry", "--path", a.toString(), "--name", "example", "--output", tmp.resolve("reg-out").toString());
             byte[] toml = Files.readAllBytes(tmp.resolve("reg-out/models.toml"));
             RegistryHttp http = new RegistryHttp(reg);
             byte[] manifest = http.getManifest("models/examples", "v1", MediaTypes.OCI_MANIFEST);
@@ -51,7 +51,7 @@ class PublishReproducibleTest {
             assertThat(http.getBlob("models/examples", m.config().digest())).isEqualTo(toml);
 
             // --json re-push: nothing uploaded, the documented fields present
-            PublishCli.Run again = PublishCli.ok(tmp, "push", b.toString(), reg.host() + "/models/examples:v1", "--name", "example", "--json");
+            Modelreg.Run again = Modelreg.ok(tmp, "push", b.toString(), reg.host() + "/models/examples:v1", "--name", "example", "--json");
             Map<String, Object> j = again.json();
             assertThat(j).containsKeys("digest", "tag", "reference", "files", "layers", "bytesUploaded", "bytesSkipped");
             assertThat(j.get("digest")).isEqualTo(d1);
@@ -66,9 +66,9 @@ class PublishReproducibleTest {
 
     @Test
     void aGitRefBecomesAnEscapedTagAndTheRefIsKept() throws Exception {
-        Path a = PublishCli.copyExamples(tmp.resolve("m"));
+        Path a = Modelreg.copyExamples(tmp.resolve("m"));
         String layout = "oci-layout:" + tmp.resolve("layout");
-        PublishCli.Run r = PublishCli.ok(tmp, "push", a.toString(), layout, "--ref", "feature/x", "--name", "example", "--json",
+        Modelreg.Run r = Modelreg.ok(tmp, "push", a.toString(), layout, "--ref", "feature/x", "--name", "example", "--json",
                 "--annotation", "org.example.team=hydro");
         assertThat(r.json().get("tag")).isEqualTo("feature_2fx");
         assertThat(Files.readString(tmp.resolve("layout/index.json"))).contains("\"feature_2fx\"");

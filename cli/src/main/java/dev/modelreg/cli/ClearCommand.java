@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * {@code modelreg clear}: removes cached registries (one ref, one source, or everything including the blob store).
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
-@Command(name = "clear", description = "Remove cached registries (and, with no filter, the whole cache).")
+@Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove cached registries (and, with no filter, the whole cache).")
 public final class ClearCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 

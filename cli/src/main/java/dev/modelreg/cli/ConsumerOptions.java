@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every consumer command shares: which sources (--config) and whether the network may be used. */
+/** Options every consumer command shares: which sources (--config), whether the network may be used. */
 public final class ConsumerOptions {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Bootstrap file to use alone (default: bundled sources + user overlay; env MODELREG_CONFIG).")
@@ -18,8 +18,14 @@ public final class ConsumerOptions {
 
     /** Opens the library with progress lines going to {@code err}. */
     ModelReg open(PrintWriter err) throws IOException {
+        return open(err, null);
+    }
+
+    /** Opens the library for a command that reaches registries, with its {@code --ca-file}/{@code --plain-http}. */
+    ModelReg open(PrintWriter err, RegistryFlags registry) throws IOException {
         Settings s = Settings.fromEnvironment();
         if (offline) s = s.withOffline(true);
+        if (registry != null) s = s.withRegistryOptions(registry.apply(s.registryOptions()));
         return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> {
             err.println(m);
             err.flush();

@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
-@Command(name = "copy", aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+@Command(name = "copy", mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
 public final class CopyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
+    @Mixin RegistryFlags registry;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "name/sub/path, source@ref/sub/path or source@sha256:<hex>/sub/path.")
     String model;
@@ -27,8 +28,8 @@ public final class CopyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        CopyResult r = from == null ? opts.open(err()).copy(model, workspace, overwrite)
-                : opts.open(err()).copyFrom(from, model, workspace, overwrite);
+        CopyResult r = from == null ? opts.open(err(), registry).copy(model, workspace, overwrite)
+                : opts.open(err(), registry).copyFrom(from, model, workspace, overwrite);
         if (json) {
             printJson(r.toJson());
         } else {

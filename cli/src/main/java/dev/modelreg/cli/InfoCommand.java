@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code modelreg info}: configured sources, which refs are cached (and what they resolved to), which are missing. */
-@Command(name = "info", description = "Show registry sync status.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show registry sync status.")
 public final class InfoCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
-@Command(name = "list", description = "List available models (of cached registries).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List available models (of cached registries).")
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 

@@ -7,17 +7,17 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries and OCI layout directories. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an artifact (manifest, config, layers; every blob verified) between OCI registries and",
-                "OCI image layout directories. Blobs the destination has are skipped; on one registry they are mounted.",
+        description = {"Copy an artifact between registries and OCI image layout directories, every blob verified.",
+                "Blobs the destination has are skipped; on one registry they are mounted; the tag is set last.",
                 "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST] or oci-layout:DIR[:TAG|@DIGEST].",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
@@ -30,16 +30,12 @@ public final class MirrorCommand extends BaseCommand {
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
     int concurrency = RegistryOptions.DEFAULT_CONCURRENCY;
 
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates for TLS registries.")
-    Path caFile;
-
-    @Option(names = "--plain-http", description = "Use plain HTTP for registries (default: only for loopback hosts).")
-    boolean plainHttp;
+    @Mixin
+    RegistryFlags registry;
 
     @Override
     public Integer call() throws Exception {
-        RegistryOptions o = RegistryOptions.fromEnvironment().withConcurrency(concurrency).withCaFile(caFile)
-                .withPlainHttp(plainHttp ? Boolean.TRUE : null);
+        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
         Targets.Opened src = Targets.open(source, o);
         if (src.reference() == null) {
             throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "source '" + source + "' needs a :TAG or @DIGEST");

@@ -9,9 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
-@Command(name = "pull", description = "Write every file of a ref (or of --model models) into DIR by its registry path, verified.")
+@Command(name = "pull", mixinStandardHelpOptions = true, description = "Write every file of a ref (or of --model models) into DIR by its registry path, verified.")
 public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
+    @Mixin RegistryFlags registry;
 
     @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], or source@ref.")
     String ref;
@@ -24,7 +25,7 @@ public final class PullCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        CopyResult r = opts.open(err()).pull(ref, dir, models);
+        CopyResult r = opts.open(err(), registry).pull(ref, dir, models);
         if (json) {
             printJson(r.toJson());
         } else {

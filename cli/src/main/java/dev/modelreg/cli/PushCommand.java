@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,11 +49,8 @@ public final class PushCommand extends BaseCommand {
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
-    @Option(names = "--plain-http", description = "Use plain HTTP for a non-loopback registry.")
-    boolean plainHttp;
-
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust this CA for the registry's TLS certificate.")
-    Path caFile;
+    @Mixin
+    RegistryFlags registry;
 
     @Option(names = "--created", paramLabel = "TIME|now",
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
@@ -66,18 +64,12 @@ public final class PushCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        // oras-java logs through SLF4J; without a provider SLF4J prints a 4-line warning on stderr. Keep stderr for
-        // our own one-line errors (the NOP provider ships inside slf4j-api). Better placed once in Main.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
-        }
         Consumer<String> progress = System.console() != null ? s -> {
             err().println("modelreg: " + s);
             err().flush();
         } : null;
         Push.Result r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
-                mountFrom, maxLayers, plainHttp, caFile, created, sourceUrl, repo, System.getenv(), progress));
+                mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("digest", r.digest().toString());

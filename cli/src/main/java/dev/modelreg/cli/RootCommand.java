@@ -8,16 +8,16 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
         subcommands = {
-                MirrorCommand.class,
                 MakeRegistryCommand.class,
                 PushCommand.class,
                 SyncCommand.class,
                 InfoCommand.class,
                 ListCommand.class,
-                ClearCommand.class,
                 CopyCommand.class,
                 PullCommand.class,
                 VerifyCommand.class,
+                ClearCommand.class,
+                MirrorCommand.class,
         })
 public final class RootCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg sync}: resolve and cache registries (modflow-devtools {@code mf models sync}). Exit 1 if any ref failed. */
-@Command(name = "sync", description = "Synchronize registries (all configured sources and refs by default).")
+@Command(name = "sync", mixinStandardHelpOptions = true, description = "Synchronize registries (all configured sources and refs by default).")
 public final class SyncCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
+    @Mixin RegistryFlags registry;
 
     @Option(names = {"--source", "-s"}, description = "Specific source to sync, by key or name (default: all sources).")
     String source;
@@ -27,7 +28,7 @@ public final class SyncCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        List<SyncResult> results = opts.open(err()).sync(source, ref, repo, force);
+        List<SyncResult> results = opts.open(err(), registry).sync(source, ref, repo, force);
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();
         long unchanged = results.stream().filter(r -> r.status().equals("unchanged")).count();
         long skipped = results.stream().filter(r -> r.status().equals("skipped")).count();

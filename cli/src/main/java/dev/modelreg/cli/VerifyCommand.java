@@ -9,9 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
-@Command(name = "verify", description = "Compare a workspace with the registry hashes (no download). Exit 0 match, 2 mismatch, 1 error.")
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare a workspace with the registry hashes (no download). Exit 0 match, 2 mismatch, 1 error.")
 public final class VerifyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
+    @Mixin RegistryFlags registry;
 
     @Parameters(index = "0", paramLabel = "MODEL")
     String model;
@@ -25,8 +26,8 @@ public final class VerifyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        VerifyResult r = from == null ? opts.open(err()).verify(model, workspace)
-                : opts.open(err()).verifyFrom(from, model, workspace);
+        VerifyResult r = from == null ? opts.open(err(), registry).verify(model, workspace)
+                : opts.open(err(), registry).verifyFrom(from, model, workspace);
         if (json) {
             printJson(r.toJson());
         } else {

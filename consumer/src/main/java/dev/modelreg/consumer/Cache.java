@@ -1,5 +1,7 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.AtomicFiles;
+
 import dev.modelreg.content.BlobCache;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Ingest;
@@ -9,10 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -100,14 +100,14 @@ public final class Cache {
     public void save(String sourceKey, String ref, byte[] registry, RefState state) throws IOException {
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);
-        writeAtomic(dir.resolve("models.toml"), registry);
+        AtomicFiles.write(dir.resolve("models.toml"), registry);
         writeState(sourceKey, ref, state);
     }
 
     public void writeState(String sourceKey, String ref, RefState state) throws IOException {
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);
-        writeAtomic(dir.resolve("state.json"), (dev.modelreg.spec.Json.write(state.toJson()) + "\n")
+        AtomicFiles.write(dir.resolve("state.json"), (dev.modelreg.spec.Json.write(state.toJson()) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -173,20 +173,6 @@ public final class Cache {
             Files.createDirectories(target.getParent());
             Ingest.moveIntoPlace(tmp, target);
             return got;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    static void writeAtomic(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -11,11 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** One shared java.net.http client for GitHub-mode downloads (connection reuse across parallel fetches). */
 final class Http {
-    private final HttpClient client;
+    private final int concurrency;
+    /** Built on first use: commands that never touch the network (info, list, offline copies) skip TLS set-up. */
+    private HttpClient client;
     private final AtomicLong requests = new AtomicLong();
 
     Http(int concurrency) {
-        this.client = HttpClient.newBuilder()
+        this.concurrency = concurrency;
+    }
+
+    private synchronized HttpClient client() {
+        if (client != null) return client;
+        client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30))
@@ -25,6 +32,7 @@ final class Http {
                     return t;
                 }))
                 .build();
+        return client;
     }
 
     /** A response whose body must be closed; non-2xx bodies are already drained. */
@@ -44,7 +52,7 @@ final class Http {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET()
                 .header("User-Agent", "modelreg").build();
         try {
-            HttpResponse<InputStream> r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() / 100 != 2) {
                 try (InputStream b = r.body()) {
                     b.transferTo(java.io.OutputStream.nullOutputStream());

@@ -27,7 +27,7 @@ final class ModelLookup {
         try {
             a = ModelAddress.parse(text, knownRefs);
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException("invalid model address '" + text + "': " + e.getMessage());
+            throw new ConsumerException(e.getMessage());
         }
         if (a.source() != null) {
             SourceConfig s = source(config, a.source());

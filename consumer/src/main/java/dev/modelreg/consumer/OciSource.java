@@ -156,8 +156,8 @@ final class OciSource {
         Map<String, Descriptor> tarLayers = new HashMap<>();
         for (Descriptor l : m.layers()) {
             if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && l.title() != null) fileLayers.put(l.title(), l);
-            else if (MediaTypes.TAR_LAYER.equals(l.mediaType()) && l.annotation(Annotations.GROUP) != null) {
-                tarLayers.put(l.annotation(Annotations.GROUP), l);
+            else if (MediaTypes.TAR_LAYER.equals(l.mediaType())) {
+                for (String g : groupsOf(l, label)) tarLayers.put(g, l);
             }
         }
         Map<Digest, Fetch> out = new LinkedHashMap<>();
@@ -181,6 +181,26 @@ final class OciSource {
             f.files().put(key, e.hash());
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** The groups a tar layer holds: {@code dev.modelreg.group}, or the JSON array {@code dev.modelreg.groups} of a merged tar. */
+    static List<String> groupsOf(Descriptor tar, String label) {
+        String one = tar.annotation(Annotations.GROUP);
+        if (one != null) return List.of(one);
+        String many = tar.annotation(Annotations.GROUPS);
+        if (many == null) return List.of();
+        Object parsed;
+        try {
+            parsed = dev.modelreg.spec.Json.parse(many);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(label + ": layer " + tar.digest() + " has an invalid " + Annotations.GROUPS
+                    + " annotation: " + e.getMessage());
+        }
+        if (!(parsed instanceof List<?> l) || !l.stream().allMatch(String.class::isInstance)) {
+            throw new ConsumerException(label + ": layer " + tar.digest() + ": " + Annotations.GROUPS
+                    + " must be a JSON array of strings");
+        }
+        return l.stream().map(String.class::cast).toList();
     }
 
     /** Makes sure every file of {@code keys} is in the blob cache (fetching only the planned layers); key -> digest. */

@@ -33,6 +33,10 @@ public record Settings(Path cacheRoot, URI githubUrl, URI rawUrl, URI apiUrl, bo
         return new Settings(cacheRoot, githubUrl, rawUrl, apiUrl, offline, concurrency, registryOptions);
     }
 
+    public Settings withRegistryOptions(RegistryOptions options) {
+        return new Settings(cacheRoot, githubUrl, rawUrl, apiUrl, offline, concurrency, options);
+    }
+
     public Settings withCacheRoot(Path root) {
         return new Settings(root, githubUrl, rawUrl, apiUrl, offline, concurrency, registryOptions);
     }

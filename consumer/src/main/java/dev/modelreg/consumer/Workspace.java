@@ -1,11 +1,12 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.AtomicFiles;
+
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,7 +80,10 @@ final class Workspace {
                 String rel = safeRelative(f.getKey(), what);
                 Path dest = staging.resolve(rel).normalize();
                 if (!dest.startsWith(staging)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
-                copyVerified(cache, f.getValue(), dest, what + " file '" + rel + "'");
+                Files.createDirectories(dest.getParent());
+                try (OutputStream out = Files.newOutputStream(dest)) {
+                    copyVerified(cache, f.getValue(), out, what + " file '" + rel + "'");
+                }
             }
             if (Files.exists(target)) {
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
@@ -102,31 +106,17 @@ final class Workspace {
 
     /** Writes one file atomically (temp beside it, then rename), verified against the cache digest on the way. */
     static void writeFile(Cache cache, Digest d, Path dest, String what) throws IOException {
-        Files.createDirectories(dest.getParent());
-        Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName() + "-", ".partial");
-        try {
-            Files.delete(tmp);
-            copyVerified(cache, d, tmp, what);
-            try {
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(dest, out -> copyVerified(cache, d, out, what));
     }
 
-    private static void copyVerified(Cache cache, Digest d, Path dest, String what) throws IOException {
-        Files.createDirectories(dest.getParent());
-        Digest got;
-        try (InputStream in = Files.newInputStream(cache.blob(d));
-             OutputStream fo = Files.newOutputStream(dest);
-             DigestingOutputStream out = new DigestingOutputStream(fo)) {
+    /** Copies a cached blob to {@code sink}, hashing in the same pass; a corrupt cache entry fails the copy. */
+    private static void copyVerified(Cache cache, Digest d, OutputStream sink, String what) throws IOException {
+        DigestingOutputStream out = new DigestingOutputStream(sink);
+        try (InputStream in = Files.newInputStream(cache.blob(d))) {
             in.transferTo(out);
-            out.flush();
-            got = out.digest();
         }
+        out.flush();
+        Digest got = out.digest();
         if (!got.equals(d)) {
             throw new ConsumerException(what + ": cached blob " + d + " is corrupt (got " + got + "); run clear --force");
         }

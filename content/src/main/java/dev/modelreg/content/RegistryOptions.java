@@ -51,7 +51,8 @@ public final class RegistryOptions {
 
     /**
      * MODELREG_REGISTRY_USER + MODELREG_REGISTRY_PASSWORD (basic credentials for any registry), GITHUB_TOKEN (used
-     * for ghcr.io only), and the docker config / containers auth.json stores for everything else.
+     * for ghcr.io only), and the docker config / containers auth.json stores for everything else; MODELREG_CA_FILE
+     * (extra CA certificates, PEM) and MODELREG_PLAIN_HTTP=1 (plain HTTP for registries not on loopback).
      */
     public static RegistryOptions fromEnvironment(Map<String, String> env) {
         String user = blankToNull(env.get("MODELREG_REGISTRY_USER"));
@@ -60,8 +61,11 @@ public final class RegistryOptions {
             user = null;
             pass = null;
         }
-        return new RegistryOptions(user, pass, null, blankToNull(env.get("GITHUB_TOKEN")), null, null,
-                DEFAULT_CONCURRENCY, true);
+        String ca = blankToNull(env.get("MODELREG_CA_FILE"));
+        String plain = blankToNull(env.get("MODELREG_PLAIN_HTTP"));
+        Boolean plainHttp = plain != null && ("1".equals(plain) || "true".equalsIgnoreCase(plain)) ? Boolean.TRUE : null;
+        return new RegistryOptions(user, pass, null, blankToNull(env.get("GITHUB_TOKEN")), ca == null ? null : Path.of(ca),
+                plainHttp, DEFAULT_CONCURRENCY, true);
     }
 
     public RegistryOptions withCredentials(String username, String password) {

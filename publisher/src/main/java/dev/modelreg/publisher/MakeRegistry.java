@@ -1,5 +1,7 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.AtomicFiles;
+
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -30,7 +30,7 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
     /** Registries refuse bigger manifests (distribution's default limit). */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     /** Annotation of a tar layer that holds several groups (merged to fit the layer limit): a JSON array of names. */
-    public static final String GROUPS_ANNOTATION = "dev.modelreg.groups";
+    public static final String GROUPS_ANNOTATION = Annotations.GROUPS;
 
     /** Files of the registry: where each key's bytes are, how many, and their sha256. */
     public record Sources(Map<String, Path> paths, Map<String, Long> sizes, Map<String, Digest> digests) {}

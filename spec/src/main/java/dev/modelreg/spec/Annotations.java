@@ -16,6 +16,8 @@ public final class Annotations {
     public static final String REF = "dev.modelreg.ref";
     /** Tar layer: the file group it holds (a model name, or "" for files outside any model). */
     public static final String GROUP = "dev.modelreg.group";
+    /** Merged tar layer (only when the layer limit forces it): a JSON array of the groups it holds, sorted. */
+    public static final String GROUPS = "dev.modelreg.groups";
     /** Tar layer: the number of files it holds. */
     public static final String FILE_COUNT = "dev.modelreg.files";
 }

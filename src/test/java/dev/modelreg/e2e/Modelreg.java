@@ -1,0 +1,103 @@
+package dev.modelreg.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelreg.spec.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the real CLI (dev.modelreg.cli.Main) in its own JVM, the way a user does. The child's environment is cleaned of
+ * the caller's modelreg settings (every MODELREG_* variable, SOURCE_DATE_EPOCH, GITHUB_TOKEN) and its docker config,
+ * XDG config/cache/runtime directories point into the test's temp directory; each call adds what it needs.
+ */
+final class Modelreg {
+    private Modelreg() {}
+
+    static final List<String> FAST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    record Run(int code, String out, String err, long millis) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json() {
+            return (Map<String, Object>) Json.parse(out.trim());
+        }
+    }
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("examples/models"))) p = p.getParent();
+        assertThat(p).as("repository root with examples/models").isNotNull();
+        return p;
+    }
+
+    /** A fresh copy of examples/models (outside any git checkout, so created = the fixed epoch). */
+    static Path copyExamples(Path to) {
+        Path from = repoRoot().resolve("examples/models");
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return to;
+    }
+
+    /** A started CLI process; {@link #finish()} waits for it (bounded) and collects its output. */
+    record Started(Process process, Path out, Path err, long startNanos, String what) {
+        Run finish() throws IOException, InterruptedException {
+            if (!process.waitFor(300, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(what + " did not finish in 300 s");
+            }
+            long ms = (System.nanoTime() - startNanos) / 1_000_000;
+            return new Run(process.exitValue(), Files.readString(out), Files.readString(err), ms);
+        }
+    }
+
+    /** Starts {@code modelreg ARGS} in {@code workDir}; temp files and the clean environment live under {@code tmp}. */
+    static Started start(Path tmp, Path workDir, List<String> jvmArgs, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.modelreg.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("MODELREG_"));
+        e.remove("SOURCE_DATE_EPOCH");
+        e.remove("GITHUB_TOKEN");
+        e.put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
+        e.put("XDG_RUNTIME_DIR", tmp.resolve("runtime").toString());
+        e.put("XDG_CONFIG_HOME", tmp.resolve("xdg-config").toString());
+        e.put("XDG_CACHE_HOME", tmp.resolve("xdg-cache").toString());
+        e.putAll(env);
+        Path out = Files.createTempFile(tmp, "stdout-", ".txt");
+        Path err = Files.createTempFile(tmp, "stderr-", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return new Started(pb.start(), out, err, System.nanoTime(), "modelreg " + String.join(" ", args));
+    }
+
+    static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return start(tmp, tmp, jvmArgs, env, args).finish();
+    }
+
+    static Run ok(Path tmp, String... args) throws IOException, InterruptedException {
+        return ok(run(tmp, FAST_JVM, Map.of(), args), args);
+    }
+
+    static Run ok(Run r, String... args) {
+        assertThat(r.code()).as("modelreg %s\nstderr: %s", String.join(" ", args), r.err()).isZero();
+        return r;
+    }
+}

@@ -8,6 +8,7 @@ Environment:
   BENCH_CASES      e.g. "1 3 7" (default: all)
   BENCH_RESULTS    results file (default bench/results.json)
   BENCH_ORAS_CP    classpath of the oras-java peer (set by bench/run)
+  BENCH_TIMEOUT    seconds before one command is killed and its row says FAIL (default 600)
 """
 import datetime
 import json
@@ -72,8 +73,12 @@ class Result:
             return None
 
 
-def run(argv, env=None, timeout=3600, cwd=None, rss=True, tmp=None):
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "600"))
+
+
+def run(argv, env=None, timeout=None, cwd=None, rss=True, tmp=None):
     """Run argv (wall time around the process; peak RSS from /usr/bin/time -v)."""
+    timeout = timeout or TIMEOUT
     timefile = None
     full = list(argv)
     if rss:
@@ -232,7 +237,7 @@ class Ctx:
             env.update(extra)
         return env
 
-    def modelreg(self, args, cache, config=None, java_opts=None, extra_env=None, timeout=3600):
+    def modelreg(self, args, cache, config=None, java_opts=None, extra_env=None, timeout=None):
         return run([MODELREG] + args, env=self.env(cache, config, java_opts, extra_env), timeout=timeout,
                    tmp=self.tmp)
 

@@ -8,6 +8,7 @@ Environment:
   BENCH_CASES      e.g. "1 3 7" (default: all)
   BENCH_RESULTS    results file (default bench/results.json)
   BENCH_ORAS_CP    classpath of the oras-java peer (set by bench/run)
+  BENCH_TIMEOUT    seconds before one command is killed and its row says FAIL (default 600)
 """
 import datetime
 import json
@@ -45,7 +46,7 @@ _children = set()  # process groups of running commands, killed on SIGTERM/SIGIN
 
 # ---------------------------------------------------------------------------------------------- running
 class Result:
-    def __init__(self, argv, rc, secs, out, err, rss_kb, timed_out=False):
+    def __init__(self, argv, rc, secs, out, err, rss_kb, timed_out=None):
         self.argv, self.rc, self.secs, self.out, self.err = argv, rc, secs, out, err
         self.rss_kb, self.timed_out = rss_kb, timed_out
 
@@ -56,7 +57,7 @@ class Result:
     @property
     def error(self):
         if self.timed_out:
-            return f"timed out after {self.secs:.0f} s"
+            return self.timed_out
         text = self.err.decode(errors="replace") + "\n" + self.out.decode(errors="replace")
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if any(line.startswith("Traceback") for line in lines):  # a python peer: the exception is last
@@ -72,8 +73,16 @@ class Result:
             return None
 
 
-def run(argv, env=None, timeout=3600, cwd=None, rss=True, tmp=None):
-    """Run argv (wall time around the process; peak RSS from /usr/bin/time -v)."""
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "600"))
+
+
+def run(argv, env=None, timeout=None, cwd=None, rss=True, tmp=None, watch=None, stall=60):
+    """Run argv (wall time around the process; peak RSS from /usr/bin/time -v).
+
+    watch: directories whose total size must keep growing; no growth for `stall` seconds kills the command
+    (a hung transfer then fails in about a minute instead of at the timeout).
+    """
+    timeout = timeout or TIMEOUT
     timefile = None
     full = list(argv)
     if rss:
@@ -83,13 +92,28 @@ def run(argv, env=None, timeout=3600, cwd=None, rss=True, tmp=None):
     p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                          env=env, cwd=cwd, start_new_session=True)
     _children.add(p.pid)
-    timed_out = False
+    timed_out = None
+    last_size, last_change = -1, time.perf_counter()
     try:
-        out, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _killpg(p.pid)
-        out, err = p.communicate()
+        while True:
+            try:
+                out, err = p.communicate(timeout=2 if watch else timeout)
+                break
+            except subprocess.TimeoutExpired:
+                now = time.perf_counter()
+                if watch:
+                    size = sum(datagen.du(w) for w in watch)
+                    if size != last_size:
+                        last_size, last_change = size, now
+                    elif now - last_change > stall:
+                        timed_out = (f"stalled: nothing written for {stall} s after {size / MiB:.0f} MiB "
+                                     f"(process alive, killed after {now - t0:.0f} s)")
+                if now - t0 > timeout:
+                    timed_out = f"timed out after {now - t0:.0f} s"
+                if timed_out:
+                    _killpg(p.pid)
+                    out, err = p.communicate()
+                    break
     finally:
         _children.discard(p.pid)
     secs = time.perf_counter() - t0
@@ -174,7 +198,9 @@ class Ctx:
         self.scale_name = os.environ.get("BENCH_SCALE", "full")
         if self.scale_name not in SCALES:
             sys.exit("bench: BENCH_SCALE must be small or full")
-        self.scale = SCALES[self.scale_name]
+        self.scale = dict(SCALES[self.scale_name])
+        if os.environ.get("BENCH_HUGE_MIB"):
+            self.scale["huge_size"] = int(os.environ["BENCH_HUGE_MIB"]) * MiB
         self.runs = int(os.environ.get("BENCH_RUNS", "3"))
         self.runs_big = int(os.environ.get("BENCH_RUNS_BIG", str(self.runs)))
         self.cases = [int(c) for c in os.environ.get("BENCH_CASES", "1 2 3 4 5 6 7").replace(",", " ").split()]
@@ -232,9 +258,9 @@ class Ctx:
             env.update(extra)
         return env
 
-    def modelreg(self, args, cache, config=None, java_opts=None, extra_env=None, timeout=3600):
+    def modelreg(self, args, cache, config=None, java_opts=None, extra_env=None, timeout=None, watch=None):
         return run([MODELREG] + args, env=self.env(cache, config, java_opts, extra_env), timeout=timeout,
-                   tmp=self.tmp)
+                   tmp=self.tmp, watch=watch)
 
     def config(self, name, sources):
         """Write a bootstrap file: sources = {key: {field: value}}."""
@@ -368,7 +394,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
     for i in range(runs):
         cache, dest = ctx.scratch("pull-cache"), ctx.scratch("pull-dest")
         ctx.reg.mark()
-        res = ctx.modelreg(["pull", ref, dest], cache=cache)
+        res = ctx.modelreg(["pull", ref, dest], cache=cache, watch=[cache, dest])
         if not res.ok:
             r.fail(res.error)
             rmtree(cache, dest)
@@ -700,7 +726,8 @@ def case5(ctx):
                                                   "refs": ["r1"]}})
         for i in range(ctx.runs_big):
             cache, ws = ctx.scratch("huge-cache"), ctx.scratch("huge-ws")
-            r = ctx.modelreg(["copy", "bench/huge/m2g", ws], cache=cache, config=cfg, java_opts="-Xmx64m")
+            r = ctx.modelreg(["copy", "bench/huge/m2g", ws], cache=cache, config=cfg, java_opts="-Xmx64m",
+                             watch=[os.path.dirname(ws)])  # cache, staging dir and workspace
             if not r.ok:
                 row.fail(r.error)
                 rmtree(cache, ws)

@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
@@ -50,8 +51,8 @@ final class GitHubSource {
 
     Discovered discover(SourceConfig s, String ref) throws IOException {
         String label = "'" + s.name() + "@" + ref + "'";
-        String[] or = ownerRepo(s);
-        String release = settings.githubUrl() + "/" + or[0] + "/" + or[1] + "/releases/download/" + ref + "/models.toml";
+        GitHubUrls.Repo repo = repoOf(s);
+        String release = settings.github().releaseAsset(repo, ref, "models.toml");
         try {
             byte[] b = fetchBytes(release);
             if (b != null) return parsed(b, RefState.GITHUB_RELEASE, release, label);
@@ -61,8 +62,7 @@ final class GitHubSource {
             throw new ConsumerException("Registry discovery failed for " + label + ": " + e.getMessage(), e);
         }
         String path = registryPath(s);
-        String raw = settings.rawUrl() + "/" + or[0] + "/" + or[1] + "/" + ref + "/" + (path.isEmpty() ? "" : path + "/")
-                + "models.toml";
+        String raw = settings.github().rawFile(repo, ref, (path.isEmpty() ? "" : path + "/") + "models.toml");
         try {
             byte[] b = fetchBytes(raw);
             if (b == null) {
@@ -122,7 +122,7 @@ final class GitHubSource {
                 continue;
             }
             if (isZipMember(key, e)) {
-                byZip.computeIfAbsent(settings.rebase(e.url()), u -> new ArrayList<>()).add(key);
+                byZip.computeIfAbsent(settings.github().rebase(e.url()), u -> new ArrayList<>()).add(key);
                 continue;
             }
             if (settings.offline()) {
@@ -186,10 +186,9 @@ final class GitHubSource {
     }
 
     String fileUrl(Synced s, String key, FileEntry e) {
-        if (e.url() != null && !e.url().isBlank()) return settings.rebase(e.url());
-        String[] or = ownerRepo(s.source());
+        if (e.url() != null && !e.url().isBlank()) return settings.github().rebase(e.url());
         String p = e.path() != null && !e.path().isBlank() ? e.path() : key;
-        return settings.rawUrl() + "/" + or[0] + "/" + or[1] + "/" + s.ref() + "/" + p;
+        return settings.github().rawFile(repoOf(s.source()), s.ref(), p);
     }
 
     private static String registryPath(SourceConfig s) {
@@ -199,11 +198,11 @@ final class GitHubSource {
         return p.equals(".") ? "" : p;
     }
 
-    private static String[] ownerRepo(SourceConfig s) {
-        String[] or = s.repo() == null ? new String[0] : s.repo().split("/");
-        if (or.length != 2 || or[0].isBlank() || or[1].isBlank()) {
+    private static GitHubUrls.Repo repoOf(SourceConfig s) {
+        try {
+            return GitHubUrls.Repo.parse(s.repo() == null ? "" : s.repo());
+        } catch (IllegalArgumentException e) {
             throw new ConsumerException("source '" + s.key() + "': repo must be OWNER/NAME, got '" + s.repo() + "'");
         }
-        return or;
     }
 }

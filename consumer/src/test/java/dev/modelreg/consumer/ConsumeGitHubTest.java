@@ -224,4 +224,30 @@ class ConsumeGitHubTest {
         assertThat(ws.resolve("mine.txt")).doesNotExist();
         assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("ex2/mfsim.nam"));
     }
+
+    @Test
+    void filesWithoutUrlAreFetchedFromTheRawTreeEvenWithSpacesInTheirKeys() throws Exception {
+        // an entry with no url: the file comes from {raw}/{owner}/{repo}/{ref}/{key}, the key percent-encoded
+        byte[] dis = bytes(900, 3);
+        byte[] nam = "BEGIN options\nEND options\n".getBytes(StandardCharsets.UTF_8);
+        gh.putRaw("org", "models", "feature/x", "my model/run 1.dis", dis);
+        gh.putRaw("org", "models", "feature/x", "my model/mfsim.nam", nam);
+        gh.putRaw("org", "models", "feature/x", ".registry/models.toml", ("""
+                [files."my model/run 1.dis"]
+                hash = "%s"
+
+                [files."my model/mfsim.nam"]
+                hash = "%s"
+
+                [models]
+                "test/my model" = ["my model/mfsim.nam", "my model/run 1.dis"]
+                """.formatted(Digest.sha256Of(dis).hex(), Digest.sha256Of(nam).hex())).getBytes(StandardCharsets.UTF_8));
+        ModelReg reg = reg();
+        assertThat(reg.sync("testmodels", "feature/x", false)).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo("synced"));
+        Path ws = tmp.resolve("ws-space");
+        reg.copy("testmodels@feature/x/my model", ws, false);
+        assertThat(ws.resolve("run 1.dis")).hasBinaryContent(dis);
+        assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(nam);
+    }
 }

@@ -68,9 +68,9 @@ class PartsTest {
                 "MODELREG_OFFLINE", "1"));
         assertThat(s.cacheRoot()).isEqualTo(Path.of("/x/cache/modelreg"));
         assertThat(s.offline()).isTrue();
-        assertThat(s.rebase("https://raw.githubusercontent.com/o/r/main/a.txt")).isEqualTo("http://127.0.0.1:9/o/r/main/a.txt");
-        assertThat(s.rebase("https://github.com/o/r/releases/download/v1/m.zip")).isEqualTo("https://github.com/o/r/releases/download/v1/m.zip");
-        assertThat(s.rebase("https://example.org/x")).isEqualTo("https://example.org/x");
+        assertThat(s.github().rebase("https://raw.githubusercontent.com/o/r/main/a.txt")).isEqualTo("http://127.0.0.1:9/o/r/main/a.txt");
+        assertThat(s.github().rebase("https://github.com/o/r/releases/download/v1/m.zip")).isEqualTo("https://github.com/o/r/releases/download/v1/m.zip");
+        assertThat(s.github().rebase("https://example.org/x")).isEqualTo("https://example.org/x");
         assertThat(Settings.from(Map.of("MODELREG_CACHE", "/c", "XDG_CACHE_HOME", "/x")).cacheRoot()).isEqualTo(Path.of("/c"));
         assertThatThrownBy(() -> Settings.from(Map.of("MODELREG_CONCURRENCY", "0"))).hasMessageContaining("MODELREG_CONCURRENCY");
     }

@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
@@ -92,7 +93,7 @@ public final class Indexer {
         for (String k : used) {
             Hashed h = hashes.get(k);
             String url = o.assetUrl() != null ? o.assetUrl()
-                    : o.fileUrlBase() != null ? o.fileUrlBase() + "/" + UrlPaths.encodePath(k) : null;
+                    : o.fileUrlBase() != null ? o.fileUrlBase() + "/" + GitHubUrls.encodePath(k) : null;
             entries.put(k, new FileEntry(h.digest(), url, null));
             sizes.put(k, h.size());
         }

@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.AtomicFiles;
 
 import dev.modelreg.spec.ModelsTomlCodec;
@@ -45,8 +46,8 @@ public final class MakeRegistry {
         if ((r.repo() == null) != (r.ref() == null)) {
             throw new IllegalArgumentException("give both --repo OWNER/NAME and --ref REF, or neither");
         }
-        GitHub gh = GitHub.fromEnvironment(r.env());
-        GitHub.Repo repo = r.repo() == null ? null : GitHub.Repo.parse(r.repo());
+        GitHubUrls gh = GitHubUrls.fromEnvironment(r.env());
+        GitHubUrls.Repo repo = r.repo() == null ? null : GitHubUrls.Repo.parse(r.repo());
         boolean local = r.path() != null && Files.isDirectory(Path.of(r.path()));
         if (r.path() != null && !local && (repo == null || Path.of(r.path()).isAbsolute())) {
             throw new NoSuchFileException(r.path(), null, "no such directory");

@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
@@ -64,7 +65,7 @@ public final class Push {
                     : " (no directory holds a file matching '" + (r.namefile() == null ? IndexOptions.DEFAULT_NAMEFILE : r.namefile()) + "')"));
         }
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
-                : r.repo() != null ? GitHub.fromEnvironment(Map.of()).repositoryPage(GitHub.Repo.parse(r.repo()))
+                : r.repo() != null ? GitHubUrls.repositoryPage(GitHubUrls.Repo.parse(r.repo()))
                 : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.env(), r.annotations());
 

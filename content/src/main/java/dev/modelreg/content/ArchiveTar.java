@@ -2,14 +2,12 @@ package dev.modelreg.content;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.Map;
  */
 final class ArchiveTar {
     static final int BLOCK = 512;
-    private static final long MAX_OCTAL = 077777777777L;
     private static final int MAX_EXTENSION = 1 << 20;
     private static final int MAX_ENTRIES = 1_000_000;
 

@@ -52,18 +52,24 @@ public final class RegistryStore implements Target {
     private final Scopes pull;
     private final Scopes push;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong directGets = new AtomicLong();
+    private final AtomicLong directFallbacks = new AtomicLong();
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
     private final java.util.Set<String> warm = ConcurrentHashMap.newKeySet();
+    private final BlobGet direct;
+    private final ContainerRef containerRef;
 
     private RegistryStore(OciReference repo, String scheme, HttpClient http, AuthProvider auth,
-            java.time.Duration stallTimeout) {
+            java.time.Duration stallTimeout, BlobGet direct) {
         this.repo = repo;
+        this.direct = direct;
         this.stallTimeout = stallTimeout;
         this.scheme = scheme;
         this.base = URI.create(scheme + "://" + repo.registry() + "/v2/" + repo.repository() + "/");
         this.http = http;
         this.auth = auth;
         ContainerRef ref = ContainerRef.parse(repo.registry() + "/" + repo.repository());
+        this.containerRef = ref;
         this.pull = Scopes.of(ref, Scope.PULL);
         this.push = Scopes.of(ref, Scope.PULL, Scope.PUSH);
     }
@@ -73,7 +79,19 @@ public final class RegistryStore implements Target {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
         HttpClient http = client(o.caFile(), ref.registry());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
-                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o), o.stallTimeout());
+                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o), o.stallTimeout(),
+                directGet(o, ref.registry()));
+    }
+
+    private static BlobGet directGet(RegistryOptions o, String registry) throws ContentException {
+        try {
+            return BlobGet.create(o.caFile(), o.stallTimeout());
+        } catch (ContentException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ContentException(ContentException.Kind.INVALID,
+                    "cannot use CA file " + o.caFile() + " for " + registry + ": " + oneLine(e));
+        }
     }
 
     /**
@@ -120,6 +138,11 @@ public final class RegistryStore implements Target {
         return repo.name();
     }
 
+    /** Blob downloads served by the direct path ({@link BlobGet}), and those it handed back to oras after a 401/403. */
+    long[] directStats() {
+        return new long[] {directGets.get(), directFallbacks.get()};
+    }
+
     /** How many HTTP calls this store made (each may have cost oras one extra request for a token). */
     public long requestCount() {
         return requests.get();
@@ -139,6 +162,14 @@ public final class RegistryStore implements Target {
     public InputStream fetch(Descriptor d) throws IOException {
         URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
         String what = what(d);
+        if (!d.isManifest() && warm.contains("pull")) {
+            InputStream in = fetchDirect(uri, what);
+            if (in != null) {
+                directGets.incrementAndGet();
+                return in;
+            }
+            directFallbacks.incrementAndGet();
+        }
         var r = call("pull", what, () -> http.download(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
         if (r.statusCode() == 200) return new StallGuardInputStream(r.response(), stallTimeout, what);
         String body;
@@ -146,6 +177,53 @@ public final class RegistryStore implements Target {
             body = err == null ? "" : new String(err.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         }
         throw fail(r.statusCode(), body, what);
+    }
+
+    /**
+     * A blob GET through {@link BlobGet} with the credentials oras settled on for the pull scope (its cached token,
+     * else the provider's header). Redirects are followed by hand, dropping credentials for another origin (blob
+     * storage behind a CDN); null on 401/403, so the caller redoes the request through oras' auth dance.
+     */
+    private InputStream fetchDirect(URI uri, String what) throws IOException {
+        String authorization = authorization();
+        URI u = uri;
+        for (int hop = 0; hop <= 5; hop++) {
+            requests.incrementAndGet();
+            java.net.HttpURLConnection c;
+            int status;
+            try {
+                c = direct.open(u, sameOrigin(base, u) ? authorization : null);
+                status = c.getResponseCode();
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
+            if (status == 200) return new StallGuardInputStream(c.getInputStream(), stallTimeout, what);
+            if (status == 401 || status == 403) {
+                BlobGet.discard(c);
+                return null;
+            }
+            String location = c.getHeaderField("Location");
+            if (status / 100 == 3 && location != null) {
+                BlobGet.discard(c);
+                u = u.resolve(location);
+                continue;
+            }
+            String body;
+            try (InputStream err = c.getErrorStream()) {
+                body = err == null ? "" : new String(err.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            }
+            throw fail(status, body, what);
+        }
+        throw new ContentException(ContentException.Kind.UNAVAILABLE, name() + ": too many redirects for " + what);
+    }
+
+    /** The Authorization header oras would send for a pull: its cached bearer token, else the provider's header. */
+    private String authorization() {
+        Scopes scopes = pull.withAddedRegistryScopes(Scope.PULL);
+        HttpClient.TokenResponse token = land.oras.auth.TokenCache.get(scopes);
+        if (token != null) return "Bearer " + token.getEffectiveToken();
+        if (auth.getAuthScheme() == land.oras.auth.AuthScheme.NONE) return null;
+        return auth.getAuthHeader(containerRef);
     }
 
     /**
@@ -345,7 +423,7 @@ public final class RegistryStore implements Target {
         String why = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ConnectException) why = "connection refused";
-            else if (c instanceof HttpTimeoutException) why = "timed out";
+            else if (c instanceof HttpTimeoutException || c instanceof java.net.SocketTimeoutException) why = "timed out";
             else if (c instanceof UnknownHostException) why = "unknown host";
             else if (c instanceof SSLException) why = "TLS: " + oneLine(c);
             if (why != null) break;
@@ -452,6 +530,15 @@ public final class RegistryStore implements Target {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         return m.replaceAll("\\s+", " ").trim();
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     static boolean isLoopback(String registry) {

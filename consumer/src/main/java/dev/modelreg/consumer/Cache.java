@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class Cache {
     private final Path root;
     private final BlobCache blobs;
+    private final java.util.Set<Digest> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Cache(Path root) {
         this.root = root;
@@ -58,6 +59,19 @@ public final class Cache {
 
     public boolean has(Digest d) {
         return blobs.has(d);
+    }
+
+    /** Records that this process wrote blob {@code d} after checking its bytes against {@code d}. */
+    void verifiedNow(Digest d) {
+        verified.add(d);
+    }
+
+    /**
+     * True if this process stored {@code d} itself, verified, moments ago; copies out of the cache then need no
+     * second hash. Blobs found in the cache from earlier runs are re-hashed as they are copied out.
+     */
+    boolean isVerifiedNow(Digest d) {
+        return verified.contains(d);
     }
 
     public Path sourcesDir() {
@@ -173,7 +187,7 @@ public final class Cache {
             }
             Path target = blob(got);
             Files.createDirectories(target.getParent());
-            Ingest.moveIntoPlace(tmp, target);
+            if (Ingest.moveIntoPlace(tmp, target)) verifiedNow(got);
             return got;
         } finally {
             Files.deleteIfExists(tmp);

@@ -25,11 +25,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -315,22 +318,28 @@ public final class ModelReg {
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
         for (String k : keys) Workspace.safeRelative(k, s.label());
-        Map<String, Digest> digests = ensure(s, keys);
         String base = Workspace.commonDir(keys);
-        Map<String, Digest> files = new TreeMap<>();
-        long bytes = 0;
-        for (String k : keys) {
-            files.put(k.substring(base.length()), digests.get(k));
-            bytes += Files.size(cache.blob(digests.get(k)));
-        }
-        progress.accept("Copying " + name + " (" + files.size() + " files) from " + s.label() + " to " + workspace);
-        Workspace.install(workspace, files, cache, overwrite, settings.concurrency(), "model '" + name + "' of " + s.label());
+        Map<String, String> relByKey = new LinkedHashMap<>();
+        for (String k : keys) relByKey.put(k, k.substring(base.length()));
+        progress.accept("Copying " + name + " (" + keys.size() + " files) from " + s.label() + " to " + workspace);
+        long bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
+                dests -> materialize(s, dests));
         return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), workspace.toAbsolutePath().normalize(),
-                List.copyOf(files.keySet()), bytes);
+                new TreeSet<>(relByKey.values()).stream().toList(), bytes);
     }
 
-    private Map<String, Digest> ensure(Synced s, List<String> keys) throws IOException {
-        return s.state().isOci() ? oci.ensure(s, keys) : github.ensure(s, keys);
+    /** Writes each key's verified content to its file (see {@link Workspace.Filler}), from the cache or the source. */
+    private long materialize(Synced s, Map<String, Path> dests) throws IOException {
+        if (s.state().isOci()) return oci.materialize(s, dests);
+        Map<String, Digest> digests = github.ensure(s, dests.keySet());
+        AtomicLong bytes = new AtomicLong();
+        List<Parallel.Task> writes = new ArrayList<>();
+        for (Map.Entry<String, Path> d : dests.entrySet()) {
+            writes.add(() -> bytes.addAndGet(Workspace.copyOut(cache, digests.get(d.getKey()), d.getValue(),
+                    "file '" + d.getKey() + "' of " + s.label())));
+        }
+        Parallel.run(writes, settings.concurrency());
+        return bytes.get();
     }
 
     /**
@@ -352,22 +361,17 @@ public final class ModelReg {
         }
         List<String> list = List.copyOf(keys);
         for (String k : list) Workspace.safeRelative(k, s.label());
-        Map<String, Digest> digests = ensure(s, list);
         Path root = dir.toAbsolutePath().normalize();
-        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        List<Parallel.Task> writes = new ArrayList<>();
-        for (String k : list) {
-            Path dest = root.resolve(k).normalize();
-            if (!dest.startsWith(root)) throw new ConsumerException(s.label() + ": unsafe path '" + k + "'");
-            writes.add(() -> {
-                Workspace.writeFile(cache, digests.get(k), dest, "file '" + k + "' of " + s.label());
-                bytes.addAndGet(Files.size(dest));
-            });
-        }
-        Parallel.run(writes, settings.concurrency());
+        Map<String, String> relByKey = new LinkedHashMap<>();
+        for (String k : list) relByKey.put(k, k);
+        String what = s.label() + " into " + root;
+        // into a new or empty directory: build it beside and swap it in (one rename); else file by file
+        long bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
+                ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests))
+                : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests));
         progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
-                s.ref(), s.state().digest(), root, list, bytes.get());
+                s.ref(), s.state().digest(), root, list, bytes);
     }
 
     private Synced pulled(String ref) throws IOException {

@@ -23,11 +23,15 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The OCI transport. A ref is a tag ({@link RefTags#toTag}) or a digest pin. Resolving costs one request when the
@@ -153,11 +157,29 @@ final class OciSource {
                 Digest.isDigest(ref) ? null : RefTags.toTag(ref), oci, Instant.now().toString(), Map.of());
     }
 
-    /** A planned layer fetch: the layer and the files wanted from it (key -> hash). */
-    record Fetch(Descriptor layer, Map<String, Digest> files) {}
+    /**
+     * Where the wanted files come from: {@code blobs} are files whose blob is cached (key -> hash); every other file
+     * is in one of {@code layers}, cached or not.
+     */
+    record Plan(Map<String, Digest> blobs, List<Fetch> layers) {
+        /** Layers that must be downloaded. */
+        List<Fetch> missing() {
+            return layers.stream().filter(f -> !f.cached()).toList();
+        }
+    }
 
-    /** Which layers to fetch so that every file in {@code keys} is in the cache; cached files need none. */
-    static List<Fetch> plan(ModelsToml r, Manifest m, Collection<String> keys, Cache cache, String label) {
+    /**
+     * A planned layer: the layer, whether it is already in the cache, the wanted files in it (key -> hash) and, for a
+     * tar, the hash of every registry file it holds (each is checked before the layer may enter the cache).
+     */
+    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, Digest> members) {
+        boolean isTar() {
+            return MediaTypes.TAR_LAYER.equals(layer.mediaType());
+        }
+    }
+
+    /** Plans a copy of {@code keys} from the manifest and registry alone: cached blobs, cached layers, downloads. */
+    static Plan plan(ModelsToml r, Manifest m, Collection<String> keys, Cache cache, String label) {
         Map<String, Descriptor> fileLayers = new HashMap<>();
         Map<String, Descriptor> tarLayers = new HashMap<>();
         for (Descriptor l : m.layers()) {
@@ -166,27 +188,53 @@ final class OciSource {
                 for (String g : groupsOf(l, label)) tarLayers.put(g, l);
             }
         }
+        SortedMap<String, SortedSet<String>> groups = null;
+        Map<String, String> groupOf = null;
+        Map<String, Digest> blobs = new LinkedHashMap<>();
         Map<Digest, Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = r.files().get(key);
             if (e == null) throw new ConsumerException(label + ": registry lists no file '" + key + "'");
             if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
-            if (cache.has(e.hash())) continue;
+            if (cache.has(e.hash())) {
+                blobs.put(key, e.hash());
+                continue;
+            }
             Descriptor l = fileLayers.get(key);
             if (l != null && !l.digest().equals(e.hash())) {
                 throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
                         + "' does not match the file's hash " + e.hash().hex());
             }
-            if (l == null) l = tarLayers.get(FileGroups.groupOf(r, key));
+            if (l == null) {
+                if (groupOf == null) {
+                    groups = FileGroups.groups(r);
+                    groupOf = new HashMap<>();
+                    for (Map.Entry<String, SortedSet<String>> g : groups.entrySet()) {
+                        for (String k : g.getValue()) groupOf.put(k, g.getKey());
+                    }
+                }
+                l = tarLayers.get(groupOf.getOrDefault(key, ""));
+            }
             if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
             Fetch f = out.get(l.digest());
             if (f == null) {
-                f = new Fetch(l, new LinkedHashMap<>());
+                f = new Fetch(l, cache.has(l.digest()), new LinkedHashMap<>(), new HashMap<>());
                 out.put(l.digest(), f);
             }
             f.files().put(key, e.hash());
         }
-        return new ArrayList<>(out.values());
+        if (groupOf != null) {
+            for (Fetch f : out.values()) {
+                if (!f.isTar()) continue;
+                for (String g : groupsOf(f.layer(), label)) {
+                    for (String k : groups.getOrDefault(g, Collections.emptySortedSet())) {
+                        Digest h = r.files().get(k).hash();
+                        if (h != null && !fileLayers.containsKey(k)) f.members().put(k, h);
+                    }
+                }
+            }
+        }
+        return new Plan(blobs, new ArrayList<>(out.values()));
     }
 
     /** The groups a tar layer holds: {@code dev.modelreg.group}, or the JSON array {@code dev.modelreg.groups} of a merged tar. */
@@ -209,33 +257,54 @@ final class OciSource {
         return l.stream().map(String.class::cast).toList();
     }
 
-    /** Makes sure every file of {@code keys} is in the blob cache (fetching only the planned layers); key -> digest. */
-    Map<String, Digest> ensure(Synced s, Collection<String> keys) throws IOException {
+    /**
+     * Writes every key of {@code dests} to its file (which must not exist; its directory must), fetching only the
+     * planned layers, in parallel. Tar layers stream into the cache and out to the files in one pass; single-file
+     * layers are stored, then copied out. Every file is checked against its models.toml hash. Returns bytes written.
+     */
+    long materialize(Synced s, Map<String, Path> dests) throws IOException {
         Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(s.state().digest())), "manifest of " + s.label());
-        List<Fetch> plan = plan(s.registry(), m, keys, cache, s.label());
-        if (!plan.isEmpty() && settings.offline()) {
-            throw new ConsumerException("offline: " + plan.stream().mapToInt(f -> f.files().size()).sum() + " file(s) of "
-                    + s.label() + " are not in the cache, e.g. '" + plan.get(0).files().keySet().iterator().next() + "'");
+        Plan plan = plan(s.registry(), m, dests.keySet(), cache, s.label());
+        List<Fetch> missing = plan.missing();
+        if (!missing.isEmpty() && settings.offline()) {
+            throw new ConsumerException("offline: " + missing.stream().mapToInt(f -> f.files().size()).sum() + " file(s) of "
+                    + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
+        AtomicLong bytes = new AtomicLong();
         List<Parallel.Task> tasks = new ArrayList<>();
-        for (Fetch f : plan) {
-            tasks.add(() -> fetch(target(s.state().reference()), f, "layer " + f.layer().digest() + " of " + s.label()
-                    + " (" + s.state().reference() + ")"));
+        for (Map.Entry<String, Digest> b : plan.blobs().entrySet()) {
+            tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, b.getValue(), dests.get(b.getKey()),
+                    "file '" + b.getKey() + "' of " + s.label())));
+        }
+        for (Fetch f : plan.layers()) {
+            String what = "layer " + f.layer().digest() + " of " + s.label() + " (" + s.state().reference() + ")";
+            Map<String, Path> to = new HashMap<>();
+            for (String k : f.files().keySet()) to.put(k, dests.get(k));
+            tasks.add(() -> bytes.addAndGet(layer(s, f, to, what)));
         }
         Parallel.run(tasks, settings.concurrency());
-        Map<String, Digest> out = new LinkedHashMap<>();
-        for (String k : keys) out.put(k, s.registry().files().get(k).hash());
-        return out;
+        return bytes.get();
     }
 
-    private void fetch(Target t, Fetch f, String what) throws IOException {
+    private long layer(Synced s, Fetch f, Map<String, Path> to, String what) throws IOException {
         Descriptor l = f.layer();
-        try (InputStream in = t.fetch(l)) {
-            if (MediaTypes.TAR_LAYER.equals(l.mediaType())) {
-                TarLayers.extract(in, l, f.files(), cache, what);
-            } else {
-                Ingest.write(cache.root().resolve("ingest"), cache.blob(l.digest()), l, in, what);
+        if (f.isTar()) {
+            if (f.cached()) return TarLayers.extract(cache.blob(l.digest()), f.members(), to, "cached " + what);
+            try (InputStream in = target(s.state().reference()).fetch(l)) {
+                return TarLayers.ingest(in, l, f.members(), to, cache, what);
             }
         }
+        if (!f.cached()) {
+            try (InputStream in = target(s.state().reference()).fetch(l)) {
+                if (Ingest.write(cache.root().resolve("ingest"), cache.blob(l.digest()), l, in, what)) {
+                    cache.verifiedNow(l.digest());
+                }
+            }
+        }
+        long n = 0;
+        for (Map.Entry<String, Path> k : to.entrySet()) {
+            n += Workspace.copyOut(cache, l.digest(), k.getValue(), "file '" + k.getKey() + "' of " + s.label());
+        }
+        return n;
     }
 }

@@ -11,15 +11,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes files out of the blob cache: {@link #install} builds the whole workspace in a staging directory beside it
- * and swaps it in only when every file is verified; {@link #writeFile} places one file atomically.
+ * Places verified files in a directory: {@link #install} builds a whole workspace in a staging directory beside it
+ * and swaps it in only when every file is verified; {@link #writeEach} writes into an existing directory, every
+ * file to a temp file first, renamed into place when all verified. {@link #copyOut} copies one cached blob.
  */
 final class Workspace {
     private Workspace() {}
@@ -62,11 +67,17 @@ final class Workspace {
         }
     }
 
+    /** Writes the files it is given (registry key -> file to create; directories exist); returns bytes written. */
+    interface Filler {
+        long fill(Map<String, Path> dests) throws IOException;
+    }
+
     /**
-     * Installs {@code files} (relative path -> digest in the cache) as the directory {@code ws}. An existing
-     * non-empty {@code ws} is refused unless {@code overwrite}; on any failure {@code ws} is left as it was.
+     * Builds the directory {@code ws} holding every key of {@code relByKey} at its relative path: in a staging
+     * directory beside it, swapped in only when {@code filler} wrote and verified every file. An existing non-empty
+     * {@code ws} is refused unless {@code overwrite}; on any failure {@code ws} is left as it was.
      */
-    static void install(Path ws, Map<String, Digest> files, Cache cache, boolean overwrite, int concurrency, String what)
+    static long install(Path ws, Map<String, String> relByKey, boolean overwrite, String what, Filler filler)
             throws IOException {
         Path target = ws.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.isDirectory(target)) {
@@ -80,19 +91,7 @@ final class Workspace {
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
         try {
-            List<Parallel.Task> writes = new ArrayList<>();
-            for (Map.Entry<String, Digest> f : files.entrySet()) {
-                String rel = safeRelative(f.getKey(), what);
-                Path dest = staging.resolve(rel).normalize();
-                if (!dest.startsWith(staging)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
-                writes.add(() -> {
-                    Files.createDirectories(dest.getParent());
-                    try (OutputStream out = Files.newOutputStream(dest)) {
-                        copyVerified(cache, f.getValue(), out, what + " file '" + rel + "'");
-                    }
-                });
-            }
-            Parallel.run(writes, concurrency);
+            long bytes = filler.fill(destinations(staging, relByKey, what));
             if (Files.exists(target)) {
                 Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
                 Files.delete(old);
@@ -107,27 +106,85 @@ final class Workspace {
             } else {
                 move(staging, target);
             }
+            return bytes;
         } finally {
             Cache.deleteTree(staging);
         }
     }
 
-    /** Writes one file atomically (temp beside it, then rename), verified against the cache digest on the way. */
-    static void writeFile(Cache cache, Digest d, Path dest, String what) throws IOException {
-        AtomicFiles.write(dest, out -> copyVerified(cache, d, out, what));
+    /**
+     * Writes every key of {@code relByKey} into the existing directory {@code root}, each file whole or not at all:
+     * all are written to temp files beside their targets first and renamed over them only when every one verified.
+     */
+    static long writeEach(Path root, Map<String, String> relByKey, String what, Filler filler) throws IOException {
+        Map<String, Path> finals = destinations(root, relByKey, what);
+        Map<String, Path> temps = new LinkedHashMap<>();
+        String tag = "." + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".partial";
+        for (Map.Entry<String, Path> f : finals.entrySet()) {
+            Path p = f.getValue();
+            if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
+            temps.put(f.getKey(), p.resolveSibling("." + p.getFileName() + tag));
+        }
+        try {
+            long bytes = filler.fill(temps);
+            for (Map.Entry<String, Path> t : temps.entrySet()) AtomicFiles.replace(t.getValue(), finals.get(t.getKey()));
+            return bytes;
+        } finally {
+            for (Path t : temps.values()) Files.deleteIfExists(t);
+        }
+    }
+
+    /** key -> root/rel, refusing paths that escape {@code root}; creates the parent directories. */
+    private static Map<String, Path> destinations(Path root, Map<String, String> relByKey, String what) throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        Set<Path> dirs = new HashSet<>();
+        for (Map.Entry<String, String> f : relByKey.entrySet()) {
+            String rel = safeRelative(f.getValue(), what);
+            Path dest = root.resolve(rel).normalize();
+            if (!dest.startsWith(root) || dest.equals(root)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
+            out.put(f.getKey(), dest);
+            if (dirs.add(dest.getParent())) Files.createDirectories(dest.getParent());
+        }
+        return out;
+    }
+
+    /**
+     * Writes blob {@code d} to {@code dest} (created or truncated). A blob this process verified moments ago is
+     * copied by the kernel (sendfile: no user-space pass); one found in the cache from an earlier run is hashed
+     * as it is copied, so a corrupt cache entry fails the copy.
+     */
+    static long copyOut(Cache cache, Digest d, Path dest, String what) throws IOException {
+        if (!cache.isVerifiedNow(d)) {
+            try (OutputStream out = Files.newOutputStream(dest)) {
+                return copyVerified(cache, d, out, what);
+            }
+        }
+        try (FileChannel in = FileChannel.open(cache.blob(d), StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(dest, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            for (long pos = 0; pos < size; ) {
+                long n = in.transferTo(pos, size - pos, out);
+                if (n <= 0) throw new IOException(what + ": short copy from the cache at byte " + pos + " of " + size);
+                pos += n;
+            }
+            return size;
+        }
     }
 
     /** Copies a cached blob to {@code sink}, hashing in the same pass; a corrupt cache entry fails the copy. */
-    private static void copyVerified(Cache cache, Digest d, OutputStream sink, String what) throws IOException {
+    private static long copyVerified(Cache cache, Digest d, OutputStream sink, String what) throws IOException {
         DigestingOutputStream out = new DigestingOutputStream(sink);
+        long n;
         try (InputStream in = Files.newInputStream(cache.blob(d))) {
-            Streams.copy(in, out, Files.size(cache.blob(d)));
+            n = Streams.copy(in, out, Files.size(cache.blob(d)));
         }
         out.flush();
         Digest got = out.digest();
         if (!got.equals(d)) {
             throw new ConsumerException(what + ": cached blob " + d + " is corrupt (got " + got + "); run clear --force");
         }
+        return n;
     }
 
     private static void move(Path from, Path to) throws IOException {

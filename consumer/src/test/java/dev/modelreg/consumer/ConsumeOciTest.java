@@ -209,6 +209,7 @@ class ConsumeOciTest {
         for (String k : models.get("test/ex1")) {
             assertThat(tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of(files.get(k)).hex())).doesNotExist();
         }
+        assertThat(tmp.resolve("cache/blobs/sha256/" + tar.digest().hex())).doesNotExist();
         try (var s = Files.list(tmp.resolve("cache/ingest"))) {
             assertThat(s).isEmpty();
         }

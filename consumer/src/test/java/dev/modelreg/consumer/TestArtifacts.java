@@ -42,8 +42,14 @@ final class TestArtifacts {
     }
 
     static Pushed push(Target t, String tag, Map<String, byte[]> files, Map<String, List<String>> models) throws IOException {
+        return push(t, tag, files, models, Map.of());
+    }
+
+    /** As above, but the registry (config) lists {@code registryLies}' content hashes for those keys: a broken publisher. */
+    static Pushed push(Target t, String tag, Map<String, byte[]> files, Map<String, List<String>> models,
+            Map<String, byte[]> registryLies) throws IOException {
         TreeMap<String, FileEntry> entries = new TreeMap<>();
-        files.forEach((k, v) -> entries.put(k, FileEntry.ofHash(Digest.sha256Of(v))));
+        files.forEach((k, v) -> entries.put(k, FileEntry.ofHash(Digest.sha256Of(registryLies.getOrDefault(k, v)))));
         ModelsToml r = new ModelsToml("1.0", entries, new TreeMap<>(models), new TreeMap<>());
         byte[] config = ModelsTomlCodec.write(r);
         Descriptor cd = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(config), config.length);

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * A fast reader for the plain TOML subset that registry and bootstrap files use: comments, {@code [table.path]}
  * headers with bare or quoted keys, and {@code key = value} where the value is a basic or literal string, an
- * array of such strings (over several lines, trailing comma allowed), a decimal integer, a boolean or a
- * date-time. It returns null as soon as it meets anything else (dotted keys, inline tables, multi-line strings,
+ * array of such strings (over several lines, trailing comma allowed), a decimal integer, a boolean, a
+ * date-time or an inline table of those ({@code "a.nam" = {hash = "…", url = "…"}}, the way many registry files
+ * list their files). It returns null as soon as it meets anything else (dotted keys, multi-line strings,
  * floats, array tables, duplicate definitions, malformed text); the caller then uses the full parser (tomlj),
  * which also produces the error position. Cold, this is ~10x faster than tomlj and loads no parser classes.
  *
@@ -33,6 +34,8 @@ final class FastToml {
     private int i;
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final Set<Map<String, Object>> explicit = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Inline tables are complete where they stand: no header may define or extend them. */
+    private final Set<Map<String, Object>> inline = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private FastToml(String s) {
         this.s = s;
@@ -93,6 +96,7 @@ final class FastToml {
                 t = m;
             } else if (v instanceof Map<?, ?>) {
                 @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) v;
+                if (inline.contains(m)) throw BAIL;
                 t = m;
             } else {
                 throw BAIL;
@@ -117,8 +121,9 @@ final class FastToml {
         char c = peek();
         if (c == '"' || c == '\'') return string();
         if (c == '[') return array();
+        if (c == '{') return inlineTable();
         int start = i;
-        while (i < s.length() && " \t\r\n#,]".indexOf(s.charAt(i)) < 0) i++;
+        while (i < s.length() && " \t\r\n#,]}".indexOf(s.charAt(i)) < 0) i++;
         String word = s.substring(start, i);
         if (word.equals("true")) return Boolean.TRUE;
         if (word.equals("false")) return Boolean.FALSE;
@@ -142,7 +147,7 @@ final class FastToml {
             return false;
         }
         int end = i + 1;
-        while (end < s.length() && " \t\r\n#,]".indexOf(s.charAt(end)) < 0) end++;
+        while (end < s.length() && " \t\r\n#,]}".indexOf(s.charAt(end)) < 0) end++;
         if (!DATE_LIKE.matcher(s.substring(start, end)).matches()) return false;
         i = end;
         return true;
@@ -157,6 +162,32 @@ final class FastToml {
             return LocalDateTime.parse(t);
         } catch (DateTimeParseException e) {
             throw BAIL;
+        }
+    }
+
+    /** {@code { k = v, k2 = v2 }} on one line: no newline, no trailing comma, no dotted or repeated key. */
+    private Map<String, Object> inlineTable() {
+        i++; // '{'
+        Map<String, Object> t = new LinkedHashMap<>();
+        inline.add(t);
+        ws();
+        if (peek() == '}') {
+            i++;
+            return t;
+        }
+        while (true) {
+            ws();
+            String k = key();
+            ws();
+            if (next() != '=') throw BAIL; // also dotted keys
+            ws();
+            Object v = value();
+            if (t.containsKey(k)) throw BAIL;
+            t.put(k, v);
+            ws();
+            char c = next();
+            if (c == '}') return t;
+            if (c != ',') throw BAIL;
         }
     }
 

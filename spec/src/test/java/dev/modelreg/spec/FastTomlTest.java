@@ -29,7 +29,11 @@ class FastTomlTest {
                 "[ files . \"a.b/c.nam\" ]\n\thash\t=\t\"" + HEX + "\"\n[files]\n[models]\n\"m\" = [ ]\nx = [\"a\",'b' ,\n\n  \"c\",]\n",
                 "[files.\"esc \\\" \\\\ \\t \\u00e9 \\U0001F600 \\b\\f\\n\\r\"]\nurl = \"grüße 模型\"\n",
                 "[\"\"]\n\"\" = \"\"\n",
-                "[a.b.c]\n[a]\nd = \"x\"\n[a.b]\ne = \"y\"\n"));
+                "[a.b.c]\n[a]\nd = \"x\"\n[a.b]\ne = \"y\"\n",
+                // inline tables, as many registry files list their files
+                "[files]\n\"ex-gwf-a/mfsim.nam\" = {hash = \"" + HEX + "\", url = \"https://x/a.nam\"}\n"
+                        + "'b' = { hash = \"" + HEX + "\" }\nc = {}\n[models]\n\"m\" = [\"ex-gwf-a/mfsim.nam\"]\n",
+                "a = {b = 1, c = true, d = {e = 'x', f = [\"y\", 'z']}, g = 2025-06-01T12:00:00Z}\nh = {\"i j\" = \"k\"} # c\n"));
         Random rnd = new Random(5);
         for (int n = 0; n < 5; n++) {
             docs.add(new String(ModelsTomlCodec.write(ModelsTomlCodecTest.sample(rnd, 30)), UTF_8));
@@ -50,7 +54,9 @@ class FastTomlTest {
 
     @Test
     void leavesEverythingElseToTomlj() {
-        for (String doc : List.of("a.b = 1\n", "a = { b = 1 }\n", "a = \"\"\"x\"\"\"\n", "a = 1.5\n", "[[a]]\n",
+        for (String doc : List.of("a.b = 1\n", "a = { b.c = 1 }\n", "a = {b = 1,}\n", "a = {b = 1\n}\n",
+                "a = {b = 1, b = 2}\n", "a = {b = 1}\n[a]\n", "a = {b = 1}\n[a.c]\n", "[x]\na = {b = 1}\n[x.a.c]\n",
+                "a = {b = 1} c = 2\n", "a = [{b = 1}]\n", "a = \"\"\"x\"\"\"\n", "a = 1.5\n", "[[a]]\n",
                 "a = 0x1f\n", "a = [1, 2]\n", "a = [\n# c\n\"x\"]\n", "a = inf\n", "a = 1\na = 2\n", "[a]\n[a]\n",
                 "a = \"x\"\n[a]\n", "a = \"\\x41\"\n", "a = \"\\ud800\"\n", "a = 2025-02-30\n", "a = 9223372036854775808\n",
                 "a = \"x\" b = 1\n", "a = \"x\"\rb = 1\n", "a = 'x\n", "a = 12:00\n")) {

@@ -49,8 +49,12 @@ final class Http {
 
     Response get(URI uri) throws IOException {
         requests.incrementAndGet();
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET()
-                .header("User-Agent", "modelreg").build();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET()
+                .header("User-Agent", "modelreg");
+        // HTTP/2 is negotiated inside TLS (ALPN); over plain http (mirrors, test servers) an h2c upgrade attempt
+        // on every new connection only costs a round of headers the server ignores
+        if ("http".equalsIgnoreCase(uri.getScheme())) rb.version(HttpClient.Version.HTTP_1_1);
+        HttpRequest req = rb.build();
         try {
             HttpResponse<InputStream> r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() / 100 != 2) {

@@ -173,7 +173,7 @@ public final class Cache {
         }
         Path ingestDir = root.resolve("ingest");
         Files.createDirectories(ingestDir);
-        Path tmp = Files.createTempFile(ingestDir, "file-", ".partial");
+        Path tmp = AtomicFiles.tempFile(ingestDir, "file-", ".partial");
         try {
             Digest got;
             try (OutputStream fo = Files.newOutputStream(tmp); DigestingOutputStream out = new DigestingOutputStream(fo)) {

@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Ingest;
@@ -41,7 +42,7 @@ final class TarLayers {
             Cache cache, String what) throws IOException {
         Path ingestDir = cache.root().resolve("ingest");
         Files.createDirectories(ingestDir);
-        Path tmp = Files.createTempFile(ingestDir, layer.digest().hex().substring(0, 12) + "-", ".partial");
+        Path tmp = AtomicFiles.tempFile(ingestDir, layer.digest().hex().substring(0, 12) + "-", ".partial");
         try {
             long written;
             try (VerifyingInputStream vin = new VerifyingInputStream(raw, layer, what);

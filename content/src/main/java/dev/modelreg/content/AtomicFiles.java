@@ -23,10 +23,27 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /**
+     * Creates a new empty file {@code dir/PREFIX<random>SUFFIX} that did not exist (O_EXCL) with the default
+     * permissions (umask applies: usually 0644). Unlike {@link Files#createTempFile}, which makes 0600 files, what
+     * is renamed into place from here reads like any other file the user writes (models.toml, index.json, blobs).
+     */
+    public static Path tempFile(Path dir, String prefix, String suffix) throws IOException {
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(rnd.nextLong(), 36) + suffix);
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
+    }
+
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".partial");
+        Path tmp = tempFile(dir, "." + target.getFileName() + "-", ".partial");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);

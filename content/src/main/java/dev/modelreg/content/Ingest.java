@@ -26,7 +26,7 @@ public final class Ingest {
             return false;
         }
         Files.createDirectories(ingestDir);
-        Path tmp = Files.createTempFile(ingestDir, expected.digest().hex().substring(0, 12) + "-", ".partial");
+        Path tmp = AtomicFiles.tempFile(ingestDir, expected.digest().hex().substring(0, 12) + "-", ".partial");
         try {
             try (VerifyingInputStream in = new VerifyingInputStream(content, expected, what);
                  OutputStream out = Files.newOutputStream(tmp)) {
@@ -35,20 +35,10 @@ public final class Ingest {
                     in.verifyToEnd();
                 }
             }
-            readableByAll(tmp);
             Files.createDirectories(target.getParent());
             return moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Temp files are created 0600; a stored blob is content, not a secret: 0644 like files other tools write. */
-    static void readableByAll(Path p) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep the default
         }
     }
 

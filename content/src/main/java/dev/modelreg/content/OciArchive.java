@@ -219,7 +219,7 @@ public final class OciArchive implements Target, AutoCloseable {
 
         checkUnchanged(); // another writer's archive is not silently replaced
         Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".partial");
+        Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "-", ".partial");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -231,7 +231,6 @@ public final class OciArchive implements Target, AutoCloseable {
                 out.flush();
                 ch.force(true); // the file is about to be carried away on removable media
             }
-            Ingest.readableByAll(tmp);
             AtomicFiles.replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);

@@ -229,13 +229,12 @@ public final class OciLayout implements Target {
 
     private void writeAtomically(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(blobs.ingestDir());
-        Path tmp = Files.createTempFile(blobs.ingestDir(), target.getFileName() + "-", ".partial");
+        Path tmp = AtomicFiles.tempFile(blobs.ingestDir(), target.getFileName() + "-", ".partial");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
-            Ingest.readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -44,7 +44,7 @@ final class Downloads {
             if (resp.statusCode() != 200) {
                 throw new IOException("GET " + url + ": HTTP " + resp.statusCode());
             }
-            Path tmp = Files.createTempFile(target.getParent(), "download-", ".partial");
+            Path tmp = dev.modelreg.content.AtomicFiles.tempFile(target.getParent(), "download-", ".partial");
             try {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

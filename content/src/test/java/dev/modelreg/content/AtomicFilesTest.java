@@ -1,0 +1,58 @@
+package dev.modelreg.content;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.MediaTypes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files modelreg renames into place get the user's default permissions (umask), not a temp file's 0600. */
+class AtomicFilesTest {
+    @TempDir Path tmp;
+
+    Set<PosixFilePermission> defaults() throws IOException {
+        Path plain = Files.createFile(tmp.resolve("plain"));
+        return Files.getPosixFilePermissions(plain);
+    }
+
+    @Test
+    void writtenFilesHaveTheDefaultPermissions() throws IOException {
+        Set<PosixFilePermission> want = defaults();
+        assertThat(want).as("this test needs a umask that lets others read").contains(PosixFilePermission.OTHERS_READ);
+
+        Path registry = tmp.resolve("out/models.toml");
+        AtomicFiles.write(registry, "[files]\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(Files.getPosixFilePermissions(registry)).isEqualTo(want);
+
+        byte[] blob = "blob".getBytes(StandardCharsets.UTF_8);
+        Descriptor d = Descriptor.of(MediaTypes.FILE_LAYER, Digest.sha256Of(blob), blob.length);
+        BlobCache cache = BlobCache.open(tmp.resolve("cache"));
+        cache.push(d, new ByteArrayInputStream(blob));
+        assertThat(Files.getPosixFilePermissions(cache.path(d.digest()))).isEqualTo(want);
+
+        OciLayout layout = OciLayout.open(tmp.resolve("layout"));
+        layout.push(d, new ByteArrayInputStream(blob));
+        assertThat(Files.getPosixFilePermissions(layout.blobPath(d.digest()))).isEqualTo(want);
+        try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("models.toml");
+        }
+    }
+
+    @Test
+    void tempFilesAreNewAndDistinct() throws IOException {
+        Path a = AtomicFiles.tempFile(tmp, ".x-", ".partial");
+        Path b = AtomicFiles.tempFile(tmp, ".x-", ".partial");
+        assertThat(a).isNotEqualTo(b).exists().isEmptyFile();
+        assertThat(b.getFileName().toString()).startsWith(".x-").endsWith(".partial");
+    }
+}

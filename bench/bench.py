@@ -940,6 +940,8 @@ def main():
             if c not in CASES:
                 sys.exit(f"bench: unknown case {c}")
             log(f"bench: case {c} ...")
+            # flush what earlier cases wrote (case 5 leaves GBs of dirty pages): no case pays for another's writeback
+            os.sync()
             t0 = time.time()
             try:
                 CASES[c](ctx)

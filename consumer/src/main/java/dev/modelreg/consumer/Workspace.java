@@ -143,7 +143,17 @@ final class Workspace {
             Path dest = root.resolve(rel).normalize();
             if (!dest.startsWith(root) || dest.equals(root)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
             out.put(f.getKey(), dest);
-            if (dirs.add(dest.getParent())) Files.createDirectories(dest.getParent());
+            if (dirs.add(dest.getParent())) {
+                try {
+                    Files.createDirectories(dest.getParent());
+                } catch (java.nio.file.FileSystemException e) {
+                    Path in = dest.getParent();
+                    while (in != null && !Files.exists(in)) in = in.getParent();
+                    if (in == null || Files.isDirectory(in)) throw e;
+                    throw new ConsumerException(what + ": cannot create the directory for '" + rel + "': " + in
+                            + " exists and is not a directory");
+                }
+            }
         }
         return out;
     }

@@ -158,6 +158,19 @@ class ConsumeTarLayersTest {
     }
 
     @Test
+    void aFileWhereThePullNeedsADirectoryIsNamed() throws IOException {
+        push("v1", Map.of());
+        Path dir = tmp.resolve("dir");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("a"), "a file, not a directory");
+        assertThatThrownBy(() -> reg(false).pull(registry.host() + "/" + repo + ":v1", dir, null))
+                .hasMessageContaining("cannot create the directory for 'a/")
+                .hasMessageContaining(dir.resolve("a") + " exists and is not a directory");
+        assertThat(dir.resolve("a")).hasContent("a file, not a directory");
+        assertThat(dir.resolve("b")).doesNotExist();
+    }
+
+    @Test
     void aFailedPullIntoAnExistingDirectoryChangesNothing() throws IOException {
         push("v1", Map.of("b/wel.txt", "something else".getBytes(StandardCharsets.UTF_8)));
         Path dir = tmp.resolve("dir");

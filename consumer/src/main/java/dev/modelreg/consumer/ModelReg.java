@@ -362,6 +362,9 @@ public final class ModelReg {
         List<String> list = List.copyOf(keys);
         for (String k : list) Workspace.safeRelative(k, s.label());
         Path root = dir.toAbsolutePath().normalize();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new ConsumerException("pull target " + root + " exists and is not a directory");
+        }
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : list) relByKey.put(k, k);
         String what = s.label() + " into " + root;

@@ -168,6 +168,10 @@ class ConsumeTarLayersTest {
                 .hasMessageContaining(dir.resolve("a") + " exists and is not a directory");
         assertThat(dir.resolve("a")).hasContent("a file, not a directory");
         assertThat(dir.resolve("b")).doesNotExist();
+
+        Path file = dir.resolve("a");
+        assertThatThrownBy(() -> reg(false).pull(registry.host() + "/" + repo + ":v1", file, null))
+                .hasMessage("pull target " + file + " exists and is not a directory");
     }
 
     @Test

@@ -661,7 +661,7 @@ def case4(ctx):
                     r.fail(err)
                 break
             r2 = ctx.modelreg(["push", tree2.root, f"{ctx.reg.host}/bench/test:r2", "--name", "bench/test",
-                               "--json"], cache=ctx.scratch("push-cache"))
+                               "--base", "r1", "--json"], cache=ctx.scratch("push-cache"))
             if not r2.ok:
                 for r in (up, up_t, down, down_t):
                     r.fail("push r2: " + r2.error)

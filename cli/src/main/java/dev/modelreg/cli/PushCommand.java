@@ -45,6 +45,11 @@ public final class PushCommand extends BaseCommand {
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
     String mountFrom;
 
+    @Option(names = "--base", paramLabel = "TAG|sha256:DIGEST",
+            description = {"Rebase on a previous push in DESTINATION: its tar layers are kept and the small files that changed go into one delta layer, so a few changed files upload (and download) as a few files.",
+                    "Not found there: a full push. A chain of 4 delta layers is compacted (full tars again)."})
+    String base;
+
     @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + LayerPlanner.DEFAULT_MAX_LAYERS,
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
@@ -69,7 +74,8 @@ public final class PushCommand extends BaseCommand {
             err().flush();
         } : null;
         Push.Result r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
-                mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress));
+                mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
+                .withBase(base));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("digest", r.digest().toString());

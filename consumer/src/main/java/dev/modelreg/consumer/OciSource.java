@@ -8,11 +8,10 @@ import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.OciLayout;
 import dev.modelreg.spec.OciReference;
 import java.nio.file.Path;
-import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
-import dev.modelreg.spec.FileGroups;
+import dev.modelreg.spec.LayerIndex;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.ModelsToml;
@@ -23,9 +22,6 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The OCI transport. A ref is a tag ({@link RefTags#toTag}) or a digest pin. Resolving costs one request when the
  * ref is unchanged (HEAD of the manifest by tag) and none for a cached pin; the manifest and the config
  * (= the models.toml bytes) enter the blob cache verified. Pulls are planned from manifest and config alone:
- * a file is in the FILE_LAYER titled with its key, else in the TAR_LAYER of its group ({@link FileGroups}).
+ * a file is in the FILE_LAYER titled with its key, else in the last delta layer listing it, else in the TAR_LAYER of
+ * its group ({@link LayerIndex}).
  */
 final class OciSource {
     private final Settings settings;
@@ -178,18 +175,18 @@ final class OciSource {
         }
     }
 
-    /** Plans a copy of {@code keys} from the manifest and registry alone: cached blobs, cached layers, downloads. */
+    /**
+     * Plans a copy of {@code keys} from the manifest and registry alone (the rule of {@link LayerIndex}): cached
+     * blobs, cached layers, downloads. For a tar layer, {@code members} are the keys it serves: it may also hold
+     * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used.
+     */
     static Plan plan(ModelsToml r, Manifest m, Collection<String> keys, Cache cache, String label) {
-        Map<String, Descriptor> fileLayers = new HashMap<>();
-        Map<String, Descriptor> tarLayers = new HashMap<>();
-        for (Descriptor l : m.layers()) {
-            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && l.title() != null) fileLayers.put(l.title(), l);
-            else if (MediaTypes.TAR_LAYER.equals(l.mediaType())) {
-                for (String g : groupsOf(l, label)) tarLayers.put(g, l);
-            }
+        LayerIndex index;
+        try {
+            index = LayerIndex.of(m, r);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(label + ": " + e.getMessage());
         }
-        SortedMap<String, SortedSet<String>> groups = null;
-        Map<String, String> groupOf = null;
         Map<String, Digest> blobs = new LinkedHashMap<>();
         Map<Digest, Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
@@ -200,22 +197,12 @@ final class OciSource {
                 blobs.put(key, e.hash());
                 continue;
             }
-            Descriptor l = fileLayers.get(key);
-            if (l != null && !l.digest().equals(e.hash())) {
+            Descriptor l = index.layerOf(key);
+            if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
+            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && !l.digest().equals(e.hash())) {
                 throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
                         + "' does not match the file's hash " + e.hash().hex());
             }
-            if (l == null) {
-                if (groupOf == null) {
-                    groups = FileGroups.groups(r);
-                    groupOf = new HashMap<>();
-                    for (Map.Entry<String, SortedSet<String>> g : groups.entrySet()) {
-                        for (String k : g.getValue()) groupOf.put(k, g.getKey());
-                    }
-                }
-                l = tarLayers.get(groupOf.getOrDefault(key, ""));
-            }
-            if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
             Fetch f = out.get(l.digest());
             if (f == null) {
                 f = new Fetch(l, cache.has(l.digest()), new LinkedHashMap<>(), new HashMap<>());
@@ -223,38 +210,16 @@ final class OciSource {
             }
             f.files().put(key, e.hash());
         }
-        if (groupOf != null) {
-            for (Fetch f : out.values()) {
-                if (!f.isTar()) continue;
-                for (String g : groupsOf(f.layer(), label)) {
-                    for (String k : groups.getOrDefault(g, Collections.emptySortedSet())) {
-                        Digest h = r.files().get(k).hash();
-                        if (h != null && !fileLayers.containsKey(k)) f.members().put(k, h);
-                    }
-                }
+        for (Fetch f : out.values()) {
+            if (!f.isTar()) continue;
+            List<String> candidates = LayerIndex.isDelta(f.layer()) ? LayerIndex.deltaKeys(f.layer())
+                    : LayerIndex.groupsOf(f.layer()).stream().flatMap(g -> index.group(g).stream()).toList();
+            for (String k : candidates) {
+                FileEntry e = r.files().get(k);
+                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e.hash());
             }
         }
         return new Plan(blobs, new ArrayList<>(out.values()));
-    }
-
-    /** The groups a tar layer holds: {@code dev.modelreg.group}, or the JSON array {@code dev.modelreg.groups} of a merged tar. */
-    static List<String> groupsOf(Descriptor tar, String label) {
-        String one = tar.annotation(Annotations.GROUP);
-        if (one != null) return List.of(one);
-        String many = tar.annotation(Annotations.GROUPS);
-        if (many == null) return List.of();
-        Object parsed;
-        try {
-            parsed = dev.modelreg.spec.Json.parse(many);
-        } catch (IllegalArgumentException e) {
-            throw new ConsumerException(label + ": layer " + tar.digest() + " has an invalid " + Annotations.GROUPS
-                    + " annotation: " + e.getMessage());
-        }
-        if (!(parsed instanceof List<?> l) || !l.stream().allMatch(String.class::isInstance)) {
-            throw new ConsumerException(label + ": layer " + tar.digest() + ": " + Annotations.GROUPS
-                    + " must be a JSON array of strings");
-        }
-        return l.stream().map(String.class::cast).toList();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -13,8 +14,23 @@ public record LayerPlan(List<Layer> layers) {
         layers = List.copyOf(layers);
     }
 
-    public sealed interface Layer permits FileLayer, TarLayer {
+    public sealed interface Layer permits FileLayer, TarLayer, BaseLayer, DeltaLayer {
         String title();
+    }
+
+    /** A layer of the base manifest, kept as it is (its blob is already in the destination). */
+    public record BaseLayer(Descriptor descriptor) implements Layer {
+        @Override
+        public String title() {
+            return descriptor.title();
+        }
+    }
+
+    /** A reproducible tar of the small files that changed since the base, listed in {@code dev.modelreg.delta}. */
+    public record DeltaLayer(String title, SortedSet<String> keys, long bytes) implements Layer {
+        public DeltaLayer {
+            keys = Collections.unmodifiableSortedSet(new TreeSet<>(keys));
+        }
     }
 
     /** One file, its raw bytes: the layer digest is the file's hash. */
@@ -39,5 +55,10 @@ public record LayerPlan(List<Layer> layers) {
 
     public long tarLayers() {
         return layers.stream().filter(l -> l instanceof TarLayer).count();
+    }
+
+    /** Layers kept from the base manifest (0 without a base). */
+    public long baseLayers() {
+        return layers.stream().filter(l -> l instanceof BaseLayer).count();
     }
 }

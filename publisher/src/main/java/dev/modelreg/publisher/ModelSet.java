@@ -38,7 +38,15 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
     public static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
                                  Map<String, String> annotations, int maxLayers, long threshold, int threads)
             throws IOException {
+        return build(registry, configBytes, files, annotations, maxLayers, threshold, threads, null);
+    }
+
+    /** As above; with a {@code base} (a previous manifest in the destination) small changes go into a delta layer. */
+    static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
+                          Map<String, String> annotations, int maxLayers, long threshold, int threads,
+                          DeltaPlanner.Base base) throws IOException {
         LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
+        if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
         Path staging = Files.createTempDirectory("modelreg-push-");
         StagedContent content = new StagedContent(staging);
         try {
@@ -78,7 +86,14 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
                     futures.add(java.util.concurrent.CompletableFuture.completedFuture(d));
                 } else if (l instanceof LayerPlan.TarLayer t) {
                     Path out = staging.resolve("layer-" + (n++) + ".tar");
-                    futures.add(pool.submit(() -> writeTar(t, files, out, content)));
+                    futures.add(pool.submit(() -> writeTar(t.title(), t.keys(), tarAnnotations(t), files, out, content)));
+                } else if (l instanceof LayerPlan.DeltaLayer t) {
+                    Path out = staging.resolve("layer-" + (n++) + ".tar");
+                    TreeMap<String, String> ann = new TreeMap<>();
+                    ann.put(Annotations.DELTA, Json.write(new ArrayList<>(t.keys())));
+                    futures.add(pool.submit(() -> writeTar(t.title(), t.keys(), ann, files, out, content)));
+                } else if (l instanceof LayerPlan.BaseLayer b) {
+                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(b.descriptor()));
                 }
             }
             List<Descriptor> layers = new ArrayList<>();
@@ -97,9 +112,17 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
         }
     }
 
-    private static Descriptor writeTar(LayerPlan.TarLayer t, Sources files, Path out, StagedContent content) throws IOException {
+    private static TreeMap<String, String> tarAnnotations(LayerPlan.TarLayer t) {
+        TreeMap<String, String> ann = new TreeMap<>();
+        if (t.groups().size() == 1) ann.put(Annotations.GROUP, t.groups().first());
+        else ann.put(GROUPS_ANNOTATION, Json.write(new ArrayList<>(t.groups())));
+        return ann;
+    }
+
+    private static Descriptor writeTar(String title, java.util.SortedSet<String> keys, TreeMap<String, String> ann,
+                                       Sources files, Path out, StagedContent content) throws IOException {
         List<ReproducibleTar.Member> members = new ArrayList<>();
-        for (String k : t.keys()) {
+        for (String k : keys) {
             members.add(new ReproducibleTar.Member(k, files.paths().get(k), files.sizes().get(k), files.digests().get(k)));
         }
         DigestingOutputStream dos;
@@ -110,12 +133,10 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
         }
         Digest digest = dos.digest();
         content.put(digest, out);
-        TreeMap<String, String> ann = new TreeMap<>();
-        ann.put(Annotations.TITLE, t.title());
-        if (t.groups().size() == 1) ann.put(Annotations.GROUP, t.groups().first());
-        else ann.put(GROUPS_ANNOTATION, Json.write(new ArrayList<>(t.groups())));
-        ann.put(Annotations.FILE_COUNT, Integer.toString(t.keys().size()));
-        return new Descriptor(MediaTypes.TAR_LAYER, digest, dos.count(), ann);
+        TreeMap<String, String> all = new TreeMap<>(ann);
+        all.put(Annotations.TITLE, title);
+        all.put(Annotations.FILE_COUNT, Integer.toString(keys.size()));
+        return new Descriptor(MediaTypes.TAR_LAYER, digest, dos.count(), all);
     }
 
     @Override

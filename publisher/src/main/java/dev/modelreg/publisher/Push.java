@@ -6,7 +6,10 @@ import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
+import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
@@ -33,10 +36,24 @@ import java.util.function.Consumer;
 public final class Push {
     private Push() {}
 
+    /** {@code base}: a tag or digest of a previous push in the destination to rebase on (spec/README.md 3.6), or null. */
     public record Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
                           Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
                           Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
-                          Consumer<String> progress) {}
+                          Consumer<String> progress, String base) {
+        public Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
+                       Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
+                       Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
+                       Consumer<String> progress) {
+            this(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers, plainHttp,
+                    caFile, created, sourceUrl, repo, env, progress, null);
+        }
+
+        public Request withBase(String base) {
+            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base);
+        }
+    }
 
     public record Result(Digest digest, String tag, String ref, String reference, int files, int layers,
                          long bytesUploaded, long bytesSkipped, int blobsUploaded, int blobsSkipped, int blobsMounted,
@@ -69,24 +86,52 @@ public final class Push {
                 : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.env(), r.annotations());
 
-        progress.accept("building layers for " + loaded.registry.files().size() + " files");
-        try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, r.maxLayers(),
-                LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads())) {
-            RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
-            if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
-            if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
-            CopyResult cr;
-            try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
-                progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name());
+        RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
+        if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
+        if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
+        try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
+            DeltaPlanner.Base base = r.base() == null ? null : base(opened.target(), r.base(), progress);
+            progress.accept("building layers for " + loaded.registry.files().size() + " files");
+            try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, r.maxLayers(),
+                    LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
+                progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
+                        + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
                 CopyOptions co = CopyOptions.defaults().withConcurrency(ro.concurrency());
                 if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-                cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
+                CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
                 opened.commit(); // an oci-archive: file is written here
+                String reference = dest.target() + ":" + tag + "@" + set.descriptor().digest();
+                return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
+                        set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
+                        cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
             }
-            String reference = dest.target() + ":" + tag + "@" + set.descriptor().digest();
-            return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
-                    set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
-                    cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
+        }
+    }
+
+    /** The base manifest and registry, read from the destination and verified; null (a full push) if not there. */
+    private static DeltaPlanner.Base base(dev.modelreg.content.Target target, String ref, Consumer<String> progress)
+            throws IOException {
+        Descriptor md;
+        try {
+            md = target.resolve(ref);
+        } catch (dev.modelreg.content.ContentException e) {
+            if (e.kind() != dev.modelreg.content.ContentException.Kind.NOT_FOUND) throw e;
+            progress.accept("base " + ref + " is not in " + target.name() + ": pushing full layers");
+            return null;
+        }
+        String what = "base " + ref + " (" + md.digest() + ") in " + target.name();
+        Manifest m = Manifest.parse(readVerified(target, md, what), what);
+        if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
+            throw new IllegalArgumentException(what + " is not a modelreg model set (config media type "
+                    + m.config().mediaType() + ")");
+        }
+        byte[] config = readVerified(target, m.config(), "models.toml of " + what);
+        return new DeltaPlanner.Base(m, ModelsTomlCodec.read(config, "models.toml of " + what));
+    }
+
+    private static byte[] readVerified(dev.modelreg.content.Target target, Descriptor d, String what) throws IOException {
+        try (dev.modelreg.content.VerifyingInputStream in = new dev.modelreg.content.VerifyingInputStream(target.fetch(d), d, what)) {
+            return in.readAllBytes();
         }
     }
 

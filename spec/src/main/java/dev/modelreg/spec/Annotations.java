@@ -18,6 +18,11 @@ public final class Annotations {
     public static final String GROUP = "dev.modelreg.group";
     /** Merged tar layer (only when the layer limit forces it): a JSON array of the groups it holds, sorted. */
     public static final String GROUPS = "dev.modelreg.groups";
+    /**
+     * Delta tar layer (a push with a base, spec/README.md 3.6): a JSON array of the file keys it serves, sorted. A
+     * key listed by a delta layer is read from the last such layer, not from its group's tar.
+     */
+    public static final String DELTA = "dev.modelreg.delta";
     /** Tar layer: the number of files it holds. */
     public static final String FILE_COUNT = "dev.modelreg.files";
 }

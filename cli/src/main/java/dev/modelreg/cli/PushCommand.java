@@ -45,9 +45,9 @@ public final class PushCommand extends BaseCommand {
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
     String mountFrom;
 
-    @Option(names = "--base", paramLabel = "TAG|sha256:DIGEST",
+    @Option(names = "--base", paramLabel = "TAG|REF|sha256:DIGEST",
             description = {"Rebase on a previous push in DESTINATION: its tar layers are kept and the small files that changed go into one delta layer, so a few changed files upload (and download) as a few files.",
-                    "Not found there: a full push. A chain of 4 delta layers is compacted (full tars again)."})
+                    "A git ref names its tag (feature/x: feature_2fx). Not found there: a full push. A chain of 4 delta layers is compacted (full tars again)."})
     String base;
 
     @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + LayerPlanner.DEFAULT_MAX_LAYERS,

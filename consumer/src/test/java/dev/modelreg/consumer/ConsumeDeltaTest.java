@@ -147,6 +147,14 @@ class ConsumeDeltaTest {
             }
             assertThat(chain).containsExactly(3L, 4L, 0L, 1L);
 
+            // a git ref names its tag: feature/x is pushed as feature_2fx and found again as a base
+            push(dir, repo + ":feature_2fx", null);
+            Files.writeString(dir.resolve("ex-gwf-bcf2ss/gwf.ic"), "on feature/x\n", StandardCharsets.UTF_8);
+            Push.Result onBranch = push(dir, repo + ":feature_2fx", "feature/x");
+            d.pull(repo + ":feature_2fx", tmp.resolve("pf"), null);
+            assertThat(manifest(d, onBranch).layers().stream().filter(LayerIndex::isDelta).count()).isEqualTo(1);
+            assertSameTree(tmp.resolve("pf"), tree(dir));
+
             // a base that is not there: a full push
             Push.Result nobase = push(dir, repo + ":r8", "no-such-tag");
             d.pull(repo + ":r8", tmp.resolve("p8"), null);

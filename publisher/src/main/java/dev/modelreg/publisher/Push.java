@@ -108,12 +108,15 @@ public final class Push {
         }
     }
 
-    /** The base manifest and registry, read from the destination and verified; null (a full push) if not there. */
+    /**
+     * The base manifest and registry, read from the destination and verified; null (a full push) if not there.
+     * {@code ref} is a tag, a digest, or a git ref (mapped with {@link RefTags#toTag}, so CI can pass the branch).
+     */
     private static DeltaPlanner.Base base(dev.modelreg.content.Target target, String ref, Consumer<String> progress)
             throws IOException {
         Descriptor md;
         try {
-            md = target.resolve(ref);
+            md = target.resolve(Digest.isDigest(ref) || OciReference.isTag(ref) ? ref : RefTags.toTag(ref));
         } catch (dev.modelreg.content.ContentException e) {
             if (e.kind() != dev.modelreg.content.ContentException.Kind.NOT_FOUND) throw e;
             progress.accept("base " + ref + " is not in " + target.name() + ": pushing full layers");

@@ -118,9 +118,16 @@ public final class Push {
         try {
             md = target.resolve(Digest.isDigest(ref) || OciReference.isTag(ref) ? ref : RefTags.toTag(ref));
         } catch (dev.modelreg.content.ContentException e) {
-            if (e.kind() != dev.modelreg.content.ContentException.Kind.NOT_FOUND) throw e;
-            progress.accept("base " + ref + " is not in " + target.name() + ": pushing full layers");
-            return null;
+            // a repository that does not exist yet may answer 401/403 rather than 404 (ghcr.io does): the push
+            // itself reports real credential problems
+            switch (e.kind()) {
+                case NOT_FOUND, DENIED, UNAUTHORIZED -> {
+                    progress.accept("base " + ref + " is not in " + target.name() + " (" + e.getMessage()
+                            + "): pushing full layers");
+                    return null;
+                }
+                default -> throw e;
+            }
         }
         String what = "base " + ref + " (" + md.digest() + ") in " + target.name();
         Manifest m = Manifest.parse(readVerified(target, md, what), what);

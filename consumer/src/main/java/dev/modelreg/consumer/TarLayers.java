@@ -107,7 +107,11 @@ final class TarLayers {
         return n;
     }
 
-    /** Copies every byte read through it to {@code copy}. */
+    /**
+     * Copies every byte read through it to {@code copy}, skipped bytes included (commons-io's TeeInputStream, on the
+     * classpath through commons-compress, passes skip() through uncopied: the tar reader skips the entries a layer no
+     * longer serves, and the cached layer would lose them).
+     */
     private static final class TeeInputStream extends FilterInputStream {
         private final OutputStream copy;
 

@@ -51,22 +51,19 @@ final class DeltaPlanner {
         }
         if (baseDeltas.size() >= MAX_DELTAS) return full;
         LayerIndex baseIndex = LayerIndex.of(base.manifest(), base.registry());
-        Map<String, String> groupOf = new HashMap<>();
-        dev.modelreg.spec.FileGroups.groups(registry).forEach((g, keys) -> keys.forEach(k -> groupOf.put(k, g)));
         Map<String, Descriptor> baseTarOfGroup = new HashMap<>();
         for (Descriptor t : baseTars) baseTarOfGroup.put(LayerIndex.groupsOf(t).get(0), t);
 
         // candidate layers: file layers as planned, the base tar of each planned group (or the planned tar of a new
         // group), every base delta in its order; then each small key either keeps its base layer or goes to the delta
         List<LayerPlan.Layer> plain = new ArrayList<>();
-        Map<String, Descriptor> tarOfGroup = new HashMap<>();
+        List<Descriptor> candidates = new ArrayList<>();
         List<String> small = new ArrayList<>();
         for (LayerPlan.Layer l : full.layers()) {
             if (l instanceof LayerPlan.TarLayer t) {
-                String g = t.groups().first();
-                Descriptor kept = baseTarOfGroup.get(g);
-                if (kept != null) {
-                    tarOfGroup.put(g, kept);
+                Descriptor baseTar = baseTarOfGroup.get(t.groups().first());
+                if (baseTar != null) {
+                    candidates.add(baseTar);
                     small.addAll(t.keys());
                 } else {
                     plain.add(t); // a new group: its full tar
@@ -75,13 +72,15 @@ final class DeltaPlanner {
                 plain.add(l);
             }
         }
-        Map<String, Descriptor> lastDeltaOf = new HashMap<>();
-        for (Descriptor d : baseDeltas) for (String k : LayerIndex.deltaKeys(d)) lastDeltaOf.put(k, d);
+        candidates.addAll(baseDeltas);
+        // which kept layer the finding rule picks for a key of the new registry (no file layers among them)
+        LayerIndex kept = LayerIndex.of(new Manifest(base.manifest().artifactType(), base.manifest().config(),
+                candidates, Map.of()), registry);
 
         TreeSet<String> changed = new TreeSet<>();
         Set<Descriptor> used = new LinkedHashSet<>();
         for (String k : small) {
-            Descriptor served = lastDeltaOf.getOrDefault(k, tarOfGroup.get(groupOf.getOrDefault(k, "")));
+            Descriptor served = kept.layerOf(k);
             Descriptor before = baseIndex.layerOf(k);
             FileEntry was = base.registry().files().get(k);
             boolean same = was != null && digests.get(k).equals(was.hash());
@@ -94,7 +93,7 @@ final class DeltaPlanner {
         // keys of new groups' full tars must not be shadowed by a kept base delta that lists them
         for (LayerPlan.Layer l : plain) {
             if (l instanceof LayerPlan.TarLayer t) {
-                for (String k : t.keys()) if (lastDeltaOf.containsKey(k)) changed.add(k);
+                for (String k : t.keys()) if (kept.layerOf(k) != null) changed.add(k);
             }
         }
         if (used.isEmpty()) return full;

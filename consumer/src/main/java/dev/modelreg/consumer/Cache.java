@@ -67,6 +67,16 @@ public final class Cache {
     }
 
     /**
+     * Stores {@code in} as the blob {@code d} through the verified ingest path ({@link Ingest#write}), recording it as
+     * verified now when this call wrote it. Returns false if the blob was there already.
+     */
+    boolean store(dev.modelreg.spec.Descriptor d, InputStream in, String what) throws IOException {
+        if (!Ingest.write(root.resolve("ingest"), blob(d.digest()), d, in, what)) return false;
+        verifiedNow(d.digest());
+        return true;
+    }
+
+    /**
      * True if this process stored {@code d} itself, verified, moments ago; copies out of the cache then need no
      * second hash. Blobs found in the cache from earlier runs are re-hashed as they are copied out.
      */

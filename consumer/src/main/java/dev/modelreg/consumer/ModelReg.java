@@ -333,12 +333,7 @@ public final class ModelReg {
         if (s.state().isOci()) return oci.materialize(s, dests);
         Map<String, Digest> digests = github.ensure(s, dests.keySet());
         AtomicLong bytes = new AtomicLong();
-        List<Parallel.Task> writes = new ArrayList<>();
-        for (Map.Entry<String, Path> d : dests.entrySet()) {
-            writes.add(() -> bytes.addAndGet(Workspace.copyOut(cache, digests.get(d.getKey()), d.getValue(),
-                    "file '" + d.getKey() + "' of " + s.label())));
-        }
-        Parallel.run(writes, settings.concurrency());
+        Parallel.run(Workspace.copyOuts(cache, digests, dests, bytes, s.label()), settings.concurrency());
         return bytes.get();
     }
 

@@ -1,6 +1,5 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.Ingest;
 import dev.modelreg.content.RegistryStore;
 import dev.modelreg.content.Target;
 import dev.modelreg.content.ContentException;
@@ -145,7 +144,7 @@ final class OciSource {
     private void ingest(Target t, Descriptor d, String what) throws IOException {
         if (cache.has(d.digest())) return;
         try (InputStream in = t.fetch(d)) {
-            Ingest.write(cache.root().resolve("ingest"), cache.blob(d.digest()), d, in, what);
+            cache.store(d, in, what);
         }
     }
 
@@ -236,11 +235,7 @@ final class OciSource {
                     + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
         AtomicLong bytes = new AtomicLong();
-        List<Parallel.Task> tasks = new ArrayList<>();
-        for (Map.Entry<String, Digest> b : plan.blobs().entrySet()) {
-            tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, b.getValue(), dests.get(b.getKey()),
-                    "file '" + b.getKey() + "' of " + s.label())));
-        }
+        List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, s.label()));
         for (Fetch f : plan.layers()) {
             String what = "layer " + f.layer().digest() + " of " + s.label() + " (" + s.state().reference() + ")";
             Map<String, Path> to = new HashMap<>();
@@ -261,14 +256,12 @@ final class OciSource {
         }
         if (!f.cached()) {
             try (InputStream in = target(s.state().reference()).fetch(l)) {
-                if (Ingest.write(cache.root().resolve("ingest"), cache.blob(l.digest()), l, in, what)) {
-                    cache.verifiedNow(l.digest());
-                }
+                cache.store(l, in, what);
             }
         }
         long n = 0;
         for (Map.Entry<String, Path> k : to.entrySet()) {
-            n += Workspace.copyOut(cache, l.digest(), k.getValue(), "file '" + k.getKey() + "' of " + s.label());
+            n += Workspace.copyOut(cache, l.digest(), k.getValue(), Workspace.fileOf(k.getKey(), s.label()));
         }
         return n;
     }

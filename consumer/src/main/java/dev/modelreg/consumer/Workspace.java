@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -156,6 +158,21 @@ final class Workspace {
             }
         }
         return out;
+    }
+
+    /** One task per key of {@code files} (key -> cached blob): copy it out to its file in {@code dests}, adding to {@code bytes}. */
+    static List<Parallel.Task> copyOuts(Cache cache, Map<String, Digest> files, Map<String, Path> dests, AtomicLong bytes,
+                                        String label) {
+        List<Parallel.Task> tasks = new ArrayList<>();
+        for (Map.Entry<String, Digest> f : files.entrySet()) {
+            tasks.add(() -> bytes.addAndGet(copyOut(cache, f.getValue(), dests.get(f.getKey()), fileOf(f.getKey(), label))));
+        }
+        return tasks;
+    }
+
+    /** How errors name a registry file: {@code file 'KEY' of LABEL}. */
+    static String fileOf(String key, String label) {
+        return "file '" + key + "' of " + label;
     }
 
     /**

@@ -31,23 +31,28 @@ import javax.net.ssl.X509TrustManager;
 final class BlobGet {
     private static final int CONNECT_TIMEOUT_MS = 30_000;
 
-    private final SSLSocketFactory ssl;
+    private final Path caFile;
     private final int readTimeoutMs;
+    /** Built on the first https GET: stores that never download a blob (sync, push) skip the TLS set-up. */
+    private volatile SSLSocketFactory ssl;
 
-    private BlobGet(SSLSocketFactory ssl, Duration readTimeout) {
-        this.ssl = ssl;
+    private BlobGet(Path caFile, Duration readTimeout) {
+        this.caFile = caFile;
         this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, readTimeout.toMillis()));
     }
 
-    /** TLS trusts the JDK's CAs plus those in {@code caFile} (PEM), if any. */
-    static BlobGet create(Path caFile, Duration readTimeout) throws IOException {
-        return new BlobGet(caFile == null ? null : socketFactory(caFile), readTimeout);
+    /**
+     * TLS trusts the JDK's CAs plus those in {@code caFile} (PEM), if any. The file is read on first use; oras'
+     * client, built from the same file when the store connects, has refused a bad one already.
+     */
+    static BlobGet create(Path caFile, Duration readTimeout) {
+        return new BlobGet(caFile, readTimeout);
     }
 
     /** Opens a GET (no redirects followed); the caller reads the status and owns the connection. */
     HttpURLConnection open(URI uri, String authorization) throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        if (ssl != null && c instanceof HttpsURLConnection https) https.setSSLSocketFactory(ssl);
+        if (caFile != null && c instanceof HttpsURLConnection https) https.setSSLSocketFactory(ssl());
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout(CONNECT_TIMEOUT_MS);
         c.setReadTimeout(readTimeoutMs);
@@ -63,6 +68,17 @@ final class BlobGet {
         } catch (IOException e) {
             c.disconnect();
         }
+    }
+
+    private SSLSocketFactory ssl() throws IOException {
+        SSLSocketFactory f = ssl;
+        if (f == null) {
+            synchronized (this) {
+                if (ssl == null) ssl = socketFactory(caFile);
+                f = ssl;
+            }
+        }
+        return f;
     }
 
     private static SSLSocketFactory socketFactory(Path caFile) throws IOException {

@@ -80,18 +80,7 @@ public final class RegistryStore implements Target {
         HttpClient http = client(o.caFile(), ref.registry());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
                 plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o), o.stallTimeout(),
-                directGet(o, ref.registry()));
-    }
-
-    private static BlobGet directGet(RegistryOptions o, String registry) throws ContentException {
-        try {
-            return BlobGet.create(o.caFile(), o.stallTimeout());
-        } catch (ContentException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    "cannot use CA file " + o.caFile() + " for " + registry + ": " + oneLine(e));
-        }
+                BlobGet.create(o.caFile(), o.stallTimeout()));
     }
 
     /**

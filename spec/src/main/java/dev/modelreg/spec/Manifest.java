@@ -64,17 +64,28 @@ public record Manifest(String artifactType, Descriptor config, List<Descriptor> 
         return new Descriptor((String) mt, Digest.parse((String) dg), (Long) sz, ann);
     }
 
-    /** Parses manifest bytes (any field order); unknown fields are ignored. */
+    /**
+     * Parses manifest bytes (any field order); unknown fields are ignored. A manifest over
+     * {@link Limits#MAX_MANIFEST_BYTES} or with more than {@link Limits#MAX_LAYERS} layers is refused.
+     */
     @SuppressWarnings("unchecked")
     public static Manifest parse(byte[] bytes, String what) {
+        if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
+            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes, more than the "
+                    + Limits.MAX_MANIFEST_BYTES + "-byte manifest limit");
+        }
         Map<String, Object> m = Json.parseObject(bytes, what);
         Object mt = m.get("mediaType");
         if (mt != null && !MediaTypes.OCI_MANIFEST.equals(mt) && !MediaTypes.DOCKER_MANIFEST.equals(mt)) {
-            throw new IllegalArgumentException(what + ": not an image manifest (mediaType " + mt + ")");
+            throw new IllegalArgumentException(what + ": not an image manifest (mediaType " + Text.printable(String.valueOf(mt)) + ")");
         }
         Descriptor config = descriptorFrom(m.get("config"), what + " config");
         List<Descriptor> layers = new ArrayList<>();
         if (m.get("layers") instanceof List<?> l) {
+            if (l.size() > Limits.MAX_LAYERS) {
+                throw new IllegalArgumentException(what + " lists " + l.size() + " layers, more than the limit of "
+                        + Limits.MAX_LAYERS);
+            }
             for (int i = 0; i < l.size(); i++) layers.add(descriptorFrom(l.get(i), what + " layer " + i));
         }
         Map<String, String> ann = new TreeMap<>();

@@ -1,0 +1,124 @@
+package dev.modelreg.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OCI image index: an OCI layout's {@code index.json} (layout directories and archives share this type), or an
+ * image index manifest met in a copy. Tags are entries annotated with {@code org.opencontainers.image.ref.name}.
+ * Unknown fields of the document and of its entries (e.g. {@code platform}, other annotations) are kept as they
+ * are; {@link #withTag} replaces the entries of one tag and appends the new one. Immutable.
+ */
+public final class ImageIndex {
+    /** A tag and the manifest it names. */
+    public record Tagged(String tag, Descriptor manifest) {}
+
+    private final Map<String, Object> doc;
+    private final List<Map<String, Object>> entries;
+    private final String what;
+
+    private ImageIndex(Map<String, Object> doc, List<Map<String, Object>> entries, String what) {
+        this.doc = doc;
+        this.entries = entries;
+        this.what = what;
+    }
+
+    public static ImageIndex empty(String what) {
+        return new ImageIndex(new LinkedHashMap<>(), new ArrayList<>(), what);
+    }
+
+    /** Parses and checks an index; errors (IllegalArgumentException) name {@code what}. */
+    @SuppressWarnings("unchecked")
+    public static ImageIndex parse(byte[] bytes, String what) {
+        if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
+            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes, more than the "
+                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
+        }
+        Map<String, Object> doc = Json.parseObject(bytes, what);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        Object ms = doc.get("manifests");
+        if (ms != null && !(ms instanceof List<?>)) throw new IllegalArgumentException(what + ": 'manifests' is not a list");
+        if (ms instanceof List<?> l) {
+            if (l.size() > Limits.MAX_INDEX_ENTRIES) {
+                throw new IllegalArgumentException(what + " lists " + l.size() + " manifests, more than the limit of "
+                        + Limits.MAX_INDEX_ENTRIES);
+            }
+            for (int i = 0; i < l.size(); i++) {
+                if (!(l.get(i) instanceof Map<?, ?> e)) {
+                    throw new IllegalArgumentException(what + ": manifests[" + i + "] is not an object");
+                }
+                Manifest.descriptorFrom(e, what + " manifests[" + i + "]"); // checks mediaType, digest and size
+                entries.add(new LinkedHashMap<>((Map<String, Object>) e));
+            }
+        }
+        return new ImageIndex(doc, entries, what);
+    }
+
+    /** Every entry as a descriptor (mediaType, digest, size, annotations), in index order. */
+    public List<Descriptor> manifests() {
+        List<Descriptor> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) out.add(Manifest.descriptorFrom(entries.get(i), what + " manifests[" + i + "]"));
+        return out;
+    }
+
+    /** The tagged entries, in index order (a tag listed twice: each occurrence). */
+    public List<Tagged> tags() {
+        List<Tagged> out = new ArrayList<>();
+        for (Map<String, Object> e : entries) {
+            String t = refName(e);
+            if (t != null) out.add(new Tagged(t, plain(Manifest.descriptorFrom(e, what))));
+        }
+        return out;
+    }
+
+    /** The manifest of {@code tag} (the last entry naming it), or null. */
+    public Descriptor byTag(String tag) {
+        Descriptor found = null;
+        for (Tagged t : tags()) if (t.tag().equals(tag)) found = t.manifest();
+        return found;
+    }
+
+    /** The entry with this digest, or null. */
+    public Descriptor byDigest(Digest digest) {
+        for (Map<String, Object> e : entries) {
+            if (digest.toString().equals(e.get("digest"))) return plain(Manifest.descriptorFrom(e, what));
+        }
+        return null;
+    }
+
+    /** A copy where {@code tag} names {@code manifest}: entries of the same tag are removed, the new one appended. */
+    public ImageIndex withTag(String tag, Descriptor manifest) {
+        Reference.checkTag(tag, what);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> e : entries) if (!tag.equals(refName(e))) out.add(e);
+        Map<String, Object> entry = new LinkedHashMap<>(Manifest.descriptorJson(plain(manifest)));
+        entry.put("annotations", Map.of(Annotations.REF_NAME, tag));
+        out.add(entry);
+        return new ImageIndex(doc, out, what);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Canonical bytes: schemaVersion, mediaType, manifests, then the document's other fields in their order. */
+    public byte[] toBytes() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("schemaVersion", 2L);
+        out.put("mediaType", MediaTypes.OCI_INDEX);
+        out.put("manifests", entries);
+        doc.forEach(out::putIfAbsent);
+        return Json.writeBytes(out);
+    }
+
+    private static String refName(Map<String, Object> entry) {
+        return entry.get("annotations") instanceof Map<?, ?> a && a.get(Annotations.REF_NAME) instanceof String s ? s : null;
+    }
+
+    /** The descriptor without annotations: what a tag resolves to. */
+    public static Descriptor plain(Descriptor d) {
+        return Descriptor.of(d.mediaType(), d.digest(), d.size());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.modelreg.spec;
+
+/**
+ * Makes text from a peer (a registry's error body, a file key, a media type) safe to print on one terminal line:
+ * control characters, escape sequences and bidirectional overrides become {@code \\uXXXX}, and the text is cut to
+ * {@link Limits#MAX_SHOWN_TEXT} characters.
+ */
+public final class Text {
+    private Text() {}
+
+    public static String printable(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(Math.min(s.length(), Limits.MAX_SHOWN_TEXT + 16));
+        for (int i = 0; i < s.length(); i++) {
+            if (b.length() >= Limits.MAX_SHOWN_TEXT) {
+                b.append("...");
+                break;
+            }
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x200e && c <= 0x200f)
+                    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** {@link #printable} with runs of whitespace collapsed: a multi-line body as one line. */
+    public static String oneLine(String s) {
+        return printable(s == null ? "" : s.replaceAll("\\s+", " ").trim());
+    }
+}

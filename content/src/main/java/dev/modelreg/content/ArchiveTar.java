@@ -51,32 +51,32 @@ final class ArchiveTar {
                     }
                     throw invalid(what + ": not a tar file (truncated header at byte " + pos + ")");
                 }
-                if (isZero(h)) break;
+                if (TarFields.isZero(h)) break;
                 if (pos == 0 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
                     throw invalid(what + ": a gzip file, not a tar (OCI archives are uncompressed: gunzip it first)");
                 }
-                if (!checksumOk(h)) {
+                if (!TarFields.checksumOk(h)) {
                     throw invalid(what + ": not a tar file (bad header checksum at byte " + pos + ")");
                 }
                 if (++count > MAX_ENTRIES) throw invalid(what + ": more than " + MAX_ENTRIES + " entries");
                 byte type = h[156];
                 boolean extension = type == 'x' || type == 'L' || type == 'K' || type == 'g';
-                long size = number(h, 124, 12, what, pos);
-                if (!extension && pax.containsKey("size")) size = paxSize(pax.get("size"), what);
+                long size = TarFields.number(h, 124, 12, what, pos);
+                if (!extension && pax.containsKey("size")) size = TarFields.paxSize(pax.get("size"), what);
                 long data = pos + BLOCK;
                 if (size < 0 || data + size > length) {
                     throw invalid(what + ": truncated (an entry at byte " + pos + " claims " + size + " bytes)");
                 }
-                long next = data + round(size);
+                long next = data + TarFields.round(size);
                 if (extension) {
                     byte[] ext = readExtension(ch, data, size, what, pos);
-                    if (type == 'x') pax = parsePax(ext, what, pos);
-                    else if (type == 'L') longName = cString(ext, 0, ext.length);
+                    if (type == 'x') pax = TarFields.parsePax(ext, what, pos);
+                    else if (type == 'L') longName = TarFields.cString(ext, 0, ext.length);
                     // 'K' (long link name) belongs to a link, refused below; 'g' (global PAX) sets nothing we use
                     pos = next;
                     continue;
                 }
-                String raw = pax.containsKey("path") ? pax.get("path") : longName != null ? longName : headerName(h);
+                String raw = pax.containsKey("path") ? pax.get("path") : longName != null ? longName : TarFields.headerName(h);
                 longName = null;
                 pax = Map.of();
                 String name = safeName(raw, what);
@@ -153,85 +153,11 @@ final class ArchiveTar {
         };
     }
 
-    private static String headerName(byte[] h) {
-        String name = cString(h, 0, 100);
-        boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r' && h[262] == 0;
-        if (ustar && h[345] != 0) return cString(h, 345, 155) + "/" + name;
-        return name;
-    }
-
-    private static String cString(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) end++;
-        return new String(b, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    private static long number(byte[] h, int off, int len, String what, long pos) throws ContentException {
-        if ((h[off] & 0x80) != 0) {
-            long v = 0;
-            for (int i = off + 1; i < off + len; i++) {
-                if ((v >>> 55) != 0) throw invalid(what + ": size too large at byte " + pos);
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        }
-        long v = 0;
-        int i = off;
-        while (i < off + len && (h[i] == ' ' || h[i] == 0)) i++;
-        for (; i < off + len && h[i] != 0 && h[i] != ' '; i++) {
-            if (h[i] < '0' || h[i] > '7') throw invalid(what + ": not a tar file (bad number in the header at byte " + pos + ")");
-            v = (v << 3) | (h[i] - '0');
-        }
-        return v;
-    }
-
-    private static boolean checksumOk(byte[] h) {
-        long sum = 0;
-        for (int i = 0; i < BLOCK; i++) sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xff);
-        long want = 0;
-        int i = 148;
-        while (i < 156 && (h[i] == ' ' || h[i] == 0)) i++;
-        for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++) want = (want << 3) | (h[i] - '0');
-        return sum == want;
-    }
-
     private static byte[] readExtension(FileChannel ch, long data, long size, String what, long pos) throws IOException {
         if (size > MAX_EXTENSION) throw invalid(what + ": extended header at byte " + pos + " is larger than 1 MiB");
         byte[] b = new byte[(int) size];
         if (readFully(ch, data, b) != b.length) throw invalid(what + ": truncated extended header at byte " + pos);
         return b;
-    }
-
-    private static Map<String, String> parsePax(byte[] b, String what, long pos) throws ContentException {
-        Map<String, String> out = new LinkedHashMap<>();
-        int i = 0;
-        while (i < b.length) {
-            int sp = i;
-            while (sp < b.length && b[sp] != ' ') sp++;
-            int len;
-            try {
-                len = Integer.parseInt(new String(b, i, sp - i, StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw invalid(what + ": bad PAX header at byte " + pos);
-            }
-            if (len <= sp - i + 1 || i + len > b.length || b[i + len - 1] != '\n') {
-                throw invalid(what + ": bad PAX header at byte " + pos);
-            }
-            String rec = new String(b, sp + 1, i + len - 1 - (sp + 1), StandardCharsets.UTF_8);
-            int eq = rec.indexOf('=');
-            if (eq <= 0) throw invalid(what + ": bad PAX header at byte " + pos);
-            out.put(rec.substring(0, eq), rec.substring(eq + 1));
-            i += len;
-        }
-        return out;
-    }
-
-    private static long paxSize(String s, String what) throws ContentException {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw invalid(what + ": bad PAX size '" + s + "'");
-        }
     }
 
     private static int readFully(FileChannel ch, long pos, byte[] b) throws IOException {
@@ -241,15 +167,6 @@ final class ArchiveTar {
             if (n < 0) break;
         }
         return buf.position();
-    }
-
-    private static boolean isZero(byte[] h) {
-        for (byte b : h) if (b != 0) return false;
-        return true;
-    }
-
-    private static long round(long size) {
-        return (size + BLOCK - 1) / BLOCK * BLOCK;
     }
 
     private static ContentException invalid(String message) {

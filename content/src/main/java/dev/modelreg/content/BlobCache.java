@@ -6,15 +6,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The local content-addressed cache: {@code root/blobs/sha256/<hex>}, shared by all sources, refs and transports.
- * Blobs enter only through the verified ingest path (temp file in {@code root/ingest}, hashed while written,
- * checked, renamed atomically); a blob whose digest or size does not match never appears. Safe for concurrent
- * use by threads and processes: the same blob ingested twice ends as one file.
+ * Blobs enter only through the verified ingest path (file in {@code root/ingest}, hashed while written, checked,
+ * renamed atomically; resumable); a blob whose digest or size does not match never appears. Safe for concurrent use
+ * by threads and processes: the same blob ingested twice ends as one file. It remembers which blobs this process
+ * stored and verified itself ({@link #isVerifiedNow}): copying those out needs no second hash.
  */
-public final class BlobCache implements Storage {
+public final class BlobCache implements Storage, ResumablePusher {
     private final BlobDir blobs;
+    private final Set<Digest> verifiedNow = ConcurrentHashMap.newKeySet();
 
     private BlobCache(Path root) {
         this.blobs = new BlobDir(root, "cache " + root);
@@ -29,6 +33,10 @@ public final class BlobCache implements Storage {
         return blobs.root();
     }
 
+    public Path ingestDir() {
+        return blobs.ingestDir();
+    }
+
     /** Where the blob with this digest is (or would be) stored. */
     public Path path(Digest digest) {
         return blobs.path(digest);
@@ -36,6 +44,11 @@ public final class BlobCache implements Storage {
 
     public boolean has(Digest digest) {
         return blobs.has(digest);
+    }
+
+    /** True if this process stored {@code d} itself, verified, moments ago. */
+    public boolean isVerifiedNow(Digest d) {
+        return verifiedNow.contains(d);
     }
 
     @Override
@@ -50,7 +63,45 @@ public final class BlobCache implements Storage {
 
     @Override
     public void push(Descriptor expected, InputStream content) throws IOException {
-        blobs.push(expected, content);
+        if (blobs.push(expected, content)) verifiedNow.add(expected.digest());
+    }
+
+    @Override
+    public boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what)
+            throws IOException {
+        boolean stored = blobs.push(expected, source, sink, listener, what);
+        if (stored) verifiedNow.add(expected.digest());
+        return stored;
+    }
+
+    /**
+     * Stores content whose digest is not known in advance (a GitHub release zip: its members are verified, the zip
+     * has no hash to check), at most {@code maxSize} bytes; returns its digest. Written to a temp file in the same
+     * pass that hashes it, then renamed to its content address.
+     */
+    public Digest add(InputStream in, long maxSize, String what) throws IOException {
+        Files.createDirectories(ingestDir());
+        Ingest.cleanup(ingestDir());
+        PartialFile tmp = PartialFile.temp(ingestDir(), "sha256-unknown");
+        try (in) {
+            DigestingOutputStream out = new DigestingOutputStream(java.io.OutputStream.nullOutputStream());
+            InputStream tee = tmp.tee(in, CopyListener.NONE);
+            byte[] buf = new byte[Streams.bufferSize(-1)];
+            for (int n; (n = tee.read(buf, 0, buf.length)) >= 0; ) {
+                out.write(buf, 0, n);
+                if (out.count() > maxSize) {
+                    throw new ContentException(ContentException.Kind.SIZE_MISMATCH, what + ": more than the limit of "
+                            + maxSize + " bytes");
+                }
+            }
+            Digest d = out.digest();
+            Path target = path(d);
+            Files.createDirectories(target.getParent());
+            if (tmp.moveTo(target)) verifiedNow.add(d);
+            return d;
+        } finally {
+            tmp.close(false);
+        }
     }
 
     @Override

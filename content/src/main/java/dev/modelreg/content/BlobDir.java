@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Content-addressed blobs under {@code root/blobs/<algorithm>/<hex>}, written only through {@link Ingest} with
- * temp files in {@code root/ingest} (same file store, so the final rename is atomic). Shared by {@link BlobCache}
- * and {@link OciLayout}.
+ * files in {@code root/ingest} (same file store, so the final rename is atomic; partial downloads are kept there
+ * for resuming). Shared by {@link BlobCache} and {@link OciLayout}.
  */
 final class BlobDir {
     private final Path root;
@@ -57,11 +57,15 @@ final class BlobDir {
         }
     }
 
-    /** Verified write; returns true if this call stored the blob, false if it was already there. */
+    /** Verified write (not resumable: the content is a stream); true if this call stored the blob. */
     boolean push(Descriptor expected, InputStream content) throws IOException {
-        try (content) {
-            return Ingest.write(ingest, path(expected.digest()), expected, content,
-                    "blob " + expected.digest() + " for " + name);
-        }
+        Ingest.cleanup(ingest);
+        return Ingest.write(ingest, path(expected.digest()), expected, content, "blob " + expected.digest() + " for " + name);
+    }
+
+    /** Verified, resumable write; true if this call stored the blob. */
+    boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException {
+        Ingest.cleanup(ingest);
+        return Ingest.write(ingest, path(expected.digest()), expected, source, true, sink, listener, what);
     }
 }

@@ -1,35 +1,35 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.http.Backoff;
 import dev.modelreg.spec.Descriptor;
-import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one generic copy between any two stores (oras-go's copy.go): walk the root manifest (an image index is
- * walked into its manifests), send the config and layers the destination lacks with bounded parallelism, each
- * blob verified on its way (a corrupt source never reaches the destination; the destination verifies again),
- * push each manifest after all of its blobs, and tag last. Push, pull, mirror, export and import are all this.
+ * The one copy between stores (oras-go's copy.go), used by push, pull, copy, sync, mirror and GitHub mode: walk the
+ * root manifest (an image index is walked into its manifests), move the config and the layers the destination
+ * lacks with bounded parallelism, push each manifest after all of its blobs, and tag last. Every blob is verified
+ * on its way, once (a corrupt source never reaches the destination); a blob the destination has is skipped; on one
+ * registry blobs are mounted; a transient failure is retried and, into a local store, resumed from the partial file
+ * it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes in the same pass (tar extraction);
+ * {@link CopyListener} hooks see everything (progress). Errors say which side failed and what it was doing.
  */
 public final class Copy {
-    private static final int MAX_MANIFEST = 4 << 20;
-
-    private final ReadOnlyStorage src;
-    private final Target dst;
+    private final String srcName;
+    private final Storage dst;
     private final CopyOptions options;
     private final String mountFrom;
     private final AtomicInteger copied = new AtomicInteger();
@@ -38,36 +38,56 @@ public final class Copy {
     private final AtomicLong skippedBytes = new AtomicLong();
     private final AtomicInteger mounted = new AtomicInteger();
 
-    private Copy(ReadOnlyStorage src, Target dst, CopyOptions options) {
-        this.src = src;
+    /** One blob to move: how to open it (from an offset), what it must be, its descriptor when it has one, its name. */
+    private record Item(Descriptor descriptor, Expected expected, Ingest.Source source, String what) {
+        Digest digest() {
+            return expected.digest();
+        }
+
+        long size() {
+            return expected.exactSize() ? expected.size() : -1;
+        }
+    }
+
+    private Copy(String srcName, Storage dst, CopyOptions options, String mountFrom) {
+        this.srcName = srcName;
         this.dst = dst;
-        this.options = options;
-        this.mountFrom = mountSource(src, dst, options);
+        this.options = options == null ? CopyOptions.defaults() : options;
+        this.mountFrom = mountFrom;
     }
 
     /** Copies the graph under {@code root} from {@code src} to {@code dst}; tags it {@code tagOrNull} if given. */
     public static CopyResult copy(ReadOnlyStorage src, Descriptor root, Target dst, String tagOrNull, CopyOptions o)
             throws IOException {
-        Copy c = new Copy(src, dst, o == null ? CopyOptions.defaults() : o);
-        ExecutorService pool = Executors.newFixedThreadPool(c.options.concurrency(), r -> {
-            Thread t = new Thread(r, "modelreg-copy");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            c.copyNode(root, pool);
-        } finally {
-            // On failure the other transfers are interrupted; wait (bounded) so their temp files are gone on return.
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        CopyOptions opts = o == null ? CopyOptions.defaults() : o;
+        Copy c = new Copy(name(src), dst, opts, mountSource(src, dst, opts));
+        List<Descriptor> manifests = new ArrayList<>();
+        Map<Digest, byte[]> bytes = new LinkedHashMap<>();
+        Map<Digest, Item> blobs = new LinkedHashMap<>();
+        c.walk(src, root, manifests, bytes, blobs);
+        c.moveAll(new ArrayList<>(blobs.values()));
+        for (Descriptor m : manifests) { // children before parents, the root last
+            if (dst.exists(m)) {
+                c.count(c.skipped, c.skippedBytes, m.size());
+                c.options.listener().skipped(m.digest(), m.size());
+            } else {
+                try {
+                    dst.push(m, new ByteArrayInputStream(bytes.get(m.digest())));
+                } catch (ContentException e) {
+                    throw c.dstFailure(e, "pushing manifest", m.digest());
+                }
+                c.count(c.copied, c.copiedBytes, m.size());
+                c.options.listener().copied(m.digest(), m.size());
             }
         }
-        if (tagOrNull != null) dst.tag(root, tagOrNull);
-        return new CopyResult(root, c.copied.get(), c.copiedBytes.get(), c.skipped.get(), c.skippedBytes.get(),
-                c.mounted.get());
+        if (tagOrNull != null) {
+            try {
+                dst.tag(root, tagOrNull);
+            } catch (ContentException e) {
+                throw c.dstFailure(e, "tagging", "'" + tagOrNull + "'");
+            }
+        }
+        return c.result(root);
     }
 
     /** Resolves {@code srcRef} (tag or digest) in {@code src}, then {@link #copy(ReadOnlyStorage, Descriptor, Target, String, CopyOptions)}. */
@@ -76,124 +96,232 @@ public final class Copy {
         return copy(src, src.resolve(srcRef), dst, dstTagOrNull, o);
     }
 
-    private void copyNode(Descriptor node, ExecutorService pool) throws IOException {
-        byte[] bytes = readManifest(node);
-        List<Descriptor> blobs = new ArrayList<>();
-        if (isIndex(node.mediaType())) {
-            for (Descriptor child : indexChildren(bytes, node)) {
-                if (child.isManifest()) {
-                    copyNode(child, pool);
-                } else {
-                    blobs.add(child);
+    /** Copies these blobs (no manifest walk, no tag): the layers a pull needs, into the cache. */
+    public static CopyResult blobs(ReadOnlyStorage src, Collection<Descriptor> blobs, Storage dst, CopyOptions o)
+            throws IOException {
+        CopyOptions opts = o == null ? CopyOptions.defaults() : o;
+        Copy c = new Copy(name(src), dst, opts, dst instanceof Target t ? mountSource(src, t, opts) : null);
+        Map<Digest, Item> items = new LinkedHashMap<>();
+        for (Descriptor d : blobs) items.putIfAbsent(d.digest(), item(src, d));
+        c.moveAll(new ArrayList<>(items.values()));
+        return c.result(null);
+    }
+
+    /**
+     * Copies blobs known by digest alone (GitHub-mode files; each at most {@code maxSize} bytes) from {@code src}
+     * into a local store.
+     */
+    public static <S extends Storage & ResumablePusher> CopyResult files(DigestFetcher src, Collection<Digest> digests,
+            S dst, long maxSize, CopyOptions o) throws IOException {
+        Copy c = new Copy(src.name(), dst, o, null);
+        Map<Digest, Item> items = new LinkedHashMap<>();
+        for (Digest d : digests) {
+            items.putIfAbsent(d, new Item(null, Expected.upTo(d, maxSize), offset -> src.fetch(d, offset), src.describe(d)));
+        }
+        c.moveAll(new ArrayList<>(items.values()));
+        return c.result(null);
+    }
+
+    private static Item item(ReadOnlyStorage src, Descriptor d) {
+        Ingest.Source s = src instanceof RangeFetcher rf ? offset -> rf.fetch(d, offset) : Ingest.Source.whole(src, d);
+        return new Item(d, Expected.of(d), s, "blob " + d.digest() + " from " + name(src));
+    }
+
+    /** Reads the graph under {@code node}: manifests in push order (children first), their bytes, and the blobs. */
+    private void walk(ReadOnlyStorage src, Descriptor node, List<Descriptor> manifests, Map<Digest, byte[]> bytes,
+                      Map<Digest, Item> blobs) throws IOException {
+        if (bytes.containsKey(node.digest())) return;
+        String what = "manifest " + node.digest() + " in " + srcName;
+        byte[] b;
+        try {
+            b = Manifests.read(src, node, what);
+        } catch (ContentException e) {
+            throw srcFailure(e, "reading manifest", node.digest());
+        }
+        bytes.put(node.digest(), b);
+        try {
+            if (MediaTypes.OCI_INDEX.equals(node.mediaType()) || MediaTypes.DOCKER_MANIFEST_LIST.equals(node.mediaType())) {
+                for (Descriptor child : ImageIndex.parse(b, "index " + node.digest() + " in " + srcName).manifests()) {
+                    if (child.isManifest()) walk(src, child, manifests, bytes, blobs);
+                    else blobs.putIfAbsent(child.digest(), item(src, child));
+                }
+            } else {
+                Manifest m = Manifest.parse(b, what);
+                blobs.putIfAbsent(m.config().digest(), item(src, m.config()));
+                for (Descriptor l : m.layers()) {
+                    if (options.layerFilter() == null || options.layerFilter().test(l)) blobs.putIfAbsent(l.digest(), item(src, l));
                 }
             }
-        } else {
-            Manifest m;
-            try {
-                m = Manifest.parse(bytes, "manifest " + node.digest() + " in " + name(src));
-            } catch (IllegalArgumentException e) {
-                throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
-            }
-            blobs.add(m.config());
-            for (Descriptor l : m.layers()) {
-                if (options.layerFilter() == null || options.layerFilter().test(l)) blobs.add(l);
-            }
-        }
-        copyBlobs(distinct(blobs), pool);
-        if (dst.exists(node)) {
-            count(skipped, skippedBytes, node);
-        } else {
-            dst.push(node, new ByteArrayInputStream(bytes));
-            count(copied, copiedBytes, node);
-        }
-    }
-
-    private void copyBlobs(List<Descriptor> blobs, ExecutorService pool) throws IOException {
-        List<Future<Void>> futures = new ArrayList<>();
-        for (Descriptor d : blobs) {
-            futures.add(pool.submit(() -> {
-                copyBlob(d);
-                return null;
-            }));
-        }
-        try {
-            for (Future<Void> f : futures) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            futures.forEach(f -> f.cancel(true));
-            throw new InterruptedIOException("copy interrupted");
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException r) throw r;
-            throw new IOException(c);
-        }
-    }
-
-    private void copyBlob(Descriptor d) throws IOException {
-        if (dst.exists(d)) {
-            count(skipped, skippedBytes, d);
-            return;
-        }
-        if (mountFrom != null && ((RegistryStore) dst).mount(d, mountFrom)) {
-            mounted.incrementAndGet();
-            return;
-        }
-        try (InputStream in = new VerifyingInputStream(src.fetch(d), d, "blob " + d.digest() + " from " + name(src))) {
-            dst.push(d, in);
-        }
-        count(copied, copiedBytes, d);
-    }
-
-    private byte[] readManifest(Descriptor d) throws IOException {
-        if (d.size() > MAX_MANIFEST) {
-            throw new ContentException(ContentException.Kind.INVALID, "manifest " + d.digest() + " in " + name(src)
-                    + " is " + d.size() + " bytes, more than the 4 MiB limit");
-        }
-        try (VerifyingInputStream in = new VerifyingInputStream(src.fetch(d), d, "manifest " + d.digest() + " from " + name(src))) {
-            return in.readAllBytes();
-        }
-    }
-
-    private List<Descriptor> indexChildren(byte[] bytes, Descriptor node) throws ContentException {
-        String what = "index " + node.digest() + " in " + name(src);
-        try {
-            Map<String, Object> m = Json.parseObject(bytes, what);
-            List<Descriptor> out = new ArrayList<>();
-            if (m.get("manifests") instanceof List<?> l) {
-                for (int i = 0; i < l.size(); i++) out.add(Manifest.descriptorFrom(l.get(i), what + " manifests[" + i + "]"));
-            }
-            return out;
         } catch (IllegalArgumentException e) {
             throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
         }
+        manifests.add(node);
     }
 
-    private static boolean isIndex(String mediaType) {
-        return MediaTypes.OCI_INDEX.equals(mediaType) || MediaTypes.DOCKER_MANIFEST_LIST.equals(mediaType);
+    private void moveAll(List<Item> items) throws IOException {
+        long total = 0;
+        for (Item i : items) total += Math.max(0, i.size());
+        options.listener().planned(items.size(), total);
+        List<Parallel.Task> tasks = new ArrayList<>();
+        for (Item i : items) tasks.add(() -> move(i));
+        Parallel.run(tasks, options.concurrency());
     }
 
-    private static List<Descriptor> distinct(List<Descriptor> ds) {
-        Map<Object, Descriptor> seen = new LinkedHashMap<>();
-        for (Descriptor d : ds) seen.putIfAbsent(d.digest(), d);
-        return new ArrayList<>(seen.values());
+    private void move(Item it) throws IOException {
+        CopyListener l = options.listener();
+        boolean there = it.descriptor() != null ? dstExists(it.descriptor())
+                : dst instanceof BlobCache cache && cache.has(it.digest());
+        if (there) {
+            if (sinkFor(it) != null) replayFromDestination(it);
+            count(skipped, skippedBytes, Math.max(0, it.size()));
+            l.skipped(it.digest(), it.size());
+            return;
+        }
+        if (mountFrom != null && it.descriptor() != null) {
+            try {
+                if (((Mounter) dst).mount(it.descriptor(), mountFrom)) {
+                    mounted.incrementAndGet();
+                    l.mounted(it.digest(), it.size());
+                    return;
+                }
+            } catch (ContentException e) {
+                throw dstFailure(e, "mounting from " + mountFrom + " blob", it.digest());
+            }
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                long n = moveOnce(it);
+                count(copied, copiedBytes, n);
+                l.copied(it.digest(), n);
+                return;
+            } catch (ContentException e) {
+                if (!e.isTransient() || attempt >= options.retries()) throw e;
+                l.retrying(it.digest(), e);
+                sleep(Backoff.delay(attempt));
+            }
+        }
     }
 
-    private static void count(AtomicInteger n, AtomicLong bytes, Descriptor d) {
+    /** One attempt; returns the blob's size. */
+    private long moveOnce(Item it) throws IOException {
+        String what = it.what();
+        BlobSink sink = sinkFor(it);
+        if (dst instanceof ResumablePusher rp) {
+            if (!rp.push(it.expected(), it.source(), sink, options.listener(), what) && sink != null) replayFromDestination(it);
+            if (it.size() >= 0) return it.size();
+            return dst instanceof BlobCache cache ? cache.path(it.digest()).toFile().length() : 0;
+        }
+        InputStream in;
+        try {
+            in = it.source().open(0).in();
+        } catch (ContentException e) {
+            throw srcFailure(e, "fetching blob", it.digest());
+        }
+        options.listener().started(it.digest(), it.size(), 0);
+        try (InputStream v = new Observed(new VerifyingInputStream(in, it.descriptor(), what), sink, options.listener())) {
+            dst.push(it.descriptor(), v); // a failure of the source names it ("... from SRC"), one of the destination names that
+        }
+        return it.size();
+    }
+
+    private BlobSink sinkFor(Item it) {
+        return options.sinks() == null || it.descriptor() == null ? null : options.sinks().apply(it.descriptor());
+    }
+
+    /** The destination had the blob (or another process stored it first): its sink reads it from there, verified. */
+    private void replayFromDestination(Item it) throws IOException {
+        BlobSink sink = sinkFor(it);
+        if (sink == null) return;
+        String what = "blob " + it.digest() + " in " + name(dst);
+        try (InputStream in = new VerifyingInputStream(dst.fetch(it.descriptor()), it.descriptor(), what)) {
+            byte[] buf = new byte[Streams.bufferSize(it.size())];
+            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) if (n > 0) sink.write(buf, 0, n);
+        }
+        sink.finish();
+    }
+
+    private boolean dstExists(Descriptor d) throws IOException {
+        try {
+            return dst.exists(d);
+        } catch (ContentException e) {
+            throw dstFailure(e, "checking for blob", d.digest());
+        }
+    }
+
+    /** A verified source stream that shows its bytes to a sink and counts them; the sink is finished at EOF. */
+    private static final class Observed extends FilterInputStream {
+        private final BlobSink sink;
+        private final CopyListener listener;
+        private boolean finished;
+
+        Observed(InputStream in, BlobSink sink, CopyListener listener) {
+            super(in);
+            this.sink = sink;
+            this.listener = listener;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                listener.transferred(n);
+                if (sink != null) sink.write(b, off, n);
+            } else if (n < 0 && sink != null && !finished) {
+                finished = true;
+                sink.finish();
+            }
+            return n;
+        }
+    }
+
+    /** A failure of the source while {@code doing} something to {@code subject} (named unless the message does). */
+    private ContentException srcFailure(ContentException e, String doing, Object subject) {
+        return side("source " + srcName, e, doing, subject);
+    }
+
+    private ContentException dstFailure(ContentException e, String doing, Object subject) {
+        return side("destination " + name(dst), e, doing, subject);
+    }
+
+    private static ContentException side(String side, ContentException e, String doing, Object subject) {
+        String m = e.getMessage();
+        String msg = side + ": " + (m.contains(String.valueOf(subject)) ? m : doing + " " + subject + ": " + m);
+        return new ContentException(e.kind(), msg, e, e.isTransient());
+    }
+
+    private CopyResult result(Descriptor root) {
+        return new CopyResult(root, copied.get(), copiedBytes.get(), skipped.get(), skippedBytes.get(), mounted.get());
+    }
+
+    private void count(AtomicInteger n, AtomicLong bytes, long size) {
         n.incrementAndGet();
-        bytes.addAndGet(d.size());
+        bytes.addAndGet(size);
     }
 
-    private static String name(ReadOnlyStorage s) {
-        return s instanceof ReadOnlyTarget t ? t.name() : s.toString();
+    private static void sleep(java.time.Duration d) throws ContentException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContentException(ContentException.Kind.UNAVAILABLE, "copy interrupted");
+        }
+    }
+
+    static String name(Object s) {
+        return s instanceof ReadOnlyTarget t ? t.name() : String.valueOf(s);
     }
 
     /** Mount when the destination is a registry and there is a repository on the same registry to mount from. */
-    private static String mountSource(ReadOnlyStorage src, Target dst, CopyOptions o) {
-        if (!(dst instanceof RegistryStore d)) return null;
+    private static String mountSource(Object src, Object dst, CopyOptions o) {
+        if (!(dst instanceof Mounter d)) return null;
         if (o.mountFrom() != null) return o.mountFrom().equals(d.repository()) ? null : o.mountFrom();
-        if (src instanceof RegistryStore s && s.registry().equals(d.registry()) && !s.repository().equals(d.repository())) {
+        if (src instanceof Mounter s && s.registry().equals(d.registry()) && !s.repository().equals(d.repository())) {
             return s.repository();
         }
         return null;

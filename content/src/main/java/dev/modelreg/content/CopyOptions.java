@@ -1,31 +1,61 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.http.HttpOptions;
 import dev.modelreg.spec.Descriptor;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Options of {@link Copy}: how many blobs move at once; a repository on the destination's registry to mount blobs
- * from (null = none, though a registry-to-registry copy on one registry mounts from the source repository anyway);
- * which layers to copy (null = all; the manifest and config are always copied).
+ * Options of {@link Copy}, immutable (withers return copies).
+ *
+ * @param concurrency blobs moved at once
+ * @param mountFrom   a repository on the destination's registry to mount blobs from (null: none, though a copy
+ *                    between two repositories of one registry mounts from the source anyway)
+ * @param layerFilter which layers of a manifest to copy (null: all; the manifest and config are always copied)
+ * @param sinks       per blob, a {@link BlobSink} that sees its bytes in the transfer's pass (null, or returning
+ *                    null: none); called again for each retry
+ * @param listener    the copy's hooks (progress, logging)
+ * @param retries     how often a blob transfer that failed transiently is tried again (resuming where it can)
  */
-public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter) {
+public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter,
+                          Function<Descriptor, BlobSink> sinks, CopyListener listener, int retries) {
     public CopyOptions {
         if (concurrency < 1) throw new IllegalArgumentException("copy concurrency must be >= 1, got " + concurrency);
+        if (retries < 0) throw new IllegalArgumentException("copy retries must be >= 0, got " + retries);
+        if (listener == null) listener = CopyListener.NONE;
     }
 
     public static CopyOptions defaults() {
-        return new CopyOptions(RegistryOptions.DEFAULT_CONCURRENCY, null, null);
+        return new CopyOptions(RegistryOptions.DEFAULT_CONCURRENCY, null, null, null, CopyListener.NONE,
+                HttpOptions.DEFAULT_RETRIES);
+    }
+
+    /** Concurrency and retries of {@code o}. */
+    public static CopyOptions of(RegistryOptions o) {
+        return defaults().withConcurrency(o.concurrency()).withRetries(o.http().retries());
     }
 
     public CopyOptions withConcurrency(int n) {
-        return new CopyOptions(n, mountFrom, layerFilter);
+        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries);
     }
 
     public CopyOptions withMountFrom(String repository) {
-        return new CopyOptions(concurrency, repository, layerFilter);
+        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries);
     }
 
     public CopyOptions withLayerFilter(Predicate<Descriptor> filter) {
-        return new CopyOptions(concurrency, mountFrom, filter);
+        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries);
+    }
+
+    public CopyOptions withSinks(Function<Descriptor, BlobSink> s) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries);
+    }
+
+    public CopyOptions withListener(CopyListener l) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries);
+    }
+
+    public CopyOptions withRetries(int n) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n);
     }
 }

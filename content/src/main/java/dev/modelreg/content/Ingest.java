@@ -3,43 +3,125 @@ package dev.modelreg.content;
 import dev.modelreg.spec.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one verified ingest path: content streams into a temp file in {@code ingestDir} (same file store as the
- * target) while it is hashed and counted; it is checked against the expected digest and size; only then is it
- * renamed into place atomically. On any failure the temp file is deleted and nothing appears at {@code target}.
- * If {@code target} already exists it is kept (content addressed: same digest, same bytes).
+ * The one verified ingest path. Content streams into a file in {@code ingestDir} (same file store as the target)
+ * while it is hashed and counted in the same pass (and shown to a {@link BlobSink}, e.g. a tar extractor); it is
+ * checked against the expected digest and size; only then is it renamed into place atomically. If the target
+ * already exists it is kept (content addressed: same digest, same bytes).
+ *
+ * <p><b>Resume.</b> A resumable write keeps its partial file under the digest's name
+ * ({@code ingest/sha256-HEX.partial}, locked while written) when the transfer fails for any reason but bad content;
+ * the next write of that digest asks its source for the rest ({@link RangeFetcher}), replays the partial through
+ * the hasher and the sink, and appends. A source that ignores the range starts over; a partial that fails
+ * verification is deleted. Leftovers are cleaned by {@link #cleanup}: unlocked temp files at once, partials nobody
+ * resumed within a day.
  */
 public final class Ingest {
+    /** Partials not resumed within this time are removed by {@link #cleanup}. */
+    public static final Duration KEEP_PARTIALS = Duration.ofHours(24);
+    private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
+
     private Ingest() {}
 
-    /** Returns true if this call wrote {@code target}, false if it already existed. */
+    /** Where the bytes come from: the blob from {@code offset} on (or from 0, if the source cannot seek). */
+    public interface Source {
+        RangeFetcher.Fetched open(long offset) throws IOException;
+
+        /** False for a source that cannot serve a range (a local store): a partial of it is not worth keeping. */
+        default boolean canResume() {
+            return true;
+        }
+
+        /** A source read from its start only. */
+        static Source whole(Fetcher f, Descriptor d) {
+            return new Source() {
+                @Override
+                public RangeFetcher.Fetched open(long offset) throws IOException {
+                    return new RangeFetcher.Fetched(f.fetch(d), 0);
+                }
+
+                @Override
+                public boolean canResume() {
+                    return false;
+                }
+            };
+        }
+    }
+
+    /** Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. */
     public static boolean write(Path ingestDir, Path target, Descriptor expected, InputStream content, String what)
             throws IOException {
-        if (Files.exists(target)) {
-            return false;
-        }
-        Files.createDirectories(ingestDir);
-        Path tmp = AtomicFiles.tempFile(ingestDir, expected.digest().hex().substring(0, 12) + "-", ".partial");
         try {
-            try (VerifyingInputStream in = new VerifyingInputStream(content, expected, what);
-                 OutputStream out = Files.newOutputStream(tmp)) {
-                Streams.copy(in, out, expected.size());
-                if (!in.verified()) {
-                    in.verifyToEnd();
-                }
-            }
-            Files.createDirectories(target.getParent());
-            return moveIntoPlace(tmp, target);
+            return write(ingestDir, target, Expected.of(expected), offset -> new RangeFetcher.Fetched(content, 0), false,
+                    null, CopyListener.NONE, what); // not resumable: one stream
         } finally {
-            Files.deleteIfExists(tmp);
+            content.close();
         }
+    }
+
+    /**
+     * Verified, optionally resumable write. Returns true if this call wrote {@code target}, false if it existed.
+     * {@code sink} (may be null) sees every byte of the blob, replayed ones included, and is finished before the rename.
+     */
+    public static boolean write(Path ingestDir, Path target, Expected expected, Source source, boolean resumable,
+                                BlobSink sink, CopyListener listener, String what) throws IOException {
+        if (Files.exists(target)) return false;
+        Files.createDirectories(ingestDir);
+        String name = expected.digest().algorithm() + "-" + expected.digest().hex();
+        resumable = resumable && source.canResume();
+        PartialFile p = resumable ? PartialFile.resumable(ingestDir.resolve(name + ".partial")) : null;
+        if (p == null) p = PartialFile.temp(ingestDir, name);
+        boolean keep = false;
+        try {
+            long have = p.size();
+            if (expected.exactSize() && have >= expected.size()) {
+                p.truncate(); // a full-length partial that was not renamed failed verification before
+                have = 0;
+            }
+            RangeFetcher.Fetched f = source.open(have);
+            if (f.offset() != have) {
+                p.truncate();
+                have = 0;
+            }
+            listener.started(expected.digest(), expected.exactSize() ? expected.size() : -1, have);
+            try (InputStream remote = f.in();
+                 VerifyingInputStream v = expected.verifying(new SequenceInputStream(p.replay(have), p.tee(remote, listener)), what)) {
+                byte[] buf = new byte[Streams.bufferSize(expected.exactSize() ? expected.size() : -1)];
+                for (int n; (n = v.read(buf, 0, buf.length)) >= 0; ) {
+                    if (sink != null && n > 0) sink.write(buf, 0, n);
+                }
+                if (!v.verified()) v.verifyToEnd();
+            }
+            if (sink != null) sink.finish();
+            Files.createDirectories(target.getParent());
+            return p.moveTo(target);
+        } catch (ContentException e) {
+            keep = resumable && isTransferFailure(e);
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            keep = resumable;
+            throw e;
+        } finally {
+            p.close(keep);
+        }
+    }
+
+    /** True for failures of the transfer (worth resuming), false for content that is wrong. */
+    private static boolean isTransferFailure(ContentException e) {
+        return switch (e.kind()) {
+            case DIGEST_MISMATCH, SIZE_MISMATCH, INVALID -> false;
+            default -> true;
+        };
     }
 
     /** Atomically renames a verified temp file to its content-addressed name; an existing target wins. */
@@ -54,5 +136,15 @@ public final class Ingest {
             Files.move(tmp, target);
             return true;
         }
+    }
+
+    /**
+     * Removes what crashed writers left in {@code ingestDir} (once per directory and JVM): temp files no process
+     * holds, and resumable partials untouched for {@link #KEEP_PARTIALS}. A file another process is writing is
+     * locked by it and left alone.
+     */
+    public static void cleanup(Path ingestDir) {
+        if (!CLEANED.add(ingestDir.toAbsolutePath())) return;
+        PartialFile.removeLeftovers(ingestDir, KEEP_PARTIALS);
     }
 }

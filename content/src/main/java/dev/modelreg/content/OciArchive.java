@@ -1,26 +1,21 @@
 package dev.modelreg.content;
 
-import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import dev.modelreg.spec.Json;
-import dev.modelreg.spec.Manifest;
-import dev.modelreg.spec.MediaTypes;
-import dev.modelreg.spec.OciReference;
+import dev.modelreg.spec.ImageIndex;
+import dev.modelreg.spec.Limits;
+import dev.modelreg.spec.Reference;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,16 +42,14 @@ import java.util.stream.Stream;
  * archives do not).
  */
 public final class OciArchive implements Target, AutoCloseable {
-    public static final String PREFIX = "oci-archive:";
-    private static final String LAYOUT_FILE = "oci-layout";
-    private static final String INDEX_FILE = "index.json";
-    private static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
-    private static final int MAX_JSON = 4 << 20;
+    public static final String PREFIX = Reference.ARCHIVE_PREFIX;
+    private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
+    private static final String INDEX_FILE = OciLayout.INDEX_FILE;
 
     private final Path file;
     private final String name;
     private Map<String, ArchiveTar.Entry> entries = Map.of();
-    private Map<String, Object> indexDoc; // null when there is no archive yet
+    private ImageIndex index; // null when there is no archive yet
     private Object stamp; // identity of the indexed file: blobs are read by offset, so a replaced file must not be read
     private final Map<String, Descriptor> tags = new LinkedHashMap<>();
     private Path stagingDir;
@@ -121,63 +114,33 @@ public final class OciArchive implements Target, AutoCloseable {
     /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest. */
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        if (reference == null || reference.isEmpty()) {
-            throw new ContentException(ContentException.Kind.INVALID, name + ": empty reference (want a tag or a digest)");
-        }
-        if (indexDoc == null && tags.isEmpty()) {
-            throw ContentException.notFound("no OCI archive at " + file);
-        }
-        List<Map<String, Object>> index = mergedEntries();
-        if (Digest.isDigest(reference)) {
-            for (Map<String, Object> e : index) {
-                if (reference.equals(e.get("digest"))) return OciLayout.plain(Manifest.descriptorFrom(e, name + " index.json"));
-            }
-            Digest digest = Digest.parse(reference);
-            ArchiveTar.Entry e = entries.get(blobName(digest));
-            long size;
-            if (staging != null && staging.has(digest)) size = Files.size(staging.path(digest));
-            else if (e != null) size = e.size();
-            else throw ContentException.notFound("manifest " + reference + " not found in " + name);
-            if (size > MAX_JSON) {
-                throw new ContentException(ContentException.Kind.INVALID, name + ": manifest " + digest + " is "
-                        + size + " bytes, more than the 4 MiB limit");
-            }
-            Descriptor probe = Descriptor.of(MediaTypes.OCI_MANIFEST, digest, size);
-            byte[] bytes;
-            try (VerifyingInputStream in = new VerifyingInputStream(fetch(probe), probe, "manifest " + digest + " in " + name)) {
-                bytes = in.readAllBytes();
-            }
-            return Descriptor.of(OciLayout.sniffMediaType(bytes, reference), digest, size);
-        }
-        Map<String, Object> found = null;
-        for (Map<String, Object> e : index) {
-            if (reference.equals(OciLayout.refName(e))) found = e;
-        }
-        if (found == null) throw ContentException.notFound("tag '" + reference + "' not found in " + name);
-        return OciLayout.plain(Manifest.descriptorFrom(found, name + " index.json"));
+        if (index == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
+        return OciLayout.resolve(mergedIndex(), reference, name, this::has, this);
+    }
+
+    private synchronized boolean has(Digest d) {
+        return (staging != null && staging.has(d)) || entries.containsKey(blobName(d));
     }
 
     /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
     @Override
     public synchronized void tag(Descriptor manifest, String tag) throws IOException {
-        if (!OciReference.isTag(tag)) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    name + ": invalid tag '" + tag + "' (want [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
+        try {
+            Reference.checkTag(tag, name);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(e.getMessage());
         }
         if (!exists(manifest)) {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
         tags.remove(tag);
-        tags.put(tag, OciLayout.plain(manifest));
+        tags.put(tag, ImageIndex.plain(manifest));
     }
 
     /** The tags of the archive as it would be committed now, in index order. */
     public synchronized List<String> tags() throws IOException {
         List<String> out = new ArrayList<>();
-        for (Map<String, Object> e : mergedEntries()) {
-            String t = OciLayout.refName(e);
-            if (t != null) out.add(t);
-        }
+        for (ImageIndex.Tagged t : mergedIndex().tags()) out.add(t.tag());
         return out;
     }
 
@@ -188,17 +151,12 @@ public final class OciArchive implements Target, AutoCloseable {
      */
     public synchronized boolean commit() throws IOException {
         if (staging == null && tags.isEmpty()) return false;
-        List<Map<String, Object>> index = mergedEntries();
-        if (index.isEmpty()) {
+        ImageIndex merged = mergedIndex();
+        if (merged.isEmpty()) {
             throw new ContentException(ContentException.Kind.INVALID, "nothing tagged in " + name
                     + ": an archive needs a tag (oci-archive:FILE:TAG)");
         }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schemaVersion", 2L);
-        doc.put("mediaType", MediaTypes.OCI_INDEX);
-        doc.put("manifests", index);
-        if (indexDoc != null) indexDoc.forEach(doc::putIfAbsent);
-        byte[] indexBytes = Json.writeBytes(doc);
+        byte[] indexBytes = merged.toBytes();
 
         // every blob, by tar name: a staged file (verified when it was staged) or an entry of the previous archive
         TreeMap<String, Object> blobs = new TreeMap<>();
@@ -223,7 +181,7 @@ public final class OciArchive implements Target, AutoCloseable {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                writeEntry(out, LAYOUT_FILE, LAYOUT_BYTES);
+                writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
                 writeEntry(out, INDEX_FILE, indexBytes);
                 for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
                 for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
@@ -253,7 +211,7 @@ public final class OciArchive implements Target, AutoCloseable {
     private void load() throws IOException {
         if (!Files.exists(file)) {
             entries = Map.of();
-            indexDoc = null;
+            index = null;
             stamp = null;
             return;
         }
@@ -262,19 +220,15 @@ public final class OciArchive implements Target, AutoCloseable {
         }
         Object before = stamp(file);
         Map<String, ArchiveTar.Entry> found = ArchiveTar.index(file, name);
-        Object layout = Json.parse(readSmall(found, LAYOUT_FILE));
-        if (!(layout instanceof Map<?, ?> m) || !"1.0.0".equals(m.get("imageLayoutVersion"))) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    name + ": unsupported oci-layout file (want imageLayoutVersion 1.0.0)");
-        }
-        Map<String, Object> doc;
+        OciLayout.checkLayoutFile(readSmall(found, LAYOUT_FILE), name);
+        ImageIndex idx;
         try {
-            doc = new LinkedHashMap<>(Json.parseObject(readSmall(found, INDEX_FILE), name + " index.json"));
+            idx = ImageIndex.parse(readSmall(found, INDEX_FILE), name + " index.json");
         } catch (IllegalArgumentException e) {
             throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
         }
         entries = found;
-        indexDoc = doc;
+        index = idx;
         stamp = before;
     }
 
@@ -303,39 +257,19 @@ public final class OciArchive implements Target, AutoCloseable {
             throw new ContentException(ContentException.Kind.INVALID,
                     name + ": not an OCI archive (no " + entry + " in the tar)");
         }
-        if (e.size() > MAX_JSON) {
-            throw new ContentException(ContentException.Kind.INVALID, name + ": " + entry + " is larger than 4 MiB");
+        if (e.size() > Limits.MAX_MANIFEST_BYTES) {
+            throw new ContentException(ContentException.Kind.INVALID, name + ": " + entry + " is larger than the "
+                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
         }
         try (InputStream in = ArchiveTar.open(file, e.offset(), e.size())) {
-            byte[] b = in.readAllBytes();
-            try {
-                Json.parse(b);
-            } catch (IllegalArgumentException x) {
-                throw new ContentException(ContentException.Kind.INVALID, name + " " + entry + ": " + x.getMessage());
-            }
-            return b;
+            return in.readAllBytes();
         }
     }
 
-    /** The archive's index entries with tags set since opening replacing entries of the same tag, appended in order. */
-    private synchronized List<Map<String, Object>> mergedEntries() throws ContentException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (indexDoc != null && indexDoc.get("manifests") instanceof List<?> l) {
-            for (Object o : l) {
-                if (!(o instanceof Map<?, ?> e)) {
-                    throw new ContentException(ContentException.Kind.INVALID, name + " index.json: manifests[] entry is not an object");
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) e);
-                String t = OciLayout.refName(copy);
-                if (t == null || !tags.containsKey(t)) out.add(copy);
-            }
-        }
-        for (Map.Entry<String, Descriptor> t : tags.entrySet()) {
-            Map<String, Object> entry = new LinkedHashMap<>(Manifest.descriptorJson(t.getValue()));
-            entry.put("annotations", Map.of(Annotations.REF_NAME, t.getKey()));
-            out.add(entry);
-        }
+    /** The archive's index with the tags set since opening applied (replacing entries of the same tag, appended). */
+    private synchronized ImageIndex mergedIndex() {
+        ImageIndex out = index != null ? index : ImageIndex.empty(name + " index.json");
+        for (Map.Entry<String, Descriptor> t : tags.entrySet()) out = out.withTag(t.getKey(), t.getValue());
         return out;
     }
 
@@ -354,17 +288,7 @@ public final class OciArchive implements Target, AutoCloseable {
         Path dir = stagingDir;
         stagingDir = null;
         staging = null;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        Trees.delete(dir);
     }
 
     private void writeBlob(OutputStream out, String tarName, Object source) throws IOException {

@@ -1,54 +1,35 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.auth.Credential;
+import dev.modelreg.content.auth.CredentialSource;
+import dev.modelreg.content.auth.EnvironmentCredentials;
+import dev.modelreg.content.http.HttpOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * How to talk to registries, immutable. Credentials, in the order they are used: an explicit bearer
- * {@link #token()}; explicit {@link #username()}/{@link #password()}; for ghcr.io, {@code GITHUB_TOKEN} from the
- * environment; otherwise the docker config / containers auth.json credentials (and credential helpers) found by
- * oras' AuthStore; otherwise anonymous. {@link #plainHttp()}: null = automatic (plain HTTP for loopback hosts only),
- * true = always plain HTTP, false = always HTTPS. {@link #caFile()}: a PEM file with extra CA certificates.
+ * How to talk to registries, immutable (withers return copies).
+ *
+ * @param credentials where credentials come from (sent only after a registry asks): {@link EnvironmentCredentials}
+ *                    from {@link #fromEnvironment}, fixed ones from {@link #withCredentials}, none by default
+ * @param plainHttp   null = automatic (plain HTTP for loopback registries without a CA file), true = always plain
+ *                    HTTP, false = always HTTPS
+ * @param concurrency blobs moved at once by a copy
+ * @param http        the transport's TLS, timeouts and retries
  */
-public final class RegistryOptions {
+public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, int concurrency, HttpOptions http) {
     public static final int DEFAULT_CONCURRENCY = 4;
-    /** A blob download that delivers no byte for this long fails instead of hanging (MODELREG_STALL_TIMEOUT, seconds). */
-    public static final java.time.Duration DEFAULT_STALL_TIMEOUT = java.time.Duration.ofSeconds(60);
 
-    private final String username;
-    private final String password;
-    private final String token;
-    private final String githubToken;
-    private final Path caFile;
-    private final Boolean plainHttp;
-    private final int concurrency;
-    private final boolean useAuthStore;
-    private final java.time.Duration stallTimeout;
-
-    private RegistryOptions(String username, String password, String token, String githubToken, Path caFile,
-            Boolean plainHttp, int concurrency, boolean useAuthStore, java.time.Duration stallTimeout) {
-        if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
-            throw new IllegalArgumentException("stall timeout must be positive, got " + stallTimeout);
-        }
-        if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
-        if ((username == null) != (password == null)) {
-            throw new IllegalArgumentException("registry username and password must be given together");
-        }
-        this.username = username;
-        this.password = password;
-        this.token = token;
-        this.githubToken = githubToken;
-        this.caFile = caFile;
-        this.plainHttp = plainHttp;
-        this.concurrency = concurrency;
-        this.useAuthStore = useAuthStore;
-        this.stallTimeout = stallTimeout;
+    public RegistryOptions {
+        if (credentials == null) credentials = CredentialSource.NONE;
+        if (http == null) http = HttpOptions.defaults();
+        if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("concurrency must be 1..64, got " + concurrency);
     }
 
-    /** Anonymous, automatic scheme, no extra CA, concurrency 4, no docker config lookup. */
+    /** Anonymous, automatic scheme, no extra CA, default timeouts and retries, concurrency 4. */
     public static RegistryOptions defaults() {
-        return new RegistryOptions(null, null, null, null, null, null, DEFAULT_CONCURRENCY, false, DEFAULT_STALL_TIMEOUT);
+        return new RegistryOptions(CredentialSource.NONE, null, DEFAULT_CONCURRENCY, HttpOptions.defaults());
     }
 
     /** {@link #fromEnvironment(Map)} of the process environment. */
@@ -57,125 +38,58 @@ public final class RegistryOptions {
     }
 
     /**
-     * MODELREG_REGISTRY_USER + MODELREG_REGISTRY_PASSWORD (basic credentials for any registry), GITHUB_TOKEN (used
-     * for ghcr.io only), and the docker config / containers auth.json stores for everything else; MODELREG_CA_FILE
-     * (extra CA certificates, PEM) and MODELREG_PLAIN_HTTP=1 (plain HTTP for registries not on loopback).
+     * Credentials from the environment in the order of {@link EnvironmentCredentials}; MODELREG_PLAIN_HTTP=1 (plain
+     * HTTP for registries not on loopback); MODELREG_CA_FILE, MODELREG_TIMEOUT, MODELREG_STALL_TIMEOUT and
+     * MODELREG_RETRIES ({@link HttpOptions#fromEnvironment}).
      */
     public static RegistryOptions fromEnvironment(Map<String, String> env) {
-        String user = blankToNull(env.get("MODELREG_REGISTRY_USER"));
-        String pass = blankToNull(env.get("MODELREG_REGISTRY_PASSWORD"));
-        if (user == null || pass == null) {
-            user = null;
-            pass = null;
-        }
-        String ca = blankToNull(env.get("MODELREG_CA_FILE"));
-        String plain = blankToNull(env.get("MODELREG_PLAIN_HTTP"));
-        Boolean plainHttp = plain != null && ("1".equals(plain) || "true".equalsIgnoreCase(plain)) ? Boolean.TRUE : null;
-        return new RegistryOptions(user, pass, null, blankToNull(env.get("GITHUB_TOKEN")), ca == null ? null : Path.of(ca),
-                plainHttp, DEFAULT_CONCURRENCY, true, stallTimeout(env.get("MODELREG_STALL_TIMEOUT")));
+        String plain = env.get("MODELREG_PLAIN_HTTP");
+        Boolean plainHttp = plain != null && ("1".equals(plain.trim()) || "true".equalsIgnoreCase(plain.trim())) ? Boolean.TRUE : null;
+        return new RegistryOptions(EnvironmentCredentials.of(env), plainHttp, DEFAULT_CONCURRENCY, HttpOptions.fromEnvironment(env));
     }
 
     public RegistryOptions withCredentials(String username, String password) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+        return withCredentialSource(CredentialSource.fixed(new Credential(username, password, "the given user and password")));
     }
 
+    /** A registry token sent as {@code Bearer} once the registry asks. */
     public RegistryOptions withToken(String token) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+        return withCredentialSource(CredentialSource.fixed(new Credential("", token, "the given token")));
+    }
+
+    public RegistryOptions withCredentialSource(CredentialSource source) {
+        return new RegistryOptions(source, plainHttp, concurrency, http);
     }
 
     public RegistryOptions withCaFile(Path caFile) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+        return withHttp(http.withCaFile(caFile));
     }
 
-    public RegistryOptions withPlainHttp(Boolean plainHttp) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    public RegistryOptions withPlainHttp(Boolean plain) {
+        return new RegistryOptions(credentials, plain, concurrency, http);
     }
 
-    public RegistryOptions withConcurrency(int concurrency) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    public RegistryOptions withConcurrency(int n) {
+        return new RegistryOptions(credentials, plainHttp, n, http);
     }
 
-    /** Whether to look up credentials in docker config.json / containers auth.json (and their helpers). */
-    public RegistryOptions withAuthStore(boolean useAuthStore) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    public RegistryOptions withHttp(HttpOptions o) {
+        return new RegistryOptions(credentials, plainHttp, concurrency, o);
     }
 
-    /** How long a blob download may deliver no data before it fails (UNAVAILABLE) instead of hanging. */
-    public RegistryOptions withStallTimeout(java.time.Duration stallTimeout) {
-        return new RegistryOptions(username, password, token, githubToken, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
+    public RegistryOptions withStallTimeout(Duration d) {
+        return withHttp(http.withStallTimeout(d));
     }
 
-    public java.time.Duration stallTimeout() {
-        return stallTimeout;
-    }
-
-    private static java.time.Duration stallTimeout(String seconds) {
-        if (seconds == null || seconds.isBlank()) return DEFAULT_STALL_TIMEOUT;
-        try {
-            long s = Long.parseLong(seconds.trim());
-            if (s > 0) return java.time.Duration.ofSeconds(s);
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("MODELREG_STALL_TIMEOUT: want a positive number of seconds, got '" + seconds + "'");
-    }
-
-    public String username() {
-        return username;
-    }
-
-    public String password() {
-        return password;
-    }
-
-    public String token() {
-        return token;
-    }
-
-    /** GITHUB_TOKEN from the environment; used for ghcr.io only. */
-    public String githubToken() {
-        return githubToken;
+    public RegistryOptions withRequestTimeout(Duration d) {
+        return withHttp(http.withRequestTimeout(d));
     }
 
     public Path caFile() {
-        return caFile;
+        return http.caFile();
     }
 
-    public Boolean plainHttp() {
-        return plainHttp;
-    }
-
-    public int concurrency() {
-        return concurrency;
-    }
-
-    public boolean useAuthStore() {
-        return useAuthStore;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RegistryOptions r && Objects.equals(username, r.username) && Objects.equals(password, r.password)
-                && Objects.equals(token, r.token) && Objects.equals(githubToken, r.githubToken)
-                && Objects.equals(caFile, r.caFile) && Objects.equals(plainHttp, r.plainHttp)
-                && concurrency == r.concurrency && useAuthStore == r.useAuthStore && stallTimeout.equals(r.stallTimeout);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(username, token, caFile, plainHttp, concurrency, useAuthStore, stallTimeout);
-    }
-
-    /** Never shows secrets. */
-    @Override
-    public String toString() {
-        return "RegistryOptions[user=" + username + ", password=" + (password == null ? "none" : "***")
-                + ", token=" + (token == null ? "none" : "***") + ", githubToken=" + (githubToken == null ? "none" : "***")
-                + ", caFile=" + caFile + ", plainHttp=" + plainHttp + ", concurrency=" + concurrency
-                + ", authStore=" + useAuthStore + ", stallTimeout=" + stallTimeout + "]";
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    public Duration stallTimeout() {
+        return http.stallTimeout();
     }
 }

@@ -1,118 +1,70 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.auth.RegistryClient;
+import dev.modelreg.content.http.HttpTransport;
+import dev.modelreg.content.http.Request;
+import dev.modelreg.content.http.Response;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.OciReference;
+import dev.modelreg.spec.Reference;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
-import land.oras.ContainerRef;
-import land.oras.auth.AuthProvider;
-import land.oras.auth.HttpClient;
-import land.oras.auth.Scope;
-import land.oras.auth.Scopes;
-import land.oras.exception.OrasException;
 
 /**
- * One repository of an OCI distribution registry, spoken to with oras-java-sdk's low-level
- * {@link land.oras.auth.HttpClient} (which does the 401 -> basic / bearer token dance, token caching, redirects
- * and TLS with an extra CA file). Everything else is ours: blobs are streamed in both directions (GET into an
- * InputStream, monolithic POST + PUT upload with Content-Length = descriptor size), manifests travel as raw bytes
- * (never re-serialized), tags resolve with one HEAD. Errors become {@link ContentException}s with one-line messages
- * naming the registry, repository and digest.
+ * One repository of an OCI distribution registry, spoken to over the one transport ({@link HttpTransport}) with
+ * the distribution auth flow ({@link RegistryClient}). Blobs stream in both directions (GET, resumable with
+ * {@code Range}; monolithic POST + PUT upload with Content-Length = descriptor size), manifests travel as raw bytes
+ * (never re-serialized), tags resolve with one HEAD. Errors are {@link ContentException}s naming the registry,
+ * repository and digest.
  */
-public final class RegistryStore implements Target {
-    private static final int MAX_MANIFEST = 4 << 20;
-    private static final int MAX_ERROR_BODY = 64 << 10;
-    private static final Map<String, HttpClient> CLIENTS = new ConcurrentHashMap<>();
-
+public final class RegistryStore implements Target, RangeFetcher, Mounter {
     private final OciReference repo;
     private final String scheme;
     private final URI base;
-    private final HttpClient http;
-    private final AuthProvider auth;
-    private final java.time.Duration stallTimeout;
-    private final Scopes pull;
-    private final Scopes push;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong directGets = new AtomicLong();
-    private final AtomicLong directFallbacks = new AtomicLong();
+    private final RegistryClient client;
+    private final Set<String> pull;
+    private final Set<String> push;
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
-    private final java.util.Set<String> warm = ConcurrentHashMap.newKeySet();
-    private final BlobGet direct;
-    private final ContainerRef containerRef;
 
-    private RegistryStore(OciReference repo, String scheme, HttpClient http, AuthProvider auth,
-            java.time.Duration stallTimeout, BlobGet direct) {
+    private RegistryStore(OciReference repo, String scheme, RegistryClient client) {
         this.repo = repo;
-        this.direct = direct;
-        this.stallTimeout = stallTimeout;
         this.scheme = scheme;
         this.base = URI.create(scheme + "://" + repo.registry() + "/v2/" + repo.repository() + "/");
-        this.http = http;
-        this.auth = auth;
-        ContainerRef ref = ContainerRef.parse(repo.registry() + "/" + repo.repository());
-        this.containerRef = ref;
-        this.pull = Scopes.of(ref, Scope.PULL);
-        this.push = Scopes.of(ref, Scope.PULL, Scope.PUSH);
+        this.client = client;
+        this.pull = Set.of(RegistryClient.pull(repo.repository()));
+        this.push = Set.of(RegistryClient.push(repo.repository()));
     }
 
     /** A store for {@code ref}'s registry and repository (its tag or digest, if any, is not used here). */
-    public static RegistryStore connect(OciReference ref, RegistryOptions o) throws ContentException {
+    public static RegistryStore connect(OciReference ref, RegistryOptions o) {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
-        HttpClient http = client(o.caFile(), ref.registry());
-        return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null),
-                plain ? "http" : "https", http, RegistryAuth.forRegistry(ref.registry(), o), o.stallTimeout(),
-                BlobGet.create(o.caFile(), o.stallTimeout()));
+        String scheme = plain ? "http" : "https";
+        RegistryClient client = new RegistryClient(HttpTransport.of(o.http()), ref.registry(), scheme, o.credentials());
+        return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null), scheme, client);
     }
 
-    /**
-     * One client (connection pool, TLS sessions) per CA file content, shared by all stores of this JVM: connecting
-     * many repositories does not open many pools.
-     */
-    private static HttpClient client(java.nio.file.Path caFile, String registry) throws ContentException {
-        String key = "";
-        try {
-            if (caFile != null) key = Digest.sha256Of(java.nio.file.Files.readAllBytes(caFile)).toString();
-        } catch (IOException e) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    "cannot use CA file " + caFile + " for " + registry + ": " + oneLine(e));
-        }
-        HttpClient cached = CLIENTS.get(key);
-        if (cached != null) return cached;
-        HttpClient.Builder b = HttpClient.Builder.builder().withTimeout(30);
-        if (caFile != null) b = b.withCaFile(caFile);
-        try {
-            HttpClient built = b.build();
-            HttpClient raced = CLIENTS.putIfAbsent(key, built);
-            return raced != null ? raced : built;
-        } catch (OrasException | UncheckedIOException e) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    "cannot use CA file " + caFile + " for " + registry + ": " + oneLine(e));
-        }
+    /** A store for a parsed registry {@link Reference}. */
+    public static RegistryStore connect(Reference ref, RegistryOptions o) {
+        return connect(ref.registry(), o);
     }
 
+    @Override
     public String registry() {
         return repo.registry();
     }
 
+    @Override
     public String repository() {
         return repo.repository();
     }
@@ -127,104 +79,86 @@ public final class RegistryStore implements Target {
         return repo.name();
     }
 
-    /** Blob downloads served by the direct path ({@link BlobGet}), and those it handed back to oras after a 401/403. */
-    long[] directStats() {
-        return new long[] {directGets.get(), directFallbacks.get()};
-    }
-
-    /** How many HTTP calls this store made (each may have cost oras one extra request for a token). */
+    /** How many requests this store sent to the registry (a request answered 401 and sent again counts twice). */
     public long requestCount() {
-        return requests.get();
+        return client.requestCount();
     }
 
     @Override
     public boolean exists(Descriptor d) throws IOException {
-        URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
-        String what = what(d);
-        var r = call("pull", what, () -> http.head(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
-        if (r.statusCode() == 200) return true;
-        if (r.statusCode() == 404) return false;
-        throw fail(r.statusCode(), r.response(), what);
+        Request r = Request.head(d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest()), what(d), name());
+        if (d.isManifest()) r = r.withHeader("Accept", accept(d));
+        try (Response resp = send(r, pull)) {
+            if (resp.status() == 200) return true;
+            if (resp.status() == 404) return false;
+            throw resp.error();
+        }
     }
 
     @Override
     public InputStream fetch(Descriptor d) throws IOException {
-        URI uri = d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest());
-        String what = what(d);
-        if (!d.isManifest() && warm.contains("pull")) {
-            InputStream in = fetchDirect(uri, what);
-            if (in != null) {
-                directGets.incrementAndGet();
-                return in;
+        return fetch(d, 0).in();
+    }
+
+    /** GET of the blob; from {@code offset} with a {@code Range} header when offset > 0 (a 200 answer starts at 0). */
+    @Override
+    public Fetched fetch(Descriptor d, long offset) throws IOException {
+        Request r = Request.get(d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest()), what(d), name()).streamed();
+        if (d.isManifest()) r = r.withHeader("Accept", accept(d));
+        boolean ranged = offset > 0 && offset < d.size();
+        if (ranged) r = r.withHeader("Range", "bytes=" + offset + "-");
+        Response resp = send(r, pull);
+        try {
+            if (ranged && resp.status() == 206) {
+                long start = contentRangeStart(resp, d);
+                long length = resp.contentLength();
+                if (start != offset || (length >= 0 && length != d.size() - offset)) {
+                    throw new ContentException(ContentException.Kind.INVALID, name() + " answered " + what(d)
+                            + " from byte " + offset + " with the range '" + Text.printable(resp.header("Content-Range")) + "'");
+                }
+                return new Fetched(resp.body(), offset);
             }
-            directFallbacks.incrementAndGet();
+            if (resp.status() != 200) throw resp.error();
+            long length = resp.contentLength();
+            if (length >= 0 && length != d.size()) {
+                throw new ContentException(ContentException.Kind.SIZE_MISMATCH, name() + " sends " + length
+                        + " bytes for " + what(d) + ", whose size is " + d.size());
+            }
+            return new Fetched(resp.body(), 0);
+        } catch (IOException | RuntimeException e) {
+            resp.close();
+            throw e;
         }
-        var r = call("pull", what, () -> http.download(uri, d.isManifest() ? accept(d) : Map.of(), pull, auth));
-        if (r.statusCode() == 200) return new StallGuardInputStream(r.response(), stallTimeout, what);
-        String body;
-        try (InputStream err = r.response()) {
-            body = err == null ? "" : new String(err.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+    }
+
+    private long contentRangeStart(Response resp, Descriptor d) throws ContentException {
+        String cr = resp.header("Content-Range");
+        try {
+            String v = cr.trim();
+            if (!v.startsWith("bytes ")) throw new IllegalArgumentException();
+            String range = v.substring(6, v.indexOf('/'));
+            long total = Long.parseLong(v.substring(v.indexOf('/') + 1).trim());
+            long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
+            if (total != d.size() || last != d.size() - 1) throw new IllegalArgumentException();
+            return Long.parseLong(range.substring(0, range.indexOf('-')).trim());
+        } catch (RuntimeException e) {
+            throw new ContentException(ContentException.Kind.INVALID, name() + ": bad Content-Range '"
+                    + Text.printable(cr) + "' for " + what(d));
         }
-        throw fail(r.statusCode(), body, what);
     }
 
     /**
-     * A blob GET through {@link BlobGet} with the credentials oras settled on for the pull scope (its cached token,
-     * else the provider's header). Redirects are followed by hand, dropping credentials for another origin (blob
-     * storage behind a CDN); null on 401/403, so the caller redoes the request through oras' auth dance.
-     */
-    private InputStream fetchDirect(URI uri, String what) throws IOException {
-        String authorization = authorization();
-        URI u = uri;
-        for (int hop = 0; hop <= 5; hop++) {
-            requests.incrementAndGet();
-            java.net.HttpURLConnection c;
-            int status;
-            try {
-                c = direct.open(u, sameOrigin(base, u) ? authorization : null);
-                status = c.getResponseCode();
-            } catch (IOException e) {
-                throw unreachable(e);
-            }
-            if (status == 200) return new StallGuardInputStream(c.getInputStream(), stallTimeout, what);
-            if (status == 401 || status == 403) {
-                BlobGet.discard(c);
-                return null;
-            }
-            String location = c.getHeaderField("Location");
-            if (status / 100 == 3 && location != null) {
-                BlobGet.discard(c);
-                u = u.resolve(location);
-                continue;
-            }
-            String body;
-            try (InputStream err = c.getErrorStream()) {
-                body = err == null ? "" : new String(err.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-            }
-            throw fail(status, body, what);
-        }
-        throw new ContentException(ContentException.Kind.UNAVAILABLE, name() + ": too many redirects for " + what);
-    }
-
-    /** The Authorization header oras would send for a pull: its cached bearer token, else the provider's header. */
-    private String authorization() {
-        Scopes scopes = pull.withAddedRegistryScopes(Scope.PULL);
-        HttpClient.TokenResponse token = land.oras.auth.TokenCache.get(scopes);
-        if (token != null) return "Bearer " + token.getEffectiveToken();
-        if (auth.getAuthScheme() == land.oras.auth.AuthScheme.NONE) return null;
-        return auth.getAuthHeader(containerRef);
-    }
-
-    /**
-     * Manifests (by media type) are read fully (verified, at most 4 MiB) and PUT by digest as raw bytes; other
-     * blobs are streamed: POST an upload session, then PUT the stream with {@code ?digest=}. The stream is verified
-     * on our side as it is sent (a mismatch aborts the upload) and the registry checks the digest again.
+     * Manifests (by media type) are read fully (verified, within {@link Limits#MAX_MANIFEST_BYTES}) and PUT by digest
+     * as raw bytes; other blobs are streamed: POST an upload session, then PUT the stream with {@code ?digest=}. The
+     * stream is verified on our side as it is sent (a stream the copy verifies already is not hashed again) and the
+     * registry checks the digest too.
      */
     @Override
     public void push(Descriptor expected, InputStream content) throws IOException {
         try (content) {
             if (expected.isManifest()) {
-                pushManifest(expected, readVerified(expected, content), expected.digest().toString());
+                pushManifest(expected, Manifests.read(content, expected, what(expected) + " for " + name()),
+                        expected.digest().toString());
             } else {
                 pushBlob(expected, content);
             }
@@ -236,24 +170,23 @@ public final class RegistryStore implements Target {
      * into this repository without sending bytes. True if mounted (201); false if the registry opened an upload
      * instead (202, which is cancelled) or refused.
      */
+    @Override
     public boolean mount(Descriptor d, String fromRepository) throws IOException {
         URI uri = base.resolve("blobs/uploads/?mount=" + enc(d.digest().toString()) + "&from=" + enc(fromRepository));
-        String what = "mount of " + what(d) + " from " + fromRepository;
-        Scopes scopes = push.withNewScope("repository:" + fromRepository + ":pull");
-        var r = call("mount " + fromRepository, what, () -> http.post(uri, new byte[0], Map.of(), scopes, auth));
-        if (r.statusCode() == 201) return true;
-        if (r.statusCode() == 401 || r.statusCode() == 403) throw fail(r.statusCode(), r.response(), what);
-        if (r.statusCode() == 202) {
-            String location = header(r.headers(), "Location");
-            if (location != null) {
+        Set<String> scopes = new LinkedHashSet<>(push);
+        scopes.add(RegistryClient.pull(fromRepository));
+        try (Response resp = send(Request.send("POST", uri, new byte[0], "mount of " + what(d) + " from " + fromRepository, name()), scopes)) {
+            if (resp.status() == 201) return true;
+            if (resp.status() == 403) throw resp.error();
+            if (resp.status() == 202 && resp.header("Location") != null) {
                 try {
-                    call("delete", "cancel upload", () -> http.delete(base.resolve(location), Map.of(), push, auth));
-                } catch (ContentException ignored) {
+                    send(Request.send("DELETE", base.resolve(resp.header("Location")), null, "cancel upload", name()), push).close();
+                } catch (ContentException | IllegalArgumentException ignored) {
                     // an abandoned upload session expires on its own
                 }
             }
+            return false;
         }
-        return false;
     }
 
     /** One HEAD /manifests/REF (GET + hashing only if the registry sends no Docker-Content-Digest). */
@@ -261,43 +194,41 @@ public final class RegistryStore implements Target {
     public Descriptor resolve(String reference) throws IOException {
         boolean byDigest = Digest.isDigest(reference);
         if (!byDigest && !OciReference.isTag(reference)) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    "invalid reference '" + reference + "' for " + name() + " (want a tag or sha256:<hex>)");
+            throw new ContentException(ContentException.Kind.INVALID, "invalid reference '" + Text.printable(reference)
+                    + "' for " + name() + " (want a tag or sha256:<hex>)");
         }
-        String what = (byDigest ? "manifest " : "tag '") + reference + (byDigest ? "" : "'");
+        String what = byDigest ? "manifest " + reference : "tag '" + reference + "'";
         URI uri = manifestUri(reference);
-        Map<String, String> accept = Map.of("Accept", MediaTypes.MANIFEST_ACCEPT);
-        var r = call("pull", what, () -> http.head(uri, accept, pull, auth));
-        if (r.statusCode() != 200) throw fail(r.statusCode(), r.response(), what);
-        Map<String, String> h = caseless(r.headers());
-        String type = mediaType(h.get("content-type"));
-        String digest = h.get("docker-content-digest");
-        String length = h.get("content-length");
-        if (digest != null && length != null && type != null) {
-            Descriptor d = Descriptor.of(type, parseDigest(digest, what), Long.parseLong(length.trim()));
-            if (byDigest && !d.digest().toString().equals(reference)) {
-                throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,
-                        name() + ": asked for manifest " + reference + ", registry answered " + d.digest());
+        try (Response head = send(Request.head(uri, what, name()).withHeader("Accept", MediaTypes.MANIFEST_ACCEPT), pull)) {
+            if (head.status() != 200) throw head.error();
+            String type = mediaType(head.header("Content-Type"));
+            String digest = head.header("Docker-Content-Digest");
+            long length = head.contentLength();
+            if (digest != null && length >= 0 && type != null) {
+                if (length > Limits.MAX_MANIFEST_BYTES) {
+                    throw new ContentException(ContentException.Kind.INVALID, name() + ": " + what + " is " + length
+                            + " bytes, more than the " + Limits.MAX_MANIFEST_BYTES + "-byte manifest limit");
+                }
+                Descriptor d = Descriptor.of(type, parseDigest(digest, what), length);
+                if (byDigest && !d.digest().toString().equals(reference)) {
+                    throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,
+                            name() + ": asked for manifest " + reference + ", registry answered " + d.digest());
+                }
+                return d;
             }
-            return d;
         }
         // No digest header: fetch the bytes and hash them ourselves.
-        var g = call("pull", what, () -> http.download(uri, accept, pull, auth));
-        byte[] bytes;
-        try (InputStream in = g.response()) {
-            bytes = in == null ? new byte[0] : in.readNBytes(MAX_MANIFEST + 1);
+        try (Response get = send(Request.get(uri, what, name()).withHeader("Accept", MediaTypes.MANIFEST_ACCEPT), pull)) {
+            if (get.status() != 200) throw get.error();
+            byte[] bytes = get.bytes(Limits.MAX_MANIFEST_BYTES);
+            Digest got = Digest.sha256Of(bytes);
+            if (byDigest && !got.toString().equals(reference)) {
+                throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,
+                        name() + ": manifest " + reference + ": digest mismatch: got " + got);
+            }
+            String t = mediaType(get.header("Content-Type"));
+            return Descriptor.of(t != null ? t : Manifests.sniffMediaType(bytes, name() + " " + what), got, bytes.length);
         }
-        if (g.statusCode() != 200) throw fail(g.statusCode(), new String(bytes, StandardCharsets.UTF_8), what);
-        if (bytes.length > MAX_MANIFEST) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": " + what + " is larger than 4 MiB");
-        }
-        Digest got = Digest.sha256Of(bytes);
-        if (byDigest && !got.toString().equals(reference)) {
-            throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,
-                    name() + ": manifest " + reference + ": digest mismatch: got " + got);
-        }
-        String t = mediaType(caseless(g.headers()).get("content-type"));
-        return Descriptor.of(t != null ? t : OciLayout.sniffMediaType(bytes, name() + " " + what), got, bytes.length);
     }
 
     /**
@@ -306,9 +237,10 @@ public final class RegistryStore implements Target {
      */
     @Override
     public void tag(Descriptor manifest, String tag) throws IOException {
-        if (!OciReference.isTag(tag)) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    name() + ": invalid tag '" + tag + "' (want [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
+        try {
+            Reference.checkTag(tag, name());
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(e.getMessage());
         }
         byte[] bytes = pushedManifests.get(manifest.digest());
         if (bytes == null) {
@@ -318,9 +250,7 @@ public final class RegistryStore implements Target {
             } catch (ContentException e) {
                 if (e.kind() != ContentException.Kind.NOT_FOUND) throw e;
             }
-            try (InputStream in = fetch(manifest)) {
-                bytes = readVerified(manifest, in);
-            }
+            bytes = Manifests.read(fetch(manifest), manifest, what(manifest) + " in " + name());
         }
         pushManifest(manifest, bytes, tag);
     }
@@ -332,130 +262,49 @@ public final class RegistryStore implements Target {
 
     // ---- requests
 
+    private Response send(Request r, Set<String> scopes) throws ContentException {
+        return client.send(r, scopes);
+    }
+
     private void pushManifest(Descriptor d, byte[] bytes, String reference) throws IOException {
-        URI uri = manifestUri(reference);
         String what = reference.equals(d.digest().toString()) ? what(d) : "tag '" + reference + "' -> " + d.digest();
-        var r = call("push", what, () -> http.put(uri, bytes, Map.of("Content-Type", d.mediaType()), push, auth));
-        if (r.statusCode() != 201 && r.statusCode() != 200) throw fail(r.statusCode(), r.response(), what);
+        Request r = Request.send("PUT", manifestUri(reference), bytes, what, name()).withHeader("Content-Type", d.mediaType());
+        try (Response resp = send(r, push)) {
+            if (resp.status() != 201 && resp.status() != 200) throw resp.error();
+        }
         if (pushedManifests.size() < 64) pushedManifests.put(d.digest(), bytes);
     }
 
     private void pushBlob(Descriptor d, InputStream content) throws IOException {
         String what = what(d);
-        var start = call("push", what, () -> http.post(base.resolve("blobs/uploads/"), new byte[0], Map.of(), push, auth));
-        if (start.statusCode() != 202) throw fail(start.statusCode(), start.response(), what);
-        String location = header(start.headers(), "Location");
+        String location;
+        try (Response start = send(Request.send("POST", base.resolve("blobs/uploads/"), new byte[0], what, name()), push)) {
+            if (start.status() != 202) throw start.error();
+            location = start.header("Location");
+        }
         if (location == null) {
             throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what + ": no Location header");
         }
-        String loc = base.resolve(location).toString();
-        URI put = URI.create(loc + (loc.contains("?") ? "&" : "?") + "digest=" + enc(d.digest().toString()));
-        Map<String, String> headers = Map.of("Content-Type", "application/octet-stream");
-        VerifyingInputStream verified = new VerifyingInputStream(content, d, what);
-        HttpClient.ResponseWrapper<String> r;
-        if (d.size() == 0) {
-            verified.verifyToEnd();
-            r = call("push", what, () -> http.put(put, new byte[0], headers, push, auth));
-        } else {
-            // The body may be asked for again (oras replays a request after a 401): the stream is one-shot.
-            AtomicBoolean handedOut = new AtomicBoolean();
-            AtomicReference<IOException> streamError = new AtomicReference<>();
-            Supplier<InputStream> body = () -> handedOut.getAndSet(true)
-                    ? new UploadBody.Failing(new ContentException(ContentException.Kind.UNAUTHORIZED,
-                            "authentication failed for " + registry() + " (upload body cannot be replayed)"), streamError)
-                    : new UploadBody.Recording(verified, streamError);
-            try {
-                r = call("push", what, () -> http.upload(put, d.size(), headers, body, push, auth));
-            } catch (ContentException e) {
-                if (streamError.get() != null) throw streamError.get();
-                throw e;
-            }
-            if (streamError.get() != null) throw streamError.get();
-        }
-        if (r.statusCode() != 201) throw fail(r.statusCode(), r.response(), what);
-    }
-
-    /**
-     * The first request of each scope kind (pull, push, mount from X) runs alone; later ones run in parallel and
-     * reuse the token oras cached for it. Without this, parallel first requests race inside oras 0.7.0: a thread
-     * that missed the token cache may find another thread's fresh token when it asks the token endpoint, send that
-     * as Bearer instead of the basic credentials, and fail with 401.
-     */
-    private <T> HttpClient.ResponseWrapper<T> call(String kind, String what, Supplier<HttpClient.ResponseWrapper<T>> request)
-            throws ContentException {
-        if (warm.contains(kind)) return send(what, request);
-        synchronized (warm) {
-            HttpClient.ResponseWrapper<T> r = send(what, request);
-            if (r.statusCode() != 401 && r.statusCode() != 403) warm.add(kind);
-            return r;
-        }
-    }
-
-    private <T> HttpClient.ResponseWrapper<T> send(String what, Supplier<HttpClient.ResponseWrapper<T>> request)
-            throws ContentException {
-        requests.incrementAndGet();
+        URI loc;
         try {
-            return request.get();
-        } catch (OrasException e) {
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof ContentException ce) throw ce;
-            }
-            Integer status = e.getStatusCode();
-            if (status != null && status > 0) throw fail(status, null, what);
-            throw unreachable(e);
-        } catch (RuntimeException e) {
-            throw unreachable(e);
+            loc = base.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what + ": bad Location '"
+                    + Text.printable(location) + "'");
         }
-    }
-
-    private ContentException unreachable(Throwable e) {
-        String why = null;
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException) why = "connection refused";
-            else if (c instanceof HttpTimeoutException || c instanceof java.net.SocketTimeoutException) why = "timed out";
-            else if (c instanceof UnknownHostException) why = "unknown host";
-            else if (c instanceof SSLException) why = "TLS: " + oneLine(c);
-            if (why != null) break;
+        if (!HttpTransport.sameOrigin(base, loc)) {
+            throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what
+                    + " was sent to another host (" + Text.printable(loc.toString()) + "): refused");
         }
-        if (why == null) why = oneLine(e);
-        return new ContentException(ContentException.Kind.UNAVAILABLE, "cannot reach " + registry() + ": " + why, e);
-    }
-
-    private ContentException fail(int status, String body, String what) {
-        String detail = errorDetail(body);
-        String where = name();
-        return switch (status) {
-            case 401 -> new ContentException(ContentException.Kind.UNAUTHORIZED, "authentication failed for " + registry());
-            case 403 -> new ContentException(ContentException.Kind.DENIED, "access denied to " + where + " (" + what + ")" + detail);
-            case 404 -> ContentException.notFound(what + " not found in " + where);
-            default -> {
-                if (body != null && body.contains("DIGEST_INVALID")) {
-                    yield new ContentException(ContentException.Kind.DIGEST_MISMATCH,
-                            where + " rejected " + what + ": digest mismatch" + detail);
-                }
-                if (body != null && body.contains("SIZE_INVALID")) {
-                    yield new ContentException(ContentException.Kind.SIZE_MISMATCH,
-                            where + " rejected " + what + ": size mismatch" + detail);
-                }
-                ContentException.Kind kind = status >= 500 || status == 429
-                        ? ContentException.Kind.UNAVAILABLE : ContentException.Kind.INVALID;
-                yield new ContentException(kind, where + ": HTTP " + status + " for " + what + detail);
-            }
-        };
-    }
-
-    /** ": CODE message" from a distribution error body, or "". */
-    private static String errorDetail(String body) {
-        if (body == null || body.isBlank()) return "";
-        try {
-            if (Json.parse(body) instanceof Map<?, ?> m && m.get("errors") instanceof List<?> l && !l.isEmpty()
-                    && l.get(0) instanceof Map<?, ?> e) {
-                return ": " + e.get("code") + (e.get("message") != null ? " " + e.get("message") : "");
-            }
-        } catch (RuntimeException ignored) {
-            // not JSON
+        String l = loc.toString();
+        URI put = URI.create(l + (l.contains("?") ? "&" : "?") + "digest=" + enc(d.digest().toString()));
+        InputStream verified = VerifyingInputStream.of(content, d, what);
+        Request r = Request.upload("PUT", put, verified, d.size(), what, name())
+                .withHeader("Content-Type", "application/octet-stream");
+        try (Response resp = send(r, push)) {
+            if (resp.status() != 201) throw resp.error();
         }
-        return "";
+        if (verified instanceof VerifyingInputStream v && !v.verified()) v.verifyToEnd();
     }
 
     // ---- helpers
@@ -468,29 +317,20 @@ public final class RegistryStore implements Target {
         return base.resolve("manifests/" + reference);
     }
 
-    private String what(Descriptor d) {
+    private static String what(Descriptor d) {
         return (d.isManifest() ? "manifest " : "blob ") + d.digest();
     }
 
-    private static Map<String, String> accept(Descriptor d) {
-        return Map.of("Accept", d.mediaType() + ", " + MediaTypes.MANIFEST_ACCEPT);
-    }
-
-    private byte[] readVerified(Descriptor d, InputStream in) throws IOException {
-        if (d.size() > MAX_MANIFEST) {
-            throw new ContentException(ContentException.Kind.INVALID,
-                    what(d) + " is " + d.size() + " bytes, more than the 4 MiB manifest limit");
-        }
-        try (VerifyingInputStream v = new VerifyingInputStream(in, d, what(d) + " for " + name())) {
-            return v.readAllBytes();
-        }
+    private static String accept(Descriptor d) {
+        return d.mediaType() + ", " + MediaTypes.MANIFEST_ACCEPT;
     }
 
     private Digest parseDigest(String text, String what) throws ContentException {
         try {
             return Digest.parse(text.trim());
         } catch (IllegalArgumentException e) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": " + what + ": bad Docker-Content-Digest: " + text);
+            throw new ContentException(ContentException.Kind.INVALID, name() + ": " + what + ": bad Docker-Content-Digest '"
+                    + Text.printable(text) + "'");
         }
     }
 
@@ -501,33 +341,8 @@ public final class RegistryStore implements Target {
         return t.isEmpty() ? null : t;
     }
 
-    private static Map<String, String> caseless(Map<String, String> headers) {
-        Map<String, String> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (headers != null) m.putAll(headers);
-        return m;
-    }
-
-    private static String header(Map<String, String> headers, String name) {
-        return caseless(headers).get(name);
-    }
-
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
-        return m.replaceAll("\\s+", " ").trim();
-    }
-
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
     static boolean isLoopback(String registry) {

@@ -10,11 +10,13 @@ import java.security.MessageDigest;
 /**
  * Tees everything read into a hasher, refuses to read past the expected size, and at end of stream checks size and
  * digest, failing with (want, got, bytes read). {@code what} names the content for the message (e.g. the blob and
- * its source). Reading to EOF is required for verification to happen: {@link #verifyToEnd()} does it.
+ * its source). Reading to EOF is required for verification to happen: {@link #verifyToEnd()} does it. The one
+ * wording of a mismatch for every module is {@link #mismatch}.
  */
 public final class VerifyingInputStream extends FilterInputStream {
     private final Digest expected;
     private final long expectedSize;
+    private final boolean exactSize;
     private final String what;
     private final MessageDigest hasher;
     private long count;
@@ -25,11 +27,42 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
 
     public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
+        this(in, expected, expectedSize, true, what);
+    }
+
+    private VerifyingInputStream(InputStream in, Digest expected, long size, boolean exactSize, String what) {
         super(in);
         this.expected = expected;
-        this.expectedSize = expectedSize;
+        this.expectedSize = size;
+        this.exactSize = exactSize;
         this.what = what;
         this.hasher = expected.newHasher();
+    }
+
+    /**
+     * Verifies content whose size is not known in advance (a GitHub-mode file: models.toml lists no sizes): at
+     * most {@code maxSize} bytes, and the digest.
+     */
+    public static VerifyingInputStream unsized(InputStream in, Digest expected, long maxSize, String what) {
+        return new VerifyingInputStream(in, expected, maxSize, false, what);
+    }
+
+    /** {@code in} itself when it already verifies {@code d} (so a blob is hashed once per pass), else a new wrapper. */
+    public static InputStream of(InputStream in, Descriptor d, String what) {
+        if (in instanceof VerifyingInputStream v && v.exactSize && v.expected.equals(d.digest()) && v.expectedSize == d.size()) {
+            return in;
+        }
+        return new VerifyingInputStream(in, d, what);
+    }
+
+    /** The one wording of a digest mismatch: {@code WHAT: digest mismatch: want W, got G (N bytes read)}. */
+    public static ContentException mismatch(String what, Digest want, Digest got, long bytes) {
+        return new ContentException(ContentException.Kind.DIGEST_MISMATCH, what + ": digest mismatch: want " + want
+                + ", got " + got + " (" + bytes + " bytes read)");
+    }
+
+    public Digest expected() {
+        return expected;
     }
 
     @Override
@@ -54,8 +87,8 @@ public final class VerifyingInputStream extends FilterInputStream {
         }
         count += n;
         if (count > expectedSize) {
-            throw new ContentException(ContentException.Kind.SIZE_MISMATCH, what + ": size mismatch: want "
-                    + expectedSize + " bytes, got more than that");
+            throw new ContentException(ContentException.Kind.SIZE_MISMATCH, what + (exactSize ? ": size mismatch: want "
+                    + expectedSize + " bytes, got more than that" : ": more than the limit of " + expectedSize + " bytes"));
         }
         hasher.update(b, off, n);
         return n;
@@ -80,15 +113,12 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     private void check() throws ContentException {
         if (verified) return;
-        if (count != expectedSize) {
+        if (exactSize && count != expectedSize) {
             throw new ContentException(ContentException.Kind.SIZE_MISMATCH, what + ": size mismatch: want "
                     + expectedSize + " bytes, got " + count);
         }
         Digest got = expected.sameAlgorithm(hasher);
-        if (!got.equals(expected)) {
-            throw new ContentException(ContentException.Kind.DIGEST_MISMATCH, what + ": digest mismatch: want "
-                    + expected + ", got " + got + " (" + count + " bytes read)");
-        }
+        if (!got.equals(expected)) throw mismatch(what, expected, got, count);
         verified = true;
     }
 

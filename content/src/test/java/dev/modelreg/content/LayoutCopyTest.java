@@ -138,6 +138,6 @@ class LayoutCopyTest {
         Targets.Opened reg = Targets.open("127.0.0.1:" + port + "/a:t", RegistryOptions.defaults());
         assertThatThrownBy(() -> reg.target().resolve("t"))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.UNAVAILABLE))
-                .hasMessage("cannot reach 127.0.0.1:" + port + ": connection refused");
+                .hasMessage("cannot reach 127.0.0.1:" + port + "/a for tag 't': connection refused");
     }
 }

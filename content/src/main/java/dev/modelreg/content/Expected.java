@@ -1,0 +1,26 @@
+package dev.modelreg.content;
+
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import java.io.InputStream;
+
+/**
+ * What an ingest must receive: a digest, and the exact size (an OCI descriptor) or only an upper bound (a
+ * GitHub-mode file: models.toml lists hashes, not sizes).
+ */
+public record Expected(Digest digest, long size, boolean exactSize) {
+    /** GitHub-mode files without a known size are refused beyond this (64 GiB). */
+    public static final long MAX_UNSIZED = 64L << 30;
+
+    public static Expected of(Descriptor d) {
+        return new Expected(d.digest(), d.size(), true);
+    }
+
+    public static Expected upTo(Digest d, long max) {
+        return new Expected(d, max, false);
+    }
+
+    VerifyingInputStream verifying(InputStream in, String what) {
+        return exactSize ? new VerifyingInputStream(in, digest, size, what) : VerifyingInputStream.unsized(in, digest, size, what);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.modelreg.content;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A file in an ingest directory that a blob is written into, locked (OS file lock) by its writer so that other
+ * processes neither write nor delete it. Named {@code ALG-HEX.partial} when it may be resumed later, or
+ * {@code ALG-HEX.RANDOM.tmp} when it is private to one write (another writer holds the partial).
+ */
+final class PartialFile {
+    /** Files this JVM writes: a cleaner never opens them (closing any descriptor of a file drops the process's lock on it). */
+    private static final java.util.Set<Path> ACTIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A temp file younger than this may be one another writer has just created and not yet locked. */
+    private static final Duration TEMP_GRACE = Duration.ofMinutes(10);
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final boolean resumable;
+    private boolean moved;
+
+    private PartialFile(Path path, FileChannel channel, FileLock lock, boolean resumable) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+        this.resumable = resumable;
+        ACTIVE.add(path);
+    }
+
+    /** The digest's partial, locked; null if another writer (process or thread) holds it. */
+    static PartialFile resumable(Path path) throws IOException {
+        if (!ACTIVE.add(path)) return null; // another thread of this JVM writes it (claimed before any open)
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null || !Files.exists(path)) { // another process writes it, or a cleaner removed it meanwhile
+                if (lock != null) lock.release();
+                ch.close();
+                ACTIVE.remove(path);
+                return null;
+            }
+            return new PartialFile(path, ch, lock, true);
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) ch.close();
+            ACTIVE.remove(path);
+            throw e;
+        }
+    }
+
+    /** A new private temp file for {@code name}, locked. */
+    static PartialFile temp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                return new PartialFile(p, ch, ch.lock(), false);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    void truncate() throws IOException {
+        channel.truncate(0);
+    }
+
+    /** The first {@code length} bytes already in the file (positional reads; nothing is written). */
+    InputStream replay(long length) {
+        return new InputStream() {
+            private long pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= length) return -1;
+                int want = (int) Math.min(len, length - pos);
+                int n = channel.read(ByteBuffer.wrap(b, off, want), pos);
+                if (n < 0) throw new IOException(path + " shrank while it was resumed");
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    /** {@code in} with every byte read appended to the file (and counted as transferred). */
+    InputStream tee(InputStream in, CopyListener listener) throws IOException {
+        channel.position(channel.size());
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    ByteBuffer buf = ByteBuffer.wrap(b, off, n);
+                    while (buf.hasRemaining()) channel.write(buf);
+                    listener.transferred(n);
+                }
+                return n;
+            }
+        };
+    }
+
+    /** Renames the (verified) file to {@code target}; false if the target existed (then this file is dropped). */
+    boolean moveTo(Path target) throws IOException {
+        boolean wrote = Ingest.moveIntoPlace(path, target);
+        moved = wrote;
+        return wrote;
+    }
+
+    /** Releases the file: kept for a later resume if {@code keep} (and it is a resumable partial), else deleted. */
+    void close(boolean keep) throws IOException {
+        try {
+            if (!moved && !(keep && resumable)) Files.deleteIfExists(path); // deleted while still locked: no one else writes it
+        } finally {
+            try {
+                if (lock.isValid()) lock.release();
+            } catch (IOException ignored) {
+                // closing the channel releases it anyway
+            }
+            channel.close();
+            ACTIVE.remove(path);
+        }
+    }
+
+    /**
+     * Deletes unlocked {@code *.tmp} files older than 10 minutes, and unlocked {@code *.partial} files untouched for
+     * {@code keep}; files this JVM is writing are not opened at all.
+     */
+    static void removeLeftovers(Path dir, Duration keep) {
+        Instant cutoff = Instant.now().minus(keep);
+        Instant tempCutoff = Instant.now().minus(TEMP_GRACE);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return (n.startsWith("sha256-") || n.startsWith("sha512-")) && (n.endsWith(".tmp") || n.endsWith(".partial"));
+        })) {
+            for (Path p : ds) {
+                try {
+                    if (ACTIVE.contains(p)) continue;
+                    boolean partial = p.getFileName().toString().endsWith(".partial");
+                    if (Files.getLastModifiedTime(p).toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        FileLock l = ch.tryLock();
+                        if (l == null) continue; // another process is writing it
+                        try {
+                            Files.deleteIfExists(p);
+                        } finally {
+                            l.release();
+                        }
+                    }
+                } catch (NoSuchFileException | OverlappingFileLockException e) {
+                    // gone already, or this JVM writes it
+                } catch (IOException e) {
+                    // best effort: a leftover we cannot remove now is tried again next run
+                }
+            }
+        } catch (IOException e) {
+            // no ingest directory yet, or unreadable: nothing to clean
+        }
+    }
+}

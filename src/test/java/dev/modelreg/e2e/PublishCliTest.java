@@ -29,7 +29,7 @@ class PublishCliTest {
             assertThat(bad.code()).isEqualTo(1);
             assertThat(bad.out()).isEmpty();
             assertThat(bad.err().lines()).hasSize(1);
-            assertThat(bad.err()).startsWith("modelreg: error: ").contains("authentication failed for 127.0.0.1:" + reg.port());
+            assertThat(bad.err()).startsWith("modelreg: error: ").contains("credentials for 127.0.0.1:" + reg.port() + " from MODELREG_REGISTRY_USER were rejected");
 
             Modelreg.Run good = Modelreg.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
                     "MODELREG_REGISTRY_PASSWORD", reg.password()), "push", dir.toString(), reg.host() + "/models/x:v1", "--name", "example");

@@ -20,6 +20,14 @@ public abstract class BaseCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "More detail; stack traces on errors.")
     protected boolean verbose;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress display (there is none when stderr is not a terminal, or with --json).")
+    protected boolean quiet;
+
+    /** The live progress display for this command's transfers (nothing when not on a terminal, --json, --quiet). */
+    protected Progress progress() {
+        return Progress.of(spec.name(), json, quiet);
+    }
+
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }

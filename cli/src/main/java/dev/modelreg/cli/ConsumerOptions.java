@@ -23,12 +23,17 @@ public final class ConsumerOptions {
 
     /** Opens the library for a command that reaches registries, with its {@code --ca-file}/{@code --plain-http}. */
     ModelReg open(PrintWriter err, RegistryFlags registry) throws IOException {
+        return open(err, registry, Progress.NONE);
+    }
+
+    /** As above, with transfers shown on {@code progress}. */
+    ModelReg open(PrintWriter err, RegistryFlags registry, Progress progress) throws IOException {
         Settings s = Settings.fromEnvironment();
         if (offline) s = s.withOffline(true);
         if (registry != null) s = s.withRegistryOptions(registry.apply(s.registryOptions()));
         return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> {
             err.println(m);
             err.flush();
-        });
+        }).onTransfer(progress);
     }
 }

@@ -28,8 +28,11 @@ public final class CopyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        CopyResult r = from == null ? opts.open(err(), registry).copy(model, workspace, overwrite)
-                : opts.open(err(), registry).copyFrom(from, model, workspace, overwrite);
+        CopyResult r;
+        try (Progress progress = progress()) {
+            var reg = opts.open(err(), registry, progress);
+            r = from == null ? reg.copy(model, workspace, overwrite) : reg.copyFrom(from, model, workspace, overwrite);
+        }
         if (json) {
             printJson(r.toJson());
         } else {

@@ -1,8 +1,6 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Entry point: builds the command line through {@link Cli} and exits with its status. */
 public final class Main {
@@ -27,40 +25,14 @@ public final class Main {
                 Runtime.getRuntime().halt(ExitCodes.ERROR);
             }
         });
+        // HttpURLConnection keeps at most http.maxConnections idle connections per host (JVM-wide, read once, default
+        // 5): keep one per parallel transfer (GitHub mode runs up to 4 x MODELREG_CONCURRENCY at once).
+        if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = Cli.run(args, out, err);
         out.flush();
         err.flush();
-        stopHttpClientSelectors();
         System.exit(code);
-    }
-
-    /**
-     * JDK 17's {@code java.net.http.HttpClient} keeps a selector thread blocked in native code (epoll) until the
-     * client is garbage collected, and the JVM's exit waits up to 300 ms for threads in native code: every command
-     * that used an HTTP client (oras-java's included) ended 300 ms after its work. An interrupted selector thread
-     * closes its connections and ends; the command is done, so nothing is in flight. At most 100 ms in all.
-     */
-    static void stopHttpClientSelectors() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) root = root.getParent();
-        Thread[] all = new Thread[root.activeCount() + 8];
-        List<Thread> selectors = new ArrayList<>();
-        for (int i = 0, n = root.enumerate(all, true); i < n; i++) {
-            String name = all[i].getName();
-            if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) selectors.add(all[i]);
-        }
-        selectors.forEach(Thread::interrupt);
-        long deadline = System.nanoTime() + 100_000_000L;
-        try {
-            for (Thread t : selectors) {
-                long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
-                if (leftMillis <= 0) break;
-                t.join(leftMillis);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

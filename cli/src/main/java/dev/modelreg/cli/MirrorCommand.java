@@ -1,13 +1,9 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
-import dev.modelreg.content.OciArchive;
+import dev.modelreg.content.Mirror;
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.Targets;
-import dev.modelreg.spec.Descriptor;
-import dev.modelreg.spec.Digest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -41,50 +37,33 @@ public final class MirrorCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
-        try (Targets.Opened src = Targets.open(source, o)) {
-            if (src.reference() == null) {
-                throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "source '" + source + "' needs a :TAG or @DIGEST");
-            }
-            Descriptor root = src.target().resolve(src.reference()); // before the destination is created
-            try (Targets.Opened dst = Targets.open(destination, o)) {
-                String tag = dst.reference();
-                if (tag != null && Digest.isDigest(tag)) {
-                    throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "destination '" + destination + "' takes a tag, not a digest");
-                }
-                if (tag == null && !Digest.isDigest(src.reference())) tag = src.reference();
-                if (tag == null && dst.target() instanceof OciArchive) {
-                    throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "destination '" + destination
-                            + "' needs a :TAG (the source is a digest; an archive is read by tag)");
-                }
-                CopyResult r = Copy.copy(src.target(), root, dst.target(), tag,
-                        CopyOptions.defaults().withConcurrency(concurrency));
-                dst.commit();
-                report(src, dst, tag, r);
-            }
+        Mirror.Result m;
+        try (Progress progress = progress()) {
+            m = Mirror.run(source, destination, o, CopyOptions.of(o).withListener(progress));
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
         }
-        return ExitCodes.OK;
-    }
-
-    private void report(Targets.Opened src, Targets.Opened dst, String tag, CopyResult r) {
+        CopyResult r = m.copy();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", src.target().name());
-            m.put("destination", dst.target().name());
-            m.put("digest", r.root().digest().toString());
-            m.put("mediaType", r.root().mediaType());
-            m.put("tag", tag);
-            m.put("blobsCopied", (long) r.blobsCopied());
-            m.put("bytesCopied", r.bytesCopied());
-            m.put("blobsSkipped", (long) r.blobsSkipped());
-            m.put("bytesSkipped", r.bytesSkipped());
-            m.put("blobsMounted", (long) r.blobsMounted());
-            printJson(m);
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("source", m.source());
+            j.put("destination", m.destination());
+            j.put("digest", m.root().digest().toString());
+            j.put("mediaType", m.root().mediaType());
+            j.put("tag", m.tag());
+            j.put("blobsCopied", (long) r.blobsCopied());
+            j.put("bytesCopied", r.bytesCopied());
+            j.put("blobsSkipped", (long) r.blobsSkipped());
+            j.put("bytesSkipped", r.bytesSkipped());
+            j.put("blobsMounted", (long) r.blobsMounted());
+            printJson(j);
         } else {
-            out().println(dst.target().name() + (tag != null ? ":" + tag : "") + "@" + r.root().digest());
+            out().println(Mirror.landed(m));
             out().flush();
             err().println("copied " + r.blobsCopied() + " blobs (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
             err().flush();
         }
+        return ExitCodes.OK;
     }
 }

@@ -25,7 +25,10 @@ public final class PullCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        CopyResult r = opts.open(err(), registry).pull(ref, dir, models);
+        CopyResult r;
+        try (Progress progress = progress()) {
+            r = opts.open(err(), registry, progress).pull(ref, dir, models);
+        }
         if (json) {
             printJson(r.toJson());
         } else {

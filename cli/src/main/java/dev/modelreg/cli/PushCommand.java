@@ -73,9 +73,12 @@ public final class PushCommand extends BaseCommand {
             err().println("modelreg: " + s);
             err().flush();
         } : null;
-        Push.Result r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
-                mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
-                .withBase(base));
+        Push.Result r;
+        try (Progress display = progress()) {
+            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
+                    mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
+                    .withBase(base).withListener(display));
+        }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("digest", r.digest().toString());

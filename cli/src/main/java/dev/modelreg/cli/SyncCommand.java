@@ -28,7 +28,10 @@ public final class SyncCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        List<SyncResult> results = opts.open(err(), registry).sync(source, ref, repo, force);
+        List<SyncResult> results;
+        try (Progress progress = progress()) {
+            results = opts.open(err(), registry, progress).sync(source, ref, repo, force);
+        }
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();
         long unchanged = results.stream().filter(r -> r.status().equals("unchanged")).count();
         long skipped = results.stream().filter(r -> r.status().equals("skipped")).count();

@@ -1,16 +1,11 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.Streams;
-
 import dev.modelreg.content.AtomicFiles;
-
 import dev.modelreg.content.BlobCache;
-import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.Ingest;
+import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +19,8 @@ import java.util.stream.Stream;
  * The consumer cache (see spec/README.md, "Cache layout"):
  * <pre>
  * ROOT/blobs/sha256/HEX                         content-addressed, shared by every source, ref and transport
- * ROOT/ingest/                                  temp files being verified (same file store, renamed into blobs/)
+ * ROOT/ingest/                                  downloads being verified (same file store, renamed into blobs/),
+ *                                               and partial downloads kept for resuming
  * ROOT/sources/SOURCE/REF/models.toml           the ref's registry file, byte for byte
  * ROOT/sources/SOURCE/REF/state.json            what the last sync resolved (RefState)
  * </pre>
@@ -34,7 +30,6 @@ import java.util.stream.Stream;
 public final class Cache {
     private final Path root;
     private final BlobCache blobs;
-    private final java.util.Set<Digest> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Cache(Path root) {
         this.root = root;
@@ -61,27 +56,12 @@ public final class Cache {
         return blobs.has(d);
     }
 
-    /** Records that this process wrote blob {@code d} after checking its bytes against {@code d}. */
-    void verifiedNow(Digest d) {
-        verified.add(d);
-    }
-
-    /**
-     * Stores {@code in} as the blob {@code d} through the verified ingest path ({@link Ingest#write}), recording it as
-     * verified now when this call wrote it. Returns false if the blob was there already.
-     */
-    boolean store(dev.modelreg.spec.Descriptor d, InputStream in, String what) throws IOException {
-        if (!Ingest.write(root.resolve("ingest"), blob(d.digest()), d, in, what)) return false;
-        verifiedNow(d.digest());
-        return true;
-    }
-
     /**
      * True if this process stored {@code d} itself, verified, moments ago; copies out of the cache then need no
      * second hash. Blobs found in the cache from earlier runs are re-hashed as they are copied out.
      */
     boolean isVerifiedNow(Digest d) {
-        return verified.contains(d);
+        return blobs.isVerifiedNow(d);
     }
 
     public Path sourcesDir() {
@@ -133,7 +113,7 @@ public final class Cache {
     public void writeState(String sourceKey, String ref, RefState state) throws IOException {
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("state.json"), (dev.modelreg.spec.Json.write(state.toJson()) + "\n")
+        AtomicFiles.write(dir.resolve("state.json"), (Json.write(state.toJson()) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -173,44 +153,7 @@ public final class Cache {
         return a || b;
     }
 
-    /**
-     * Streams {@code in} into the blob store, hashing while writing; if {@code expected} is given the content must
-     * match it (else nothing enters the cache and the error names {@code what}). Returns the content's digest.
-     */
-    public Digest ingest(InputStream in, Digest expected, String what) throws IOException {
-        if (expected != null && has(expected)) {
-            return expected;
-        }
-        Path ingestDir = root.resolve("ingest");
-        Files.createDirectories(ingestDir);
-        Path tmp = AtomicFiles.tempFile(ingestDir, "file-", ".partial");
-        try {
-            Digest got;
-            try (OutputStream fo = Files.newOutputStream(tmp); DigestingOutputStream out = new DigestingOutputStream(fo)) {
-                Streams.copy(in, out, -1);
-                out.flush();
-                got = out.digest();
-            }
-            if (expected != null && !expected.equals(got)) {
-                throw new dev.modelreg.content.ContentException(dev.modelreg.content.ContentException.Kind.DIGEST_MISMATCH,
-                        what + ": hash mismatch: want " + expected.hex() + ", got " + got.hex());
-            }
-            Path target = blob(got);
-            Files.createDirectories(target.getParent());
-            if (Ingest.moveIntoPlace(tmp, target)) verifiedNow(got);
-            return got;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     static boolean deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return false;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
-        return true;
+        return Trees.delete(p);
     }
 }

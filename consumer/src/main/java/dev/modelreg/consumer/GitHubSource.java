@@ -1,8 +1,18 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Copy;
+import dev.modelreg.content.CopyListener;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Expected;
+import dev.modelreg.content.http.HttpTransport;
+import dev.modelreg.content.http.Request;
+import dev.modelreg.content.http.Response;
+import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
 import dev.modelreg.spec.RegistryFormatException;
@@ -12,13 +22,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -26,25 +34,38 @@ import java.util.zip.ZipFile;
  * GitHub mode, discovering exactly as modflow-devtools does: the release asset
  * {@code {github}/{owner}/{repo}/releases/download/{ref}/models.toml} first (a 404 falls through), then the raw file
  * {@code {raw}/{owner}/{repo}/{ref}/{registry_path}/models.toml}; the same error texts for the same failures.
- * Files come from their entry's URL (re-based onto the configured hosts) or, for release registries whose URL is
- * a zip, from that zip, fetched once into the blob cache.
+ * Files come from their entry's URL (re-based onto the configured hosts) through the one copy
+ * ({@link Copy#files}: verified against their hash, retried, resumed with {@code Range}) or, for release registries
+ * whose URL is a zip, from that zip, fetched once into the blob cache. Every request goes over the one transport.
  */
 final class GitHubSource {
     /**
      * Per-file GitHub downloads are bound by round trips, not by CPU or disk: this many times the concurrency
-     * setting run at once (over HTTP/2 where the server offers it, so one connection carries them).
+     * setting run at once.
      */
     static final int LATENCY_BOUND_FANOUT = 4;
 
     private final Settings settings;
     private final Cache cache;
-    private final Http http;
+    private final HttpTransport http;
+    private volatile CopyListener listener = CopyListener.NONE;
 
-    GitHubSource(Settings settings, Cache cache, Http http) {
+    GitHubSource(Settings settings, Cache cache) {
         this.settings = settings;
         this.cache = cache;
-        this.http = http;
+        this.http = HttpTransport.of(settings.registryOptions().http());
     }
+
+    void listener(CopyListener l) {
+        this.listener = l == null ? CopyListener.NONE : l;
+    }
+
+    /** HTTP requests of GitHub mode so far. */
+    long requestCount() {
+        return requests.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /** The discovered registry file: its exact bytes, the mode and where it came from. */
     record Discovered(byte[] bytes, ModelsToml registry, String transport, String url) {}
@@ -54,7 +75,7 @@ final class GitHubSource {
         GitHubUrls.Repo repo = repoOf(s);
         String release = settings.github().releaseAsset(repo, ref, "models.toml");
         try {
-            byte[] b = fetchBytes(release);
+            byte[] b = fetchBytes(release, "registry file of " + label);
             if (b != null) return parsed(b, RefState.GITHUB_RELEASE, release, label);
         } catch (HttpStatus e) {
             throw new ConsumerException("Error fetching registry from release assets for " + label + ": " + e.getMessage());
@@ -64,7 +85,7 @@ final class GitHubSource {
         String path = registryPath(s);
         String raw = settings.github().rawFile(repo, ref, (path.isEmpty() ? "" : path + "/") + "models.toml");
         try {
-            byte[] b = fetchBytes(raw);
+            byte[] b = fetchBytes(raw, "registry file of " + label);
             if (b == null) {
                 throw new ConsumerException("Registry file 'models.toml' not found in " + s.registryPath() + " for " + label);
             }
@@ -91,29 +112,49 @@ final class GitHubSource {
     }
 
     /** Null on 404; the body on 2xx; {@link HttpStatus} otherwise. */
-    private byte[] fetchBytes(String url) throws IOException {
-        try (Http.Response r = http.get(URI.create(url))) {
+    private byte[] fetchBytes(String url, String what) throws IOException {
+        requests.incrementAndGet();
+        try (Response r = http.send(Request.get(URI.create(url), what, null))) {
             if (r.status() == 404) return null;
             if (!r.ok()) throw new HttpStatus(r.status());
-            return r.body().readAllBytes();
+            return r.bytes(Limits.MAX_REGISTRY_BYTES);
         }
     }
 
-    private static final class HttpStatus extends IOException {
+    /** A status the modflow-devtools messages embed as Python's urllib words it. */
+    static final class HttpStatus extends IOException {
         HttpStatus(int status) {
-            super(Http.httpError(status));
+            super(httpError(status));
         }
+    }
+
+    /** Python urllib's wording ("HTTP Error 404: Not Found"), which the modflow-devtools messages embed. */
+    static String httpError(int status) {
+        String reason = switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "";
+        };
+        return "HTTP Error " + status + (reason.isEmpty() ? "" : ": " + reason);
     }
 
     /**
      * Makes sure every file in {@code keys} is in the blob cache and returns key -> digest. Hashed files already
-     * cached cost nothing; the rest are fetched in parallel (bounded), each verified against its hash while it
-     * streams into the cache. Release-zip registries fetch their zip once (cached, recorded in state.json).
+     * cached cost nothing; the rest go through the one copy, in parallel, each verified against its hash while it
+     * streams into the cache (and resumed from a partial file if an earlier run was cut off). Release-zip
+     * registries fetch their zip once (cached, recorded in state.json).
      */
     Map<String, Digest> ensure(Synced s, Collection<String> keys) throws IOException {
-        Map<String, Digest> out = new ConcurrentHashMap<>();
+        Map<String, Digest> out = new LinkedHashMap<>();
         Map<String, List<String>> byZip = new LinkedHashMap<>();
-        List<Parallel.Task> tasks = new ArrayList<>();
+        Map<Digest, GitHubFiles.File> files = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = s.registry().files().get(key);
             if (e == null) throw new ConsumerException(s.label() + ": registry lists no file '" + key + "'");
@@ -122,16 +163,30 @@ final class GitHubSource {
                 continue;
             }
             if (isZipMember(key, e)) {
-                byZip.computeIfAbsent(settings.github().rebase(e.url()), u -> new ArrayList<>()).add(key);
+                byZip.computeIfAbsent(settings.github().rebase(e.url()), u -> new java.util.ArrayList<>()).add(key);
                 continue;
             }
             if (settings.offline()) {
                 throw new ConsumerException("offline: file '" + key + "' of " + s.label() + " is not in the cache");
             }
             String url = fileUrl(s, key, e);
-            tasks.add(() -> out.put(key, download(url, e.hash(), "file '" + key + "' of " + s.label() + " (" + url + ")")));
+            if (e.hash() == null) { // nothing to verify it against: stored by the digest of what arrived
+                out.put(key, downloadZip(url, "file '" + key + "' of " + s.label() + " (" + url + ")"));
+                continue;
+            }
+            files.putIfAbsent(e.hash(), new GitHubFiles.File(key, url));
+            out.put(key, e.hash());
         }
-        Parallel.run(tasks, settings.concurrency() * LATENCY_BOUND_FANOUT);
+        if (!files.isEmpty()) {
+            GitHubFiles src = new GitHubFiles(http, files, s.label());
+            CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
+                    .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT);
+            try {
+                Copy.files(src, files.keySet(), cache.blobs(), Expected.MAX_UNSIZED, o);
+            } finally {
+                requests.addAndGet(src.requests());
+            }
+        }
         RefState state = s.state();
         for (Map.Entry<String, List<String>> z : byZip.entrySet()) {
             Digest zip = state.zips().containsKey(z.getKey()) ? Digest.parse(state.zips().get(z.getKey())) : null;
@@ -139,7 +194,7 @@ final class GitHubSource {
                 if (settings.offline()) {
                     throw new ConsumerException("offline: release zip " + z.getKey() + " of " + s.label() + " is not in the cache");
                 }
-                zip = download(z.getKey(), null, "release zip of " + s.label() + " (" + z.getKey() + ")");
+                zip = downloadZip(z.getKey(), "release zip of " + s.label() + " (" + z.getKey() + ")");
                 state = state.withZip(z.getKey(), zip);
                 cache.writeState(s.source().key(), s.ref(), state);
             }
@@ -148,10 +203,12 @@ final class GitHubSource {
         return out;
     }
 
-    private Digest download(String url, Digest expected, String what) throws IOException {
-        try (Http.Response r = http.get(URI.create(url))) {
-            if (!r.ok()) throw new ConsumerException(what + ": " + Http.httpError(r.status()));
-            return cache.ingest(r.body(), expected, what);
+    /** A release zip (or a file the registry lists no hash for) has no hash to check: stored by the digest of what arrived. */
+    private Digest downloadZip(String url, String what) throws IOException {
+        requests.incrementAndGet();
+        try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
+            if (!r.ok()) throw new ConsumerException(what + ": " + httpError(r.status()));
+            return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
         }
     }
 
@@ -172,8 +229,20 @@ final class GitHubSource {
                 }
                 if (ze == null) throw new ConsumerException(s.label() + ": file '" + key + "' is not in release zip " + url);
                 FileEntry e = s.registry().files().get(key);
+                String what = "file '" + key + "' of " + s.label() + " (from " + url + ")";
                 try (InputStream in = zf.getInputStream(ze)) {
-                    out.put(key, cache.ingest(in, e.hash(), "file '" + key + "' of " + s.label() + " (from " + url + ")"));
+                    if (e.hash() != null && ze.getSize() >= 0) {
+                        cache.blobs().push(Descriptor.of("application/octet-stream", e.hash(), ze.getSize()), in);
+                        out.put(key, e.hash());
+                    } else {
+                        Digest got = cache.blobs().add(in, Expected.MAX_UNSIZED, what);
+                        if (e.hash() != null && !got.equals(e.hash())) {
+                            throw dev.modelreg.content.VerifyingInputStream.mismatch(what, e.hash(), got, ze.getSize());
+                        }
+                        out.put(key, got);
+                    }
+                } catch (ContentException x) {
+                    throw new ConsumerException(x.getMessage(), x);
                 }
             }
         }

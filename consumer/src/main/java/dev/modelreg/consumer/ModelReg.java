@@ -1,7 +1,5 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.Streams;
-
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Listing;
@@ -10,12 +8,16 @@ import dev.modelreg.consumer.Results.SourceInfo;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Parallel;
+import dev.modelreg.content.Streams;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.RegistryFormatException;
 import dev.modelreg.spec.SourceConfig;
 import java.io.IOException;
@@ -50,7 +52,6 @@ public final class ModelReg {
     private final BootstrapConfig config;
     private final Settings settings;
     private final Cache cache;
-    private final Http http;
     private final GitHubSource github;
     private final OciSource oci;
     private Consumer<String> progress = m -> {};
@@ -59,8 +60,7 @@ public final class ModelReg {
         this.config = config;
         this.settings = settings;
         this.cache = new Cache(settings.cacheRoot());
-        this.http = new Http(settings.concurrency());
-        this.github = new GitHubSource(settings, cache, http);
+        this.github = new GitHubSource(settings, cache);
         this.oci = new OciSource(settings, cache);
     }
 
@@ -84,6 +84,13 @@ public final class ModelReg {
         return this;
     }
 
+    /** The hooks of every blob transfer (the CLI's progress display); default: none. */
+    public ModelReg onTransfer(CopyListener listener) {
+        oci.listener(listener);
+        github.listener(listener);
+        return this;
+    }
+
     public BootstrapConfig config() {
         return config;
     }
@@ -98,7 +105,7 @@ public final class ModelReg {
 
     /** HTTP requests made so far: OCI registry requests plus GitHub-mode downloads. */
     public long requestCount() {
-        return oci.requestCount() + http.requestCount();
+        return oci.requestCount() + github.requestCount();
     }
 
     // ---------------------------------------------------------------------------------------------------- sync
@@ -372,18 +379,26 @@ public final class ModelReg {
                 s.ref(), s.state().digest(), root, list, bytes);
     }
 
+    /** {@code source@ref} of a configured source, else a reference of the one grammar (no tag: {@code latest}). */
     private Synced pulled(String ref) throws IOException {
         int at = ref.indexOf('@');
-        if (at > 0 && !OciRefs.isLocal(ref)) {
+        boolean local = ref.startsWith(Reference.LAYOUT_PREFIX) || ref.startsWith(Reference.ARCHIVE_PREFIX);
+        if (at > 0 && !local) {
             SourceConfig s = findSource(ref.substring(0, at));
             if (s != null) return synced(s, ref.substring(at + 1));
         }
-        OciRefs.Split r = OciRefs.split(ref);
-        String label = ref;
-        OciSource.Resolved res = oci.resolve(r.base(), r.ref(), true, null, false, label);
-        SourceConfig adhoc = new SourceConfig(r.base(), null, r.base(), List.of(r.ref()), ".registry", r.base());
-        RefState st = oci.stateFor(r.base(), r.base(), r.ref(), r.base(), res);
-        return new Synced(adhoc, r.ref(), st, parse(res.config(), label));
+        Reference r;
+        try {
+            r = Reference.parse(ref);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(e.getMessage());
+        }
+        String base = r.location();
+        String tagOrDigest = r.reference() != null ? r.reference() : "latest";
+        OciSource.Resolved res = oci.resolve(base, tagOrDigest, true, null, false, ref);
+        SourceConfig adhoc = new SourceConfig(base, null, base, List.of(tagOrDigest), ".registry", base);
+        RefState st = oci.stateFor(base, base, tagOrDigest, base, res);
+        return new Synced(adhoc, tagOrDigest, st, parse(res.config(), ref));
     }
 
     // --------------------------------------------------------------------------------------------------- verify

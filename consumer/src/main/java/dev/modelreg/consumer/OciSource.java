@@ -1,22 +1,25 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.Copy;
+import dev.modelreg.content.CopyListener;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Parallel;
 import dev.modelreg.content.RegistryStore;
 import dev.modelreg.content.Target;
-import dev.modelreg.content.ContentException;
-import dev.modelreg.content.OciArchive;
-import dev.modelreg.content.OciLayout;
-import dev.modelreg.spec.OciReference;
-import java.nio.file.Path;
+import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Reference;
+import java.nio.file.Path;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.LayerIndex;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.RefTags;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,10 +42,20 @@ final class OciSource {
     private final Settings settings;
     private final Cache cache;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private volatile CopyListener listener = CopyListener.NONE;
 
     OciSource(Settings settings, Cache cache) {
         this.settings = settings;
         this.cache = cache;
+    }
+
+    /** The hooks of every copy this source makes (progress). */
+    void listener(CopyListener l) {
+        this.listener = l == null ? CopyListener.NONE : l;
+    }
+
+    private CopyOptions copyOptions() {
+        return CopyOptions.of(settings.registryOptions()).withConcurrency(settings.concurrency()).withListener(listener);
     }
 
     /** What a resolve found: the manifest descriptor, the parsed manifest and the models.toml bytes. */
@@ -59,25 +72,13 @@ final class OciSource {
     }
 
     private Target open(String oci) throws IOException {
-        if (oci.startsWith("oci-layout:")) {
-            Path dir = Path.of(oci.substring("oci-layout:".length()));
-            if (!Files.isRegularFile(dir.resolve("index.json"))) {
-                throw ContentException.notFound("no OCI image layout at " + dir + " (index.json missing)");
-            }
-            return OciLayout.open(dir);
-        }
-        if (oci.startsWith(OciArchive.PREFIX)) {
-            Path file = Path.of(oci.substring(OciArchive.PREFIX.length()));
-            if (!Files.isRegularFile(file)) throw ContentException.notFound("no OCI archive at " + file);
-            return OciArchive.open(file); // read in place: nothing extracted, nothing to clean up
-        }
-        OciReference ref;
+        Reference ref;
         try {
-            ref = OciReference.parse(oci);
+            ref = Reference.parseRepository(oci);
         } catch (IllegalArgumentException e) {
             throw new ConsumerException("invalid OCI repository '" + oci + "': " + e.getMessage());
         }
-        return RegistryStore.connect(ref, settings.registryOptions());
+        return Targets.openExisting(ref, settings.registryOptions()).target(); // archives are read in place
     }
 
     /** Requests made to registries so far (0 for OCI layout directories and archives). */
@@ -122,6 +123,10 @@ final class OciSource {
             throw new ConsumerException(label + ": " + md.digest() + " is an index (" + md.mediaType()
                     + "), not a modelreg model set");
         }
+        if (md.size() > Limits.MAX_MANIFEST_BYTES) {
+            throw new ConsumerException(label + ": manifest " + md.digest() + " is " + md.size() + " bytes, more than the "
+                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
+        }
         ingest(t, md, "manifest " + md.digest() + " of " + label);
         Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), "manifest " + md.digest() + " of " + label);
         if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
@@ -141,11 +146,10 @@ final class OciSource {
         return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), true);
     }
 
+    /** Brings {@code d} into the cache through the one copy (verified, resumable); nothing if it is there. */
     private void ingest(Target t, Descriptor d, String what) throws IOException {
         if (cache.has(d.digest())) return;
-        try (InputStream in = t.fetch(d)) {
-            cache.store(d, in, what);
-        }
+        Copy.blobs(t, List.of(d), cache.blobs(), copyOptions());
     }
 
     RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) {
@@ -235,34 +239,42 @@ final class OciSource {
                     + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
         AtomicLong bytes = new AtomicLong();
+        if (!missing.isEmpty()) {
+            // tar layers are extracted in the download's pass: a sink per layer (a new one for each retry)
+            Map<Digest, Fetch> byDigest = new HashMap<>();
+            for (Fetch f : missing) byDigest.put(f.layer().digest(), f);
+            CopyOptions o = copyOptions().withSinks(d -> {
+                Fetch f = byDigest.get(d.digest());
+                return f == null || !f.isTar() ? null
+                        : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
+            });
+            Copy.blobs(target(s.state().reference()), missing.stream().map(Fetch::layer).toList(), cache.blobs(), o);
+        }
         List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, s.label()));
         for (Fetch f : plan.layers()) {
-            String what = "layer " + f.layer().digest() + " of " + s.label() + " (" + s.state().reference() + ")";
-            Map<String, Path> to = new HashMap<>();
-            for (String k : f.files().keySet()) to.put(k, dests.get(k));
-            tasks.add(() -> bytes.addAndGet(layer(s, f, to, what)));
+            if (f.isTar() && !f.cached()) continue; // extracted while it downloaded
+            String what = (f.cached() ? "cached " : "") + what(s, f);
+            Map<String, Path> to = to(f, dests);
+            if (f.isTar()) {
+                tasks.add(() -> bytes.addAndGet(TarLayers.extract(cache.blob(f.layer().digest()), f.members(), to, what)));
+            } else {
+                for (Map.Entry<String, Path> k : to.entrySet()) {
+                    tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, f.layer().digest(), k.getValue(),
+                            Workspace.fileOf(k.getKey(), s.label()))));
+                }
+            }
         }
         Parallel.run(tasks, settings.concurrency());
         return bytes.get();
     }
 
-    private long layer(Synced s, Fetch f, Map<String, Path> to, String what) throws IOException {
-        Descriptor l = f.layer();
-        if (f.isTar()) {
-            if (f.cached()) return TarLayers.extract(cache.blob(l.digest()), f.members(), to, "cached " + what);
-            try (InputStream in = target(s.state().reference()).fetch(l)) {
-                return TarLayers.ingest(in, l, f.members(), to, cache, what);
-            }
-        }
-        if (!f.cached()) {
-            try (InputStream in = target(s.state().reference()).fetch(l)) {
-                cache.store(l, in, what);
-            }
-        }
-        long n = 0;
-        for (Map.Entry<String, Path> k : to.entrySet()) {
-            n += Workspace.copyOut(cache, l.digest(), k.getValue(), Workspace.fileOf(k.getKey(), s.label()));
-        }
-        return n;
+    private static Map<String, Path> to(Fetch f, Map<String, Path> dests) {
+        Map<String, Path> to = new HashMap<>();
+        for (String k : f.files().keySet()) to.put(k, dests.get(k));
+        return to;
+    }
+
+    private static String what(Synced s, Fetch f) {
+        return "layer " + f.layer().digest() + " of " + s.label() + " (" + s.state().reference() + ")";
     }
 }

@@ -1,10 +1,12 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.Streams;
-
 import dev.modelreg.content.AtomicFiles;
-
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.Parallel;
+import dev.modelreg.content.Streams;
+import dev.modelreg.content.Trees;
+import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,11 +93,12 @@ final class Workspace {
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
+        healLeftovers(target);
+        Path staging = Files.createTempDirectory(parent, stagingPrefix(target) + Leftovers.ownerTag());
         try {
             long bytes = filler.fill(destinations(staging, relByKey, what));
             if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+                Path old = Files.createTempDirectory(parent, oldPrefix(target) + Leftovers.ownerTag());
                 Files.delete(old);
                 move(target, old);
                 try {
@@ -104,14 +107,35 @@ final class Workspace {
                     move(old, target);
                     throw e;
                 }
-                Cache.deleteTree(old);
+                Trees.delete(old);
             } else {
                 move(staging, target);
             }
             return bytes;
         } finally {
-            Cache.deleteTree(staging);
+            Trees.deleteQuietly(staging);
         }
+    }
+
+    private static String stagingPrefix(Path target) {
+        return "." + target.getFileName() + ".staging-";
+    }
+
+    private static String oldPrefix(Path target) {
+        return "." + target.getFileName() + ".old-";
+    }
+
+    /**
+     * What a killed run left beside {@code target}: its staging directories are removed; a previous workspace moved
+     * aside for a swap that never finished is put back when nothing took its place, else removed.
+     */
+    static void healLeftovers(Path target) throws IOException {
+        Path parent = target.getParent();
+        for (Path old : Leftovers.stale(parent, oldPrefix(target))) {
+            if (!Files.exists(target)) move(old, target);
+            else Trees.delete(old);
+        }
+        for (Path staging : Leftovers.stale(parent, stagingPrefix(target))) Trees.delete(staging);
     }
 
     /**
@@ -121,11 +145,15 @@ final class Workspace {
     static long writeEach(Path root, Map<String, String> relByKey, String what, Filler filler) throws IOException {
         Map<String, Path> finals = destinations(root, relByKey, what);
         Map<String, Path> temps = new LinkedHashMap<>();
-        String tag = "." + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + ".partial";
+        String tag = "." + Leftovers.ownerTag() + Long.toHexString(System.nanoTime()) + ".partial";
+        Set<Path> dirs = new HashSet<>();
         for (Map.Entry<String, Path> f : finals.entrySet()) {
             Path p = f.getValue();
             if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
             temps.put(f.getKey(), p.resolveSibling("." + p.getFileName() + tag));
+            if (dirs.add(p.getParent())) {
+                for (Path stale : Leftovers.staleTempFiles(p.getParent())) Files.deleteIfExists(stale);
+            }
         }
         try {
             long bytes = filler.fill(temps);
@@ -209,7 +237,8 @@ final class Workspace {
         out.flush();
         Digest got = out.digest();
         if (!got.equals(d)) {
-            throw new ConsumerException(what + ": cached blob " + d + " is corrupt (got " + got + "); run clear --force");
+            throw new ConsumerException(VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run clear"
+                    + " --force)", d, got, n).getMessage());
         }
         return n;
     }

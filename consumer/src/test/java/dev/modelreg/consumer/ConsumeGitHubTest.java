@@ -200,7 +200,7 @@ class ConsumeGitHubTest {
         ModelReg reg = reg();
         Path ws = tmp.resolve("ws");
         assertThatThrownBy(() -> reg.copy("test/ex1", ws, false))
-                .hasMessageContaining("ex1/gwf/model.dis").hasMessageContaining("hash mismatch");
+                .hasMessageContaining("ex1/gwf/model.dis").hasMessageContaining("digest mismatch");
         assertThat(ws).doesNotExist();
         assertThat(tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of("tampered".getBytes(StandardCharsets.UTF_8)).hex()))
                 .doesNotExist();

@@ -210,8 +210,9 @@ class ConsumeOciTest {
             assertThat(tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of(files.get(k)).hex())).doesNotExist();
         }
         assertThat(tmp.resolve("cache/blobs/sha256/" + tar.digest().hex())).doesNotExist();
+        // a transfer cut off when the copy failed may keep its partial file for a later resume (never a verified blob)
         try (var s = Files.list(tmp.resolve("cache/ingest"))) {
-            assertThat(s).isEmpty();
+            assertThat(s).allSatisfy(f -> assertThat(f.getFileName().toString()).endsWith(".partial"));
         }
         // other models are unaffected
         reg.copy("test/ex3", tmp.resolve("ok"), false);
@@ -285,7 +286,7 @@ class ConsumeOciTest {
             var r = reg(b, false).sync("tm", null, false);
             assertThat(r).singleElement().satisfies(x -> {
                 assertThat(x.failed()).isTrue();
-                assertThat(x.error()).contains("authentication failed for " + auth.host());
+                assertThat(x.error()).contains("authentication required by " + auth.host()).contains("no credentials for " + auth.host());
             });
         }
     }

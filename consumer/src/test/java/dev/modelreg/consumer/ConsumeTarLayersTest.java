@@ -118,7 +118,7 @@ class ConsumeTarLayersTest {
         }
         Path ws = tmp.resolve("ws2");
         assertThatThrownBy(() -> reg(true).copy("t/a", ws, false))
-                .hasMessageContaining("hash mismatch").hasMessageContaining("cached layer " + tar.digest());
+                .hasMessageContaining("digest mismatch").hasMessageContaining("cached layer " + tar.digest());
         assertThat(ws).doesNotExist();
         assertThat(partials(tmp)).isEmpty();
     }
@@ -131,7 +131,7 @@ class ConsumeTarLayersTest {
         ModelReg reg = reg(false);
         // copying only b/mfsim.nam's model still reads the whole layer: every member is checked before caching
         assertThatThrownBy(() -> reg.copy("t/b", tmp.resolve("ws"), false))
-                .hasMessageContaining("file 'b/wel.txt'").hasMessageContaining("hash mismatch");
+                .hasMessageContaining("file 'b/wel.txt'").hasMessageContaining("digest mismatch");
         assertThat(cached(tar)).doesNotExist();
         assertThat(tmp.resolve("ws")).doesNotExist();
         try (Stream<Path> s = Files.list(tmp.resolve("cache/ingest"))) {
@@ -181,14 +181,14 @@ class ConsumeTarLayersTest {
         Files.createDirectories(dir.resolve("a"));
         Files.writeString(dir.resolve("a/mfsim.nam"), "old");
         assertThatThrownBy(() -> reg(false).pull(registry.host() + "/" + repo + ":v1", dir, null))
-                .hasMessageContaining("hash mismatch");
+                .hasMessageContaining("digest mismatch");
         assertThat(dir.resolve("a/mfsim.nam")).hasContent("old");
         assertThat(dir.resolve("b/wel.txt")).doesNotExist();
         assertThat(partials(dir)).isEmpty();
 
         Path fresh = tmp.resolve("fresh");
         assertThatThrownBy(() -> reg(false).pull(registry.host() + "/" + repo + ":v1", fresh, null))
-                .hasMessageContaining("hash mismatch");
+                .hasMessageContaining("digest mismatch");
         assertThat(fresh).doesNotExist();
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.contains("staging"));

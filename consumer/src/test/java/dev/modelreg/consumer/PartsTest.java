@@ -10,24 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The small pure pieces: reference splitting, model directories, path safety, closest names, escaping, settings. */
+/** The small pure pieces: model directories, path safety, closest names, escaping, settings. */
 class PartsTest {
     static final String D = "sha256:" + "ab".repeat(32);
-
-    @Test
-    void splitsOciReferences() {
-        assertThat(OciRefs.split("127.0.0.1:5000/models/x:v1")).isEqualTo(new OciRefs.Split("127.0.0.1:5000/models/x", "v1"));
-        assertThat(OciRefs.split("127.0.0.1:5000/models/x")).isEqualTo(new OciRefs.Split("127.0.0.1:5000/models/x", "latest"));
-        assertThat(OciRefs.split("ghcr.io/o/r@" + D)).isEqualTo(new OciRefs.Split("ghcr.io/o/r", D));
-        assertThat(OciRefs.split("oci-layout:/tmp/a:b/layout:demo")).isEqualTo(new OciRefs.Split("oci-layout:/tmp/a:b/layout", "demo"));
-        assertThat(OciRefs.split("oci-layout:rel/dir")).isEqualTo(new OciRefs.Split("oci-layout:rel/dir", "latest"));
-        assertThat(OciRefs.split("oci-layout:/l@" + D)).isEqualTo(new OciRefs.Split("oci-layout:/l", D));
-        assertThat(OciRefs.split("oci-archive:/tmp/a:b/models.tar:demo")).isEqualTo(new OciRefs.Split("oci-archive:/tmp/a:b/models.tar", "demo"));
-        assertThat(OciRefs.split("oci-archive:models.tar")).isEqualTo(new OciRefs.Split("oci-archive:models.tar", "latest"));
-        assertThat(OciRefs.split("oci-archive:/x@y/m.tar@" + D)).isEqualTo(new OciRefs.Split("oci-archive:/x@y/m.tar", D));
-        assertThat(OciRefs.isLocal("oci-archive:/x@y/m.tar:v1")).isTrue();
-        assertThat(OciRefs.isLocal("example@develop")).isFalse();
-    }
 
     @Test
     void modelDirectoryIsTheDeepestCommonDirectory() {

@@ -1,56 +1,55 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Expected;
+import dev.modelreg.content.auth.CredentialSource;
+import dev.modelreg.content.http.HttpTransport;
+import dev.modelreg.content.http.Request;
+import dev.modelreg.content.http.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Enumeration;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-/** Downloads a zip (a repository zipball or a release asset) and unpacks it safely. */
+/** Downloads a zip (a repository zipball or a release asset) over the one transport and unpacks it safely. */
 final class Downloads {
     private Downloads() {}
 
-    /** GETs {@code url} into {@code target} (streamed, following redirects); non-200 is a one-line error. */
-    static void download(String url, Path target, Map<String, String> env) throws IOException {
-        HttpClient client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30))
-                .build();
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url)).GET().header("User-Agent", "modelreg");
-        String token = env.get("GITHUB_TOKEN");
-        String host = URI.create(url).getHost();
-        if (token != null && !token.isBlank() && host != null && (host.equals("github.com") || host.endsWith(".github.com"))) {
-            rb.header("Authorization", "Bearer " + token);
+    /**
+     * GETs {@code url} into {@code target} (streamed, redirects by the transport's rules); non-200 is a one-line
+     * error. A GitHub token found by {@code credentials} for the URL's host is sent over https only (and, by the
+     * transport's rule, never to another host a redirect leads to).
+     */
+    static void download(String url, Path target, HttpTransport http, CredentialSource credentials) throws IOException {
+        URI uri = URI.create(url);
+        Request r = Request.get(uri, "download " + url, null).streamed();
+        if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+            CredentialSource.Lookup l = credentials.find(uri.getHost(), null);
+            if (l.found()) r = r.withHeader("Authorization", l.credential().bearerHeader());
         }
-        HttpResponse<InputStream> resp;
-        try {
-            resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("GET " + url + ": interrupted", e);
-        } catch (IOException e) {
-            throw new IOException("GET " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        try (Response resp = http.send(r)) {
+            if (resp.status() != 200) throw new IOException("GET " + url + ": HTTP " + resp.status());
+            InputStream in = resp.body();
+            AtomicFiles.write(target, out -> copyBounded(in, out, url));
         }
-        try (InputStream in = resp.body()) {
-            if (resp.statusCode() != 200) {
-                throw new IOException("GET " + url + ": HTTP " + resp.statusCode());
+    }
+
+    private static void copyBounded(InputStream in, OutputStream out, String url) throws IOException {
+        byte[] buf = new byte[256 << 10];
+        long total = 0;
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            total += n;
+            if (total > Expected.MAX_UNSIZED) {
+                throw new ContentException(ContentException.Kind.SIZE_MISMATCH, "GET " + url + ": more than the limit of "
+                        + Expected.MAX_UNSIZED + " bytes");
             }
-            Path tmp = dev.modelreg.content.AtomicFiles.tempFile(target.getParent(), "download-", ".partial");
-            try {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            out.write(buf, 0, n);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.Parallel;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
@@ -23,10 +24,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Indexes a model repository directory into a models.toml, with modflow-devtools' make_registry rules:
@@ -148,36 +145,11 @@ public final class Indexer {
 
     /** Hashes every file once, in parallel on a bounded pool; streaming, so memory stays flat. */
     static Map<String, Hashed> hashAll(SortedMap<String, Path> paths, int threads) throws IOException {
-        TreeMap<String, Hashed> out = new TreeMap<>();
-        if (paths.isEmpty()) return out;
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, paths.size()), r -> {
-            Thread t = new Thread(r, "modelreg-hash");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            TreeMap<String, Future<Hashed>> futures = new TreeMap<>();
-            for (Map.Entry<String, Path> e : paths.entrySet()) {
-                Path p = e.getValue();
-                futures.put(e.getKey(), pool.submit(() -> hash(p)));
-            }
-            for (Map.Entry<String, Future<Hashed>> e : futures.entrySet()) {
-                try {
-                    out.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException x) {
-                    Throwable c = x.getCause();
-                    if (c instanceof UncheckedIOException u) throw u.getCause();
-                    if (c instanceof IOException io) throw io;
-                    throw new IOException("hashing " + paths.get(e.getKey()) + ": " + c, c);
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while hashing", x);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return out;
+        Map<String, Hashed> found = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Parallel.Task> tasks = new ArrayList<>();
+        for (Map.Entry<String, Path> e : paths.entrySet()) tasks.add(() -> found.put(e.getKey(), hash(e.getValue())));
+        Parallel.run(tasks, threads);
+        return new TreeMap<>(found);
     }
 
     static Hashed hash(Path file) throws IOException {

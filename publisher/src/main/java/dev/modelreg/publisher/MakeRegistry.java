@@ -2,6 +2,10 @@ package dev.modelreg.publisher;
 
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.Trees;
+import dev.modelreg.content.auth.EnvironmentCredentials;
+import dev.modelreg.content.http.HttpOptions;
+import dev.modelreg.content.http.HttpTransport;
 
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;
@@ -71,7 +75,8 @@ public final class MakeRegistry {
                 Path zip = tmp.resolve("download.zip");
                 Path tree = tmp.resolve("tree");
                 String url = r.assetFile() != null ? gh.releaseAsset(repo, r.ref(), r.assetFile()) : gh.zipball(repo, r.ref());
-                Downloads.download(url, zip, r.env());
+                Downloads.download(url, zip, HttpTransport.of(HttpOptions.fromEnvironment(r.env())),
+                        EnvironmentCredentials.of(r.env()));
                 Downloads.unzip(zip, tree, r.assetFile() == null, url);
                 Files.delete(zip);
                 String sub = r.path() == null ? "" : trimSlashes(r.path());
@@ -104,7 +109,7 @@ public final class MakeRegistry {
             return new Result(registryFile, releaseZip, index.registry().models().size(),
                     index.registry().files().size(), index.totalBytes(), index);
         } finally {
-            if (tmp != null) deleteTree(tmp);
+            if (tmp != null) Trees.deleteQuietly(tmp);
         }
     }
 
@@ -113,20 +118,5 @@ public final class MakeRegistry {
         while (t.startsWith("/")) t = t.substring(1);
         while (t.endsWith("/")) t = t.substring(0, t.length() - 1);
         return t;
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

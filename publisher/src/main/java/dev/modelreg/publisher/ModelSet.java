@@ -1,5 +1,7 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.Parallel;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
@@ -16,10 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * One ref's model set as an OCI artifact: the manifest (canonical bytes), and the staged blobs it points at.
@@ -28,7 +26,6 @@ import java.util.concurrent.Future;
  */
 public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
     /** Registries refuse bigger manifests (distribution's default limit). */
-    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     /** Annotation of a tar layer that holds several groups (merged to fit the layer limit): a JSON array of names. */
     public static final String GROUPS_ANNOTATION = Annotations.GROUPS;
 
@@ -55,9 +52,9 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
             List<Descriptor> layers = layers(plan, files, staging, content, threads);
             Manifest manifest = new Manifest(MediaTypes.ARTIFACT_TYPE, config, layers, annotations);
             byte[] bytes = manifest.toBytes();
-            if (bytes.length > MAX_MANIFEST_BYTES) {
+            if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
                 throw new IOException("the manifest would be " + bytes.length + " bytes, over the "
-                        + MAX_MANIFEST_BYTES + "-byte limit registries enforce: lower --max-layers");
+                        + Limits.MAX_MANIFEST_BYTES + "-byte limit registries enforce: lower --max-layers");
             }
             Descriptor d = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(bytes), bytes.length);
             content.put(d.digest(), bytes);
@@ -70,46 +67,28 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
 
     private static List<Descriptor> layers(LayerPlan plan, Sources files, Path staging, StagedContent content, int threads)
             throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "modelreg-tar");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Descriptor>> futures = new ArrayList<>();
-            int n = 0;
-            for (LayerPlan.Layer l : plan.layers()) {
-                if (l instanceof LayerPlan.FileLayer f) {
-                    content.put(f.digest(), f.file());
-                    Descriptor d = new Descriptor(MediaTypes.FILE_LAYER, f.digest(), f.size(),
-                            Map.of(Annotations.TITLE, f.key()));
-                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(d));
-                } else if (l instanceof LayerPlan.TarLayer t) {
-                    Path out = staging.resolve("layer-" + (n++) + ".tar");
-                    futures.add(pool.submit(() -> writeTar(t.title(), t.keys(), tarAnnotations(t), files, out, content)));
-                } else if (l instanceof LayerPlan.DeltaLayer t) {
-                    Path out = staging.resolve("layer-" + (n++) + ".tar");
-                    TreeMap<String, String> ann = new TreeMap<>();
-                    ann.put(Annotations.DELTA, Json.write(new ArrayList<>(t.keys())));
-                    futures.add(pool.submit(() -> writeTar(t.title(), t.keys(), ann, files, out, content)));
-                } else if (l instanceof LayerPlan.BaseLayer b) {
-                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(b.descriptor()));
-                }
+        List<LayerPlan.Layer> planned = plan.layers();
+        Descriptor[] out = new Descriptor[planned.size()];
+        List<Parallel.Task> tars = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            int at = i;
+            LayerPlan.Layer l = planned.get(i);
+            Path tar = staging.resolve("layer-" + i + ".tar");
+            if (l instanceof LayerPlan.FileLayer f) {
+                content.put(f.digest(), f.file());
+                out[i] = new Descriptor(MediaTypes.FILE_LAYER, f.digest(), f.size(), Map.of(Annotations.TITLE, f.key()));
+            } else if (l instanceof LayerPlan.TarLayer t) {
+                tars.add(() -> out[at] = writeTar(t.title(), t.keys(), tarAnnotations(t), files, tar, content));
+            } else if (l instanceof LayerPlan.DeltaLayer t) {
+                TreeMap<String, String> ann = new TreeMap<>();
+                ann.put(Annotations.DELTA, Json.write(new ArrayList<>(t.keys())));
+                tars.add(() -> out[at] = writeTar(t.title(), t.keys(), ann, files, tar, content));
+            } else if (l instanceof LayerPlan.BaseLayer b) {
+                out[i] = b.descriptor();
             }
-            List<Descriptor> layers = new ArrayList<>();
-            for (Future<Descriptor> f : futures) layers.add(f.get());
-            return layers;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException r) throw r;
-            throw new IOException(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing tar layers", e);
-        } finally {
-            pool.shutdownNow();
         }
+        Parallel.run(tars, Math.max(1, threads));
+        return List.of(out);
     }
 
     private static TreeMap<String, String> tarAnnotations(LayerPlan.TarLayer t) {

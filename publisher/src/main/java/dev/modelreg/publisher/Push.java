@@ -2,7 +2,10 @@ package dev.modelreg.publisher;
 
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.Copy;
+import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Manifests;
+import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
@@ -14,8 +17,10 @@ import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
 import dev.modelreg.spec.OciReference;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.RefTags;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,18 +45,24 @@ public final class Push {
     public record Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
                           Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
                           Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
-                          Consumer<String> progress, String base) {
+                          Consumer<String> progress, String base, CopyListener listener) {
         public Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
                        Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
                        Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
                        Consumer<String> progress) {
             this(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers, plainHttp,
-                    caFile, created, sourceUrl, repo, env, progress, null);
+                    caFile, created, sourceUrl, repo, env, progress, null, null);
         }
 
         public Request withBase(String base) {
             return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base);
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener);
+        }
+
+        /** The hooks of the upload (a progress display). */
+        public Request withListener(CopyListener l) {
+            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, l);
         }
     }
 
@@ -96,11 +107,11 @@ public final class Push {
                     LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
                         + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
-                CopyOptions co = CopyOptions.defaults().withConcurrency(ro.concurrency());
+                CopyOptions co = CopyOptions.of(ro).withListener(r.listener());
                 if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
                 CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
                 opened.commit(); // an oci-archive: file is written here
-                String reference = dest.target() + ":" + tag + "@" + set.descriptor().digest();
+                String reference = dest.target().withTag(tag).withDigest(set.descriptor().digest()).toString();
                 return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
                         set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
                         cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
@@ -130,7 +141,7 @@ public final class Push {
             }
         }
         String what = "base " + ref + " (" + md.digest() + ") in " + target.name();
-        Manifest m = Manifest.parse(readVerified(target, md, what), what);
+        Manifest m = Manifest.parse(Manifests.read(target, md, what), what);
         if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
             throw new IllegalArgumentException(what + " is not a modelreg model set (config media type "
                     + m.config().mediaType() + ")");
@@ -140,7 +151,7 @@ public final class Push {
     }
 
     private static byte[] readVerified(dev.modelreg.content.Target target, Descriptor d, String what) throws IOException {
-        try (dev.modelreg.content.VerifyingInputStream in = new dev.modelreg.content.VerifyingInputStream(target.fetch(d), d, what)) {
+        try (InputStream in = new VerifyingInputStream(target.fetch(d), d, what)) {
             return in.readAllBytes();
         }
     }
@@ -191,8 +202,8 @@ public final class Push {
             Indexer.Hashed h = hashed.get(e.getKey());
             Digest want = e.getValue().hash();
             if (want != null && !want.equals(h.digest())) {
-                throw new IOException(r.registryFile() + ": hash mismatch for '" + e.getKey() + "': models.toml has "
-                        + want.hex() + ", the file has " + h.digest().hex());
+                throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + r.registryFile(), want,
+                        h.digest(), h.size());
             }
             digests.put(e.getKey(), h.digest());
             sizes.put(e.getKey(), h.size());
@@ -200,30 +211,13 @@ public final class Push {
         return new Loaded(registry, config, new ModelSet.Sources(paths, sizes, digests));
     }
 
-    /** The destination text split into the target (no tag) and the tag (null if none). */
-    record Destination(String target, String tag) {
+    /** The destination parsed with the one reference grammar: the store (no tag) and the tag (null if none). */
+    record Destination(Reference target, String tag) {
         static Destination parse(String text) {
             if (text == null || text.isBlank()) throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
-            String prefix = text.startsWith(Targets.LAYOUT_PREFIX) ? Targets.LAYOUT_PREFIX
-                    : text.startsWith(Targets.ARCHIVE_PREFIX) ? Targets.ARCHIVE_PREFIX : null;
-            if (prefix != null) {
-                String rest = text.substring(prefix.length());
-                if (rest.contains("@")) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
-                int colon = rest.lastIndexOf(':');
-                int sep = Math.max(rest.lastIndexOf('/'), rest.lastIndexOf('\\'));
-                if (colon > sep && colon != 1) {
-                    String tag = rest.substring(colon + 1);
-                    if (!OciReference.isTag(tag)) {
-                        throw new IllegalArgumentException("invalid tag '" + tag + "' in '" + text + "' (git refs such as feature/x go in --ref)");
-                    }
-                    return new Destination(prefix + rest.substring(0, colon), tag);
-                }
-                return new Destination(text, null);
-            }
-            OciReference ref = OciReference.parse(text);
+            Reference ref = Reference.parse(text);
             if (ref.digest() != null) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
-            String target = ref.registry() + "/" + ref.repository();
-            return new Destination(target, ref.tag());
+            return new Destination(ref.withTag(null), ref.tag());
         }
     }
 }

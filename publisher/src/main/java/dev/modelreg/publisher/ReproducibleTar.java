@@ -1,6 +1,7 @@
 package dev.modelreg.publisher;
 
 import dev.modelreg.content.TarHeaders;
+import dev.modelreg.content.VerifyingInputStream;
 
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
@@ -61,7 +62,8 @@ public final class ReproducibleTar {
         }
         Digest got = Digest.sha256(HexFormat.of().formatHex(md.digest()));
         if (m.digest() != null && !got.equals(m.digest())) {
-            throw new IOException(m.name() + ": file changed while pushing: want " + m.digest() + ", got " + got);
+            throw VerifyingInputStream.mismatch("file '" + m.name() + "' (" + m.file() + ", changed while pushing)",
+                    m.digest(), got, n);
         }
     }
 }

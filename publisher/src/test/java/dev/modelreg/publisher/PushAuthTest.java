@@ -40,7 +40,8 @@ class PushAuthTest {
             Push.Request wrong = new Push.Request(dir, reg.host() + "/models/tls:v2", "example", null, null, null,
                     Map.of(), null, 500, false, reg.caFile(), null, null, null, bad, null);
             assertThatThrownBy(() -> Push.run(wrong)).isInstanceOf(ContentException.class)
-                    .hasMessageContaining("authentication failed for 127.0.0.1:" + reg.port());
+                    .hasMessageContaining("credentials for 127.0.0.1:" + reg.port() + " from MODELREG_REGISTRY_USER were rejected")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(reg.password()));
 
             // without the CA the TLS handshake fails, also as an error (no trust-all fallback)
             Push.Request noCa = new Push.Request(dir, reg.host() + "/models/tls:v3", "example", null, null, null,

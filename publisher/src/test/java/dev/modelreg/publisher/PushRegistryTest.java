@@ -188,7 +188,7 @@ class PushRegistryTest {
         assertThat(r.files()).isEqualTo(66);
 
         Files.writeString(dir.resolve("ex-gwf-bcf2ss/gwf.oc"), "tampered");
-        assertThatThrownBy(() -> Push.run(req)).hasMessageContaining("ex-gwf-bcf2ss/gwf.oc").hasMessageContaining("hash mismatch");
+        assertThatThrownBy(() -> Push.run(req)).hasMessageContaining("ex-gwf-bcf2ss/gwf.oc").hasMessageContaining("digest mismatch");
     }
 
     @Test

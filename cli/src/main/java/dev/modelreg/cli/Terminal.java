@@ -1,0 +1,37 @@
+package dev.modelreg.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What the process's stderr is attached to: a progress display is drawn only on a terminal. */
+final class Terminal {
+    private Terminal() {}
+
+    /**
+     * True when stderr is a terminal: on Linux, file descriptor 2 links to a tty or pseudo-terminal device; elsewhere,
+     * a console is attached. {@code TERM=dumb} is never one.
+     */
+    static boolean stderrIsTerminal() {
+        String term = System.getenv("TERM");
+        if ("dumb".equals(term)) return false;
+        Path fd = Path.of("/proc/self/fd/2");
+        if (Files.exists(fd)) {
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (Exception e) {
+                return false;
+            }
+        }
+        return System.console() != null;
+    }
+
+    /** True when the locale says UTF-8 (block characters render); else the display is ASCII. */
+    static boolean utf8() {
+        for (String v : new String[] {System.getenv("LC_ALL"), System.getenv("LC_CTYPE"), System.getenv("LANG")}) {
+            if (v != null && !v.isEmpty()) return v.toUpperCase(Locale.ROOT).replace("-", "").contains("UTF8");
+        }
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.DigestFetcher;
+import dev.modelreg.content.RangeFetcher;
+import dev.modelreg.content.http.HttpTransport;
+import dev.modelreg.content.http.Request;
+import dev.modelreg.content.http.Response;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Text;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The files of a GitHub-mode ref as a source for the one copy: a file is found by the hash its models.toml lists,
+ * fetched from its URL over the transport, from an offset with {@code Range} when a download is resumed (a server
+ * that ignores it sends the whole file and the copy starts over). Statuses other than 200/206 fail in
+ * modflow-devtools' words ({@code HTTP Error 404: Not Found}), naming the file and its URL.
+ */
+final class GitHubFiles implements DigestFetcher {
+    /** A file key and the URL it comes from. */
+    record File(String key, String url) {}
+
+    private final HttpTransport http;
+    private final Map<Digest, File> files;
+    private final String label;
+    private final AtomicLong requests = new AtomicLong();
+
+    GitHubFiles(HttpTransport http, Map<Digest, File> files, String label) {
+        this.http = http;
+        this.files = files;
+        this.label = label;
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    @Override
+    public RangeFetcher.Fetched fetch(Digest digest, long offset) throws IOException {
+        File f = files.get(digest);
+        if (f == null) throw ContentException.notFound("no file with hash " + digest.hex() + " in " + label);
+        String what = "file '" + f.key() + "' of " + label + " (" + f.url() + ")";
+        Request r = Request.get(URI.create(f.url()), what, null).streamed();
+        if (offset > 0) r = r.withHeader("Range", "bytes=" + offset + "-");
+        requests.incrementAndGet();
+        Response resp = http.send(r);
+        try {
+            if (offset > 0 && resp.status() == 206) {
+                String cr = resp.header("Content-Range");
+                if (cr == null || !cr.trim().startsWith("bytes " + offset + "-")) {
+                    throw ContentException.invalid(what + ": answered a resume from byte " + offset + " with the range '"
+                            + Text.printable(cr) + "'");
+                }
+                return new RangeFetcher.Fetched(resp.body(), offset);
+            }
+            if (resp.status() != 200) {
+                ContentException.Kind kind = resp.status() == 404 ? ContentException.Kind.NOT_FOUND
+                        : resp.status() >= 500 || resp.status() == 429 ? ContentException.Kind.UNAVAILABLE : ContentException.Kind.INVALID;
+                boolean retry = resp.status() == 429 || resp.status() == 502 || resp.status() == 503 || resp.status() == 504;
+                throw new ContentException(kind, what + ": " + GitHubSource.httpError(resp.status()), null, retry);
+            }
+            return new RangeFetcher.Fetched(resp.body(), 0);
+        } catch (IOException | RuntimeException e) {
+            resp.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return label;
+    }
+
+    @Override
+    public String describe(Digest digest) {
+        File f = files.get(digest);
+        return f == null ? DigestFetcher.super.describe(digest) : "file '" + f.key() + "' of " + label + " (" + f.url() + ")";
+    }
+}

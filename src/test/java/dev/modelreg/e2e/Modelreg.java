@@ -65,13 +65,24 @@ final class Modelreg {
         }
     }
 
-    /** Starts {@code modelreg ARGS} in {@code workDir}; temp files and the clean environment live under {@code tmp}. */
-    static Started start(Path tmp, Path workDir, List<String> jvmArgs, Map<String, String> env, String... args)
-            throws IOException {
+    /** The command line of {@code modelreg ARGS} in its own JVM. */
+    static List<String> command(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.modelreg.cli.Main"));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts {@code modelreg ARGS} in {@code workDir}; temp files and the clean environment live under {@code tmp}. */
+    static Started start(Path tmp, Path workDir, List<String> jvmArgs, Map<String, String> env, String... args)
+            throws IOException {
+        return startCommand(tmp, workDir, env, command(jvmArgs, args), "modelreg " + String.join(" ", args));
+    }
+
+    /** Starts any command (e.g. modelreg under {@code script}) with the clean environment of {@link #start}. */
+    static Started startCommand(Path tmp, Path workDir, Map<String, String> env, List<String> cmd, String what)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(k -> k.startsWith("MODELREG_"));
@@ -85,7 +96,7 @@ final class Modelreg {
         Path out = Files.createTempFile(tmp, "stdout-", ".txt");
         Path err = Files.createTempFile(tmp, "stderr-", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return new Started(pb.start(), out, err, System.nanoTime(), "modelreg " + String.join(" ", args));
+        return new Started(pb.start(), out, err, System.nanoTime(), what);
     }
 
     static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {

@@ -123,9 +123,10 @@ final class OciSource {
             throw new ConsumerException(label + ": " + md.digest() + " is an index (" + md.mediaType()
                     + "), not a modelreg model set");
         }
-        if (md.size() > Limits.MAX_MANIFEST_BYTES) {
-            throw new ConsumerException(label + ": manifest " + md.digest() + " is " + md.size() + " bytes, more than the "
-                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
+        try {
+            Limits.checkManifestSize(md.size(), label + ": manifest " + md.digest());
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(e.getMessage());
         }
         ingest(t, md, "manifest " + md.digest() + " of " + label);
         Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), "manifest " + md.digest() + " of " + label);

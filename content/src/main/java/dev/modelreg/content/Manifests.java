@@ -29,9 +29,15 @@ public final class Manifests {
     }
 
     private static void checkSize(Descriptor d, String what) throws ContentException {
-        if (d.size() > Limits.MAX_MANIFEST_BYTES) {
-            throw new ContentException(ContentException.Kind.INVALID, what + " is " + d.size() + " bytes, more than the "
-                    + Limits.MAX_MANIFEST_BYTES + "-byte manifest limit");
+        checkSize(d.size(), what);
+    }
+
+    /** {@link Limits#checkManifestSize} as the content layer's INVALID error. */
+    public static void checkSize(long size, String what) throws ContentException {
+        try {
+            Limits.checkManifestSize(size, what);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(e.getMessage());
         }
     }
 

@@ -3,7 +3,6 @@ package dev.modelreg.content;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
-import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Reference;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -257,10 +256,7 @@ public final class OciArchive implements Target, AutoCloseable {
             throw new ContentException(ContentException.Kind.INVALID,
                     name + ": not an OCI archive (no " + entry + " in the tar)");
         }
-        if (e.size() > Limits.MAX_MANIFEST_BYTES) {
-            throw new ContentException(ContentException.Kind.INVALID, name + ": " + entry + " is larger than the "
-                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
-        }
+        Manifests.checkSize(e.size(), name + ": " + entry);
         try (InputStream in = ArchiveTar.open(file, e.offset(), e.size())) {
             return in.readAllBytes();
         }

@@ -50,7 +50,8 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
     public static RegistryStore connect(OciReference ref, RegistryOptions o) {
         boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
         String scheme = plain ? "http" : "https";
-        RegistryClient client = new RegistryClient(HttpTransport.of(o.http()), ref.registry(), scheme, o.credentials());
+        RegistryClient client = new RegistryClient(HttpTransport.of(o.http()), ref.registry(), scheme, o.credentials(),
+                ref.repository());
         return new RegistryStore(new OciReference(ref.registry(), ref.repository(), null, null), scheme, client);
     }
 
@@ -205,10 +206,7 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
             String digest = head.header("Docker-Content-Digest");
             long length = head.contentLength();
             if (digest != null && length >= 0 && type != null) {
-                if (length > Limits.MAX_MANIFEST_BYTES) {
-                    throw new ContentException(ContentException.Kind.INVALID, name() + ": " + what + " is " + length
-                            + " bytes, more than the " + Limits.MAX_MANIFEST_BYTES + "-byte manifest limit");
-                }
+                Manifests.checkSize(length, name() + ": " + what);
                 Descriptor d = Descriptor.of(type, parseDigest(digest, what), length);
                 if (byDigest && !d.digest().toString().equals(reference)) {
                     throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,

@@ -32,10 +32,7 @@ public final class ImageIndex {
     /** Parses and checks an index; errors (IllegalArgumentException) name {@code what}. */
     @SuppressWarnings("unchecked")
     public static ImageIndex parse(byte[] bytes, String what) {
-        if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
-            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes, more than the "
-                    + Limits.MAX_MANIFEST_BYTES + "-byte limit");
-        }
+        Limits.checkManifestSize(bytes.length, what);
         Map<String, Object> doc = Json.parseObject(bytes, what);
         List<Map<String, Object>> entries = new ArrayList<>();
         Object ms = doc.get("manifests");

@@ -12,6 +12,14 @@ public final class Limits {
     public static final int MAX_MANIFEST_BYTES = 4 << 20;
     /** A registry file (models.toml) fetched in GitHub mode is at most 256 MiB. */
     public static final int MAX_REGISTRY_BYTES = 256 << 20;
+    /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
+    public static void checkManifestSize(long size, String what) {
+        if (size > MAX_MANIFEST_BYTES) {
+            throw new IllegalArgumentException(what + " is " + size + " bytes, more than the " + MAX_MANIFEST_BYTES
+                    + "-byte manifest limit");
+        }
+    }
+
     /** A manifest lists at most this many layers on read (a push plans at most 500 by default, see 3.3). */
     public static final int MAX_LAYERS = 10_000;
     /** An image index lists at most this many manifests on read. */

@@ -70,10 +70,7 @@ public record Manifest(String artifactType, Descriptor config, List<Descriptor> 
      */
     @SuppressWarnings("unchecked")
     public static Manifest parse(byte[] bytes, String what) {
-        if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
-            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes, more than the "
-                    + Limits.MAX_MANIFEST_BYTES + "-byte manifest limit");
-        }
+        Limits.checkManifestSize(bytes.length, what);
         Map<String, Object> m = Json.parseObject(bytes, what);
         Object mt = m.get("mediaType");
         if (mt != null && !MediaTypes.OCI_MANIFEST.equals(mt) && !MediaTypes.DOCKER_MANIFEST.equals(mt)) {

@@ -20,9 +20,6 @@ public record SourceConfig(String key, String repo, String name, List<String> re
     public static final String DEFAULT_REGISTRY_PATH = ".registry";
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
-    private static final Pattern OCI = Pattern.compile(
-            "(\\[[0-9A-Fa-f:]+]|[A-Za-z0-9.-]+)(:[0-9]+)?"
-            + "(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)+");
     private static final Pattern NAME = Pattern.compile("[^/@\\s]+(/[^/@\\s]+)*");
 
     public SourceConfig {
@@ -85,11 +82,14 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return new SourceConfig(key, repo, name, refs(t, where), registryPath, oci);
     }
 
+    /** The one reference grammar: a repository, a layout directory or an archive, without tag or digest. */
     private static boolean validOci(String oci) {
-        for (String local : new String[] {"oci-layout:", "oci-archive:"}) {
-            if (oci.startsWith(local)) return oci.length() > local.length();
+        try {
+            Reference.parseRepository(oci);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        return OCI.matcher(oci).matches();
     }
 
     private static boolean safeRelative(String p) {

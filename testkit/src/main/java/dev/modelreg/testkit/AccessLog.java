@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Only complete lines (ending in a newline) are parsed; the registry's other output is ignored.
  */
 final class AccessLog {
-    private static final Pattern LINE = Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]*] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) .*$");
+    private static final Pattern LINE = Pattern.compile("^\\S+ \\S+ \\S+ \\[[^]]*] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+|-)(?: .*)?$");
     private static final long SETTLE_MILLIS = 25;
     private static final int SETTLE_ROUNDS = 40;
 
@@ -74,7 +74,7 @@ final class AccessLog {
             int q = uri.indexOf('?');
             String path = q < 0 ? uri : uri.substring(0, q);
             if (!path.startsWith("/")) continue;
-            out.add(new Request(m.group(1), path, Integer.parseInt(m.group(3))));
+            out.add(new Request(m.group(1), path, Integer.parseInt(m.group(3)), m.group(4).equals("-") ? -1 : Long.parseLong(m.group(4))));
         }
         return out;
     }

@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       folder {@code {owner}-{repo}-{ref}/} ('/' in the ref becomes '-'; real GitHub uses a short commit id there,
  *       so clients should strip the first path element whatever it is); missing ref: 404 with GitHub's JSON body.</li>
  * </ul>
- * All three base URLs point here: see {@link #env()}.
+ * All three base URLs point here: see {@link #env()}. Files are served with {@code Range} support (one
+ * {@code bytes=N-} or {@code bytes=N-M} range: 206 with {@code Content-Range}), like raw.githubusercontent.com and
+ * GitHub's object storage; {@link #throttle} caps how fast file bodies are sent.
  */
 public final class GitHubFixture implements AutoCloseable {
     private final Path root;
@@ -42,6 +44,7 @@ public final class GitHubFixture implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus = 500;
+    private volatile long bytesPerSecond;
 
     private GitHubFixture(Path root, HttpServer server, ExecutorService executor) {
         this.root = root;
@@ -138,6 +141,11 @@ public final class GitHubFixture implements AutoCloseable {
         this.failNext.set(count);
     }
 
+    /** From now on file bodies are sent at most {@code perSecond} bytes per second (0: unthrottled). */
+    public void throttle(long perSecond) {
+        this.bytesPerSecond = perSecond;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -215,14 +223,61 @@ public final class GitHubFixture implements AutoCloseable {
         }
         long size = Files.size(file);
         ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Accept-Ranges", "bytes");
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseHeaders().set("Content-Length", Long.toString(size));
-            send(ex, 200, -1);
+            send(ex, 200, -1, size);
             return;
         }
-        send(ex, 200, size == 0 ? -1 : size);
+        long start = 0;
+        long end = size - 1;
+        int status = 200;
+        String range = ex.getRequestHeaders().getFirst("Range");
+        if (range != null && range.startsWith("bytes=") && !range.contains(",")) {
+            String[] se = range.substring(6).split("-", -1);
+            try {
+                start = Long.parseLong(se[0].trim());
+                if (se.length > 1 && !se[1].isBlank()) end = Math.min(end, Long.parseLong(se[1].trim()));
+            } catch (NumberFormatException e) {
+                start = 0;
+            }
+            if (start >= size || start > end) {
+                ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
+                send(ex, 416, -1, 0);
+                return;
+            }
+            status = 206;
+            ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        long length = end - start + 1;
+        send(ex, status, length == 0 ? -1 : length, length);
         try (InputStream in = Files.newInputStream(file); OutputStream out = ex.getResponseBody()) {
-            in.transferTo(out);
+            in.skipNBytes(start);
+            byte[] buf = new byte[8192];
+            long left = length;
+            long t0 = System.nanoTime();
+            long sent = 0;
+            while (left > 0) {
+                long rate = bytesPerSecond;
+                int n = in.read(buf, 0, (int) Math.min(left, rate > 0 ? Math.max(1, Math.min(buf.length, rate / 20)) : buf.length));
+                if (n < 0) break;
+                out.write(buf, 0, n);
+                left -= n;
+                sent += n;
+                if (rate > 0) {
+                    out.flush();
+                    long wait = t0 + (long) (sent * 1e9 / rate) - System.nanoTime();
+                    if (wait > 0) sleep(wait);
+                }
+            }
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -248,8 +303,13 @@ public final class GitHubFixture implements AutoCloseable {
 
     /** Records the request, then sends the headers: a client never sees an answer before it is in requests(). */
     private void send(HttpExchange ex, int status, long length) throws IOException {
+        send(ex, status, length, Math.max(0, length));
+    }
+
+    /** {@link #send(HttpExchange, int, long)}, recording {@code bodyBytes} as the response's size. */
+    private void send(HttpExchange ex, int status, long length, long bodyBytes) throws IOException {
         synchronized (requests) {
-            requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status));
+            requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status, bodyBytes));
         }
         ex.sendResponseHeaders(status, length);
     }

@@ -115,6 +115,31 @@ public final class TestCertificates {
         return keyFile;
     }
 
+    /** A server-side SSLContext presenting the server certificate (for a loopback HTTPS stub). */
+    public SSLContext serverContext() {
+        try {
+            String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+            java.util.List<Certificate> chain = new java.util.ArrayList<>();
+            try (InputStream in = Files.newInputStream(certFile)) {
+                chain.addAll(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            }
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", key, new char[0], chain.toArray(new Certificate[0]));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + keyFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a server TLS context: " + e.getMessage(), e);
+        }
+    }
+
     /** An SSLContext that trusts exactly the CA(s) in {@code caPem} and nothing else (not the JDK's cacerts). */
     public static SSLContext trustOnly(Path caPem) {
         try (InputStream in = Files.newInputStream(caPem)) {

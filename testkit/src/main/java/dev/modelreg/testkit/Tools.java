@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Finding and running the external tools the fixtures need; never skips, always fails loudly. */
-final class Tools {
+public final class Tools {
     private Tools() {}
 
     /** The binary if it is there and executable, else an IllegalStateException saying which package to install. */
-    static Path require(String binary, String debianPackage) {
+    public static Path require(String binary, String debianPackage) {
         Path p = Path.of(binary);
         if (!Files.isExecutable(p)) {
             throw new IllegalStateException(binary + " is missing: the tests need it (real components, no mocks); "

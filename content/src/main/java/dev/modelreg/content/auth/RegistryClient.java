@@ -39,6 +39,7 @@ public final class RegistryClient {
     private final String registry;
     private final String scheme;
     private final CredentialSource credentials;
+    private final String repository;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     private volatile Challenge challenge;
@@ -49,11 +50,13 @@ public final class RegistryClient {
     /** The credential header a request was sent with, and whether a credential (not only an anonymous token) was in it. */
     private record Auth(String header, boolean withCredential) {}
 
-    public RegistryClient(HttpTransport http, String registry, String scheme, CredentialSource credentials) {
+    /** {@code repository} (may be null) lets repository-scoped credentials ({@code host/org} keys) be found. */
+    public RegistryClient(HttpTransport http, String registry, String scheme, CredentialSource credentials, String repository) {
         this.http = http;
         this.registry = registry;
         this.scheme = scheme;
         this.credentials = credentials;
+        this.repository = repository;
     }
 
     public String registry() {
@@ -93,7 +96,11 @@ public final class RegistryClient {
         Challenge c = pick(cs);
         if (c == null) throw noCredentials(r, auth);
         challenge = c;
-        if (c.isBearer()) tokens.remove(key(scopes, c));
+        if (c.isBearer() && auth != null) {
+            // the token this request carried was refused (expired, or too narrow): drop it, unless another thread
+            // has replaced it meanwhile
+            tokens.computeIfPresent(key(scopes, c), (k, t) -> auth.header().equals("Bearer " + t.value()) ? null : t);
+        }
         Auth again = authorization(scopes);
         if (again == null || (auth != null && again.header().equals(auth.header()) && !c.isBearer())) {
             throw auth != null && auth.withCredential() ? rejected(r, null) : noCredentials(r, auth);
@@ -199,7 +206,7 @@ public final class RegistryClient {
         CredentialSource.Lookup l = lookup;
         if (l == null) {
             synchronized (this) {
-                if (lookup == null) lookup = credentials.find(registry, null);
+                if (lookup == null) lookup = credentials.find(registry, repository);
                 l = lookup;
             }
         }

@@ -165,6 +165,7 @@ public final class Response implements AutoCloseable {
     private final class Guarded extends FilterInputStream {
         private final long windowNanos = options.stallTimeout().toNanos();
         private final long minWindowBytes = HttpOptions.MIN_BYTES_PER_SECOND * Math.max(1, options.stallTimeout().toSeconds());
+        private final long expected = contentLength();
         private long read;
         private long windowStart = System.nanoTime();
         private long windowBytes;
@@ -204,6 +205,10 @@ public final class Response implements AutoCloseable {
                     windowStart = now;
                     windowBytes = 0;
                 }
+            } else if (n < 0 && expected >= 0 && read < expected && status / 100 == 2) {
+                // HttpURLConnection ends a Content-Length body that the peer cut short without an error
+                throw new ContentException(ContentException.Kind.UNAVAILABLE, "connection to " + endpoint + " closed after "
+                        + read + " of " + expected + " bytes of " + request.what(), null, true);
             }
             return n;
         }

@@ -99,7 +99,7 @@ class Progress implements CopyListener, AutoCloseable {
         }
         bar.maxHint(unsized ? -1 : Math.max(total.get(), done.get()));
         bar.stepTo(done.get());
-        bar.setExtraMessage(blobsDone.get() + "/" + blobs.get() + " blobs");
+        bar.setExtraMessage(" " + blobsDone.get() + "/" + blobs.get() + " blobs");
     }
 
     /** Ends the display (its last state stays on screen, followed by a new line). */
@@ -108,7 +108,7 @@ class Progress implements CopyListener, AutoCloseable {
         if (bar != null) {
             bar.maxHint(unsized ? -1 : Math.max(total.get(), done.get()));
             bar.stepTo(done.get());
-            bar.setExtraMessage(blobsDone.get() + "/" + blobs.get() + " blobs");
+            bar.setExtraMessage(" " + blobsDone.get() + "/" + blobs.get() + " blobs");
             bar.close();
             bar = null;
         }

@@ -15,6 +15,26 @@ class PartsTest {
     static final String D = "sha256:" + "ab".repeat(32);
 
     @Test
+    void leftoversOfAKilledRunAreHealedBeforeAWorkspaceIsBuilt(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // PID 999999999 is above any pid_max: that run is gone. Its swap stopped after moving the old workspace aside.
+        java.nio.file.Files.createDirectories(tmp.resolve(".ws.old-999999999-1"));
+        java.nio.file.Files.writeString(tmp.resolve(".ws.old-999999999-1/kept.txt"), "the previous workspace");
+        java.nio.file.Files.createDirectories(tmp.resolve(".ws.staging-999999999-2/half"));
+        String live = ".ws.staging-" + ProcessHandle.current().pid() + "-3";
+        java.nio.file.Files.createDirectories(tmp.resolve(live));
+        Workspace.healLeftovers(tmp.resolve("ws"));
+        assertThat(tmp.resolve("ws/kept.txt")).hasContent("the previous workspace");
+        try (var s = java.nio.file.Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ws", live);
+        }
+        // with a workspace in place, an old copy left aside is dropped, not restored over it
+        java.nio.file.Files.createDirectories(tmp.resolve(".ws.old-999999999-4"));
+        Workspace.healLeftovers(tmp.resolve("ws"));
+        assertThat(tmp.resolve(".ws.old-999999999-4")).doesNotExist();
+        assertThat(tmp.resolve("ws/kept.txt")).exists();
+    }
+
+    @Test
     void modelDirectoryIsTheDeepestCommonDirectory() {
         assertThat(Workspace.commonDir(List.of("a/mfsim.nam", "a/gwf/x", "a/gwf/deep/y"))).isEqualTo("a/");
         assertThat(Workspace.commonDir(List.of("a/b/x", "a/b/y"))).isEqualTo("a/b/");

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * paths, {@code ..}, links, devices and duplicates) and blobs are then read in place from the tar file. Every blob
  * is verified by whoever reads it ({@link Copy}, the consumer's ingest), so a tampered archive is caught where its
  * bytes come in.
- * <p>Writing stages new blobs in a private directory next to the file ({@code .FILE-*}, same file system, verified
+ * <p>Writing stages new blobs in a private directory next to the file ({@code .FILE.staging-PID-*}, same file system, verified
  * ingest) and keeps tags in memory; {@link #commit()} writes the whole archive to a temp file beside the target and
  * renames it over {@code FILE} atomically (each staged blob is deleted once it is in the new tar, so the peak disk use
  * is about one copy of the new content plus the largest blob); {@link #close()} removes the staging directory. An existing archive is
@@ -176,7 +176,10 @@ public final class OciArchive implements Target, AutoCloseable {
 
         checkUnchanged(); // another writer's archive is not silently replaced
         Files.createDirectories(file.getParent());
-        Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "-", ".partial");
+        for (Path stale : Leftovers.staleTempFiles(file.getParent())) {
+            if (stale.getFileName().toString().startsWith("." + file.getFileName() + ".")) Files.deleteIfExists(stale);
+        }
+        Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -273,10 +276,16 @@ public final class OciArchive implements Target, AutoCloseable {
         if (staging == null) {
             Path parent = file.getParent();
             Files.createDirectories(parent);
-            stagingDir = Files.createTempDirectory(parent, "." + file.getFileName() + "-");
+            // a killed writer's staging directory is removed by the next writer of this archive
+            for (Path stale : Leftovers.stale(parent, stagingPrefix())) Trees.delete(stale);
+            stagingDir = Files.createTempDirectory(parent, stagingPrefix() + Leftovers.ownerTag());
             staging = new BlobDir(stagingDir, name);
         }
         return staging;
+    }
+
+    private String stagingPrefix() {
+        return "." + file.getFileName() + ".staging-";
     }
 
     private void deleteStaging() throws IOException {

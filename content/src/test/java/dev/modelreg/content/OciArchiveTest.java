@@ -174,12 +174,24 @@ class OciArchiveTest {
     }
 
     @Test
+    void whatAKilledWriterLeftBesideTheArchiveIsRemovedByTheNextWriter() throws IOException {
+        OciLayout src = sourceLayout(49, 1, "v1");
+        Path tar = tmp.resolve("models.tar");
+        // PID 999999999 is above any pid_max: that process is gone
+        Files.createDirectories(tmp.resolve(".models.tar.staging-999999999-1/blobs"));
+        Files.writeString(tmp.resolve(".models.tar.999999999-abc.partial"), "half an archive");
+        Files.writeString(tmp.resolve(".other.tar.999999999-abc.partial"), "someone else's");
+        export(src, "v1", tar, "v1");
+        assertThat(siblings(tar)).containsExactlyInAnyOrder("models.tar", ".other.tar.999999999-abc.partial", "src-49");
+    }
+
+    @Test
     void noCommitNoFile() throws IOException {
         OciLayout src = sourceLayout(47, 2, "v1");
         Path tar = tmp.resolve("models.tar");
         try (Targets.Opened dst = Targets.open(OciArchive.PREFIX + tar + ":v1", RegistryOptions.defaults())) {
             Copy.copy(src, "v1", dst.target(), dst.reference(), CopyOptions.defaults());
-            assertThat(siblings(tar)).hasSize(2).contains("src-47").anyMatch(n -> n.startsWith(".models.tar-")); // staging
+            assertThat(siblings(tar)).hasSize(2).contains("src-47").anyMatch(n -> n.startsWith(".models.tar.staging-")); // staging
         }
         assertThat(siblings(tar)).containsExactly("src-47");
         // copied but never tagged: commit refuses an archive nobody can resolve

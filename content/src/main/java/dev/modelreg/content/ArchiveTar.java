@@ -98,15 +98,9 @@ final class ArchiveTar {
     /** A stream over {@code size} bytes of {@code file} from {@code offset} (its own channel: safe to use in parallel). */
     static InputStream open(Path file, long offset, long size) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        return new InputStream() {
+        return new ChunkedInputStream() {
             private long pos = offset;
             private final long end = offset + size;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

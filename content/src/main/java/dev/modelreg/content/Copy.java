@@ -7,7 +7,6 @@ import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -249,7 +248,7 @@ public final class Copy {
     }
 
     /** A verified source stream that shows its bytes to a sink and counts them; the sink is finished at EOF. */
-    private static final class Observed extends FilterInputStream {
+    private static final class Observed extends ChunkedInputStream.Filter {
         private final BlobSink sink;
         private final CopyListener listener;
         private boolean finished;
@@ -258,12 +257,6 @@ public final class Copy {
             super(in);
             this.sink = sink;
             this.listener = listener;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

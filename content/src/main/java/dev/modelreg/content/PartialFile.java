@@ -84,14 +84,8 @@ final class PartialFile {
 
     /** The first {@code length} bytes already in the file (positional reads; nothing is written). */
     InputStream replay(long length) {
-        return new InputStream() {
+        return new ChunkedInputStream() {
             private long pos;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -108,13 +102,7 @@ final class PartialFile {
     /** {@code in} with every byte read appended to the file (and counted as transferred). */
     InputStream tee(InputStream in, CopyListener listener) throws IOException {
         channel.position(channel.size());
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new ChunkedInputStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = in.read(b, off, len);

@@ -2,7 +2,6 @@ package dev.modelreg.content;
 
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -13,7 +12,7 @@ import java.security.MessageDigest;
  * its source). Reading to EOF is required for verification to happen: {@link #verifyToEnd()} does it. The one
  * wording of a mismatch for every module is {@link #mismatch}.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends ChunkedInputStream.Filter {
     private final Digest expected;
     private final long expectedSize;
     private final boolean exactSize;
@@ -66,13 +65,6 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (verified) return -1;
         // InputStream.readAllBytes asks for 0 bytes when its buffer is full: reading 1 byte there would be out of bounds.
@@ -92,23 +84,6 @@ public final class VerifyingInputStream extends FilterInputStream {
         }
         hasher.update(b, off, n);
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buf = new byte[8192];
-        long done = 0;
-        while (done < n) {
-            int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-            if (r < 0) break;
-            done += r;
-        }
-        return done;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     private void check() throws ContentException {

@@ -2,7 +2,7 @@ package dev.modelreg.content.http;
 
 import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Limits;
-import java.io.FilterInputStream;
+import dev.modelreg.content.ChunkedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -162,7 +162,7 @@ public final class Response implements AutoCloseable {
      * so does a trickle (fewer than {@link HttpOptions#MIN_BYTES_PER_SECOND} per second over a stall window), which
      * this reader checks after every read. Failures name the content and the endpoint.
      */
-    private final class Guarded extends FilterInputStream {
+    private final class Guarded extends ChunkedInputStream.Filter {
         private final long windowNanos = options.stallTimeout().toNanos();
         private final long minWindowBytes = HttpOptions.MIN_BYTES_PER_SECOND * Math.max(1, options.stallTimeout().toSeconds());
         private final long expected = contentLength();
@@ -172,13 +172,6 @@ public final class Response implements AutoCloseable {
 
         Guarded(InputStream in) {
             super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -211,13 +204,6 @@ public final class Response implements AutoCloseable {
                         + read + " of " + expected + " bytes of " + request.what(), null, true);
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(n, 8192)];
-            int r = read(buf, 0, buf.length);
-            return Math.max(r, 0);
         }
 
         @Override

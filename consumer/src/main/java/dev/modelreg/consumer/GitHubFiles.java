@@ -42,8 +42,14 @@ final class GitHubFiles implements DigestFetcher {
     public RangeFetcher.Fetched fetch(Digest digest, long offset) throws IOException {
         File f = files.get(digest);
         if (f == null) throw ContentException.notFound("no file with hash " + digest.hex() + " in " + label);
-        String what = "file '" + f.key() + "' of " + label + " (" + f.url() + ")";
-        Request r = Request.get(URI.create(f.url()), what, null).streamed();
+        String what = "file '" + f.key() + "' of " + label + " (" + Text.printable(f.url()) + ")";
+        URI uri;
+        try {
+            uri = URI.create(f.url());
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(what + ": not a valid URL");
+        }
+        Request r = Request.get(uri, what, null).streamed();
         if (offset > 0) r = r.withHeader("Range", "bytes=" + offset + "-");
         requests.incrementAndGet();
         Response resp = http.send(r);

@@ -210,6 +210,18 @@ class ConsumeGitHubTest {
     }
 
     @Test
+    void aFileUrlThatIsNotHttpIsRefusedInOneLine() throws IOException {
+        String toml = publishRaw("develop").replace(RAW + "/org/models/develop/examples/ex1/gwf/model.dis", "file:///etc/passwd");
+        gh.putRaw("org", "models", "develop", ".registry/models.toml", toml.getBytes(StandardCharsets.UTF_8));
+        ModelReg reg = reg();
+        Path ws = tmp.resolve("ws");
+        assertThatThrownBy(() -> reg.copy("test/ex1", ws, false))
+                .hasMessageContaining("not an http(s) URL for file 'ex1/gwf/model.dis'")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(ws).doesNotExist();
+    }
+
+    @Test
     void unknownModelNamesTheClosestAndExistingWorkspaceIsKept() throws IOException {
         publishRaw("develop");
         ModelReg reg = reg();

@@ -130,10 +130,14 @@ public final class HttpTransport {
     /** One exchange on one connection: no redirects, no retries. */
     private Response exchange(Request r, URI u, boolean withAuthorization) throws ContentException {
         String endpoint = endpoint(r);
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+            throw new ContentException(Kind.INVALID, "not an http(s) URL for " + r.what() + ": " + Text.printable(u.toString()));
+        }
         HttpURLConnection c;
         try {
             c = (HttpURLConnection) u.toURL().openConnection();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new ContentException(Kind.INVALID, "invalid URL for " + r.what() + ": " + Text.printable(u.toString()));
         }
         SSLSocketFactory tls = Tls.factory(options.caFile());

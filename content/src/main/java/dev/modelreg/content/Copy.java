@@ -248,7 +248,7 @@ public final class Copy {
     }
 
     /** A verified source stream that shows its bytes to a sink and counts them; the sink is finished at EOF. */
-    private static final class Observed extends ChunkedInputStream.Filter {
+    private static final class Observed extends ChunkedInputStream.Filter implements VerifiedStream {
         private final BlobSink sink;
         private final CopyListener listener;
         private boolean finished;
@@ -257,6 +257,11 @@ public final class Copy {
             super(in);
             this.sink = sink;
             this.listener = listener;
+        }
+
+        @Override
+        public boolean verifies(Expected e) {
+            return in instanceof VerifiedStream v && v.verifies(e);
         }
 
         @Override

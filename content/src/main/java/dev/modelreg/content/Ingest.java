@@ -94,13 +94,15 @@ public final class Ingest {
                 have = 0;
             }
             listener.started(expected.digest(), expected.exactSize() ? expected.size() : -1, have);
-            try (InputStream remote = f.in();
-                 VerifyingInputStream v = expected.verifying(new SequenceInputStream(p.replay(have), p.tee(remote, listener)), what)) {
+            InputStream remote = f.in();
+            // a stream that verifies this very expectation itself (the copy's) is not hashed a second time
+            boolean selfVerifying = have == 0 && remote instanceof VerifiedStream vs && vs.verifies(expected);
+            InputStream body = have == 0 ? p.tee(remote, listener) : new SequenceInputStream(p.replay(have), p.tee(remote, listener));
+            try (remote; InputStream in = selfVerifying ? body : expected.verifying(body, what)) {
                 byte[] buf = new byte[Streams.bufferSize(expected.exactSize() ? expected.size() : -1)];
-                for (int n; (n = v.read(buf, 0, buf.length)) >= 0; ) {
+                for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) { // to the end: that is where it is verified
                     if (sink != null && n > 0) sink.write(buf, 0, n);
                 }
-                if (!v.verified()) v.verifyToEnd();
             }
             if (sink != null) sink.finish();
             Files.createDirectories(target.getParent());

@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * its source). Reading to EOF is required for verification to happen: {@link #verifyToEnd()} does it. The one
  * wording of a mismatch for every module is {@link #mismatch}.
  */
-public final class VerifyingInputStream extends ChunkedInputStream.Filter {
+public final class VerifyingInputStream extends ChunkedInputStream.Filter implements VerifiedStream {
     private final Digest expected;
     private final long expectedSize;
     private final boolean exactSize;
@@ -48,10 +48,13 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter {
 
     /** {@code in} itself when it already verifies {@code d} (so a blob is hashed once per pass), else a new wrapper. */
     public static InputStream of(InputStream in, Descriptor d, String what) {
-        if (in instanceof VerifyingInputStream v && v.exactSize && v.expected.equals(d.digest()) && v.expectedSize == d.size()) {
-            return in;
-        }
+        if (in instanceof VerifiedStream v && v.verifies(Expected.of(d))) return in;
         return new VerifyingInputStream(in, d, what);
+    }
+
+    @Override
+    public boolean verifies(Expected e) {
+        return expected.equals(e.digest()) && (e.exactSize() ? exactSize && expectedSize == e.size() : expectedSize <= e.size());
     }
 
     /** The one wording of a digest mismatch: {@code WHAT: digest mismatch: want W, got G (N bytes read)}. */

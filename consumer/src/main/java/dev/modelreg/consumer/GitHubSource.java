@@ -48,6 +48,7 @@ final class GitHubSource {
     private final Settings settings;
     private final Cache cache;
     private final HttpTransport http;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     private volatile CopyListener listener = CopyListener.NONE;
 
     GitHubSource(Settings settings, Cache cache) {
@@ -64,8 +65,6 @@ final class GitHubSource {
     long requestCount() {
         return requests.get();
     }
-
-    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /** The discovered registry file: its exact bytes, the mode and where it came from. */
     record Discovered(byte[] bytes, ModelsToml registry, String transport, String url) {}

@@ -138,22 +138,18 @@ public final class Cache {
 
     /** Removes one ref's registry state (blobs stay: they may be shared). Returns true if something was removed. */
     public boolean removeRef(String sourceKey, String ref) throws IOException {
-        return deleteTree(refDir(sourceKey, ref));
+        return Trees.delete(refDir(sourceKey, ref));
     }
 
     public boolean removeSource(String sourceKey) throws IOException {
-        return deleteTree(sourcesDir().resolve(escape(sourceKey)));
+        return Trees.delete(sourcesDir().resolve(escape(sourceKey)));
     }
 
     /** Removes everything under the root that modelreg wrote. */
     public boolean removeAll() throws IOException {
-        boolean a = deleteTree(sourcesDir());
-        boolean b = deleteTree(root.resolve("blobs"));
-        deleteTree(root.resolve("ingest"));
+        boolean a = Trees.delete(sourcesDir());
+        boolean b = Trees.delete(root.resolve("blobs"));
+        Trees.delete(root.resolve("ingest"));
         return a || b;
-    }
-
-    static boolean deleteTree(Path p) throws IOException {
-        return Trees.delete(p);
     }
 }

@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestFetcher;
 import dev.modelreg.content.RangeFetcher;
+import dev.modelreg.content.http.Failures;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;
@@ -55,18 +56,16 @@ final class GitHubFiles implements DigestFetcher {
         Response resp = http.send(r);
         try {
             if (offset > 0 && resp.status() == 206) {
-                String cr = resp.header("Content-Range");
-                if (cr == null || !cr.trim().startsWith("bytes " + offset + "-")) {
+                if (resp.rangeStart(-1) != offset) {
                     throw ContentException.invalid(what + ": answered a resume from byte " + offset + " with the range '"
-                            + Text.printable(cr) + "'");
+                            + Text.printable(resp.header("Content-Range")) + "'");
                 }
                 return new RangeFetcher.Fetched(resp.body(), offset);
             }
             if (resp.status() != 200) {
-                ContentException.Kind kind = resp.status() == 404 ? ContentException.Kind.NOT_FOUND
-                        : resp.status() >= 500 || resp.status() == 429 ? ContentException.Kind.UNAVAILABLE : ContentException.Kind.INVALID;
-                boolean retry = resp.status() == 429 || resp.status() == 502 || resp.status() == 503 || resp.status() == 504;
-                throw new ContentException(kind, what + ": " + GitHubSource.httpError(resp.status()), null, retry);
+                // the transport's kind and retry verdict for the status, in modflow-devtools' words
+                ContentException kind = Failures.status(resp.status(), null, what, uri.getHost());
+                throw new ContentException(kind.kind(), what + ": " + GitHubSource.httpError(resp.status()), null, kind.isTransient());
             }
             return new RangeFetcher.Fetched(resp.body(), 0);
         } catch (IOException | RuntimeException e) {

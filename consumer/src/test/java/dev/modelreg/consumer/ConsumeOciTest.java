@@ -53,7 +53,7 @@ class ConsumeOciTest {
     @AfterAll
     static void stopRegistry() throws IOException {
         registry.close();
-        Cache.deleteTree(registryDir);
+        dev.modelreg.content.Trees.delete(registryDir);
     }
 
     @BeforeEach

@@ -58,6 +58,10 @@ class ConsumePublishedTest {
                 ModelReg r = new ModelReg(ModelReg.loadConfig(b, Map.of()), Settings.from(Map.of("MODELREG_CACHE",
                         tmp.resolve("c" + (++i)).toString())));
                 r.sync("ex", null, false);
+                // the registry logs a request when it has sent the answer: wait for the sync's config GET, then count
+                String config = "/blobs/" + m.config().digest();
+                registry.awaitRequests(l -> l.stream().anyMatch(q -> q.method().equals("GET") && q.path().endsWith(config)),
+                        Duration.ofSeconds(5));
                 registry.clearRequests();
                 Path ws = tmp.resolve("ws" + i);
                 var c = r.copy(model, ws, false);

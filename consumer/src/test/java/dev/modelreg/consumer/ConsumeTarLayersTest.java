@@ -48,7 +48,7 @@ class ConsumeTarLayersTest {
     @AfterAll
     static void stopRegistry() throws IOException {
         registry.close();
-        Cache.deleteTree(registryDir);
+        dev.modelreg.content.Trees.delete(registryDir);
     }
 
     @BeforeEach

@@ -44,7 +44,7 @@ public final class Copy {
         }
 
         long size() {
-            return expected.exactSize() ? expected.size() : -1;
+            return expected.knownSize();
         }
     }
 
@@ -171,7 +171,8 @@ public final class Copy {
         boolean there = it.descriptor() != null ? dstExists(it.descriptor())
                 : dst instanceof BlobCache cache && cache.has(it.digest());
         if (there) {
-            if (sinkFor(it) != null) replayFromDestination(it);
+            BlobSink sink = sinkFor(it);
+            if (sink != null) replayFromDestination(it, sink);
             count(skipped, skippedBytes, Math.max(0, it.size()));
             l.skipped(it.digest(), it.size());
             return;
@@ -196,7 +197,7 @@ public final class Copy {
             } catch (ContentException e) {
                 if (!e.isTransient() || attempt >= options.retries()) throw e;
                 l.retrying(it.digest(), e);
-                sleep(Backoff.delay(attempt));
+                Backoff.sleep(Backoff.delay(attempt), it.what());
             }
         }
     }
@@ -206,7 +207,7 @@ public final class Copy {
         String what = it.what();
         BlobSink sink = sinkFor(it);
         if (dst instanceof ResumablePusher rp) {
-            if (!rp.push(it.expected(), it.source(), sink, options.listener(), what) && sink != null) replayFromDestination(it);
+            rp.push(it.expected(), it.source(), sink, options.listener(), what); // the sink has seen the blob either way
             if (it.size() >= 0) return it.size();
             return dst instanceof BlobCache cache ? cache.path(it.digest()).toFile().length() : 0;
         }
@@ -227,16 +228,9 @@ public final class Copy {
         return options.sinks() == null || it.descriptor() == null ? null : options.sinks().apply(it.descriptor());
     }
 
-    /** The destination had the blob (or another process stored it first): its sink reads it from there, verified. */
-    private void replayFromDestination(Item it) throws IOException {
-        BlobSink sink = sinkFor(it);
-        if (sink == null) return;
-        String what = "blob " + it.digest() + " in " + name(dst);
-        try (InputStream in = new VerifyingInputStream(dst.fetch(it.descriptor()), it.descriptor(), what)) {
-            byte[] buf = new byte[Streams.bufferSize(it.size())];
-            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) if (n > 0) sink.write(buf, 0, n);
-        }
-        sink.finish();
+    /** The destination had the blob: its sink reads it from there, verified. */
+    private void replayFromDestination(Item it, BlobSink sink) throws IOException {
+        Ingest.feed(dst.fetch(it.descriptor()), it.expected(), sink, "blob " + it.digest() + " in " + name(dst));
     }
 
     private boolean dstExists(Descriptor d) throws IOException {
@@ -300,15 +294,6 @@ public final class Copy {
     private void count(AtomicInteger n, AtomicLong bytes, long size) {
         n.incrementAndGet();
         bytes.addAndGet(size);
-    }
-
-    private static void sleep(java.time.Duration d) throws ContentException {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ContentException(ContentException.Kind.UNAVAILABLE, "copy interrupted");
-        }
     }
 
     static String name(Object s) {

@@ -20,6 +20,11 @@ public record Expected(Digest digest, long size, boolean exactSize) {
         return new Expected(d, max, false);
     }
 
+    /** The exact size, or -1 when only a limit is known. */
+    public long knownSize() {
+        return exactSize ? size : -1;
+    }
+
     VerifyingInputStream verifying(InputStream in, String what) {
         return exactSize ? new VerifyingInputStream(in, digest, size, what) : VerifyingInputStream.unsized(in, digest, size, what);
     }

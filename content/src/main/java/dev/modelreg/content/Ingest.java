@@ -71,11 +71,16 @@ public final class Ingest {
 
     /**
      * Verified, optionally resumable write. Returns true if this call wrote {@code target}, false if it existed.
-     * {@code sink} (may be null) sees every byte of the blob, replayed ones included, and is finished before the rename.
+     * {@code sink} (may be null) sees every byte of the blob, replayed ones included, and is finished before the
+     * rename; when the target exists already, the sink reads it from there (verified), so it has always seen the
+     * whole blob when this returns.
      */
     public static boolean write(Path ingestDir, Path target, Expected expected, Source source, boolean resumable,
                                 BlobSink sink, CopyListener listener, String what) throws IOException {
-        if (Files.exists(target)) return false;
+        if (Files.exists(target)) {
+            if (sink != null) feed(Files.newInputStream(target), expected, sink, what);
+            return false;
+        }
         Files.createDirectories(ingestDir);
         String name = expected.digest().algorithm() + "-" + expected.digest().hex();
         resumable = resumable && source.canResume();
@@ -93,20 +98,16 @@ public final class Ingest {
                 p.truncate();
                 have = 0;
             }
-            listener.started(expected.digest(), expected.exactSize() ? expected.size() : -1, have);
+            listener.started(expected.digest(), expected.knownSize(), have);
             InputStream remote = f.in();
             // a stream that verifies this very expectation itself (the copy's) is not hashed a second time
             boolean selfVerifying = have == 0 && remote instanceof VerifiedStream vs && vs.verifies(expected);
             InputStream body = have == 0 ? p.tee(remote, listener) : new SequenceInputStream(p.replay(have), p.tee(remote, listener));
             try (remote; InputStream in = selfVerifying ? body : expected.verifying(body, what)) {
-                byte[] buf = new byte[Streams.bufferSize(expected.exactSize() ? expected.size() : -1)];
-                for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) { // to the end: that is where it is verified
-                    if (sink != null && n > 0) sink.write(buf, 0, n);
-                }
+                drain(in, expected, sink);
             }
-            if (sink != null) sink.finish();
             Files.createDirectories(target.getParent());
-            return p.moveTo(target);
+            return p.moveTo(target); // another writer's copy may have won: the sink has seen these same bytes
         } catch (ContentException e) {
             keep = resumable && isTransferFailure(e);
             throw e;
@@ -116,6 +117,22 @@ public final class Ingest {
         } finally {
             p.close(keep);
         }
+    }
+
+    /** Reads {@code in} (closed here), verified against {@code expected}, into {@code sink}, and finishes the sink. */
+    static void feed(InputStream in, Expected expected, BlobSink sink, String what) throws IOException {
+        try (InputStream v = expected.verifying(in, what)) {
+            drain(v, expected, sink);
+        }
+    }
+
+    /** Reads to the end (where a verifying stream verifies), showing every byte to {@code sink}, then finishes it. */
+    private static void drain(InputStream in, Expected expected, BlobSink sink) throws IOException {
+        byte[] buf = new byte[Streams.bufferSize(expected.knownSize())];
+        for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+            if (sink != null && n > 0) sink.write(buf, 0, n);
+        }
+        if (sink != null) sink.finish();
     }
 
     /** True for failures of the transfer (worth resuming), false for content that is wrong. */

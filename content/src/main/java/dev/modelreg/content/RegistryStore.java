@@ -111,9 +111,8 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
         Response resp = send(r, pull);
         try {
             if (ranged && resp.status() == 206) {
-                long start = contentRangeStart(resp, d);
                 long length = resp.contentLength();
-                if (start != offset || (length >= 0 && length != d.size() - offset)) {
+                if (resp.rangeStart(d.size()) != offset || (length >= 0 && length != d.size() - offset)) {
                     throw new ContentException(ContentException.Kind.INVALID, name() + " answered " + what(d)
                             + " from byte " + offset + " with the range '" + Text.printable(resp.header("Content-Range")) + "'");
                 }
@@ -129,22 +128,6 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
         } catch (IOException | RuntimeException e) {
             resp.close();
             throw e;
-        }
-    }
-
-    private long contentRangeStart(Response resp, Descriptor d) throws ContentException {
-        String cr = resp.header("Content-Range");
-        try {
-            String v = cr.trim();
-            if (!v.startsWith("bytes ")) throw new IllegalArgumentException();
-            String range = v.substring(6, v.indexOf('/'));
-            long total = Long.parseLong(v.substring(v.indexOf('/') + 1).trim());
-            long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
-            if (total != d.size() || last != d.size() - 1) throw new IllegalArgumentException();
-            return Long.parseLong(range.substring(0, range.indexOf('-')).trim());
-        } catch (RuntimeException e) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": bad Content-Range '"
-                    + Text.printable(cr) + "' for " + what(d));
         }
     }
 

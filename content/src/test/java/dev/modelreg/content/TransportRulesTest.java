@@ -244,6 +244,27 @@ class TransportRulesTest {
         }
     }
 
+    @Test
+    void aResumeAnsweredWithAnotherRangeIsRefused() throws IOException {
+        for (String range : List.of("bytes 5-" + (BLOB.length - 1) + "/" + BLOB.length, "bytes 10-" + (BLOB.length - 1) + "/999",
+                "bytes 10-4/" + BLOB.length, "pages 10-20/30")) {
+            try (StubServer reg = StubServer.http("127.0.0.1", x -> StubServer.answer(x, 206,
+                    java.util.Arrays.copyOfRange(BLOB, 10, BLOB.length), "Content-Range", range))) {
+                RegistryStore s = store(reg.host(), RegistryOptions.defaults());
+                assertThatThrownBy(() -> s.fetch(D, 10).in().close()).as(range)
+                        .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID))
+                        .hasMessageContaining("from byte 10 with the range '" + range + "'");
+                assertThat(reg.seen()).singleElement().satisfies(q -> assertThat(q.range()).isEqualTo("bytes=10-"));
+            }
+        }
+        try (StubServer reg = StubServer.http("127.0.0.1", x -> StubServer.answer(x, 206,
+                java.util.Arrays.copyOfRange(BLOB, 10, BLOB.length), "Content-Range", "bytes 10-" + (BLOB.length - 1) + "/" + BLOB.length))) {
+            try (InputStream in = store(reg.host(), RegistryOptions.defaults()).fetch(D, 10).in()) {
+                assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(BLOB, 10, BLOB.length));
+            }
+        }
+    }
+
     static void readHeaders(InputStream in) throws IOException {
         int state = 0;
         for (int b; (b = in.read()) >= 0; ) {

@@ -63,10 +63,6 @@ public final class RegistryClient {
         return registry;
     }
 
-    public HttpTransport transport() {
-        return http;
-    }
-
     /** Requests sent to the registry (a request answered 401 and sent again counts twice; token requests do not). */
     public long requestCount() {
         return requests.get();

@@ -39,7 +39,7 @@ public final class Backoff {
     }
 
     /** Sleeps, or fails with an unavailable error naming {@code what} if interrupted. */
-    static void sleep(Duration d, String what) throws dev.modelreg.content.ContentException {
+    public static void sleep(Duration d, String what) throws dev.modelreg.content.ContentException {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

@@ -54,11 +54,6 @@ public record Request(String method, URI uri, Map<String, String> headers, byte[
         return new Request(method, uri, headers, body, stream, streamLength, what, endpoint, true);
     }
 
-    public String header(String name) {
-        for (Map.Entry<String, String> e : headers.entrySet()) if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
-        return null;
-    }
-
     /** True when the request can be sent again (no body, or a bytes body). */
     public boolean replayable() {
         return stream == null;

@@ -56,6 +56,28 @@ public final class Response implements AutoCloseable {
         return connection.getHeaderField(name);
     }
 
+    /**
+     * Where the body of a 206 starts: the first byte of its {@code Content-Range: bytes FIRST-LAST/TOTAL}, or -1 when
+     * the header is missing or unreadable, or when {@code total} (-1: not checked) is not TOTAL with LAST = total - 1.
+     */
+    public long rangeStart(long total) {
+        String cr = header("Content-Range");
+        if (cr == null || !cr.trim().startsWith("bytes ")) return -1;
+        try {
+            String v = cr.trim().substring(6);
+            int dash = v.indexOf('-');
+            int slash = v.indexOf('/');
+            long first = Long.parseLong(v.substring(0, dash).trim());
+            long last = Long.parseLong(v.substring(dash + 1, slash).trim());
+            String t = v.substring(slash + 1).trim();
+            if (last < first) return -1;
+            if (total >= 0 && (!t.equals(Long.toString(total)) || last != total - 1)) return -1;
+            return first;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Content-Length, or -1 when the response has none. */
     public long contentLength() {
         return connection.getContentLengthLong();

@@ -40,17 +40,54 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes through a temp file {@code .NAME.PID-RANDOM.partial} (a later run removes it if this process dies, see
+     * {@link #cleanLeftovers}), flushed to disk before the rename, and the directory after it: after a crash or a
+     * power loss the target holds the old content or the new, whole.
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = tempFile(dir, "." + target.getFileName() + "-", ".partial");
+        Path tmp = tempFile(dir, "." + target.getFileName() + "." + Leftovers.ownerTag(), ".partial");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(out);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 64 << 10) {
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // the channel is closed here, after it is forced to disk
+                    }
+                };
+                writer.write(buffered);
+                buffered.flush();
+                ch.force(true);
             }
+            Crash.point("atomic-write.before-rename");
             replace(tmp, target);
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Removes the temp files of {@link #write} in {@code dir} whose process no longer runs. */
+    public static void cleanLeftovers(Path dir) {
+        for (Path p : Leftovers.staleTempFiles(dir)) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // removed by another run, or not ours to remove: left for the next run
+            }
+        }
+    }
+
+    /** Flushes a directory's entries (a rename) to disk where the platform allows; a no-op elsewhere. */
+    static void syncDirectory(Path dir) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here (Windows): the rename itself is still atomic
         }
     }
 

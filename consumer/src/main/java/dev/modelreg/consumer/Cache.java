@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.BlobCache;
+import dev.modelreg.content.Crash;
 import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;
@@ -96,20 +97,54 @@ public final class Cache {
         }
     }
 
-    /** The cached registry bytes of a ref, or null. */
-    public byte[] registryBytes(String sourceKey, String ref) throws IOException {
-        Path p = refDir(sourceKey, ref).resolve("models.toml");
-        return Files.exists(p) ? Files.readAllBytes(p) : null;
+    /**
+     * The cached registry bytes a state describes, or null when the cache holds none that match it. They are read
+     * from the blob store (content address = {@link RefState#config()}), else from the ref's models.toml copy, and
+     * hashed on every read: a state is never paired with a registry file it does not describe (an interrupted sync,
+     * an edited or damaged copy).
+     */
+    public byte[] registryBytes(RefState state) throws IOException {
+        if (state == null) return null;
+        for (Path p : List.of(blob(state.config()), refDir(state.source(), state.ref()).resolve("models.toml"))) {
+            byte[] b;
+            try {
+                b = Files.readAllBytes(p);
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue;
+            }
+            if (Digest.sha256Of(b).equals(state.config())) return b;
+        }
+        return null;
     }
 
-    /** Writes models.toml then state.json, each atomically. */
+    /** The cached registry bytes of a ref (see {@link #registryBytes(RefState)}), or null. */
+    public byte[] registryBytes(String sourceKey, String ref) throws IOException {
+        return registryBytes(state(sourceKey, ref));
+    }
+
+    /**
+     * Records a sync in one atomic step: the registry bytes go to the blob store under their digest first, then
+     * state.json (the commit point) is renamed into place, then the ref's models.toml copy (for people and tools;
+     * never trusted without its hash). A crash at any instant leaves the old state or the new one, each with its
+     * own registry.
+     */
     public void save(String sourceKey, String ref, byte[] registry, RefState state) throws IOException {
+        Digest d = Digest.sha256Of(registry);
+        if (!d.equals(state.config())) {
+            throw new IllegalArgumentException("state of " + sourceKey + "@" + ref + " names registry " + state.config()
+                    + ", not the bytes given (" + d + ")");
+        }
+        if (!has(d)) blobs.add(new java.io.ByteArrayInputStream(registry), registry.length, "models.toml of " + ref);
+        Crash.point("cache.before-state");
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("models.toml"), registry);
+        AtomicFiles.cleanLeftovers(dir);
         writeState(sourceKey, ref, state);
+        Crash.point("cache.after-state");
+        AtomicFiles.write(dir.resolve("models.toml"), registry);
     }
 
+    /** Replaces a ref's state.json atomically (the registry it names must be in the cache already). */
     public void writeState(String sourceKey, String ref, RefState state) throws IOException {
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);

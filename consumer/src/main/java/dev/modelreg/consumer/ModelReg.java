@@ -329,8 +329,11 @@ public final class ModelReg {
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
         progress.accept("Copying " + name + " (" + keys.size() + " files) from " + s.label() + " to " + workspace);
-        long bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
-                dests -> materialize(s, dests));
+        long bytes;
+        try (WorkspaceLock lock = WorkspaceLock.acquire(workspace.toAbsolutePath().normalize(), progress)) {
+            bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
+                    dests -> materialize(s, dests));
+        }
         return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), workspace.toAbsolutePath().normalize(),
                 new TreeSet<>(relByKey.values()).stream().toList(), bytes);
     }
@@ -364,16 +367,20 @@ public final class ModelReg {
         List<String> list = List.copyOf(keys);
         for (String k : list) Workspace.safeRelative(k, s.label());
         Path root = dir.toAbsolutePath().normalize();
-        if (Files.exists(root) && !Files.isDirectory(root)) {
-            throw new ConsumerException("pull target " + root + " exists and is not a directory");
-        }
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : list) relByKey.put(k, k);
         String what = s.label() + " into " + root;
-        // into a new or empty directory: build it beside and swap it in (one rename); else file by file
-        long bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
-                ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests))
-                : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests));
+        long bytes;
+        try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            Workspace.healLeftovers(root);
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new ConsumerException("pull target " + root + " exists and is not a directory");
+            }
+            // into a new or empty directory: build it beside and swap it in (one rename); else file by file
+            bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
+                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests))
+                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests));
+        }
         progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
                 s.ref(), s.state().digest(), root, list, bytes);
@@ -422,6 +429,17 @@ public final class ModelReg {
     private VerifyResult verify(Synced s, List<String> candidates, String model, Path workspace) throws IOException {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         Path ws = workspace.toAbsolutePath().normalize();
+        try (WorkspaceLock lock = WorkspaceLock.forReading(ws, progress)) {
+            if (lock != null) Workspace.healLeftovers(ws);
+            return verifyFiles(s, name, ws);
+        }
+    }
+
+    private VerifyResult verifyFiles(Synced s, String name, Path ws) throws IOException {
+        if (Files.isRegularFile(ws)) {
+            throw new ConsumerException("workspace " + ws + " is a file, not a directory (give the directory the model"
+                    + " was copied into)");
+        }
         if (!Files.isDirectory(ws)) throw new ConsumerException("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);
         String base = Workspace.commonDir(keys);

@@ -1,6 +1,8 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.Crash;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.Parallel;
@@ -84,6 +86,7 @@ final class Workspace {
     static long install(Path ws, Map<String, String> relByKey, boolean overwrite, String what, Filler filler)
             throws IOException {
         Path target = ws.toAbsolutePath().normalize();
+        healLeftovers(target);
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new ConsumerException("workspace " + target + " exists and is not a directory");
         }
@@ -93,28 +96,44 @@ final class Workspace {
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        healLeftovers(target);
         Path staging = Files.createTempDirectory(parent, stagingPrefix(target) + Leftovers.ownerTag());
+        Cleanup.register(staging);
         try {
             long bytes = filler.fill(destinations(staging, relByKey, what));
-            if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(parent, oldPrefix(target) + Leftovers.ownerTag());
-                Files.delete(old);
-                move(target, old);
-                try {
-                    move(staging, target);
-                } catch (IOException e) {
-                    move(old, target);
-                    throw e;
-                }
+            Crash.point("workspace.staged");
+            Path old = Cleanup.critical(() -> swap(staging, target));
+            if (old != null) {
+                Cleanup.register(old);
                 Trees.delete(old);
-            } else {
-                move(staging, target);
+                Cleanup.unregister(old);
             }
             return bytes;
         } finally {
             Trees.deleteQuietly(staging);
+            Cleanup.unregister(staging);
         }
+    }
+
+    /**
+     * Moves {@code staging} to {@code target}; an existing target is first moved aside, and that directory (to be
+     * deleted) is returned. Killed between the two renames, the next run puts the old one back ({@link #healLeftovers}).
+     */
+    private static Path swap(Path staging, Path target) throws IOException {
+        if (!Files.exists(target)) {
+            move(staging, target);
+            return null;
+        }
+        Path old = Files.createTempDirectory(target.getParent(), oldPrefix(target) + Leftovers.ownerTag());
+        Files.delete(old);
+        move(target, old);
+        Crash.point("workspace.moved-aside");
+        try {
+            move(staging, target);
+        } catch (IOException e) {
+            move(old, target);
+            throw e;
+        }
+        return old;
     }
 
     private static String stagingPrefix(Path target) {
@@ -155,12 +174,17 @@ final class Workspace {
                 for (Path stale : Leftovers.staleTempFiles(p.getParent())) Files.deleteIfExists(stale);
             }
         }
+        temps.values().forEach(Cleanup::register);
         try {
             long bytes = filler.fill(temps);
+            Crash.point("workspace.files-written");
             for (Map.Entry<String, Path> t : temps.entrySet()) AtomicFiles.replace(t.getValue(), finals.get(t.getKey()));
             return bytes;
         } finally {
-            for (Path t : temps.values()) Files.deleteIfExists(t);
+            for (Path t : temps.values()) {
+                Files.deleteIfExists(t);
+                Cleanup.unregister(t);
+            }
         }
     }
 

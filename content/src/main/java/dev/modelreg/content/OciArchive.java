@@ -180,6 +180,7 @@ public final class OciArchive implements Target, AutoCloseable {
             if (stale.getFileName().toString().startsWith("." + file.getFileName() + ".")) Files.deleteIfExists(stale);
         }
         Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        Cleanup.register(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -194,6 +195,7 @@ public final class OciArchive implements Target, AutoCloseable {
             AtomicFiles.replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+            Cleanup.unregister(tmp);
         }
         deleteStaging();
         tags.clear();
@@ -279,6 +281,7 @@ public final class OciArchive implements Target, AutoCloseable {
             // a killed writer's staging directory is removed by the next writer of this archive
             for (Path stale : Leftovers.stale(parent, stagingPrefix())) Trees.delete(stale);
             stagingDir = Files.createTempDirectory(parent, stagingPrefix() + Leftovers.ownerTag());
+            Cleanup.register(stagingDir);
             staging = new BlobDir(stagingDir, name);
         }
         return staging;
@@ -294,6 +297,7 @@ public final class OciArchive implements Target, AutoCloseable {
         stagingDir = null;
         staging = null;
         Trees.delete(dir);
+        Cleanup.unregister(dir);
     }
 
     private void writeBlob(OutputStream out, String tarName, Object source) throws IOException {

@@ -38,6 +38,7 @@ final class PartialFile {
         this.lock = lock;
         this.resumable = resumable;
         ACTIVE.add(path);
+        if (!resumable) Cleanup.register(path); // a private temp file is useless after an interrupt
     }
 
     /** The digest's partial, locked; null if another writer (process or thread) holds it. */
@@ -135,6 +136,7 @@ final class PartialFile {
             }
             channel.close();
             ACTIVE.remove(path);
+            if (!resumable) Cleanup.unregister(path);
         }
     }
 

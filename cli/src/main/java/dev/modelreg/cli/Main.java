@@ -28,11 +28,12 @@ public final class Main {
         // HttpURLConnection keeps at most http.maxConnections idle connections per host (JVM-wide, read once, default
         // 5): keep one per parallel transfer (GitHub mode runs up to 4 x MODELREG_CONCURRENCY at once).
         if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
+        PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
+        PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
         int code = Cli.run(args, out, err);
         out.flush();
         err.flush();
+        dev.modelreg.content.Cleanup.exiting();
         System.exit(code);
     }
 }

@@ -13,12 +13,29 @@ public final class ExitException extends RuntimeException {
         return code;
     }
 
-    /** A one-line message for any exception: its own message, else its type, never a stack trace. */
+    /**
+     * A one-line message for any exception: its own message, else its type, never a stack trace. The JDK's file
+     * errors, whose message is a bare path (or a bare reason), say what went wrong with which file.
+     */
     static String messageOf(Throwable t) {
         Throwable c = t;
         while (c.getMessage() == null && c.getCause() != null) c = c.getCause();
-        String m = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+        String m = c instanceof java.nio.file.FileSystemException f ? fileMessage(f)
+                : c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
         int nl = m.indexOf('\n');
         return nl >= 0 ? m.substring(0, nl) : m;
+    }
+
+    private static String fileMessage(java.nio.file.FileSystemException f) {
+        String file = f.getFile() == null ? "" : f.getFile();
+        String other = f.getOtherFile() == null ? "" : " (to " + f.getOtherFile() + ")";
+        String what = f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : f instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                : f instanceof java.nio.file.NotLinkException ? "not a symbolic link"
+                : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return file.isEmpty() ? what + other : file + ": " + what + other;
     }
 }

@@ -82,6 +82,6 @@ final class GitHubFiles implements DigestFetcher {
     @Override
     public String describe(Digest digest) {
         File f = files.get(digest);
-        return f == null ? DigestFetcher.super.describe(digest) : "file '" + f.key() + "' of " + label + " (" + f.url() + ")";
+        return f == null ? DigestFetcher.super.describe(digest) : "file '" + f.key() + "' of " + label + " (" + Text.printable(f.url()) + ")";
     }
 }

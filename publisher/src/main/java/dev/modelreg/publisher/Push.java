@@ -181,7 +181,8 @@ public final class Push {
 
     /** The given models.toml is the config, byte for byte; every file it names must be in DIR with its hash. */
     private static Loaded fromRegistryFile(Request r) throws IOException {
-        byte[] config = Files.readAllBytes(r.registryFile());
+        byte[] config = dev.modelreg.spec.LocalFiles.read(r.registryFile(), "--registry-file",
+                dev.modelreg.spec.Limits.MAX_REGISTRY_BYTES);
         ModelsToml registry = ModelsTomlCodec.read(config, r.registryFile().toString());
         Path base = r.dir().toAbsolutePath().normalize();
         TreeMap<String, Path> paths = new TreeMap<>();

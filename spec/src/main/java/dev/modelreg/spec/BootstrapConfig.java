@@ -121,9 +121,9 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
 
     private static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new RegistryFormatException(file + ": config file not found");
+            return LocalFiles.read(file, "config file", Limits.MAX_REGISTRY_BYTES);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(e.getMessage());
         } catch (IOException e) {
             throw new RegistryFormatException(file + ": cannot read: " + e.getMessage());
         }

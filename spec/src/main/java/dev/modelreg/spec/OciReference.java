@@ -24,6 +24,11 @@ public record OciReference(String registry, String repository, String tag, Diges
                 || !(registry.contains(".") || registry.contains(":") || registry.equals("localhost"))) {
             throw invalid(shown, "registry '" + registry + "' must be a host name with a '.' or a port, or localhost");
         }
+        int colon = registry.lastIndexOf(':');
+        if (colon > registry.lastIndexOf(']')) {
+            int port = Integer.parseInt(registry.substring(colon + 1));
+            if (port < 1 || port > 65535) throw invalid(shown, "port " + port + " is out of range (1-65535)");
+        }
         if (repository == null || !REPOSITORY.matcher(repository).matches()) {
             throw invalid(shown, "repository '" + repository
                     + "' must be lowercase path components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/'");

@@ -139,7 +139,7 @@ class BootstrapConfigTest {
         assertThat(c.sources()).containsOnlyKeys("modflow6-testmodels", "my-custom-models");
         assertThatThrownBy(() -> BootstrapConfig.fromFile(tmp.resolve("nope.toml")))
                 .isInstanceOf(RegistryFormatException.class)
-                .hasMessage(tmp.resolve("nope.toml") + ": config file not found");
+                .hasMessage("config file " + tmp.resolve("nope.toml") + " does not exist");
     }
 
     @Test

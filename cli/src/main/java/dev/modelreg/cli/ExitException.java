@@ -29,13 +29,14 @@ public final class ExitException extends RuntimeException {
     private static String fileMessage(java.nio.file.FileSystemException f) {
         String file = f.getFile() == null ? "" : f.getFile();
         String other = f.getOtherFile() == null ? "" : " (to " + f.getOtherFile() + ")";
-        String what = f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+        String what = f.getReason() != null ? f.getReason()
+                : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
                 : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
                 : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
                 : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
                 : f instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
                 : f instanceof java.nio.file.NotLinkException ? "not a symbolic link"
-                : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+                : f.getClass().getSimpleName();
         return file.isEmpty() ? what + other : file + ": " + what + other;
     }
 }

@@ -54,7 +54,7 @@ public final class MakeRegistry {
         GitHubUrls.Repo repo = r.repo() == null ? null : GitHubUrls.Repo.parse(r.repo());
         boolean local = r.path() != null && Files.isDirectory(Path.of(r.path()));
         if (r.path() != null && !local && (repo == null || Path.of(r.path()).isAbsolute())) {
-            throw new NoSuchFileException(r.path(), null, "no such directory");
+            throw new NoSuchFileException(r.path(), null, Files.exists(Path.of(r.path())) ? "not a directory" : "no such directory");
         }
         boolean releaseMode = r.assetFile() != null || r.releaseAssets() != null;
         String zipName = r.assetFile() != null ? r.assetFile() : ReleaseAssets.DEFAULT_ZIP;

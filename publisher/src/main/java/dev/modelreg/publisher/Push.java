@@ -72,7 +72,10 @@ public final class Push {
 
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
-        if (!Files.isDirectory(r.dir())) throw new NoSuchFileException(r.dir().toString(), null, "no such directory");
+        if (!Files.isDirectory(r.dir())) {
+            throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
+                    ? "not a directory (push indexes a directory of models)" : "no such directory");
+        }
         Destination dest = Destination.parse(r.destination());
         String ref = r.ref();
         String tag = dest.tag();

@@ -3,7 +3,6 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestFetcher;
 import dev.modelreg.content.RangeFetcher;
-import dev.modelreg.content.http.Failures;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;
@@ -64,7 +63,7 @@ final class GitHubFiles implements DigestFetcher {
             }
             if (resp.status() != 200) {
                 // the transport's kind and retry verdict for the status, in modflow-devtools' words
-                ContentException kind = Failures.status(resp.status(), null, what, uri.getHost());
+                ContentException kind = resp.error();
                 throw new ContentException(kind.kind(), what + ": " + GitHubSource.httpError(resp.status()), null, kind.isTransient());
             }
             return new RangeFetcher.Fetched(resp.body(), 0);

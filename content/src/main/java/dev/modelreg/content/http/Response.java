@@ -22,6 +22,7 @@ public final class Response implements AutoCloseable {
     private final String endpoint;
     private final HttpOptions options;
     private InputStream opened;
+    private int spentAttempts;
 
     Response(HttpURLConnection connection, Watchdog.Watch watch, Request request, URI uri, int status, String endpoint,
              HttpOptions options) {
@@ -32,6 +33,12 @@ public final class Response implements AutoCloseable {
         this.status = status;
         this.endpoint = endpoint;
         this.options = options;
+    }
+
+    /** Marks a retryable status the transport gave up on after {@code attempts} tries: {@link #error} is final. */
+    Response spent(int attempts) {
+        spentAttempts = attempts;
+        return this;
     }
 
     public int status() {
@@ -130,7 +137,10 @@ public final class Response implements AutoCloseable {
         }
     }
 
-    /** The error this (non-2xx) response means, with the registry's error code when its body has one. */
+    /**
+     * The error this (non-2xx) response means, with the registry's error code when its body has one; not transient
+     * when the transport has already spent its retries on it.
+     */
     public ContentException error() {
         if (status == 400 && "http".equals(uri.getScheme()) && header("Date") == null && header("Content-Type") == null
                 && String.valueOf(connection.getHeaderField(0)).startsWith("HTTP/1.0 400")) {
@@ -144,7 +154,8 @@ public final class Response implements AutoCloseable {
         } catch (ContentException e) {
             body = null; // the status alone says enough
         }
-        return Failures.status(status, body, request.what(), endpoint);
+        ContentException e = Failures.status(status, body, request.what(), endpoint);
+        return spentAttempts > 0 ? Failures.spent(e, spentAttempts) : e;
     }
 
     private ContentException tooLarge(long size, int limit) {

@@ -193,7 +193,8 @@ public final class Response implements AutoCloseable {
     /**
      * The body stream, under the stall rule: silence for the stall timeout fails the read (the socket's timeout), and
      * so does a trickle (fewer than {@link HttpOptions#MIN_BYTES_PER_SECOND} per second over a stall window), which
-     * this reader checks after every read. Failures name the content and the endpoint.
+     * this reader checks after every read. It ends where Content-Length says, never later. Failures name the content
+     * and the endpoint.
      */
     private final class Guarded extends ChunkedInputStream.Filter {
         private final long windowNanos = options.stallTimeout().toNanos();
@@ -209,6 +210,8 @@ public final class Response implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (expected >= 0 && read >= expected) return len == 0 ? 0 : -1; // the body is what Content-Length says
+            if (expected >= 0) len = (int) Math.min(len, expected - read); // HttpURLConnection reads past it on a closing connection
             int n;
             try {
                 n = in.read(b, off, len);

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The files of a GitHub-mode ref as a source for the one copy: a file is found by the hash its models.toml lists,
  * fetched from its URL over the transport, from an offset with {@code Range} when a download is resumed (a server
- * that ignores it sends the whole file and the copy starts over). Statuses other than 200/206 fail in
+ * that ignores it sends the whole file and the copy starts over; a 416 saying the file ends where the partial does
+ * leaves nothing to fetch, and the partial is verified as the whole file). Statuses other than 200/206 fail in
  * modflow-devtools' words ({@code HTTP Error 404: Not Found}), naming the file and its URL.
  */
 final class GitHubFiles implements DigestFetcher {
@@ -61,6 +62,12 @@ final class GitHubFiles implements DigestFetcher {
                 }
                 return new RangeFetcher.Fetched(resp.body(), offset);
             }
+            if (offset > 0 && resp.status() == 416 && ("bytes */" + offset).equals(trim(resp.header("Content-Range")))) {
+                // the file is exactly as long as the partial (a transfer cut off at its very end, or a Content-Length
+                // that promised more): nothing is left to fetch, and the partial is verified as the whole file
+                resp.close();
+                return new RangeFetcher.Fetched(java.io.InputStream.nullInputStream(), offset);
+            }
             if (resp.status() != 200) {
                 // the transport's kind and retry verdict for the status, in modflow-devtools' words
                 ContentException kind = resp.error();
@@ -71,6 +78,10 @@ final class GitHubFiles implements DigestFetcher {
             resp.close();
             throw e;
         }
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.trim();
     }
 
     @Override

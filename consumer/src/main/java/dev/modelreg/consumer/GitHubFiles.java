@@ -3,7 +3,6 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestFetcher;
 import dev.modelreg.content.RangeFetcher;
-import dev.modelreg.content.http.Failures;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;
@@ -17,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The files of a GitHub-mode ref as a source for the one copy: a file is found by the hash its models.toml lists,
  * fetched from its URL over the transport, from an offset with {@code Range} when a download is resumed (a server
- * that ignores it sends the whole file and the copy starts over). Statuses other than 200/206 fail in
+ * that ignores it sends the whole file and the copy starts over; a 416 saying the file ends where the partial does
+ * leaves nothing to fetch, and the partial is verified as the whole file). Statuses other than 200/206 fail in
  * modflow-devtools' words ({@code HTTP Error 404: Not Found}), naming the file and its URL.
  */
 final class GitHubFiles implements DigestFetcher {
@@ -62,9 +62,15 @@ final class GitHubFiles implements DigestFetcher {
                 }
                 return new RangeFetcher.Fetched(resp.body(), offset);
             }
+            if (offset > 0 && resp.status() == 416 && ("bytes */" + offset).equals(trim(resp.header("Content-Range")))) {
+                // the file is exactly as long as the partial (a transfer cut off at its very end, or a Content-Length
+                // that promised more): nothing is left to fetch, and the partial is verified as the whole file
+                resp.close();
+                return new RangeFetcher.Fetched(java.io.InputStream.nullInputStream(), offset);
+            }
             if (resp.status() != 200) {
                 // the transport's kind and retry verdict for the status, in modflow-devtools' words
-                ContentException kind = Failures.status(resp.status(), null, what, uri.getHost());
+                ContentException kind = resp.error();
                 throw new ContentException(kind.kind(), what + ": " + GitHubSource.httpError(resp.status()), null, kind.isTransient());
             }
             return new RangeFetcher.Fetched(resp.body(), 0);
@@ -72,6 +78,10 @@ final class GitHubFiles implements DigestFetcher {
             resp.close();
             throw e;
         }
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.trim();
     }
 
     @Override

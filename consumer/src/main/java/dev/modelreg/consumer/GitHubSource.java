@@ -1,6 +1,7 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.http.Backoff;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
@@ -204,10 +205,16 @@ final class GitHubSource {
 
     /** A release zip (or a file the registry lists no hash for) has no hash to check: stored by the digest of what arrived. */
     private Digest downloadZip(String url, String what) throws IOException {
-        requests.incrementAndGet();
-        try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
-            if (!r.ok()) throw new ConsumerException(what + ": " + httpError(r.status()));
-            return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
+        for (int attempt = 0; ; attempt++) {
+            requests.incrementAndGet();
+            try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
+                if (!r.ok()) throw new ConsumerException(what + ": " + httpError(r.status()));
+                return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
+            } catch (ContentException e) {
+                // cut off midway: fetched again, whole (its digest is not known in advance: no partial to resume)
+                if (!e.isTransient() || attempt >= settings.registryOptions().http().retries()) throw e;
+                Backoff.sleep(Backoff.delay(attempt), what);
+            }
         }
     }
 

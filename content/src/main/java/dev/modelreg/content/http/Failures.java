@@ -109,6 +109,12 @@ public final class Failures {
         return unreachable(endpoint, what, lost ? "connection lost (" + Text.oneLine(m) + ")" : Text.oneLine(m), e, lost);
     }
 
+    /** {@code e} once the transport has given up on it after {@code attempts} tries: no longer worth retrying. */
+    static ContentException spent(ContentException e, int attempts) {
+        String m = e.getMessage() + (attempts > 1 ? " (tried " + attempts + " times)" : "");
+        return new ContentException(e.kind(), m, e.getCause(), false);
+    }
+
     static ContentException stall(Request r, String endpoint, HttpOptions o, Throwable cause) {
         long min = HttpOptions.MIN_BYTES_PER_SECOND * Math.max(1, o.stallTimeout().toSeconds());
         return new ContentException(Kind.UNAVAILABLE, r.what() + " from " + endpoint + ": less than " + min

@@ -67,7 +67,10 @@ public final class HttpTransport {
 
     /**
      * Sends {@code r}, following redirects and retrying what is worth retrying. Returns the final response whatever
-     * its status (the caller decides what a 404 means); throws only when no response could be had.
+     * its status (the caller decides what a 404 means); throws only when no response could be had. When this gave up
+     * on a replayable request that kept failing transiently (its retries spent, or a {@code Retry-After} too long),
+     * the failure is no longer transient ({@link Response#error}, the exception thrown): a caller that retries
+     * transfers (the copy) does not spend the whole budget again on each of its own attempts.
      */
     public Response send(Request r) throws ContentException {
         for (int attempt = 0; ; attempt++) {
@@ -76,14 +79,17 @@ public final class HttpTransport {
             try {
                 resp = follow(r);
             } catch (ContentException e) {
-                if (!e.isTransient() || !canRetry) throw e;
+                if (!e.isTransient() || !r.replayable()) throw e;
+                if (!canRetry) throw Failures.spent(e, attempt + 1);
                 Backoff.sleep(Backoff.delay(attempt), r.what());
                 continue;
             }
             int s = resp.status();
-            if (!canRetry || !(s == 429 || s == 502 || s == 503 || s == 504)) return resp;
+            if (!r.replayable() || !(s == 429 || s == 502 || s == 503 || s == 504)) return resp;
             Duration wait = Backoff.retryAfter(resp.header("Retry-After"));
-            if (wait != null && wait.compareTo(options.maxRetryAfter()) > 0) return resp; // asked to wait too long
+            if (!canRetry || (wait != null && wait.compareTo(options.maxRetryAfter()) > 0)) { // spent, or asked to wait too long
+                return resp.spent(attempt + 1);
+            }
             resp.close();
             Backoff.sleep(wait != null ? wait : Backoff.delay(attempt), r.what());
         }

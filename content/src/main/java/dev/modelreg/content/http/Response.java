@@ -22,6 +22,7 @@ public final class Response implements AutoCloseable {
     private final String endpoint;
     private final HttpOptions options;
     private InputStream opened;
+    private int spentAttempts;
 
     Response(HttpURLConnection connection, Watchdog.Watch watch, Request request, URI uri, int status, String endpoint,
              HttpOptions options) {
@@ -32,6 +33,12 @@ public final class Response implements AutoCloseable {
         this.status = status;
         this.endpoint = endpoint;
         this.options = options;
+    }
+
+    /** Marks a retryable status the transport gave up on after {@code attempts} tries: {@link #error} is final. */
+    Response spent(int attempts) {
+        spentAttempts = attempts;
+        return this;
     }
 
     public int status() {
@@ -130,7 +137,10 @@ public final class Response implements AutoCloseable {
         }
     }
 
-    /** The error this (non-2xx) response means, with the registry's error code when its body has one. */
+    /**
+     * The error this (non-2xx) response means, with the registry's error code when its body has one; not transient
+     * when the transport has already spent its retries on it.
+     */
     public ContentException error() {
         if (status == 400 && "http".equals(uri.getScheme()) && header("Date") == null && header("Content-Type") == null
                 && String.valueOf(connection.getHeaderField(0)).startsWith("HTTP/1.0 400")) {
@@ -144,7 +154,8 @@ public final class Response implements AutoCloseable {
         } catch (ContentException e) {
             body = null; // the status alone says enough
         }
-        return Failures.status(status, body, request.what(), endpoint);
+        ContentException e = Failures.status(status, body, request.what(), endpoint);
+        return spentAttempts > 0 ? Failures.spent(e, spentAttempts) : e;
     }
 
     private ContentException tooLarge(long size, int limit) {
@@ -182,7 +193,8 @@ public final class Response implements AutoCloseable {
     /**
      * The body stream, under the stall rule: silence for the stall timeout fails the read (the socket's timeout), and
      * so does a trickle (fewer than {@link HttpOptions#MIN_BYTES_PER_SECOND} per second over a stall window), which
-     * this reader checks after every read. Failures name the content and the endpoint.
+     * this reader checks after every read. It ends where Content-Length says, never later. Failures name the content
+     * and the endpoint.
      */
     private final class Guarded extends ChunkedInputStream.Filter {
         private final long windowNanos = options.stallTimeout().toNanos();
@@ -198,6 +210,8 @@ public final class Response implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (expected >= 0 && read >= expected) return len == 0 ? 0 : -1; // the body is what Content-Length says
+            if (expected >= 0) len = (int) Math.min(len, expected - read); // HttpURLConnection reads past it on a closing connection
             int n;
             try {
                 n = in.read(b, off, len);

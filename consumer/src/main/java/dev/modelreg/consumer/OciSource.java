@@ -19,6 +19,7 @@ import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.RefTags;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -123,16 +124,19 @@ final class OciSource {
             throw new ConsumerException(label + ": " + md.digest() + " is an index (" + md.mediaType()
                     + "), not a modelreg model set");
         }
+        // limits before a byte is fetched: the sizes the registry declares (the copy cuts a blob that runs past them)
+        Manifest m;
         try {
             Limits.checkManifestSize(md.size(), label + ": manifest " + md.digest());
+            ingest(t, md, "manifest " + md.digest() + " of " + label);
+            m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), label + ": manifest " + md.digest());
+            if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
+                throw new ConsumerException(label + ": not a modelreg model set (config media type "
+                        + Text.printable(m.config().mediaType()) + ", want " + MediaTypes.CONFIG + ")");
+            }
+            Limits.checkRegistrySize(m.config().size(), label + ": config " + m.config().digest());
         } catch (IllegalArgumentException e) {
             throw new ConsumerException(e.getMessage());
-        }
-        ingest(t, md, "manifest " + md.digest() + " of " + label);
-        Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), "manifest " + md.digest() + " of " + label);
-        if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
-            throw new ConsumerException(label + ": not a modelreg model set (config media type "
-                    + m.config().mediaType() + ", want " + MediaTypes.CONFIG + ")");
         }
         ingest(t, m.config(), "config (models.toml) " + m.config().digest() + " of " + label);
         return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false);

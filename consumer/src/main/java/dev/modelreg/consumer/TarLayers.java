@@ -6,6 +6,8 @@ import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Limits;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,34 +33,34 @@ final class TarLayers {
     /**
      * A sink that writes the members named in {@code dests} (member -> file; created or truncated) and checks every
      * member of {@code hashes} (at least those of {@code dests}) against its hash. At its end it fails if a wanted
-     * member was not in the tar, else hands {@code done} the bytes written to {@code dests}.
+     * member was not in the tar, else hands {@code done} the bytes written to {@code dests}. A tar layer holds regular
+     * files (and, tolerated, directories) with relative names, each once: any other entry, an absolute name, a '..'
+     * segment, a name twice or more than {@link Limits#MAX_TAR_MEMBERS} entries fails the layer (INVALID, one line).
      */
     static BlobSink sink(Map<String, Digest> hashes, Map<String, Path> dests, LongConsumer done, String what) {
         Set<String> seen = new HashSet<>();
+        Set<String> names = new HashSet<>();
         AtomicLong written = new AtomicLong();
-        TarStream tar = new TarStream((name, size) -> {
-            Digest want = hashes.get(name);
-            if (want == null || !seen.add(name)) return null; // not a registry file, or a later duplicate: never used
-            Path dest = dests.get(name);
-            OutputStream file = dest == null ? OutputStream.nullOutputStream()
-                    : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            DigestingOutputStream out = new DigestingOutputStream(file);
-            return new TarStream.Member() {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
+        AtomicLong entries = new AtomicLong();
+        TarStream tar = new TarStream(new TarStream.Members() {
+            @Override
+            public TarStream.Member open(String name, long size) throws IOException {
+                check(name, entries, what);
+                if (!names.add(name)) throw invalid(what + ": tar entry '" + Text.printable(name) + "' occurs twice");
+                Digest want = hashes.get(name);
+                if (want == null) return null; // not a registry file this layer serves: never used
+                seen.add(name);
+                return member(name, want, dests.get(name), written, what);
+            }
 
-                @Override
-                public void close() throws IOException {
-                    out.close();
-                    Digest got = out.digest();
-                    if (!got.equals(want)) {
-                        throw VerifyingInputStream.mismatch("file '" + name + "' in " + what, want, got, out.count());
-                    }
-                    if (dest != null) written.addAndGet(out.count());
+            @Override
+            public void other(String name, byte type) throws IOException {
+                check(type == '5' && name.isEmpty() ? "." : name, entries, what); // "./" is the layer's root
+                if (type != '5') {
+                    throw invalid(what + ": tar entry '" + Text.printable(name) + "' is " + kind(type)
+                            + " (a tar layer holds regular files only)");
                 }
-            };
+            }
         }, what);
         return new BlobSink() {
             @Override
@@ -70,9 +72,64 @@ final class TarLayers {
             public void finish() throws IOException {
                 tar.finish();
                 for (String k : dests.keySet()) {
-                    if (!seen.contains(k)) throw new ContentException(ContentException.Kind.INVALID, what + ": does not contain file '" + k + "'");
+                    if (!seen.contains(k)) throw invalid(what + ": does not contain file '" + k + "'");
                 }
                 done.accept(written.get());
+            }
+        };
+    }
+
+    /** An entry of a tar layer: within {@link Limits#MAX_TAR_MEMBERS}, and a relative path that stays inside. */
+    private static void check(String name, AtomicLong entries, String what) throws ContentException {
+        if (entries.incrementAndGet() > Limits.MAX_TAR_MEMBERS) {
+            throw invalid(what + ": more than " + Limits.MAX_TAR_MEMBERS + " tar entries, the limit");
+        }
+        if (name.isEmpty() || name.startsWith("/") || name.startsWith("\\")
+                || (name.length() > 1 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0)))
+                || name.indexOf('\0') >= 0) {
+            throw invalid(what + ": tar entry '" + Text.printable(name) + "' has an absolute or empty path");
+        }
+        for (String seg : name.split("[/\\\\]")) {
+            if (seg.equals("..")) throw invalid(what + ": tar entry '" + Text.printable(name) + "' leaves the layer ('..' in its path)");
+        }
+    }
+
+    private static String kind(byte type) {
+        return switch (type) {
+            case '1' -> "a hard link";
+            case '2' -> "a symbolic link";
+            case '3' -> "a character device";
+            case '4' -> "a block device";
+            case '6' -> "a FIFO";
+            case 'S' -> "a sparse file";
+            default -> "of type '" + Text.printable(String.valueOf((char) (type & 0xff))) + "'";
+        };
+    }
+
+    private static ContentException invalid(String message) {
+        return new ContentException(ContentException.Kind.INVALID, message);
+    }
+
+    /** Writes one wanted member to {@code dest} (null: only checked), hashing it; at its end it must match {@code want}. */
+    private static TarStream.Member member(String name, Digest want, Path dest, AtomicLong written, String what)
+            throws IOException {
+        OutputStream file = dest == null ? OutputStream.nullOutputStream()
+                : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        DigestingOutputStream out = new DigestingOutputStream(file);
+        return new TarStream.Member() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+                Digest got = out.digest();
+                if (!got.equals(want)) {
+                    throw VerifyingInputStream.mismatch("file '" + name + "' in " + what, want, got, out.count());
+                }
+                if (dest != null) written.addAndGet(out.count());
             }
         };
     }

@@ -24,8 +24,8 @@ import java.util.Map;
  */
 final class ArchiveTar {
     static final int BLOCK = 512;
-    private static final int MAX_EXTENSION = 1 << 20;
-    private static final int MAX_ENTRIES = 1_000_000;
+    private static final int MAX_EXTENSION = dev.modelreg.spec.Limits.MAX_TAR_EXTENSION_BYTES;
+    private static final int MAX_ENTRIES = dev.modelreg.spec.Limits.MAX_ARCHIVE_ENTRIES;
 
     private ArchiveTar() {}
 

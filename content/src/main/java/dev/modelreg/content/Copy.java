@@ -123,7 +123,7 @@ public final class Copy {
 
     private static Item item(ReadOnlyStorage src, Descriptor d) {
         Ingest.Source s = src instanceof RangeFetcher rf ? offset -> rf.fetch(d, offset) : Ingest.Source.whole(src, d);
-        return new Item(d, Expected.of(d), s, "blob " + d.digest() + " from " + name(src));
+        return new Item(d, Expected.of(d), s, (d.isManifest() ? "manifest " : "blob ") + d.digest() + " from " + name(src));
     }
 
     /** Reads the graph under {@code node}: manifests in push order (children first), their bytes, and the blobs. */

@@ -10,7 +10,7 @@ import java.io.InputStream;
  */
 public record Expected(Digest digest, long size, boolean exactSize) {
     /** GitHub-mode files without a known size are refused beyond this (64 GiB). */
-    public static final long MAX_UNSIZED = 64L << 30;
+    public static final long MAX_UNSIZED = dev.modelreg.spec.Limits.MAX_UNSIZED_BYTES;
 
     public static Expected of(Descriptor d) {
         return new Expected(d.digest(), d.size(), true);

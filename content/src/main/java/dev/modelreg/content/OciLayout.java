@@ -55,7 +55,7 @@ public final class OciLayout implements Target, ResumablePusher {
         }
         Files.createDirectories(abs.resolve("blobs").resolve(Digest.SHA256));
         Path marker = abs.resolve(LAYOUT_FILE);
-        if (Files.exists(marker)) checkLayoutFile(Files.readAllBytes(marker), layout.name);
+        if (Files.exists(marker)) checkLayoutFile(readSmall(marker, layout.name + "/" + LAYOUT_FILE), layout.name);
         layout.withIndexLock(() -> {
             if (!Files.exists(marker)) layout.writeAtomically(marker, LAYOUT_BYTES);
             if (!Files.exists(abs.resolve(INDEX_FILE))) layout.writeAtomically(abs.resolve(INDEX_FILE), ImageIndex.empty(layout.name).toBytes());
@@ -193,7 +193,7 @@ public final class OciLayout implements Target, ResumablePusher {
     ImageIndex readIndex() throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(dir.resolve(INDEX_FILE));
+            bytes = readSmall(dir.resolve(INDEX_FILE), name + "/" + INDEX_FILE);
         } catch (NoSuchFileException e) {
             throw ContentException.notFound(name + ": index.json missing (not an OCI image layout?)");
         }
@@ -201,6 +201,16 @@ public final class OciLayout implements Target, ResumablePusher {
             return ImageIndex.parse(bytes, name + "/" + INDEX_FILE);
         } catch (IllegalArgumentException e) {
             throw ContentException.invalid(e.getMessage());
+        }
+    }
+
+    /** A file of the layout read whole, within the manifest limit (checked before it is read, and while). */
+    private static byte[] readSmall(Path file, String what) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Manifests.checkSize(Files.size(file), what);
+            byte[] b = in.readNBytes(dev.modelreg.spec.Limits.MAX_MANIFEST_BYTES + 1);
+            Manifests.checkSize(b.length, what);
+            return b;
         }
     }
 

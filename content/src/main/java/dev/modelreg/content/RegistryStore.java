@@ -189,8 +189,9 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
             String digest = head.header("Docker-Content-Digest");
             long length = head.contentLength();
             if (digest != null && length >= 0 && type != null) {
-                Manifests.checkSize(length, name() + ": " + what);
-                Descriptor d = Descriptor.of(type, parseDigest(digest, what), length);
+                Digest dg = parseDigest(digest, what);
+                Manifests.checkSize(length, name() + ": " + what + (byDigest ? "" : " (manifest " + dg + ")"));
+                Descriptor d = Descriptor.of(type, dg, length);
                 if (byDigest && !d.digest().toString().equals(reference)) {
                     throw new ContentException(ContentException.Kind.DIGEST_MISMATCH,
                             name() + ": asked for manifest " + reference + ", registry answered " + d.digest());

@@ -13,7 +13,7 @@ import java.util.Map;
  * truncated entry fails with INVALID naming {@code what}.
  */
 public final class TarStream implements BlobSink {
-    private static final int MAX_EXTENSION = 1 << 20;
+    private static final int MAX_EXTENSION = dev.modelreg.spec.Limits.MAX_TAR_EXTENSION_BYTES;
 
     /** Where the members go. */
     public interface Members {
@@ -22,6 +22,12 @@ public final class TarStream implements BlobSink {
          * with any leading {@code ./} removed (not checked otherwise: the callback matches it against what it wants).
          */
         Member open(String name, long size) throws IOException;
+
+        /**
+         * An entry that is not a regular file (a directory, a link, a device...; {@code type} is its typeflag) was
+         * read: it is skipped unless this throws. {@code name} is as for {@link #open}.
+         */
+        default void other(String name, byte type) throws IOException {}
     }
 
     /** One member's bytes, then {@link #close()} at its end. */
@@ -124,6 +130,7 @@ public final class TarStream implements BlobSink {
             String name = raw;
             while (name.startsWith("./")) name = name.substring(2);
             current = regular ? members.open(name, size) : null;
+            if (!regular) members.other(name, type);
             state = State.DATA;
         }
         if (remaining == 0) endOfData();

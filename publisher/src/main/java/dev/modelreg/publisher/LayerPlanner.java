@@ -1,6 +1,7 @@
 package dev.modelreg.publisher;
 
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.FileGroups;
 import dev.modelreg.spec.ModelsToml;
 import java.nio.file.Path;
@@ -42,7 +43,10 @@ public final class LayerPlanner {
 
     public static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
                                  Map<String, Digest> digests, long threshold, int maxLayers) {
-        if (maxLayers < 1) throw new IllegalArgumentException("--max-layers must be at least 1, got " + maxLayers);
+        if (maxLayers < 1 || maxLayers > Limits.MAX_LAYERS) {
+            throw new IllegalArgumentException("--max-layers must be 1 to " + Limits.MAX_LAYERS + " (what consumers read), got "
+                    + maxLayers);
+        }
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(registry);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, keys) -> keys.forEach(k -> groupOf.put(k, g)));

@@ -96,6 +96,7 @@ public final class MakeRegistry {
                         : o.withFileUrlBase(gh.rawBase(repo, r.ref(), pathInRepo));
             }
             Index index = Indexer.index(root, o);
+            ModelsTomlCodec.checkLimits(index.registry(), "the registry of " + root); // what consumers refuse (section 14)
 
             Path registryFile = null;
             Path releaseZip = null;

@@ -9,6 +9,8 @@ import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.RegistryFormatException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,6 +44,13 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
     static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
                           Map<String, String> annotations, int maxLayers, long threshold, int threads,
                           DeltaPlanner.Base base) throws IOException {
+        // what consumers refuse is not published (section 14)
+        try {
+            Limits.checkRegistrySize(configBytes.length, "the registry file (models.toml)");
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(e.getMessage());
+        }
+        ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
         LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
         if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
         Path staging = Files.createTempDirectory("modelreg-push-");

@@ -11,6 +11,7 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.FileEntry;
@@ -149,6 +150,7 @@ public final class Push {
             throw new IllegalArgumentException(what + " is not a modelreg model set (config media type "
                     + m.config().mediaType() + ")");
         }
+        Limits.checkRegistrySize(m.config().size(), what + ": config " + m.config().digest());
         byte[] config = readVerified(target, m.config(), "models.toml of " + what);
         return new DeltaPlanner.Base(m, ModelsTomlCodec.read(config, "models.toml of " + what));
     }

@@ -38,10 +38,7 @@ public final class ImageIndex {
         Object ms = doc.get("manifests");
         if (ms != null && !(ms instanceof List<?>)) throw new IllegalArgumentException(what + ": 'manifests' is not a list");
         if (ms instanceof List<?> l) {
-            if (l.size() > Limits.MAX_INDEX_ENTRIES) {
-                throw new IllegalArgumentException(what + " lists " + l.size() + " manifests, more than the limit of "
-                        + Limits.MAX_INDEX_ENTRIES);
-            }
+            Limits.checkCount(l.size(), Limits.MAX_INDEX_ENTRIES, what, "manifests");
             for (int i = 0; i < l.size(); i++) {
                 if (!(l.get(i) instanceof Map<?, ?> e)) {
                     throw new IllegalArgumentException(what + ": manifests[" + i + "] is not an object");

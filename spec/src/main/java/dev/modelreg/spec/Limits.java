@@ -1,29 +1,43 @@
 package dev.modelreg.spec;
 
 /**
- * Every limit modelreg enforces on what it reads, declared once (spec/README.md, section 3.1 and "Transport"). A
- * registry, an archive or a GitHub server is hostile until verified: these bound what it can make us hold in memory
- * or send us to.
+ * Every limit modelreg enforces on what it reads, declared once (spec/README.md, section 14). A registry, an archive
+ * or a GitHub server is hostile until verified: these bound what it can make us hold in memory, write to disk or
+ * send us to. Sizes are checked against what a peer declares before anything is fetched, and again while the bytes
+ * stream (a peer that lies about a size is cut off at the limit, never buffered past it).
  */
 public final class Limits {
     private Limits() {}
 
     /** A manifest (or image index, or index.json) is at most 4 MiB, read or written. */
     public static final int MAX_MANIFEST_BYTES = 4 << 20;
-    /** A registry file (models.toml) fetched in GitHub mode is at most 256 MiB. */
-    public static final int MAX_REGISTRY_BYTES = 256 << 20;
-    /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
-    public static void checkManifestSize(long size, String what) {
-        if (size > MAX_MANIFEST_BYTES) {
-            throw new IllegalArgumentException(what + " is " + size + " bytes, more than the " + MAX_MANIFEST_BYTES
-                    + "-byte manifest limit");
-        }
-    }
-
+    /**
+     * A registry file (models.toml) is at most 64 MiB: an OCI config blob, a GitHub-mode download, or a file a push
+     * publishes. (A 5,000-file models.toml is about 0.5 MB; parsing one at the limit takes a few seconds.)
+     */
+    public static final int MAX_REGISTRY_BYTES = 64 << 20;
     /** A manifest lists at most this many layers on read (a push plans at most 500 by default, see 3.3). */
     public static final int MAX_LAYERS = 10_000;
     /** An image index lists at most this many manifests on read. */
     public static final int MAX_INDEX_ENTRIES = 100_000;
+    /** A models.toml lists at most this many files ({@code [files]} entries). */
+    public static final int MAX_FILES = 1_000_000;
+    /** A models.toml lists at most this many models, and at most this many examples. */
+    public static final int MAX_MODELS = 100_000;
+    /** A file key (and a model or example name) is at most this many UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** One {@code /}-separated segment of a file key is at most this many UTF-8 bytes (NAME_MAX of common file systems). */
+    public static final int MAX_KEY_SEGMENT_BYTES = 255;
+    /** A file key has at most this many {@code /}-separated segments. */
+    public static final int MAX_KEY_SEGMENTS = 64;
+    /** A tar layer holds at most this many entries (extension headers not counted). */
+    public static final int MAX_TAR_MEMBERS = MAX_FILES;
+    /** An OCI archive (a tar of a layout) holds at most this many entries. */
+    public static final int MAX_ARCHIVE_ENTRIES = 1_000_000;
+    /** A tar extended header (PAX, GNU long name) is at most 1 MiB. */
+    public static final int MAX_TAR_EXTENSION_BYTES = 1 << 20;
+    /** A GitHub-mode file or release zip, whose size is not known in advance, is at most 64 GiB. */
+    public static final long MAX_UNSIZED_BYTES = 64L << 30;
     /** How much of an HTTP error body is read (for its message); the rest is discarded. */
     public static final int MAX_ERROR_BODY_BYTES = 64 << 10;
     /** A token endpoint's answer is at most 1 MiB. */
@@ -34,4 +48,29 @@ public final class Limits {
     public static final int MAX_JSON_DEPTH = 64;
     /** A text from a remote peer shown in a message is cut to this many characters. */
     public static final int MAX_SHOWN_TEXT = 300;
+
+    /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
+    public static void checkManifestSize(long size, String what) {
+        check(size, MAX_MANIFEST_BYTES, what, "a manifest");
+    }
+
+    /** Refuses a models.toml of {@code size} bytes over {@link #MAX_REGISTRY_BYTES}: one line naming {@code what}. */
+    public static void checkRegistrySize(long size, String what) {
+        check(size, MAX_REGISTRY_BYTES, what, "a models.toml");
+    }
+
+    /** {@code WHAT is N bytes, more than the L-byte limit for THING} when {@code size > limit}. */
+    private static void check(long size, long limit, String what, String thing) {
+        if (size > limit) {
+            throw new IllegalArgumentException(what + " is " + size + " bytes, more than the " + limit
+                    + "-byte limit for " + thing);
+        }
+    }
+
+    /** {@code WHAT lists N THINGS, more than the limit of L} when {@code count > limit}. */
+    public static void checkCount(long count, long limit, String what, String things) {
+        if (count > limit) {
+            throw new IllegalArgumentException(what + " lists " + count + " " + things + ", more than the limit of " + limit);
+        }
+    }
 }

@@ -79,10 +79,7 @@ public record Manifest(String artifactType, Descriptor config, List<Descriptor> 
         Descriptor config = descriptorFrom(m.get("config"), what + " config");
         List<Descriptor> layers = new ArrayList<>();
         if (m.get("layers") instanceof List<?> l) {
-            if (l.size() > Limits.MAX_LAYERS) {
-                throw new IllegalArgumentException(what + " lists " + l.size() + " layers, more than the limit of "
-                        + Limits.MAX_LAYERS);
-            }
+            Limits.checkCount(l.size(), Limits.MAX_LAYERS, what, "layers");
             for (int i = 0; i < l.size(); i++) layers.add(descriptorFrom(l.get(i), what + " layer " + i));
         }
         Map<String, String> ann = new TreeMap<>();

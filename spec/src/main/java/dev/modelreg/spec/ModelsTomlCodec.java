@@ -30,10 +30,16 @@ public final class ModelsTomlCodec {
      *     wrongly typed {@code [files]}/{@code [models]}/{@code [examples]} value, a bad hash or an unsafe file key
      */
     public static ModelsToml read(byte[] bytes, String origin) {
+        try {
+            Limits.checkRegistrySize(bytes.length, origin);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(e.getMessage());
+        }
         Map<String, Object> toml = TomlText.parse(bytes, origin);
         TreeMap<String, FileEntry> files = new TreeMap<>();
         Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
+            checkCount(ft.size(), Limits.MAX_FILES, origin, "files");
             for (Map.Entry<String, Object> e : ft.entrySet()) {
                 checkKey(e.getKey(), "[files] entry", origin);
                 files.put(e.getKey(), fileEntry(e.getKey(), e.getValue(), origin));
@@ -43,6 +49,43 @@ public final class ModelsTomlCodec {
         models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin)));
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
         return new ModelsToml(schemaVersion(toml), files, models, examples);
+    }
+
+    /**
+     * Checks a registry against the limits of {@link Limits} (what {@link #read} enforces): at most
+     * {@link Limits#MAX_FILES} files, {@link Limits#MAX_MODELS} models and examples, and file keys and names within
+     * {@link Limits#MAX_KEY_BYTES}, {@link Limits#MAX_KEY_SEGMENT_BYTES} and {@link Limits#MAX_KEY_SEGMENTS}. A
+     * publisher calls it before it writes one.
+     *
+     * @throws RegistryFormatException naming {@code origin} and the limit
+     */
+    public static void checkLimits(ModelsToml r, String origin) {
+        checkCount(r.files().size(), Limits.MAX_FILES, origin, "files");
+        checkCount(r.models().size(), Limits.MAX_MODELS, origin, "models");
+        checkCount(r.examples().size(), Limits.MAX_MODELS, origin, "examples");
+        for (String k : r.files().keySet()) checkKey(k, "[files] entry", origin);
+        r.models().forEach((model, keys) -> {
+            checkName(model, "[models] name", origin);
+            keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin));
+        });
+        r.examples().keySet().forEach(e -> checkName(e, "[examples] name", origin));
+    }
+
+    private static void checkCount(int n, int limit, String origin, String things) {
+        try {
+            Limits.checkCount(n, limit, origin, things);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(e.getMessage());
+        }
+    }
+
+    /** A model or example name is at most {@link Limits#MAX_KEY_BYTES} UTF-8 bytes. */
+    private static void checkName(String name, String what, String origin) {
+        long n = utf8Length(name, 0, name.length());
+        if (n > Limits.MAX_KEY_BYTES) {
+            throw new RegistryFormatException(origin + ": " + what + " '" + Text.printable(name) + "' is " + n
+                    + " bytes long, more than the limit of " + Limits.MAX_KEY_BYTES);
+        }
     }
 
     /** The top-level schema_version as text (a number is tolerated); null when absent or of another type. */
@@ -76,9 +119,45 @@ public final class ModelsTomlCodec {
             }
         }
         if (bad) {
-            throw new RegistryFormatException(origin + ": " + what + " '" + key
+            throw new RegistryFormatException(origin + ": " + what + " '" + Text.printable(key)
                     + "' is not a safe relative path (empty, absolute, '..' segment or control character)");
         }
+        String why = null;
+        long bytes = utf8Length(key, 0, key.length());
+        if (bytes > Limits.MAX_KEY_BYTES) {
+            why = "is " + bytes + " bytes long, more than the limit of " + Limits.MAX_KEY_BYTES;
+        } else {
+            int segments = 0;
+            segStart = 0;
+            for (int i = 0; i <= key.length() && why == null; i++) {
+                if (i < key.length() && key.charAt(i) != '/' && key.charAt(i) != '\\') continue;
+                long seg = utf8Length(key, segStart, i);
+                if (seg > Limits.MAX_KEY_SEGMENT_BYTES) {
+                    why = "has a " + seg + "-byte segment, more than the limit of " + Limits.MAX_KEY_SEGMENT_BYTES;
+                } else if (++segments > Limits.MAX_KEY_SEGMENTS) {
+                    why = "has more than " + Limits.MAX_KEY_SEGMENTS + " segments, the limit";
+                }
+                segStart = i + 1;
+            }
+        }
+        if (why != null) {
+            throw new RegistryFormatException(origin + ": " + what + " '" + Text.printable(key) + "' " + why);
+        }
+    }
+
+    /** The UTF-8 length of {@code s[from, to)} (a surrogate pair is 4 bytes; a lone surrogate counts as 3). */
+    static long utf8Length(CharSequence s, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n += 1;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
     }
 
     private static FileEntry fileEntry(String key, Object value, String origin) {
@@ -122,7 +201,9 @@ public final class ModelsTomlCodec {
         TreeMap<String, List<String>> out = new TreeMap<>();
         Map<String, Object> t = table(toml, key, origin);
         if (t == null) return out;
+        checkCount(t.size(), Limits.MAX_MODELS, origin, key);
         for (Map.Entry<String, Object> e : t.entrySet()) {
+            checkName(e.getKey(), "[" + key + "] name", origin);
             String bad = origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings";
             if (!(e.getValue() instanceof List<?> a)) {
                 throw new RegistryFormatException(bad);

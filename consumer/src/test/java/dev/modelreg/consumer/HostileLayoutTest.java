@@ -125,7 +125,7 @@ class HostileLayoutTest {
         index(Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(m), m.length));
         String ref = write(kind);
         assertThat(pullFails(ref)).isEqualTo(ref + ": config " + c
-                + " is 209715200 bytes, more than the 67108864-byte limit for a models.toml");
+                + " is 209715200 bytes, more than the 16777216-byte limit for a models.toml");
     }
 
     @ParameterizedTest

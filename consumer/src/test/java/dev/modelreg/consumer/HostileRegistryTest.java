@@ -227,7 +227,7 @@ class HostileRegistryTest {
         reg.blob(d, Body.repeat((byte) '#', size, false));
         reg.manifest("v1", HostileRegistry.manifestBytes(Descriptor.of(MediaTypes.CONFIG, d, size), List.of()));
         assertThat(pullFails("v1")).isEqualTo(reg.ref(REPO, "v1") + ": config " + d
-                + " is 209715200 bytes, more than the 67108864-byte limit for a models.toml");
+                + " is 209715200 bytes, more than the 16777216-byte limit for a models.toml");
         assertThat(reg.blobRequests()).isZero();
     }
 

@@ -42,7 +42,7 @@ class PublishLimitsTest {
         ModelsToml r = new ModelsToml("1.0", new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         byte[] config = new byte[Limits.MAX_REGISTRY_BYTES + 1];
         assertThatThrownBy(() -> ModelSet.build(r, config, sources(f, "k"), Map.of(), 500, 1 << 20, 1))
-                .hasMessage("the registry file (models.toml) is 67108865 bytes, more than the 67108864-byte limit for a"
+                .hasMessage("the registry file (models.toml) is 16777217 bytes, more than the 16777216-byte limit for a"
                         + " models.toml");
     }
 

@@ -12,10 +12,10 @@ public final class Limits {
     /** A manifest (or image index, or index.json) is at most 4 MiB, read or written. */
     public static final int MAX_MANIFEST_BYTES = 4 << 20;
     /**
-     * A registry file (models.toml) is at most 64 MiB: an OCI config blob, a GitHub-mode download, or a file a push
-     * publishes. (A 5,000-file models.toml is about 0.5 MB; parsing one at the limit takes a few seconds.)
+     * A registry file (models.toml) is at most 16 MiB: an OCI config blob, a GitHub-mode download, or a file a push
+     * publishes. (A 5,000-file models.toml is about 0.5 MB; parsing one at the limit takes about a second and 200 MB.)
      */
-    public static final int MAX_REGISTRY_BYTES = 64 << 20;
+    public static final int MAX_REGISTRY_BYTES = 16 << 20;
     /** A manifest lists at most this many layers on read (a push plans at most 500 by default, see 3.3). */
     public static final int MAX_LAYERS = 10_000;
     /** An image index lists at most this many manifests on read. */

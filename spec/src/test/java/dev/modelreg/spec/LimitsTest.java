@@ -19,7 +19,7 @@ class LimitsTest {
     @Test
     void sizeMessagesNameTheThingTheValueAndTheLimit() {
         assertThatThrownBy(() -> Limits.checkRegistrySize(209_715_200L, "ghcr.io/x/y:v1: config sha256:ab"))
-                .hasMessage("ghcr.io/x/y:v1: config sha256:ab is 209715200 bytes, more than the 67108864-byte limit"
+                .hasMessage("ghcr.io/x/y:v1: config sha256:ab is 209715200 bytes, more than the 16777216-byte limit"
                         + " for a models.toml");
         assertThatThrownBy(() -> Limits.checkManifestSize(Limits.MAX_MANIFEST_BYTES + 1L, "r/x:v1: manifest sha256:cd"))
                 .hasMessage("r/x:v1: manifest sha256:cd is 4194305 bytes, more than the 4194304-byte limit for a manifest");
@@ -32,7 +32,7 @@ class LimitsTest {
         byte[] big = new byte[Limits.MAX_REGISTRY_BYTES + 1]; // zeros: not even TOML
         assertThatThrownBy(() -> ModelsTomlCodec.read(big, "blob sha256:x"))
                 .isInstanceOf(RegistryFormatException.class)
-                .hasMessage("blob sha256:x is 67108865 bytes, more than the 67108864-byte limit for a models.toml");
+                .hasMessage("blob sha256:x is 16777217 bytes, more than the 16777216-byte limit for a models.toml");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,12 +57,24 @@ final class Modelreg {
     /** A started CLI process; {@link #finish()} waits for it (bounded) and collects its output. */
     record Started(Process process, Path out, Path err, long startNanos, String what) {
         Run finish() throws IOException, InterruptedException {
-            if (!process.waitFor(300, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(what + " did not finish in 300 s");
+            return finish(Duration.ofSeconds(300));
+        }
+
+        /** Waits at most {@code limit}; a process still running then is killed (with its children) and fails the test. */
+        Run finish(Duration limit) throws IOException, InterruptedException {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(what + " did not finish in " + limit.toSeconds() + " s");
             }
             long ms = (System.nanoTime() - startNanos) / 1_000_000;
             return new Run(process.exitValue(), Files.readString(out), Files.readString(err), ms);
+        }
+
+        /** SIGKILL to the process and its descendants, waiting briefly; a no-op once it has ended. */
+        void kill() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

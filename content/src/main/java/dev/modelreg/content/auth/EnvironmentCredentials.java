@@ -95,7 +95,7 @@ public final class EnvironmentCredentials implements CredentialSource {
         try {
             doc = Json.parseObject(bytes, file.toString());
         } catch (IllegalArgumentException e) {
-            throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
+            throw new ContentException(ContentException.Kind.INVALID, invalidJson(file.toString(), e));
         }
         String h = hostOnly(host);
         if (doc.get("credHelpers") instanceof Map<?, ?> helperMap) {
@@ -145,6 +145,17 @@ public final class EnvironmentCredentials implements CredentialSource {
             return new Credential(u, p, where);
         }
         return null;
+    }
+
+    private static final java.util.regex.Pattern JSON_LOCATION = java.util.regex.Pattern.compile("\\(line \\d+, column \\d+\\)$");
+
+    /**
+     * {@code WHAT: invalid JSON (line L, column C)}: where a document holding secrets is malformed, without the
+     * parser's own words, which quote the text at fault (an unquoted password or {@code auth} value).
+     */
+    static String invalidJson(String what, IllegalArgumentException e) {
+        java.util.regex.Matcher at = JSON_LOCATION.matcher(String.valueOf(e.getMessage()));
+        return what + ": invalid JSON" + (at.find() ? " " + at.group() : "");
     }
 
     /** {@code https://host:5000/v1/} -> {@code host:5000}; {@code host/org} stays; lowercased. */

@@ -182,10 +182,11 @@ public final class RegistryClient {
             if (!resp.ok()) throw resp.error();
             byte[] body = resp.bytes(Limits.MAX_TOKEN_BYTES);
             Map<String, Object> m;
+            String what = "token answer of " + Text.printable(realmUri.toString());
             try {
-                m = Json.parseObject(body, "token answer of " + Text.printable(realmUri.toString()));
+                m = Json.parseObject(body, what);
             } catch (IllegalArgumentException e) {
-                throw new ContentException(Kind.INVALID, e.getMessage());
+                throw new ContentException(Kind.INVALID, EnvironmentCredentials.invalidJson(what, e));
             }
             Object tok = m.get("token") instanceof String s && !s.isBlank() ? s : m.get("access_token");
             if (!(tok instanceof String token) || token.isBlank()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.testkit.GitHubFixture;
 import dev.modelreg.testkit.RegistryFixture;
+import dev.modelreg.testkit.TokenRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -76,7 +77,7 @@ class SecrecyCliTest {
         long t0 = System.nanoTime();
         Path models = Modelreg.copyExamples(tmp.resolve("models"));
         try (RegistryFixture tls = RegistryFixture.start(RegistryFixture.Mode.TLS_BASIC_AUTH, tmp.resolve("fixtures/tls"));
-             TokenAuthRegistry tok = TokenAuthRegistry.start(tmp.resolve("fixtures/token"));
+             TokenRegistry tok = TokenRegistry.start(tmp.resolve("fixtures/token"));
              GitHubFixture gh = GitHubFixture.start(tmp.resolve("fixtures/github"))) {
             Modelreg.copyExamples(gh.rawDir("org", "models", "main"));
             githubEnv = gh.env();
@@ -92,8 +93,8 @@ class SecrecyCliTest {
 
             Map<String, String> good = creds("good", Way.ENV, tls.host(), user, pass);
             Map<String, String> wrong = creds("wrong", Way.ENV, tls.host(), user, wrongPassword);
-            Map<String, String> tokGood = creds("tok-good", Way.ENV, tok.host(), TokenAuthRegistry.USER, tok.password);
-            Map<String, String> tokWrong = creds("tok-wrong", Way.ENV, tok.host(), TokenAuthRegistry.USER, wrongPassword);
+            Map<String, String> tokGood = creds("tok-good", Way.ENV, tok.host(), TokenRegistry.USER, tok.password);
+            Map<String, String> tokWrong = creds("tok-wrong", Way.ENV, tok.host(), TokenRegistry.USER, wrongPassword);
             Map<String, String> none = creds("none", null, tls.host(), null, null);
 
             // what everything else reads: pushed one after the other
@@ -192,7 +193,7 @@ class SecrecyCliTest {
             addSecret(secrets, "TLS registry password", pass);
             addSecret(secrets, "TLS registry user:password (base64)", basic(user, pass));
             addSecret(secrets, "token registry password", tok.password);
-            addSecret(secrets, "token registry user:password (base64)", basic(TokenAuthRegistry.USER, tok.password));
+            addSecret(secrets, "token registry user:password (base64)", basic(TokenRegistry.USER, tok.password));
             addSecret(secrets, "wrong password", wrongPassword);
             addSecret(secrets, "wrong user:password (base64)", basic(user, wrongPassword));
             addSecret(secrets, "GITHUB_TOKEN", githubToken);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.spec.OciReference;
+import dev.modelreg.testkit.TokenRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class TokenAuthTest {
     void pushAndPullWithTokens() throws Exception {
         try (TokenRegistry r = TokenRegistry.start(tmp.resolve("reg"))) {
             OciReference ref = OciReference.parse(r.host() + "/models/token");
-            RegistryOptions opts = RegistryOptions.defaults().withCredentials(TokenRegistry.USER, TokenRegistry.PASSWORD);
+            RegistryOptions opts = RegistryOptions.defaults().withCredentials(TokenRegistry.USER, r.password);
             Blobs.Artifact art = Blobs.artifact(41, 3);
             OciLayout src = OciLayout.open(tmp.resolve("src"));
             art.pushTo(src);

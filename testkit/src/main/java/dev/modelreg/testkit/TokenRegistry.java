@@ -1,8 +1,7 @@
-package dev.modelreg.e2e;
+package dev.modelreg.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.modelreg.spec.Json;
-import dev.modelreg.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -35,34 +34,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The real distribution registry in token-auth mode (what ghcr.io and Docker Hub do): 401 with a Bearer challenge,
  * and a small loopback token server that checks basic credentials and issues ES256 JWTs signed by a throw-away
- * certificate the registry trusts. A copy of content's test {@code TokenRegistry} with a random password per
- * instance and a record of every token issued, so that {@link SecrecyCliTest} can look for them in the CLI's output.
+ * certificate the registry trusts. A random password per
+ * instance and a record of every token issued (a secrecy scan looks for them in what a client printed and wrote).
  */
-final class TokenAuthRegistry implements AutoCloseable {
-    static final String USER = "tokenuser";
-    final String password = "tokpw-" + randomHex();
+public final class TokenRegistry implements AutoCloseable {
+    public static final String USER = "tokenuser";
+    public final String password = "tokpw-" + randomHex();
     /** Every bearer token the token server handed out. */
-    final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final String SERVICE = "modelreg-registry";
     private static final String ISSUER = "modelreg-test-issuer";
 
     private final HttpServer tokenServer;
     private final Process registry;
     private final int port;
-    final AtomicInteger tokensIssued = new AtomicInteger();
-    final AtomicInteger tokenRefusals = new AtomicInteger();
+    public final AtomicInteger tokensIssued = new AtomicInteger();
+    public final AtomicInteger tokenRefusals = new AtomicInteger();
 
-    private TokenAuthRegistry(HttpServer tokenServer, Process registry, int port) {
+    private TokenRegistry(HttpServer tokenServer, Process registry, int port) {
         this.tokenServer = tokenServer;
         this.registry = registry;
         this.port = port;
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
-    static TokenAuthRegistry start(Path dir) throws Exception {
+    public static TokenRegistry start(Path dir) throws Exception {
         Files.createDirectories(dir);
         TestCertificates certs = TestCertificates.generate(dir.resolve("certs"));
         X509Certificate signer;
@@ -73,7 +72,7 @@ final class TokenAuthRegistry implements AutoCloseable {
         PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
 
         HttpServer ts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        TokenAuthRegistry[] self = new TokenAuthRegistry[1];
+        TokenRegistry[] self = new TokenRegistry[1];
         ts.createContext("/token", ex -> {
             String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + self[0].password).getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
@@ -140,7 +139,7 @@ final class TokenAuthRegistry implements AutoCloseable {
                 .redirectOutput(dir.resolve("registry.out").toFile())
                 .redirectError(dir.resolve("registry.err").toFile())
                 .start();
-        TokenAuthRegistry r = new TokenAuthRegistry(ts, p, port);
+        TokenRegistry r = new TokenRegistry(ts, p, port);
         self[0] = r;
         HttpClient probe = HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {

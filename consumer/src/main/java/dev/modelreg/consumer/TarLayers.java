@@ -57,7 +57,7 @@ final class TarLayers {
             public void other(String name, byte type) throws IOException {
                 check(type == '5' && name.isEmpty() ? "." : name, entries, what); // "./" is the layer's root
                 if (type != '5') {
-                    throw invalid(what + ": tar entry '" + Text.printable(name) + "' is " + kind(type)
+                    throw invalid(what + ": tar entry '" + Text.printable(name) + "' is " + TarStream.kind(type)
                             + " (a tar layer holds regular files only)");
                 }
             }
@@ -94,17 +94,6 @@ final class TarLayers {
         }
     }
 
-    private static String kind(byte type) {
-        return switch (type) {
-            case '1' -> "a hard link";
-            case '2' -> "a symbolic link";
-            case '3' -> "a character device";
-            case '4' -> "a block device";
-            case '6' -> "a FIFO";
-            case 'S' -> "a sparse file";
-            default -> "of type '" + Text.printable(String.valueOf((char) (type & 0xff))) + "'";
-        };
-    }
 
     private static ContentException invalid(String message) {
         return new ContentException(ContentException.Kind.INVALID, message);

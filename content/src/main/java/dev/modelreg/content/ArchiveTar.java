@@ -86,7 +86,7 @@ final class ArchiveTar {
                         files.put(name, new Entry(name, data, size));
                     }
                     case '5' -> { }
-                    default -> throw invalid(what + ": entry '" + raw + "' is " + kind(type)
+                    default -> throw invalid(what + ": entry '" + raw + "' is " + TarStream.kind(type)
                             + " (only regular files and directories are allowed)");
                 }
                 pos = next;
@@ -135,17 +135,6 @@ final class ArchiveTar {
         return String.join("/", parts);
     }
 
-    private static String kind(byte type) {
-        return switch (type) {
-            case '1' -> "a hard link";
-            case '2' -> "a symbolic link";
-            case '3' -> "a character device";
-            case '4' -> "a block device";
-            case '6' -> "a FIFO";
-            case 'S' -> "a sparse file";
-            default -> "of unsupported type '" + (type >= 32 && type < 127 ? String.valueOf((char) type) : "\\" + (type & 0xff)) + "'";
-        };
-    }
 
     private static byte[] readExtension(FileChannel ch, long data, long size, String what, long pos) throws IOException {
         if (size > MAX_EXTENSION) throw invalid(what + ": extended header at byte " + pos + " is larger than 1 MiB");

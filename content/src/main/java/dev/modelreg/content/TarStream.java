@@ -161,4 +161,17 @@ public final class TarStream implements BlobSink {
     private ContentException invalid(String why) {
         return new ContentException(ContentException.Kind.INVALID, what + ": " + why);
     }
+
+    /** What a tar entry of {@code type} (the typeflag byte) is, for messages: "a symbolic link", "a FIFO", ... */
+    public static String kind(byte type) {
+        return switch (type) {
+            case '1' -> "a hard link";
+            case '2' -> "a symbolic link";
+            case '3' -> "a character device";
+            case '4' -> "a block device";
+            case '6' -> "a FIFO";
+            case 'S' -> "a sparse file";
+            default -> "of unsupported type '" + dev.modelreg.spec.Text.printable(String.valueOf((char) (type & 0xff))) + "'";
+        };
+    }
 }

@@ -40,7 +40,7 @@ public final class ModelsTomlCodec {
             }
         }
         TreeMap<String, List<String>> models = stringLists(toml, "models", origin);
-        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin)));
+        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + Text.printable(model) + "' file", origin)));
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
         return new ModelsToml(schemaVersion(toml), files, models, examples);
     }
@@ -76,20 +76,21 @@ public final class ModelsTomlCodec {
             }
         }
         if (bad) {
-            throw new RegistryFormatException(origin + ": " + what + " '" + key
+            throw new RegistryFormatException(origin + ": " + what + " '" + Text.printable(key)
                     + "' is not a safe relative path (empty, absolute, '..' segment or control character)");
         }
     }
 
     private static FileEntry fileEntry(String key, Object value, String origin) {
-        String where = origin + ": [files] entry '" + key + "'";
+        String where = origin + ": [files] entry '" + Text.printable(key) + "'";
         if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + " must be a table");
         }
         for (Map.Entry<?, ?> f : t.entrySet()) {
             if (f.getValue() instanceof Map) {
-                throw new RegistryFormatException(where + " has a sub-table '" + f.getKey()
-                        + "': quote keys that contain dots, e.g. [files.\"" + key + "." + f.getKey() + "\"]");
+                String sub = Text.printable(String.valueOf(f.getKey()));
+                throw new RegistryFormatException(where + " has a sub-table '" + sub
+                        + "': quote keys that contain dots, e.g. [files.\"" + Text.printable(key) + "." + sub + "\"]");
             }
         }
         return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where));
@@ -107,7 +108,7 @@ public final class ModelsTomlCodec {
         try {
             return Digest.parseLenient(text);
         } catch (IllegalArgumentException e) {
-            throw new RegistryFormatException(where + ": " + e.getMessage());
+            throw new RegistryFormatException(where + ": " + Text.printable(e.getMessage()));
         }
     }
 
@@ -123,7 +124,7 @@ public final class ModelsTomlCodec {
         Map<String, Object> t = table(toml, key, origin);
         if (t == null) return out;
         for (Map.Entry<String, Object> e : t.entrySet()) {
-            String bad = origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings";
+            String bad = origin + ": [" + key + "] '" + Text.printable(e.getKey()) + "' must be a list of strings";
             if (!(e.getValue() instanceof List<?> a)) {
                 throw new RegistryFormatException(bad);
             }

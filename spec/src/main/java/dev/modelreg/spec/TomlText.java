@@ -46,7 +46,8 @@ final class TomlText {
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError e = toml.errors().get(0);
-            String msg = e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", "");
+            // tomlj quotes the offending text, control characters and all: shown printable, on one line
+            String msg = Text.printable(e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
             throw new RegistryFormatException(origin + ":" + e.position().line() + ":" + e.position().column()
                     + ": malformed TOML: " + msg);
         }

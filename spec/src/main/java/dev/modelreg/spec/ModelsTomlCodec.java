@@ -30,7 +30,11 @@ public final class ModelsTomlCodec {
      *     wrongly typed {@code [files]}/{@code [models]}/{@code [examples]} value, a bad hash or an unsafe file key
      */
     public static ModelsToml read(byte[] bytes, String origin) {
-        Map<String, Object> toml = TomlText.parse(bytes, origin);
+        return read(TomlText.parse(bytes, origin), origin);
+    }
+
+    /** The registry in a parsed TOML document (whichever reader parsed it: the fuzz test compares both). */
+    static ModelsToml read(Map<String, Object> toml, String origin) {
         TreeMap<String, FileEntry> files = new TreeMap<>();
         Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {

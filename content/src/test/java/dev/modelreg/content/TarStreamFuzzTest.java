@@ -122,8 +122,7 @@ class TarStreamFuzzTest {
                         }
                     },
                     t -> t instanceof ContentException c && c.kind() == ContentException.Kind.INVALID && c.getMessage().startsWith(WHAT + ": "));
-            System.out.println(report);
-            report.refusals().forEach((k, v) -> System.out.println("  " + v + " x " + k));
+            report.print();
             assertThat(report.accepted()).as("accepted").isGreaterThan(report.cases() / 10);
             assertThat(report.refused()).as("refused").isGreaterThan(report.cases() / 5);
             assertThat(report.refusals().size()).as("kinds of refusal").isGreaterThanOrEqualTo(5);

@@ -40,6 +40,12 @@ public final class Fuzz implements AutoCloseable {
 
     /** What a run did: counts, and refusals counted by their message with numbers and quoted text blanked. */
     public record Report(String name, long seed, int cases, int accepted, int refused, long millis, Map<String, Integer> refusals) {
+        /** Prints the summary; with {@code -Dmodelreg.fuzz.cases} (a long run) also every kind of refusal and its count. */
+        public void print() {
+            System.out.println(this);
+            if (System.getProperty(CASES_PROPERTY) != null) refusals.forEach((k, v) -> System.out.println("  " + v + " x " + k));
+        }
+
         @Override
         public String toString() {
             return name + " fuzz: seed " + seed + ", " + cases + " cases in " + millis + " ms: " + accepted + " accepted, "
@@ -135,7 +141,7 @@ public final class Fuzz implements AutoCloseable {
                 throw failure(i, input, "a refusal without a one-line message: " + thrown, thrown);
             }
             refused++;
-            refusals.merge(thrown.getClass().getSimpleName() + ": " + m.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N"), 1, Integer::sum);
+            refusals.merge(thrown.getClass().getSimpleName() + ": " + m.replaceAll("'[^']*'", "'…'").replaceAll("[0-9a-f]{32,}", "…").replaceAll("[0-9]+", "N"), 1, Integer::sum);
         }
         return new Report(name, seed, cases, accepted, refused, (System.nanoTime() - start) / 1_000_000, refusals);
     }

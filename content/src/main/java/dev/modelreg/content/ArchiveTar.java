@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ import java.util.Map;
  * <p>Reading ({@link #index}): one pass over the headers records where each regular file's bytes are; the blobs are
  * later read in place. ustar, GNU long names ('L') and PAX ('x': path, size) are understood. Only regular files
  * and directories are accepted: an absolute path, a {@code ..} segment, a link, a device, a FIFO, a sparse file or a
- * duplicate name refuses the whole archive with a one-line error naming the entry.
+ * duplicate name refuses the whole archive with a one-line error naming the entry (printable: control characters escaped).
  * <p>Writing ({@link #header}, {@link #end}): plain ustar headers with fixed fields (mode 0644 or 0755, uid/gid 0,
  * empty user and group names, mtime 0), no PAX or other extension headers, so the same content gives the same
  * bytes. Names must fit the 100-byte name field ({@code blobs/sha256/<hex>} is 77 bytes).
@@ -64,7 +65,7 @@ final class ArchiveTar {
                 long size = TarFields.number(h, 124, 12, what, pos);
                 if (!extension && pax.containsKey("size")) size = TarFields.paxSize(pax.get("size"), what);
                 long data = pos + BLOCK;
-                if (size < 0 || data + size > length) {
+                if (size < 0 || size > length - data) { // (data + size could overflow)
                     throw invalid(what + ": truncated (an entry at byte " + pos + " claims " + size + " bytes)");
                 }
                 long next = data + TarFields.round(size);
@@ -82,11 +83,11 @@ final class ArchiveTar {
                 String name = safeName(raw, what);
                 switch (type) {
                     case '0', 0, '7' -> {
-                        if (files.containsKey(name)) throw invalid(what + ": duplicate entry '" + raw + "'");
+                        if (files.containsKey(name)) throw invalid(what + ": duplicate entry '" + Text.printable(raw) + "'");
                         files.put(name, new Entry(name, data, size));
                     }
                     case '5' -> { }
-                    default -> throw invalid(what + ": entry '" + raw + "' is " + TarStream.kind(type)
+                    default -> throw invalid(what + ": entry '" + Text.printable(raw) + "' is " + TarStream.kind(type)
                             + " (only regular files and directories are allowed)");
                 }
                 pos = next;
@@ -123,13 +124,13 @@ final class ArchiveTar {
 
     private static String safeName(String raw, String what) throws ContentException {
         if (raw.isEmpty()) throw invalid(what + ": an entry has an empty name");
-        if (raw.indexOf('\0') >= 0) throw invalid(what + ": entry '" + raw.replace('\0', '?') + "' has a NUL in its name");
+        if (raw.indexOf('\0') >= 0) throw invalid(what + ": entry '" + Text.printable(raw) + "' has a NUL in its name");
         if (raw.startsWith("/") || raw.startsWith("\\") || (raw.length() > 1 && raw.charAt(1) == ':')) {
-            throw invalid(what + ": entry '" + raw + "' has an absolute path");
+            throw invalid(what + ": entry '" + Text.printable(raw) + "' has an absolute path");
         }
         List<String> parts = new ArrayList<>();
         for (String s : raw.split("[/\\\\]")) {
-            if (s.equals("..")) throw invalid(what + ": entry '" + raw + "' leaves the archive ('..' in its path)");
+            if (s.equals("..")) throw invalid(what + ": entry '" + Text.printable(raw) + "' leaves the archive ('..' in its path)");
             if (!s.isEmpty() && !s.equals(".")) parts.add(s);
         }
         return String.join("/", parts);

@@ -64,7 +64,7 @@ final class TarFields {
             } catch (NumberFormatException e) {
                 throw invalid(what + ": bad PAX header at byte " + pos);
             }
-            if (len <= sp - i + 1 || i + len > b.length || b[i + len - 1] != '\n') {
+            if (len <= sp - i + 1 || len > b.length - i || b[i + len - 1] != '\n') { // (i + len could overflow)
                 throw invalid(what + ": bad PAX header at byte " + pos);
             }
             String rec = new String(b, sp + 1, i + len - 1 - (sp + 1), StandardCharsets.UTF_8);
@@ -80,7 +80,7 @@ final class TarFields {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw invalid(what + ": bad PAX size '" + s + "'");
+            throw invalid(what + ": bad PAX size '" + dev.modelreg.spec.Text.printable(s) + "'");
         }
     }
 

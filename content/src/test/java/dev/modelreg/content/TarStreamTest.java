@@ -103,6 +103,28 @@ class TarStreamTest {
         assertThat(read(out.toByteArray(), 100)).containsOnlyKeys(longName, "x/" + "y".repeat(200));
     }
 
+    /** Found by TarStreamFuzzTest: a PAX record length near Integer.MAX_VALUE overflowed the bounds check (an AIOOBE). */
+    @Test
+    void aPaxRecordLengthThatOverflowsIsABadPaxHeader() throws IOException {
+        byte[] records = "11 path=a\n2147483647 path=b\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(dev.modelreg.testkit.TarMutator.extension('x', records));
+        TarHeaders.file(out, "b", 0, 0);
+        TarHeaders.end(out);
+        assertThatThrownBy(() -> read(out.toByteArray(), 512)).isInstanceOfSatisfying(ContentException.class,
+                e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID)).hasMessage("test tar: bad PAX header at byte 0");
+    }
+
+    /** Found by TarStreamFuzzTest: the PAX size went into the message as it was, newlines and all. */
+    @Test
+    void aBadPaxSizeIsShownOnOneLine() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(dev.modelreg.testkit.TarMutator.extension('x', "12 size=1\n2\n".getBytes(StandardCharsets.UTF_8)));
+        TarHeaders.file(out, "b", 0, 0);
+        TarHeaders.end(out);
+        assertThatThrownBy(() -> read(out.toByteArray(), 512)).hasMessage("test tar: bad PAX size '1\\u000a2'");
+    }
+
     @Test
     void truncatedOrCorruptTarsAreInvalid() throws IOException {
         byte[] tar = tar(TarArchiveOutputStream.LONGFILE_GNU, files());

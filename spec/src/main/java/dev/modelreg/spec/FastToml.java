@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * array of such strings (over several lines, trailing comma allowed), a decimal integer, a boolean, a
  * date-time or an inline table of those ({@code "a.nam" = {hash = "…", url = "…"}}, the way many registry files
  * list their files). It returns null as soon as it meets anything else (dotted keys, multi-line strings,
- * floats, array tables, duplicate definitions, malformed text); the caller then uses the full parser (tomlj),
- * which also produces the error position. Cold, this is ~10x faster than tomlj and loads no parser classes.
+ * floats, array tables, duplicate definitions, inline tables nested deeper than {@value #MAX_DEPTH}, malformed
+ * text); the caller then uses the full parser (tomlj), which also produces the error position (and refuses nesting
+ * over 128 levels). Cold, this is ~10x faster than tomlj and loads no parser classes.
  *
  * <p>Output: nested {@code LinkedHashMap}s of String, Long, Boolean, {@code List<Object>} and java.time values,
  * the same shape {@link TomlText} converts tomlj's result to.
@@ -30,8 +31,12 @@ final class FastToml {
     private static final Pattern DATE_LIKE = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]" + TIME + "([Zz]|[+-][0-9]{2}:[0-9]{2})?)?|" + TIME);
 
+    /** Inline tables nest this deep at most here (registry files use one level): deeper is left to tomlj. */
+    static final int MAX_DEPTH = 16;
+
     private final String s;
     private int i;
+    private int depth;
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final Set<Map<String, Object>> explicit = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Inline tables are complete where they stand: no header may define or extend them. */
@@ -167,12 +172,14 @@ final class FastToml {
 
     /** {@code { k = v, k2 = v2 }} on one line: no newline, no trailing comma, no dotted or repeated key. */
     private Map<String, Object> inlineTable() {
+        if (++depth > MAX_DEPTH) throw BAIL; // never a stack overflow on hostile nesting
         i++; // '{'
         Map<String, Object> t = new LinkedHashMap<>();
         inline.add(t);
         ws();
         if (peek() == '}') {
             i++;
+            depth--;
             return t;
         }
         while (true) {
@@ -186,7 +193,10 @@ final class FastToml {
             t.put(k, v);
             ws();
             char c = next();
-            if (c == '}') return t;
+            if (c == '}') {
+                depth--;
+                return t;
+            }
             if (c != ',') throw BAIL;
         }
     }

@@ -35,7 +35,11 @@ public final class ModelsTomlCodec {
         } catch (IllegalArgumentException e) {
             throw new RegistryFormatException(e.getMessage());
         }
-        Map<String, Object> toml = TomlText.parse(bytes, origin);
+        return read(TomlText.parse(bytes, origin), origin);
+    }
+
+    /** The registry in a parsed TOML document (whichever reader parsed it: the fuzz test compares both). */
+    static ModelsToml read(Map<String, Object> toml, String origin) {
         TreeMap<String, FileEntry> files = new TreeMap<>();
         Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
@@ -46,7 +50,7 @@ public final class ModelsTomlCodec {
             }
         }
         TreeMap<String, List<String>> models = stringLists(toml, "models", origin);
-        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin)));
+        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + Text.printable(model) + "' file", origin)));
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
         return new ModelsToml(schemaVersion(toml), files, models, examples);
     }
@@ -161,14 +165,15 @@ public final class ModelsTomlCodec {
     }
 
     private static FileEntry fileEntry(String key, Object value, String origin) {
-        String where = origin + ": [files] entry '" + key + "'";
+        String where = origin + ": [files] entry '" + Text.printable(key) + "'";
         if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + " must be a table");
         }
         for (Map.Entry<?, ?> f : t.entrySet()) {
             if (f.getValue() instanceof Map) {
-                throw new RegistryFormatException(where + " has a sub-table '" + f.getKey()
-                        + "': quote keys that contain dots, e.g. [files.\"" + key + "." + f.getKey() + "\"]");
+                String sub = Text.printable(String.valueOf(f.getKey()));
+                throw new RegistryFormatException(where + " has a sub-table '" + sub
+                        + "': quote keys that contain dots, e.g. [files.\"" + Text.printable(key) + "." + sub + "\"]");
             }
         }
         return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where));
@@ -186,7 +191,7 @@ public final class ModelsTomlCodec {
         try {
             return Digest.parseLenient(text);
         } catch (IllegalArgumentException e) {
-            throw new RegistryFormatException(where + ": " + e.getMessage());
+            throw new RegistryFormatException(where + ": " + Text.printable(e.getMessage()));
         }
     }
 
@@ -204,7 +209,7 @@ public final class ModelsTomlCodec {
         checkCount(t.size(), Limits.MAX_MODELS, origin, key);
         for (Map.Entry<String, Object> e : t.entrySet()) {
             checkName(e.getKey(), "[" + key + "] name", origin);
-            String bad = origin + ": [" + key + "] '" + e.getKey() + "' must be a list of strings";
+            String bad = origin + ": [" + key + "] '" + Text.printable(e.getKey()) + "' must be a list of strings";
             if (!(e.getValue() instanceof List<?> a)) {
                 throw new RegistryFormatException(bad);
             }

@@ -23,6 +23,16 @@ final class TomlText {
      * {@code Map<String, Object>}). The plain subset is read by {@link FastToml}; anything else by tomlj.
      */
     static Map<String, Object> parse(byte[] bytes, String origin) {
+        String text = text(bytes, origin);
+        Map<String, Object> fast = FastToml.parse(text);
+        if (fast != null) {
+            return fast;
+        }
+        return toMap(tomlj(text, origin));
+    }
+
+    /** The bytes as text: strict UTF-8, a leading BOM dropped. */
+    static String text(byte[] bytes, String origin) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -35,18 +45,15 @@ final class TomlText {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        Map<String, Object> fast = FastToml.parse(text);
-        if (fast != null) {
-            return fast;
-        }
-        return toMap(tomlj(text, origin));
+        return text;
     }
 
     static TomlParseResult tomlj(String text, String origin) {
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError e = toml.errors().get(0);
-            String msg = e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", "");
+            // tomlj quotes the offending text, control characters and all: shown printable, on one line
+            String msg = Text.printable(e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
             throw new RegistryFormatException(origin + ":" + e.position().line() + ":" + e.position().column()
                     + ": malformed TOML: " + msg);
         }

@@ -2,6 +2,7 @@ package dev.modelreg.spec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,20 @@ class FastTomlTest {
                 "a = \"x\" b = 1\n", "a = \"x\"\rb = 1\n", "a = 'x\n", "a = 12:00\n")) {
             assertThat(FastToml.parse(doc)).as(doc).isNull();
         }
+    }
+
+    /** Found by ModelsTomlFuzzTest: deeply nested inline tables overflowed the fast reader's stack. */
+    @Test
+    void deepInlineTablesAreLeftToTomljNotAStackOverflow() {
+        String deepest = "a = " + "{b = ".repeat(FastToml.MAX_DEPTH) + "1" + "}".repeat(FastToml.MAX_DEPTH) + "\n";
+        assertThat(FastToml.parse(deepest)).isEqualTo(TomlText.toMap(Toml.parse(deepest)));
+        String deeper = "a = " + "{b = ".repeat(FastToml.MAX_DEPTH + 1) + "1" + "}".repeat(FastToml.MAX_DEPTH + 1) + "\n";
+        assertThat(FastToml.parse(deeper)).isNull();
+        assertThat(ModelsTomlCodec.read(deeper.getBytes(UTF_8), "x").files()).isEmpty(); // tomlj reads it
+        String hostile = "a = " + "{b = ".repeat(100_000) + "1" + "}".repeat(100_000) + "\n";
+        assertThat(FastToml.parse(hostile)).isNull();
+        assertThatThrownBy(() -> ModelsTomlCodec.read(hostile.getBytes(UTF_8), "x"))
+                .isInstanceOf(RegistryFormatException.class).hasMessageContaining("x:1:").hasMessageContaining("Nesting is too deep");
     }
 
     /** Random edits of valid documents: whatever the fast reader accepts, tomlj accepts with the same value. */

@@ -245,6 +245,25 @@ class ModelsTomlCodecTest {
         assertThat(read("[files.\"a/..b/c..\"]\nhash = \"%s\"\n".formatted(H1)).files()).containsOnlyKeys("a/..b/c..");
     }
 
+    /** Found by ModelsTomlFuzzTest: control characters of a key or hash went into the message as they were. */
+    @Test
+    void keysAndHashesInMessagesAreOneLineAndPrintable() {
+        assertThatThrownBy(() -> read("[files.\"a\\rb\\u001b[2J\"]\nhash = \"%s\"\n".formatted(H1)))
+                .hasMessage("models.toml: [files] entry 'a\\u000db\\u001b[2J' is not a safe relative path"
+                        + " (empty, absolute, '..' segment or control character)");
+        assertThatThrownBy(() -> read("[models]\n\"m\\n2\" = [\"x\\ny\"]\n"))
+                .hasMessageStartingWith("models.toml: [models] 'm\\u000a2' file 'x\\u000ay' is not a safe relative path");
+        assertThatThrownBy(() -> read("[models]\n\"m\\n2\" = 3\n"))
+                .hasMessage("models.toml: [models] 'm\\u000a2' must be a list of strings");
+        assertThatThrownBy(() -> read("[files.a]\nhash = \"ab\\ncd\"\n"))
+                .hasMessageStartingWith("models.toml: [files] entry 'a': invalid sha256 digest 'ab\\u000acd'");
+        assertThatThrownBy(() -> read("[files.\"a\\tb\"]\nhash = 1\n"))
+                .hasMessageStartingWith("models.toml: [files] entry 'a\\u0009b'");
+        // tomlj's own message quotes the text it stopped at
+        assertThatThrownBy(() -> read("a = \"\\\r\"\n"))
+                .hasMessage("models.toml:1:6: malformed TOML: Invalid escape sequence '\\\\u000d'");
+    }
+
     @Test
     void roundTripIsExactAndStable() {
         ModelsToml x = sample(new Random(42), 60);

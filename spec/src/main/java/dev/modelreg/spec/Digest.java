@@ -18,11 +18,11 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         int want = switch (algorithm) {
             case SHA256 -> 64;
             case SHA512 -> 128;
-            default -> throw new IllegalArgumentException("unsupported digest algorithm '" + algorithm + "'");
+            default -> throw new IllegalArgumentException("unsupported digest algorithm '" + Text.printable(algorithm) + "'");
         };
         if (hex.length() != want || !HEX.matcher(hex).matches()) {
             throw new IllegalArgumentException(
-                    "invalid " + algorithm + " digest '" + hex + "': want " + want + " lowercase hex characters");
+                    "invalid " + algorithm + " digest '" + Text.printable(hex) + "': want " + want + " lowercase hex characters");
         }
     }
 
@@ -30,7 +30,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     public static Digest parse(String text) {
         int colon = text.indexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("invalid digest '" + text + "': want ALGORITHM:HEX, e.g. sha256:<64 hex>");
+            throw new IllegalArgumentException("invalid digest '" + Text.printable(text) + "': want ALGORITHM:HEX, e.g. sha256:<64 hex>");
         }
         return new Digest(text.substring(0, colon), text.substring(colon + 1));
     }

@@ -61,7 +61,11 @@ public record Manifest(String artifactType, Descriptor config, List<Descriptor> 
         if (m.get("annotations") instanceof Map<?, ?> a) {
             a.forEach((k, v) -> ann.put(String.valueOf(k), String.valueOf(v)));
         }
-        return new Descriptor((String) mt, Digest.parse((String) dg), (Long) sz, ann);
+        try {
+            return new Descriptor((String) mt, Digest.parse((String) dg), (Long) sz, ann);
+        } catch (IllegalArgumentException e) { // a bad digest or size: say in which document
+            throw new IllegalArgumentException(what + ": " + Text.printable(e.getMessage()), e);
+        }
     }
 
     /**

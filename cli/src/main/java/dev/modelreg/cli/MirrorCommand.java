@@ -4,7 +4,9 @@ import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.Mirror;
 import dev.modelreg.content.RegistryOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +22,11 @@ import picocli.CommandLine.Parameters;
                 "to) or not at all.",
                 "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST],",
                 "      oci-archive:FILE[:TAG|@DIGEST].",
+                "Many refs: --all-tags or --tags GLOB (a registry source), or a layout or",
+                "archive source without a tag (every ref in it). Refs keep their repository",
+                "in a layout or archive; into REGISTRY/PREFIX each goes to PREFIX/REPO:TAG",
+                "(REPO without its registry host). Tags already at the same digest are",
+                "skipped; no tag is set unless every ref's content copied and verified.",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest.")
@@ -27,6 +34,12 @@ public final class MirrorCommand extends BaseCommand {
 
     @Parameters(index = "1", paramLabel = "DST", description = "Destination; without a tag the source tag is used.")
     String destination;
+
+    @Option(names = "--all-tags", description = "Copy every tag of the source repository (bounded, see spec/README.md 14).")
+    boolean allTags;
+
+    @Option(names = "--tags", paramLabel = "GLOB", description = "Copy the tags matching GLOB (* and ?), e.g. 'v1.*'.")
+    String tags;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
     int concurrency = RegistryOptions.DEFAULT_CONCURRENCY;
@@ -37,9 +50,12 @@ public final class MirrorCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
+        Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress()) {
-            m = Mirror.run(source, destination, o, CopyOptions.of(o).withListener(progress));
+            CopyOptions co = CopyOptions.of(o).withListener(progress);
+            if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
+            m = Mirror.run(source, destination, o, co);
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
         }
@@ -62,6 +78,50 @@ public final class MirrorCommand extends BaseCommand {
             out().flush();
             err().println("copied " + r.blobsCopied() + " blobs (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
+            err().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One line per ref on stdout ({@code DST:TAG@DIGEST}), or one JSON document with a {@code refs} list. */
+    private Integer many(List<Mirror.Moved> moved) {
+        long blobs = 0, bytes = 0, skippedBlobs = 0, skippedBytes = 0, unchanged = 0;
+        List<Object> refs = new ArrayList<>();
+        for (Mirror.Moved m : moved) {
+            CopyResult r = m.copy();
+            if (r == null) {
+                unchanged++;
+            } else {
+                blobs += r.blobsCopied();
+                bytes += r.bytesCopied();
+                skippedBlobs += r.blobsSkipped();
+                skippedBytes += r.bytesSkipped();
+            }
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("source", m.source());
+            j.put("destination", m.destination());
+            j.put("tag", m.tag());
+            j.put("digest", m.root().digest().toString());
+            j.put("mediaType", m.root().mediaType());
+            j.put("unchanged", r == null);
+            j.put("blobsCopied", r == null ? 0L : (long) r.blobsCopied());
+            j.put("bytesCopied", r == null ? 0L : r.bytesCopied());
+            refs.add(j);
+        }
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("refs", refs);
+            j.put("unchanged", unchanged);
+            j.put("blobsCopied", blobs);
+            j.put("bytesCopied", bytes);
+            j.put("blobsSkipped", skippedBlobs);
+            j.put("bytesSkipped", skippedBytes);
+            printJson(j);
+        } else {
+            for (Mirror.Moved m : moved) out().println(m.destination() + ":" + m.tag() + "@" + m.root().digest());
+            out().flush();
+            err().println(moved.size() + " refs (" + unchanged + " unchanged): copied " + blobs + " blobs (" + bytes
+                    + " bytes), skipped " + skippedBlobs + " (" + skippedBytes + " bytes)");
             err().flush();
         }
         return ExitCodes.OK;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 ClearCommand.class,
                 MirrorCommand.class,
+                TagsCommand.class,
         })
 public final class RootCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -1,8 +1,15 @@
 package dev.modelreg.content;
 
 import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.ImageIndex;
+import dev.modelreg.spec.OciReference;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code mirror SRC DST}: the one copy between two ends of the reference grammar, with the tag rules: the source
@@ -32,12 +39,169 @@ public final class Mirror {
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
             Descriptor root = in.target().resolve(src.reference());
+            String repository = repositoryOf(in.target(), src.tag(), root);
             try (Targets.Opened out = Targets.open(dst, o)) {
-                CopyResult r = Copy.copy(in.target(), root, out.target(), tag, co);
+                CopyResult r;
+                if (tag != null && out.target() instanceof NamedTagger named) {
+                    r = Copy.copy(in.target(), root, out.target(), null, co);
+                    named.tag(root, tag, repository);
+                } else {
+                    r = Copy.copy(in.target(), root, out.target(), tag, co);
+                }
                 out.commit();
                 return new Result(in.target().name(), out.target().name(), root, tag, r);
             }
         }
+    }
+
+    /** The repository a ref came from: a registry's name, or what a layout or archive recorded for the tag; else null. */
+    private static String repositoryOf(ReadOnlyTarget in, String tag, Descriptor root) throws IOException {
+        if (in instanceof RegistryStore r) return r.name();
+        if (tag == null || !(in instanceof TagLister l)) return null;
+        String found = null;
+        for (ImageIndex.Named n : l.refs()) {
+            if (n.tag().equals(tag) && n.manifest().digest().equals(root.digest())) found = n.repository();
+        }
+        return found;
+    }
+
+    /** Which tags a many-ref mirror moves: every one ({@code --all-tags}), or those matching a glob ({@code --tags}). */
+    public record Selection(boolean all, String glob) {
+        public static final Selection NONE = new Selection(false, null);
+
+        public boolean any() {
+            return all || glob != null;
+        }
+
+        /** {@code *} matches any run of characters, {@code ?} one; everything else is literal. */
+        public boolean matches(String tag) {
+            if (glob == null) return true;
+            StringBuilder re = new StringBuilder();
+            for (char c : glob.toCharArray()) {
+                re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return tag.matches(re.toString());
+        }
+    }
+
+    /** One ref of a many-ref mirror: where it landed; {@code copy} is null when the destination already had it. */
+    public record Moved(String source, String destination, String tag, Descriptor root, CopyResult copy) {
+        public boolean skipped() {
+            return copy == null;
+        }
+    }
+
+    /**
+     * Whether {@code source}/{@code destination} ask for a many-ref mirror: a selection, or a layout or archive source
+     * without a tag or digest.
+     */
+    public static boolean isMany(String source, Selection sel) throws ContentException {
+        Reference src = parse(source);
+        return sel.any() || (src.reference() == null && src.isLocal());
+    }
+
+    /**
+     * {@code mirror SRC DST} for many refs: every tag of a registry repository ({@code --all-tags}, or those matching
+     * {@code --tags GLOB}), or every ref of a layout or archive (SRC without a tag). Into a layout or archive, each ref
+     * keeps its tag and repository ({@link ImageIndex#withTag(String, Descriptor, String)}). Into a registry, a ref
+     * that names a repository goes to {@code DST/PATH:TAG}, PATH being its repository without the registry host
+     * ({@link #repositoryPath}); a ref without one (and every ref from a registry) to {@code DST:TAG}. A tag already
+     * pointing at the same manifest is skipped; blobs the destination has are not sent. Every ref's content is
+     * copied and verified before any tag is set, so a bad blob anywhere leaves no tag set at the destination.
+     */
+    public static List<Moved> runAll(String source, String destination, Selection sel, RegistryOptions o, CopyOptions co)
+            throws IOException {
+        Reference src = parse(source);
+        Reference dst = parse(destination);
+        if (src.reference() != null && sel.any()) {
+            throw new IllegalArgumentException("source '" + source + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
+        }
+        if (src.reference() == null && !src.isLocal() && !sel.any()) {
+            throw new IllegalArgumentException("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+        }
+        if (dst.reference() != null) {
+            throw new IllegalArgumentException("destination '" + destination + "' takes no tag or digest when several refs are copied");
+        }
+        try (Targets.Opened in = Targets.openExisting(src, o)) {
+            List<ImageIndex.Named> refs = new ArrayList<>();
+            for (ImageIndex.Named n : ((TagLister) in.target()).refs()) if (sel.matches(n.tag())) refs.add(n);
+            if (refs.isEmpty()) {
+                throw ContentException.notFound("no tags in " + in.target().name() + (sel.glob() != null ? " match '" + sel.glob() + "'" : ""));
+            }
+            boolean fromRegistry = in.target() instanceof RegistryStore;
+            Map<String, Targets.Opened> outs = new LinkedHashMap<>();
+            try {
+                List<Moved> plan = new ArrayList<>();
+                List<Target> where = new ArrayList<>();
+                for (ImageIndex.Named n : refs) {
+                    Reference to = dst;
+                    if (dst.kind() == Reference.Kind.REGISTRY && !fromRegistry && n.repository() != null) {
+                        OciReference r = dst.registry();
+                        to = new Reference(Reference.Kind.REGISTRY, r.withRepository(r.repository() + "/" + repositoryPath(n.repository())),
+                                null, null, null, null);
+                    }
+                    Targets.Opened out = outs.get(to.location());
+                    if (out == null) {
+                        out = Targets.open(to, o);
+                        outs.put(to.location(), out);
+                    }
+                    String repository = fromRegistry ? in.target().name() : n.repository();
+                    CopyResult r = has(out.target(), n.tag(), repository, n.manifest()) ? null
+                            : Copy.copy(in.target(), n.manifest(), out.target(), null, co);
+                    plan.add(new Moved(in.target().name(), out.target().name(), n.tag(), n.manifest(), r));
+                    where.add(out.target());
+                }
+                for (int i = 0; i < plan.size(); i++) { // tags last, once every ref's content is in
+                    Moved m = plan.get(i);
+                    if (m.skipped()) continue;
+                    Target t = where.get(i);
+                    if (t instanceof NamedTagger named) named.tag(m.root(), m.tag(), fromRegistry ? in.target().name() : refs.get(i).repository());
+                    else t.tag(m.root(), m.tag());
+                }
+                for (Targets.Opened out : outs.values()) out.commit();
+                return plan;
+            } finally {
+                IOException first = null;
+                for (Targets.Opened out : outs.values()) {
+                    try {
+                        out.close();
+                    } catch (IOException e) {
+                        if (first == null) first = e;
+                    }
+                }
+                if (first != null) throw first;
+            }
+        }
+    }
+
+    /** Whether {@code out} already has {@code tag} (of {@code repository}, in a layout or archive) at {@code manifest}. */
+    private static boolean has(Target out, String tag, String repository, Descriptor manifest) throws IOException {
+        try {
+            if (out instanceof TagLister l && !(out instanceof RegistryStore)) {
+                for (ImageIndex.Named n : l.refs()) {
+                    if (n.tag().equals(tag) && java.util.Objects.equals(n.repository(), repository)
+                            && n.manifest().digest().equals(manifest.digest())) return true;
+                }
+                return false;
+            }
+            return out.resolve(tag).digest().equals(manifest.digest()) && out.exists(manifest);
+        } catch (ContentException e) {
+            if (e.kind() == ContentException.Kind.NOT_FOUND) return false;
+            throw e;
+        }
+    }
+
+    /**
+     * A repository name without its registry host: {@code 127.0.0.1:5000/a/b} gives {@code a/b}. The first component
+     * is a host when it holds a {@code .} or {@code :} or is {@code localhost} (Docker's rule); otherwise the name is
+     * kept whole ({@code library/x} stays {@code library/x}).
+     */
+    public static String repositoryPath(String repository) {
+        int slash = repository.indexOf('/');
+        if (slash < 0) return repository;
+        String first = repository.substring(0, slash);
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return host ? repository.substring(slash + 1) : repository;
     }
 
     private static Reference parse(String text) throws ContentException {

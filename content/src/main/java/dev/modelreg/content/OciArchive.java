@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,7 +39,7 @@ import java.util.stream.Stream;
  * no PAX headers. Two processes writing the same archive at once: the last commit wins (layouts have a lock,
  * archives do not).
  */
-public final class OciArchive implements Target, AutoCloseable {
+public final class OciArchive implements Target, AutoCloseable, TagLister, NamedTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
@@ -50,7 +49,7 @@ public final class OciArchive implements Target, AutoCloseable {
     private Map<String, ArchiveTar.Entry> entries = Map.of();
     private ImageIndex index; // null when there is no archive yet
     private Object stamp; // identity of the indexed file: blobs are read by offset, so a replaced file must not be read
-    private final Map<String, Descriptor> tags = new LinkedHashMap<>();
+    private final List<ImageIndex.Named> tags = new ArrayList<>(); // set since opening, in order
     private Path stagingDir;
     private BlobDir staging;
 
@@ -123,7 +122,13 @@ public final class OciArchive implements Target, AutoCloseable {
 
     /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
     @Override
-    public synchronized void tag(Descriptor manifest, String tag) throws IOException {
+    public void tag(Descriptor manifest, String tag) throws IOException {
+        tag(manifest, tag, null);
+    }
+
+    /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
+    @Override
+    public synchronized void tag(Descriptor manifest, String tag, String repository) throws IOException {
         try {
             Reference.checkTag(tag, name);
         } catch (IllegalArgumentException e) {
@@ -132,8 +137,7 @@ public final class OciArchive implements Target, AutoCloseable {
         if (!exists(manifest)) {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
-        tags.remove(tag);
-        tags.put(tag, ImageIndex.plain(manifest));
+        tags.add(new ImageIndex.Named(repository, tag, ImageIndex.plain(manifest)));
     }
 
     /** The tags of the archive as it would be committed now, in index order. */
@@ -141,6 +145,13 @@ public final class OciArchive implements Target, AutoCloseable {
         List<String> out = new ArrayList<>();
         for (ImageIndex.Tagged t : mergedIndex().tags()) out.add(t.tag());
         return out;
+    }
+
+    /** The tagged entries of the archive as it would be committed now, with their repositories. */
+    @Override
+    public synchronized List<ImageIndex.Named> refs() throws IOException {
+        if (index == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
+        return mergedIndex().named();
     }
 
     /**
@@ -270,7 +281,7 @@ public final class OciArchive implements Target, AutoCloseable {
     /** The archive's index with the tags set since opening applied (replacing entries of the same tag, appended). */
     private synchronized ImageIndex mergedIndex() {
         ImageIndex out = index != null ? index : ImageIndex.empty(name + " index.json");
-        for (Map.Entry<String, Descriptor> t : tags.entrySet()) out = out.withTag(t.getKey(), t.getValue());
+        for (ImageIndex.Named t : tags) out = out.withTag(t.tag(), t.manifest(), t.repository());
         return out;
     }
 

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * file + rename) while holding a file lock on {@code DIR/ingest/index.lock}, so processes and threads can tag the
  * same layout concurrently; entries and fields we do not know (platform, other annotations) are kept as they are.
  */
-public final class OciLayout implements Target, ResumablePusher {
+public final class OciLayout implements Target, ResumablePusher, TagLister, NamedTagger {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
     static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -142,6 +142,14 @@ public final class OciLayout implements Target, ResumablePusher {
         }
         Descriptor d = index.byTag(reference);
         if (d == null) throw ContentException.notFound("tag '" + reference + "' not found in " + name);
+        java.util.Set<String> repos = new java.util.TreeSet<>();
+        for (ImageIndex.Named n : index.named()) {
+            if (n.tag().equals(reference) && !n.manifest().digest().equals(d.digest())) repos.add(n.displayName());
+        }
+        if (!repos.isEmpty()) {
+            throw ContentException.invalid("tag '" + reference + "' names different manifests in " + name + " ("
+                    + String.join(", ", repos) + ", ...): name one by digest, or copy them all (no tag)");
+        }
         return d;
     }
 
@@ -157,6 +165,12 @@ public final class OciLayout implements Target, ResumablePusher {
     /** Points {@code tag} at {@code manifest} (which must be in blobs/): replaces any entry with the same tag. */
     @Override
     public void tag(Descriptor manifest, String tag) throws IOException {
+        tag(manifest, tag, null);
+    }
+
+    /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
+    @Override
+    public void tag(Descriptor manifest, String tag, String repository) throws IOException {
         try {
             Reference.checkTag(tag, name);
         } catch (IllegalArgumentException e) {
@@ -166,7 +180,7 @@ public final class OciLayout implements Target, ResumablePusher {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
         withIndexLock(() -> {
-            writeAtomically(dir.resolve(INDEX_FILE), readIndex().withTag(tag, manifest).toBytes());
+            writeAtomically(dir.resolve(INDEX_FILE), readIndex().withTag(tag, manifest, repository).toBytes());
             return null;
         });
     }
@@ -176,6 +190,12 @@ public final class OciLayout implements Target, ResumablePusher {
         List<String> tags = new ArrayList<>();
         for (ImageIndex.Tagged t : readIndex().tags()) tags.add(t.tag());
         return tags;
+    }
+
+    /** The tagged entries of index.json with their repositories, in index order. */
+    @Override
+    public List<ImageIndex.Named> refs() throws IOException {
+        return readIndex().named();
     }
 
     /** Reads a manifest blob fully, verified against {@code d}, within the manifest limit. */

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (never re-serialized), tags resolve with one HEAD. Errors are {@link ContentException}s naming the registry,
  * repository and digest.
  */
-public final class RegistryStore implements Target, RangeFetcher, Mounter {
+public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLister {
     private final OciReference repo;
     private final String scheme;
     private final URI base;
@@ -211,6 +211,77 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter {
             String t = mediaType(get.header("Content-Type"));
             return Descriptor.of(t != null ? t : Manifests.sniffMediaType(bytes, name() + " " + what), got, bytes.length);
         }
+    }
+
+    /**
+     * The repository's tags ({@code GET /v2/NAME/tags/list?n=1000}, following {@code Link: <...>; rel="next"} on
+     * the same origin), in the registry's order, duplicates dropped. Bounded: more than {@link Limits#MAX_TAGS} tags
+     * or {@link Limits#MAX_TAG_PAGES} pages is refused (TOO_LARGE kind INVALID), each page is at most
+     * {@link Limits#MAX_MANIFEST_BYTES}. A repository the registry does not know is NOT_FOUND.
+     */
+    public java.util.List<String> listTags() throws IOException {
+        LinkedHashSet<String> tags = new LinkedHashSet<>();
+        URI next = base.resolve("tags/list?n=1000");
+        for (int page = 0; next != null; page++) {
+            if (page >= Limits.MAX_TAG_PAGES) {
+                throw ContentException.invalid(name() + ": the tag list has more than " + Limits.MAX_TAG_PAGES
+                        + " pages (the limit): name the tags to copy");
+            }
+            String what = "tag list (page " + (page + 1) + ")";
+            Map<String, Object> doc;
+            String link;
+            try (Response r = send(Request.get(next, what, name()), pull)) {
+                if (r.status() != 200) throw r.error();
+                link = r.header("Link");
+                try {
+                    doc = dev.modelreg.spec.Json.parseObject(r.bytes(Limits.MAX_MANIFEST_BYTES), name() + " " + what);
+                } catch (IllegalArgumentException e) {
+                    throw ContentException.invalid(e.getMessage());
+                }
+            }
+            Object t = doc.get("tags");
+            if (t != null && !(t instanceof java.util.List<?>)) throw ContentException.invalid(name() + " " + what + ": 'tags' is not a list");
+            if (t instanceof java.util.List<?> l) {
+                for (Object o : l) {
+                    if (!(o instanceof String s) || !OciReference.isTag(s)) {
+                        throw ContentException.invalid(name() + " " + what + ": invalid tag '" + Text.printable(String.valueOf(o)) + "'");
+                    }
+                    tags.add(s);
+                    if (tags.size() > Limits.MAX_TAGS) {
+                        throw ContentException.invalid(name() + " lists more than " + Limits.MAX_TAGS
+                                + " tags (the limit): name the tags to copy");
+                    }
+                }
+            }
+            next = nextPage(link, what);
+        }
+        return new java.util.ArrayList<>(tags);
+    }
+
+    /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */
+    private URI nextPage(String link, String what) throws ContentException {
+        if (link == null || !link.contains("rel=\"next\"")) return null;
+        int lt = link.indexOf('<');
+        int gt = link.indexOf('>', lt + 1);
+        if (lt < 0 || gt < 0) throw ContentException.invalid(name() + " " + what + ": bad Link header '" + Text.printable(link) + "'");
+        URI u;
+        try {
+            u = base.resolve(link.substring(lt + 1, gt).trim());
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(name() + " " + what + ": bad Link header '" + Text.printable(link) + "'");
+        }
+        if (!HttpTransport.sameOrigin(base, u)) {
+            throw ContentException.invalid(name() + " " + what + ": Link to another host (" + Text.printable(u.toString()) + "): refused");
+        }
+        return u;
+    }
+
+    /** Every tag ({@link #listTags()}) resolved to its manifest (one HEAD each); the repository is {@link #name()}. */
+    @Override
+    public java.util.List<dev.modelreg.spec.ImageIndex.Named> refs() throws IOException {
+        java.util.List<dev.modelreg.spec.ImageIndex.Named> out = new java.util.ArrayList<>();
+        for (String t : listTags()) out.add(new dev.modelreg.spec.ImageIndex.Named(name(), t, resolve(t)));
+        return out;
     }
 
     /**

@@ -11,6 +11,11 @@ public final class Annotations {
     public static final String VERSION = "org.opencontainers.image.version";
     /** Tag name of a manifest in an OCI image layout's index.json. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /**
+     * containerd's full image name on an index.json entry ({@code HOST/REPOSITORY:TAG}); modelreg writes it beside a
+     * tag-only {@link #REF_NAME} to keep the repository of each ref of a multi-repository layout or archive.
+     */
+    public static final String IMAGE_NAME = "io.containerd.image.name";
 
     /** Manifest: the git ref, verbatim, that this artifact was pushed for (the tag may be its escaped form). */
     public static final String REF = "dev.modelreg.ref";

@@ -15,6 +15,17 @@ public final class ImageIndex {
     /** A tag and the manifest it names. */
     public record Tagged(String tag, Descriptor manifest) {}
 
+    /**
+     * A tag with the repository it came from ({@code HOST/REPOSITORY}, from {@link Annotations#IMAGE_NAME}), or null
+     * when the entry names none.
+     */
+    public record Named(String repository, String tag, Descriptor manifest) {
+        /** {@code REPOSITORY:TAG}, or the tag alone. */
+        public String displayName() {
+            return repository != null ? repository + ":" + tag : tag;
+        }
+    }
+
     private final Map<String, Object> doc;
     private final List<Map<String, Object>> entries;
     private final String what;
@@ -67,6 +78,16 @@ public final class ImageIndex {
         return out;
     }
 
+    /** The tagged entries with their repositories, in index order. */
+    public List<Named> named() {
+        List<Named> out = new ArrayList<>();
+        for (Map<String, Object> e : entries) {
+            String t = refName(e);
+            if (t != null) out.add(new Named(repository(e, t), t, plain(Manifest.descriptorFrom(e, what))));
+        }
+        return out;
+    }
+
     /** The manifest of {@code tag} (the last entry naming it), or null. */
     public Descriptor byTag(String tag) {
         Descriptor found = null;
@@ -84,11 +105,29 @@ public final class ImageIndex {
 
     /** A copy where {@code tag} names {@code manifest}: entries of the same tag are removed, the new one appended. */
     public ImageIndex withTag(String tag, Descriptor manifest) {
+        return withTag(tag, manifest, null);
+    }
+
+    /**
+     * A copy where {@code tag} of {@code repository} ({@code HOST/REPOSITORY}, or null) names {@code manifest}: the
+     * entry gets {@code ref.name = TAG} and, with a repository, {@code io.containerd.image.name = REPOSITORY:TAG}.
+     * Entries of the same tag are removed when they name the same repository or none (without a repository: every
+     * entry of the tag); the new one is appended.
+     */
+    public ImageIndex withTag(String tag, Descriptor manifest, String repository) {
         Reference.checkTag(tag, what);
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> e : entries) if (!tag.equals(refName(e))) out.add(e);
+        for (Map<String, Object> e : entries) {
+            String t = refName(e);
+            String r = t == null ? null : repository(e, t);
+            boolean same = tag.equals(t) && (repository == null || r == null || repository.equals(r));
+            if (!same) out.add(e);
+        }
         Map<String, Object> entry = new LinkedHashMap<>(Manifest.descriptorJson(plain(manifest)));
-        entry.put("annotations", Map.of(Annotations.REF_NAME, tag));
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        if (repository != null) annotations.put(Annotations.IMAGE_NAME, repository + ":" + tag);
+        annotations.put(Annotations.REF_NAME, tag);
+        entry.put("annotations", annotations);
         out.add(entry);
         return new ImageIndex(doc, out, what);
     }
@@ -105,6 +144,13 @@ public final class ImageIndex {
         out.put("manifests", entries);
         doc.forEach(out::putIfAbsent);
         return Json.writeBytes(out);
+    }
+
+    /** The repository of an entry: its image name without {@code :TAG} (null when absent or not ending in the tag). */
+    private static String repository(Map<String, Object> entry, String tag) {
+        if (!(entry.get("annotations") instanceof Map<?, ?> a) || !(a.get(Annotations.IMAGE_NAME) instanceof String n)) return null;
+        String suffix = ":" + tag;
+        return n.endsWith(suffix) && n.length() > suffix.length() ? n.substring(0, n.length() - suffix.length()) : null;
     }
 
     private static String refName(Map<String, Object> entry) {

@@ -20,6 +20,13 @@ public final class Limits {
     public static final int MAX_LAYERS = 10_000;
     /** An image index lists at most this many manifests on read. */
     public static final int MAX_INDEX_ENTRIES = 100_000;
+    /**
+     * A registry's tag list ({@code /v2/NAME/tags/list}, every page) is read up to this many tags, in at most
+     * {@link #MAX_TAG_PAGES} pages; a repository with more is refused (name the tags wanted with a tag or --tags).
+     */
+    public static final int MAX_TAGS = 10_000;
+    /** Pages of a tag list followed (Link: rel="next"). */
+    public static final int MAX_TAG_PAGES = 100;
     /** A models.toml lists at most this many files ({@code [files]} entries). */
     public static final int MAX_FILES = 1_000_000;
     /** A models.toml lists at most this many models, and at most this many examples. */

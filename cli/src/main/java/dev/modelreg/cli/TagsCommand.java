@@ -1,0 +1,70 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.TagLister;
+import dev.modelreg.content.Targets;
+import dev.modelreg.spec.ImageIndex;
+import dev.modelreg.spec.Reference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
+@Command(name = "tags", mixinStandardHelpOptions = true,
+        description = {"List the tags of a registry repository, an OCI image layout directory or an",
+                "OCI archive, with the manifest digest of each (and, in a layout or archive,",
+                "the repository each ref came from). One line per tag: TAG DIGEST [REPOSITORY].",
+                "A registry's tag list is bounded (spec/README.md 14).",
+                "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})
+public final class TagsCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "Where to list tags (without a tag or digest).")
+    String ref;
+
+    @Mixin
+    RegistryFlags registry;
+
+    @Override
+    public Integer call() throws Exception {
+        Reference r;
+        try {
+            r = Reference.parseRepository(ref);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
+        }
+        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        List<ImageIndex.Named> refs;
+        String name;
+        try (Targets.Opened in = Targets.openExisting(r, o)) {
+            name = in.target().name();
+            if (!(in.target() instanceof TagLister l)) throw ContentException.invalid(name + " cannot list tags");
+            refs = l.refs();
+        }
+        if (json) {
+            List<Object> tags = new ArrayList<>();
+            for (ImageIndex.Named n : refs) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("tag", n.tag());
+                j.put("digest", n.manifest().digest().toString());
+                j.put("mediaType", n.manifest().mediaType());
+                j.put("size", n.manifest().size());
+                j.put("repository", n.repository());
+                tags.add(j);
+            }
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("location", name);
+            j.put("tags", tags);
+            printJson(j);
+        } else {
+            for (ImageIndex.Named n : refs) {
+                out().println(n.tag() + " " + n.manifest().digest() + (n.repository() != null ? " " + n.repository() : ""));
+            }
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.modelreg.content;
+
+import dev.modelreg.spec.Descriptor;
+import java.io.IOException;
+
+/** A layout or archive: tags a manifest and records the repository ({@code HOST/REPOSITORY}, or null) it came from. */
+public interface NamedTagger {
+    void tag(Descriptor manifest, String tag, String repository) throws IOException;
+}

@@ -34,6 +34,11 @@ public final class Skopeo {
         return run(cmd);
     }
 
+    /** {@code skopeo inspect --raw} of a local transport reference ({@code oci:DIR:NAME}, {@code oci-archive:FILE:NAME}). */
+    public static String inspectRawLocal(String ref) {
+        return run(new ArrayList<>(List.of(binary().toString(), "inspect", "--raw", ref)));
+    }
+
     /** {@code skopeo copy SRC DST} with transports spelled out (docker://..., oci:DIR:TAG, dir:...). Returns stdout. */
     public static String copy(String src, String dst) {
         return copy(src, dst, List.of());

@@ -10,6 +10,7 @@ import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;
 import dev.modelreg.testkit.Request;
 import dev.modelreg.testkit.Skopeo;
+import dev.modelreg.testkit.StubServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -181,6 +182,40 @@ class ManyRefsMirrorTest {
             assertNoTags(a, "u/r1");
             assertNoTags(a, "u/r2");
         }
+    }
+
+    @Test
+    void tagListFollowsLinksAndIsBounded() throws Exception {
+        // pages of 600 tags, each linking to the next, forever: cut off at the limit with a clear message
+        try (StubServer endless = StubServer.http("127.0.0.1", x -> {
+                 String q = x.getRequestURI().getQuery();
+                 int page = q != null && q.contains("last=") ? Integer.parseInt(q.replaceAll(".*last=t(\\d+)-.*", "$1")) + 1 : 0;
+                 StringBuilder tags = new StringBuilder();
+                 for (int i = 0; i < 600; i++) tags.append(i == 0 ? "" : ",").append("\"t").append(page).append("-").append(i).append('"');
+                 StubServer.answer(x, 200, ("{\"name\":\"r\",\"tags\":[" + tags + "]}").getBytes(StandardCharsets.UTF_8),
+                         "Content-Type", "application/json",
+                         "Link", "</v2/r/tags/list?n=600&last=t" + page + "-599>; rel=\"next\"");
+             });
+             StubServer paged = StubServer.http("127.0.0.1", x -> {
+                 String q = String.valueOf(x.getRequestURI().getQuery());
+                 String body = q.contains("last=b") ? "{\"tags\":[\"c\"]}" : q.contains("last=a") ? "{\"tags\":[\"b\"]}" : "{\"tags\":[\"a\"]}";
+                 String next = q.contains("last=b") ? null : q.contains("last=a") ? "/v2/r/tags/list?last=b" : "/v2/r/tags/list?last=a";
+                 if (next == null) StubServer.answer(x, 200, body.getBytes(StandardCharsets.UTF_8));
+                 else StubServer.answer(x, 200, body.getBytes(StandardCharsets.UTF_8), "Link", "<" + next + ">; rel=\"next\"");
+             });
+             StubServer elsewhere = StubServer.http("127.0.0.1", x -> StubServer.answer(x, 200,
+                     "{\"tags\":[\"a\"]}".getBytes(StandardCharsets.UTF_8), "Link", "<http://127.0.0.2:1/v2/r/tags/list?last=a>; rel=\"next\""))) {
+            assertThatThrownBy(() -> store(endless.host(), "r").listTags())
+                    .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID))
+                    .hasMessageContaining("more than " + dev.modelreg.spec.Limits.MAX_TAGS + " tags");
+            assertThat(endless.seen()).hasSize(dev.modelreg.spec.Limits.MAX_TAGS / 600 + 1);
+            assertThat(store(paged.host(), "r").listTags()).containsExactly("a", "b", "c");
+            assertThatThrownBy(() -> store(elsewhere.host(), "r").listTags()).hasMessageContaining("another host");
+        }
+    }
+
+    private static RegistryStore store(String host, String repo) {
+        return RegistryStore.connect(OciReference.parse(host + "/" + repo), RegistryOptions.defaults());
     }
 
     private static void assertNoTags(RegistryFixture r, String repo) throws IOException {

@@ -132,9 +132,13 @@ class MirrorCommandTest {
         Run missing = run("mirror", "oci-layout:" + tmp.resolve("a") + ":nope", "oci-layout:" + tmp.resolve("b"));
         assertThat(missing.code()).isEqualTo(ExitCodes.ERROR);
         assertThat(missing.err().trim()).isEqualTo("modelreg: error: tag 'nope' not found in oci-layout:" + tmp.resolve("a"));
-        Run noRef = run("mirror", "oci-layout:" + tmp.resolve("a"), "oci-layout:" + tmp.resolve("b"));
+        Run noRef = run("mirror", "127.0.0.1:1/models", "oci-layout:" + tmp.resolve("b"));
         assertThat(noRef.code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
-        assertThat(noRef.err()).contains("needs a :TAG or @DIGEST");
+        assertThat(noRef.err()).contains("needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+        // a layout (or archive) source without a tag copies every ref in it
+        Run every = run("mirror", "oci-layout:" + tmp.resolve("a"), "oci-layout:" + tmp.resolve("c"));
+        assertThat(every.code()).as(every.err()).isZero();
+        assertThat(OciLayout.open(tmp.resolve("c")).tags()).containsExactly("v1");
         Run badRef = run("mirror", "Not/A:Ref", "oci-layout:" + tmp.resolve("b"));
         assertThat(badRef.code()).isEqualTo(ExitCodes.ERROR);
         assertThat(badRef.err().trim()).startsWith("modelreg: error: invalid OCI reference 'Not/A:Ref'").doesNotContain("\n");

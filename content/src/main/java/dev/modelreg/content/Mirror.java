@@ -30,7 +30,9 @@ public final class Mirror {
     public static Result run(String source, String destination, RegistryOptions o, CopyOptions co) throws IOException {
         Reference src = parse(source);
         Reference dst = parse(destination);
-        if (src.reference() == null) throw new IllegalArgumentException("source '" + source + "' needs a :TAG or @DIGEST");
+        if (src.reference() == null) {
+            throw new IllegalArgumentException("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+        }
         if (dst.digest() != null) throw new IllegalArgumentException("destination '" + destination + "' takes a tag, not a digest");
         String tag = dst.tag() != null ? dst.tag() : src.digest() == null ? src.tag() : null;
         if (tag == null && dst.kind() == Reference.Kind.ARCHIVE) {

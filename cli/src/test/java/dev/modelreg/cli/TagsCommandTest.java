@@ -1,0 +1,99 @@
+package dev.modelreg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelreg.content.OciLayout;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.testkit.RegistryFixture;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mirror --all-tags/--tags}, many-ref archives through the CLI, and the {@code tags} command. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TagsCommandTest {
+    @TempDir Path tmp;
+
+    private static MirrorCommandTest.Run run(String... args) {
+        return MirrorCommandTest.run(args);
+    }
+
+    private static MirrorCommandTest.Run ok(String... args) {
+        MirrorCommandTest.Run r = run(args);
+        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+        return r;
+    }
+
+    private static Descriptor artifact(OciLayout layout, String text, String tag) throws Exception {
+        byte[] config = ("[files]\n# " + text + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] file = "shared model bytes\n".getBytes(StandardCharsets.UTF_8);
+        Descriptor cd = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(config), config.length);
+        Descriptor fd = Descriptor.of(MediaTypes.FILE_LAYER, Digest.sha256Of(file), file.length);
+        layout.push(cd, new ByteArrayInputStream(config));
+        layout.push(fd, new ByteArrayInputStream(file));
+        Manifest m = new Manifest(MediaTypes.ARTIFACT_TYPE, cd, List.of(fd), Map.of());
+        layout.push(m.descriptor(), new ByteArrayInputStream(m.toBytes()));
+        layout.tag(m.descriptor(), tag);
+        return m.descriptor();
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void allTagsIntoOneArchiveThenRestoreUnderAPrefix() throws Exception {
+        String src = "oci-layout:" + tmp.resolve("src");
+        OciLayout l = OciLayout.open(tmp.resolve("src"));
+        Descriptor a = artifact(l, "a", "v1");
+        Descriptor b = artifact(l, "b", "v2");
+        Descriptor c = artifact(l, "c", "rc1");
+        try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("reg"))) {
+            String h = reg.host();
+            ok("mirror", src + ":v1", h + "/models/one:v1");
+            ok("mirror", src + ":v2", h + "/models/one:v2");
+            ok("mirror", src + ":rc1", h + "/models/one:rc1");
+            ok("mirror", src + ":v1", h + "/two:v1");
+
+            // usage: a registry source needs a tag or a selection; a tag and a selection do not mix
+            assertThat(run("mirror", h + "/models/one", "oci-archive:" + tmp.resolve("x.tar")).code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+            assertThat(run("mirror", "--all-tags", h + "/models/one:v1", "oci-archive:" + tmp.resolve("x.tar")).code())
+                    .isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+
+            String tar = "oci-archive:" + tmp.resolve("all.tar");
+            MirrorCommandTest.Run m = ok("mirror", "--json", "--tags", "v*", h + "/models/one", tar);
+            Map<String, Object> j = Json.parseObject(m.out().getBytes(StandardCharsets.UTF_8), "out");
+            assertThat((List<Object>) j.get("refs")).hasSize(2);
+            ok("mirror", "--all-tags", h + "/two", tar);
+
+            // tags: text and JSON, with repositories
+            MirrorCommandTest.Run t = ok("tags", tar);
+            assertThat(t.out().lines()).containsExactlyInAnyOrder(
+                    "v1 " + a.digest() + " " + h + "/models/one", "v2 " + b.digest() + " " + h + "/models/one",
+                    "v1 " + a.digest() + " " + h + "/two");
+            Map<String, Object> tj = Json.parseObject(ok("tags", "--json", tar).out().getBytes(StandardCharsets.UTF_8), "out");
+            assertThat((List<Map<String, Object>>) tj.get("tags")).extracting(e -> e.get("repository") + ":" + e.get("tag"))
+                    .containsExactlyInAnyOrder(h + "/models/one:v1", h + "/models/one:v2", h + "/two:v1");
+            assertThat(ok("tags", h + "/models/one").out().lines()).containsExactlyInAnyOrder(
+                    "v1 " + a.digest() + " " + h + "/models/one", "v2 " + b.digest() + " " + h + "/models/one",
+                    "rc1 " + c.digest() + " " + h + "/models/one");
+            assertThat(run("tags", tar + ":v1").code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+
+            // restore under a prefix; a second run changes nothing
+            MirrorCommandTest.Run r = ok("mirror", tar, h + "/site");
+            assertThat(r.out().lines()).containsExactlyInAnyOrder(h + "/site/models/one:v1@" + a.digest(),
+                    h + "/site/models/one:v2@" + b.digest(), h + "/site/two:v1@" + a.digest());
+            MirrorCommandTest.Run again = ok("mirror", "--json", tar, h + "/site");
+            Map<String, Object> aj = Json.parseObject(again.out().getBytes(StandardCharsets.UTF_8), "out");
+            assertThat(aj).containsEntry("unchanged", 3L).containsEntry("blobsCopied", 0L).containsEntry("bytesCopied", 0L);
+            assertThat(ok("tags", h + "/site/two").out().trim()).isEqualTo("v1 " + a.digest() + " " + h + "/site/two");
+        }
+    }
+}

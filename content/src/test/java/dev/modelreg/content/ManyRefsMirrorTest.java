@@ -144,6 +144,12 @@ class ManyRefsMirrorTest {
                     RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(m).hasSize(1);
             assertThat(store(a, "restored").resolve("v1")).isEqualTo(art.root()); // no repository recorded: DST:TAG
+
+            // skopeo names the ref with a full name: its repository path is kept under the prefix
+            Path full = tmp.resolve("full.tar");
+            Skopeo.copy("docker://" + a.host() + "/src:v1", "oci-archive:" + full + ":example.com/team/m:v3", List.of("--src-tls-verify=false"));
+            Mirror.runAll("oci-archive:" + full, a.host() + "/pre", Mirror.Selection.NONE, RegistryOptions.defaults(), CopyOptions.defaults());
+            assertThat(store(a, "pre/team/m").resolve("v3")).isEqualTo(art.root());
         }
     }
 

@@ -78,12 +78,24 @@ public final class ImageIndex {
         return out;
     }
 
-    /** The tagged entries with their repositories, in index order. */
+    /**
+     * The tagged entries with their repositories, in index order. The repository is {@link Annotations#IMAGE_NAME}
+     * without {@code :TAG} (containerd, Docker, modelreg); without it, a ref.name that is a full name
+     * ({@code HOST/REPO:TAG}, as podman and skopeo may write) is split into repository and tag.
+     */
     public List<Named> named() {
         List<Named> out = new ArrayList<>();
         for (Map<String, Object> e : entries) {
             String t = refName(e);
-            if (t != null) out.add(new Named(repository(e, t), t, plain(Manifest.descriptorFrom(e, what))));
+            if (t == null) continue;
+            String repo = repository(e, t);
+            int colon = t.lastIndexOf(':');
+            if (repo == null && !OciReference.isTag(t) && colon > t.lastIndexOf('/') && colon > 0) {
+                // a full name as ref.name (podman; skopeo oci-archive:FILE:HOST/REPO:TAG): repository and tag
+                repo = t.substring(0, colon);
+                t = t.substring(colon + 1);
+            }
+            out.add(new Named(repo, t, plain(Manifest.descriptorFrom(e, what))));
         }
         return out;
     }

@@ -61,6 +61,49 @@ class AirGapCliTest {
         Skopeo.copy("oci-archive:" + carried + ":develop", "oci:" + tmp.resolve("skopeo") + ":develop");
     }
 
+    /**
+     * Two repositories, every tag, one tar: restored under a prefix in a second registry with the same digests; the
+     * re-run uploads nothing (the registry's access log); a truncated copy of the tar is refused with nothing tagged.
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void manyRepositoriesThroughOneTar() throws Exception {
+        Path examples = Modelreg.copyExamples(tmp.resolve("models"));
+        try (RegistryFixture a = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("a"));
+             RegistryFixture b = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("b"))) {
+            String d1 = (String) Modelreg.ok(tmp, "push", examples.toString(), a.host() + "/org/models:v1", "--name", "example",
+                    "--json").json().get("digest");
+            Modelreg.ok(tmp, "mirror", a.host() + "/org/models:v1", a.host() + "/org/models:v2");
+            Modelreg.ok(tmp, "mirror", a.host() + "/org/models:v1", a.host() + "/other:latest");
+
+            Path tar = tmp.resolve("outbox/all.tar");
+            Modelreg.ok(tmp, "mirror", "--all-tags", a.host() + "/org/models", "oci-archive:" + tar);
+            Modelreg.ok(tmp, "mirror", "--tags", "lat*", a.host() + "/other", "oci-archive:" + tar);
+            java.util.List<Map<String, Object>> tags = (java.util.List<Map<String, Object>>)
+                    Modelreg.ok(tmp, "tags", "--json", "oci-archive:" + tar).json().get("tags");
+            assertThat(tags).extracting(t -> t.get("repository") + ":" + t.get("tag") + "@" + t.get("digest"))
+                    .containsExactlyInAnyOrder(a.host() + "/org/models:v1@" + d1, a.host() + "/org/models:v2@" + d1,
+                            a.host() + "/other:latest@" + d1);
+
+            Modelreg.Run imp = Modelreg.ok(tmp, "mirror", "oci-archive:" + tar, b.host() + "/site");
+            assertThat(imp.out().lines()).containsExactlyInAnyOrder(b.host() + "/site/org/models:v1@" + d1,
+                    b.host() + "/site/org/models:v2@" + d1, b.host() + "/site/other:latest@" + d1);
+            assertThat(Skopeo.inspectRaw(b.host() + "/site/other:latest", false)).contains("application/vnd.modelreg.modelset.v1");
+
+            b.clearRequests();
+            Modelreg.Run again = Modelreg.ok(tmp, "mirror", "--json", "oci-archive:" + tar, b.host() + "/site");
+            assertThat(again.json()).containsEntry("unchanged", 3L).containsEntry("bytesCopied", 0L);
+            assertThat(b.requests()).allMatch(q -> q.method().equals("GET") || q.method().equals("HEAD"));
+
+            Path cut = tmp.resolve("cut.tar");
+            byte[] bytes = Files.readAllBytes(tar);
+            Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Modelreg.Run bad = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "mirror", "oci-archive:" + cut, b.host() + "/cut");
+            assertThat(bad.code()).isEqualTo(1);
+            assertThat(Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tags", b.host() + "/cut/org/models").code()).isEqualTo(1);
+        }
+    }
+
     private Modelreg.Run withCache(Path cache, String... args) throws Exception {
         return Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of("MODELREG_CACHE", cache.toString()), args), args);
     }

@@ -126,12 +126,17 @@ public final class Mirror {
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
             List<ImageIndex.Named> refs = new ArrayList<>();
-            for (ImageIndex.Named n : ((TagLister) in.target()).refs()) if (sel.matches(n.tag())) refs.add(n);
+            if (in.target() instanceof RegistryStore reg) { // select by name first: one HEAD per selected tag only
+                for (String t : reg.listTags()) if (sel.matches(t)) refs.add(new ImageIndex.Named(reg.name(), t, reg.resolve(t)));
+            } else {
+                for (ImageIndex.Named n : ((TagLister) in.target()).refs()) if (sel.matches(n.tag())) refs.add(n);
+            }
             if (refs.isEmpty()) {
                 throw ContentException.notFound("no tags in " + in.target().name() + (sel.glob() != null ? " match '" + sel.glob() + "'" : ""));
             }
             boolean fromRegistry = in.target() instanceof RegistryStore;
             Map<String, Targets.Opened> outs = new LinkedHashMap<>();
+            Map<Target, List<ImageIndex.Named>> present = new java.util.IdentityHashMap<>(); // a layout's or archive's refs, read once
             try {
                 List<Moved> plan = new ArrayList<>();
                 List<Target> where = new ArrayList<>();
@@ -148,7 +153,7 @@ public final class Mirror {
                         outs.put(to.location(), out);
                     }
                     String repository = fromRegistry ? in.target().name() : n.repository();
-                    CopyResult r = has(out.target(), n.tag(), repository, n.manifest()) ? null
+                    CopyResult r = has(out.target(), present, n.tag(), repository, n.manifest()) ? null
                             : Copy.copy(in.target(), n.manifest(), out.target(), null, co);
                     plan.add(new Moved(in.target().name(), out.target().name(), n.tag(), n.manifest(), r));
                     where.add(out.target());
@@ -177,10 +182,21 @@ public final class Mirror {
     }
 
     /** Whether {@code out} already has {@code tag} (of {@code repository}, in a layout or archive) at {@code manifest}. */
-    private static boolean has(Target out, String tag, String repository, Descriptor manifest) throws IOException {
+    private static boolean has(Target out, Map<Target, List<ImageIndex.Named>> present, String tag, String repository,
+                               Descriptor manifest) throws IOException {
         try {
             if (out instanceof TagLister l && !(out instanceof RegistryStore)) {
-                for (ImageIndex.Named n : l.refs()) {
+                List<ImageIndex.Named> refs = present.get(out);
+                if (refs == null) {
+                    try {
+                        refs = l.refs();
+                    } catch (ContentException e) {
+                        if (e.kind() != ContentException.Kind.NOT_FOUND) throw e;
+                        refs = List.of(); // an archive not written yet
+                    }
+                    present.put(out, refs);
+                }
+                for (ImageIndex.Named n : refs) {
                     if (n.tag().equals(tag) && java.util.Objects.equals(n.repository(), repository)
                             && n.manifest().digest().equals(manifest.digest())) return true;
                 }

@@ -30,6 +30,23 @@ class ImageIndexTest {
     }
 
     @Test
+    void refsKeepTheirRepository() {
+        ImageIndex i = ImageIndex.empty("i").withTag("v1", A, "h.io/r1").withTag("v1", B, "h.io/r2").withTag("v2", A, null);
+        assertThat(i.named()).extracting(ImageIndex.Named::displayName).containsExactly("h.io/r1:v1", "h.io/r2:v1", "v2");
+        String written = new String(i.toBytes(), StandardCharsets.UTF_8);
+        assertThat(written).contains("\"annotations\":{\"io.containerd.image.name\":\"h.io/r2:v1\",\"org.opencontainers.image.ref.name\":\"v1\"}");
+        // the same repository and tag again replaces its entry only; no repository replaces every entry of the tag
+        assertThat(i.withTag("v1", B, "h.io/r1").named()).extracting(ImageIndex.Named::displayName)
+                .containsExactly("h.io/r2:v1", "v2", "h.io/r1:v1");
+        assertThat(i.withTag("v1", A).named()).extracting(ImageIndex.Named::displayName).containsExactly("v2", "v1");
+        // a full name in ref.name (podman, skopeo oci:DIR:HOST/REPO:TAG) is read as repository and tag
+        String doc = "{\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + A.digest()
+                + "\",\"size\":10,\"annotations\":{\"org.opencontainers.image.ref.name\":\"h.io/r3:v9\"}}]}";
+        assertThat(ImageIndex.parse(doc.getBytes(StandardCharsets.UTF_8), "i").named())
+                .containsExactly(new ImageIndex.Named("h.io/r3", "v9", A));
+    }
+
+    @Test
     void badEntriesAndBadTagsAreRefusedNamingTheFile() {
         assertThatThrownBy(() -> ImageIndex.parse("{\"manifests\":[1]}".getBytes(StandardCharsets.UTF_8), "x/index.json"))
                 .hasMessage("x/index.json: manifests[0] is not an object");

@@ -6,6 +6,8 @@ import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.ImageIndex;
+import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.OciReference;
@@ -16,7 +18,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -216,10 +220,10 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
     /**
      * The repository's tags ({@code GET /v2/NAME/tags/list?n=1000}, following {@code Link: <...>; rel="next"} on
      * the same origin), in the registry's order, duplicates dropped. Bounded: more than {@link Limits#MAX_TAGS} tags
-     * or {@link Limits#MAX_TAG_PAGES} pages is refused (TOO_LARGE kind INVALID), each page is at most
+     * or {@link Limits#MAX_TAG_PAGES} pages is refused (INVALID), each page is at most
      * {@link Limits#MAX_MANIFEST_BYTES}. A repository the registry does not know is NOT_FOUND.
      */
-    public java.util.List<String> listTags() throws IOException {
+    public List<String> listTags() throws IOException {
         LinkedHashSet<String> tags = new LinkedHashSet<>();
         URI next = base.resolve("tags/list?n=1000");
         for (int page = 0; next != null; page++) {
@@ -234,14 +238,14 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
                 if (r.status() != 200) throw r.error();
                 link = r.header("Link");
                 try {
-                    doc = dev.modelreg.spec.Json.parseObject(r.bytes(Limits.MAX_MANIFEST_BYTES), name() + " " + what);
+                    doc = Json.parseObject(r.bytes(Limits.MAX_MANIFEST_BYTES), name() + " " + what);
                 } catch (IllegalArgumentException e) {
                     throw ContentException.invalid(e.getMessage());
                 }
             }
             Object t = doc.get("tags");
-            if (t != null && !(t instanceof java.util.List<?>)) throw ContentException.invalid(name() + " " + what + ": 'tags' is not a list");
-            if (t instanceof java.util.List<?> l) {
+            if (t != null && !(t instanceof List<?>)) throw ContentException.invalid(name() + " " + what + ": 'tags' is not a list");
+            if (t instanceof List<?> l) {
                 for (Object o : l) {
                     if (!(o instanceof String s) || !OciReference.isTag(s)) {
                         throw ContentException.invalid(name() + " " + what + ": invalid tag '" + Text.printable(String.valueOf(o)) + "'");
@@ -255,7 +259,7 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
             }
             next = nextPage(link, what);
         }
-        return new java.util.ArrayList<>(tags);
+        return new ArrayList<>(tags);
     }
 
     /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */
@@ -278,9 +282,9 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
 
     /** Every tag ({@link #listTags()}) resolved to its manifest (one HEAD each); the repository is {@link #name()}. */
     @Override
-    public java.util.List<dev.modelreg.spec.ImageIndex.Named> refs() throws IOException {
-        java.util.List<dev.modelreg.spec.ImageIndex.Named> out = new java.util.ArrayList<>();
-        for (String t : listTags()) out.add(new dev.modelreg.spec.ImageIndex.Named(name(), t, resolve(t)));
+    public List<ImageIndex.Named> refs() throws IOException {
+        List<ImageIndex.Named> out = new ArrayList<>();
+        for (String t : listTags()) out.add(new ImageIndex.Named(name(), t, resolve(t)));
         return out;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.ImageIndex;
-import dev.modelreg.spec.Json;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;
 import dev.modelreg.testkit.Request;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -237,10 +235,5 @@ class ManyRefsMirrorTest {
         try (var in = ArchiveTar.open(tar, e.offset(), e.size())) {
             return in.readAllBytes();
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, Object> json(byte[] b) {
-        return Json.parseObject(b, "t");
     }
 }

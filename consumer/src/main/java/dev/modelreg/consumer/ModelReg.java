@@ -61,7 +61,7 @@ public final class ModelReg {
         this.settings = settings;
         this.cache = new Cache(settings.cacheRoot());
         this.github = new GitHubSource(settings, cache);
-        this.oci = new OciSource(settings, cache);
+        this.oci = new OciSource(settings, cache, config.mirrors());
     }
 
     /** Bundled bootstrap plus the user overlay (or MODELREG_CONFIG alone), settings from the process environment. */

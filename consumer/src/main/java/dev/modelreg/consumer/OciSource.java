@@ -1,6 +1,7 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
@@ -17,6 +18,7 @@ import dev.modelreg.spec.LayerIndex;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.spec.Mirrors;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Text;
@@ -38,16 +40,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * (= the models.toml bytes) enter the blob cache verified. Pulls are planned from manifest and config alone:
  * a file is in the FILE_LAYER titled with its key, else in the last delta layer listing it, else in the TAR_LAYER of
  * its group ({@link LayerIndex}).
+ *
+ * <p>Every access goes through the {@code [mirrors]} rules ({@link Mirrors#endpoints}): the endpoints are tried in
+ * order and the next one is tried when one has no such content, cannot be reached, or wants credentials we do not
+ * have. Content that does not match its digest is an error naming the endpoint, never a reason to try the next.
  */
 final class OciSource {
     private final Settings settings;
     private final Cache cache;
+    private final Mirrors mirrors;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private volatile CopyListener listener = CopyListener.NONE;
 
     OciSource(Settings settings, Cache cache) {
+        this(settings, cache, Mirrors.NONE);
+    }
+
+    OciSource(Settings settings, Cache cache, Mirrors mirrors) {
         this.settings = settings;
         this.cache = cache;
+        this.mirrors = mirrors == null ? Mirrors.NONE : mirrors;
     }
 
     /** The hooks of every copy this source makes (progress). */
@@ -60,7 +72,7 @@ final class OciSource {
     }
 
     /** What a resolve found: the manifest descriptor, the parsed manifest and the models.toml bytes. */
-    record Resolved(Descriptor manifest, Manifest parsed, byte[] config, boolean unchanged) {}
+    record Resolved(Descriptor manifest, Manifest parsed, byte[] config, boolean unchanged, String servedBy) {}
 
     Target target(String oci) throws IOException {
         Target t = targets.get(oci);
@@ -113,11 +125,72 @@ final class OciSource {
             }
             throw new ConsumerException("offline: " + label + " is not in the cache (sync it once with network access)");
         }
+        String tagOrDigest = pin || literal ? ref : RefTags.toTag(ref);
+        List<String> endpoints = mirrors.endpoints(oci);
+        if (endpoints.size() == 1 && endpoints.get(0).equals(oci)) {
+            return resolveAt(oci, tagOrDigest, previous, force, label);
+        }
+        List<String> failures = new ArrayList<>();
+        ContentException last = null;
+        boolean allNotFound = true;
+        for (String ep : endpoints) {
+            try {
+                return resolveAt(ep, tagOrDigest, previous, force, label);
+            } catch (IOException e) {
+                ContentException c = fallsThrough(e, ep);
+                if (c == null) throw named(e, ep, label);
+                failures.add(ep + ": " + Text.printable(c.getMessage()));
+                allNotFound &= c.kind() == ContentException.Kind.NOT_FOUND;
+                last = c;
+            }
+        }
+        String only = mirrors.mirrorOnly(oci) ? " (mirror-only rule: the upstream " + oci + " is not tried)" : "";
+        throw new ContentException(allNotFound ? ContentException.Kind.NOT_FOUND : last.kind(),
+                tagOrDigest + " not served by any endpoint" + only + ": " + String.join("; ", failures), last);
+    }
+
+    /**
+     * The cause that lets the next endpoint be tried (not found, unreachable, or unauthorized without credentials
+     * for that host), else null.
+     */
+    private ContentException fallsThrough(Throwable e, String endpoint) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (!(t instanceof ContentException c)) continue;
+            switch (c.kind()) {
+                case NOT_FOUND, UNAVAILABLE:
+                    return c;
+                case UNAUTHORIZED:
+                    return hasCredentials(endpoint) ? null : c;
+                default:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    private boolean hasCredentials(String endpoint) {
+        try {
+            Reference r = Reference.parseRepository(endpoint);
+            if (r.registry() == null) return false;
+            return settings.registryOptions().credentials().find(r.registry().registry(), r.registry().repository())
+                    .found();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A failure that must not fall through, with the endpoint that caused it named. */
+    private static ConsumerException named(IOException e, String endpoint, String label) {
+        return new ConsumerException(label + ": at " + endpoint + ": " + e.getMessage(), e);
+    }
+
+    private Resolved resolveAt(String oci, String tagOrDigest, RefState previous, boolean force, String label)
+            throws IOException {
         Target t = target(oci);
-        Descriptor md = t.resolve(pin || literal ? ref : RefTags.toTag(ref));
+        Descriptor md = t.resolve(tagOrDigest);
         if (!force && previous != null && previous.isOci() && previous.digest().equals(md.digest())) {
             Resolved r = fromCache(md.digest(), label);
-            if (r != null) return r;
+            if (r != null) return new Resolved(r.manifest(), r.parsed(), r.config(), true, oci);
         }
         if (md.mediaType() != null && !MediaTypes.OCI_MANIFEST.equals(md.mediaType())
                 && !MediaTypes.DOCKER_MANIFEST.equals(md.mediaType()) && MediaTypes.isManifest(md.mediaType())) {
@@ -139,7 +212,7 @@ final class OciSource {
             throw new ConsumerException(e.getMessage());
         }
         ingest(t, m.config(), "config (models.toml) " + m.config().digest() + " of " + label);
-        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false);
+        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false, oci);
     }
 
     private Resolved fromCache(Digest manifest, String label) throws IOException {
@@ -148,7 +221,7 @@ final class OciSource {
         Manifest m = Manifest.parse(mb, "cached manifest " + manifest + " of " + label);
         if (!cache.has(m.config().digest())) return null;
         Descriptor md = Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length);
-        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), true);
+        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), true, null);
     }
 
     /** Brings {@code d} into the cache through the one copy (verified, resumable); nothing if it is there. */
@@ -159,7 +232,7 @@ final class OciSource {
 
     RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) {
         return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(), r.parsed().config().digest(),
-                Digest.isDigest(ref) ? null : RefTags.toTag(ref), oci, Instant.now().toString(), Map.of());
+                Digest.isDigest(ref) ? null : RefTags.toTag(ref), oci, Instant.now().toString(), Map.of(), r.servedBy());
     }
 
     /**
@@ -253,7 +326,7 @@ final class OciSource {
                 return f == null || !f.isTar() ? null
                         : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
             });
-            Copy.blobs(target(s.state().reference()), missing.stream().map(Fetch::layer).toList(), cache.blobs(), o);
+            fetch(s, missing.stream().map(Fetch::layer).toList(), o);
         }
         List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, s.label()));
         for (Fetch f : plan.layers()) {
@@ -271,6 +344,41 @@ final class OciSource {
         }
         Parallel.run(tasks, settings.concurrency());
         return bytes.get();
+    }
+
+    /**
+     * Fetches {@code layers} into the cache: from the endpoint that served the manifest first, then the other
+     * endpoints of the rule in order (every blob is verified against its digest, whoever serves it).
+     */
+    private void fetch(Synced s, List<Descriptor> layers, CopyOptions o) throws IOException {
+        String upstream = s.state().reference();
+        List<String> endpoints = new ArrayList<>(mirrors.endpoints(upstream));
+        String first = s.state().servedBy();
+        if (first != null) {
+            endpoints.remove(first);
+            endpoints.add(0, first);
+        }
+        if (endpoints.size() == 1) {
+            Copy.blobs(target(endpoints.get(0)), layers, cache.blobs(), o);
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        ContentException last = null;
+        for (String ep : endpoints) {
+            List<Descriptor> left = layers.stream().filter(d -> !cache.has(d.digest())).toList();
+            if (left.isEmpty()) return;
+            try {
+                Copy.blobs(target(ep), left, cache.blobs(), o);
+                return;
+            } catch (IOException e) {
+                ContentException c = fallsThrough(e, ep);
+                if (c == null) throw named(e, ep, s.label());
+                failures.add(ep + ": " + Text.printable(c.getMessage()));
+                last = c;
+            }
+        }
+        throw new ContentException(last.kind(), s.label() + ": layers not served by any endpoint: "
+                + String.join("; ", failures), last);
     }
 
     private static Map<String, Path> to(Fetch f, Map<String, Path> dests) {

@@ -15,15 +15,23 @@ import java.util.TreeMap;
  * @param tag       the OCI tag asked for (null for a digest pin or GitHub)
  * @param reference where it came from: the OCI repository, or the registry file's URL
  * @param zips      GitHub release zips fetched for this ref: URL -> sha256 of the zip in the blob cache
+ * @param servedBy  OCI: the repository that answered (a {@code [mirrors]} endpoint or the upstream); null when
+ *                  unknown (a cache written before mirrors, or GitHub). state.json key {@code served_by}.
  */
 public record RefState(String source, String name, String ref, String transport, Digest digest, Digest config,
-                       String tag, String reference, String time, Map<String, String> zips) {
+                       String tag, String reference, String time, Map<String, String> zips, String servedBy) {
     public static final String OCI = "oci";
     public static final String GITHUB_RELEASE = "github-release";
     public static final String GITHUB_RAW = "github-raw";
 
     public RefState {
         zips = zips == null ? Map.of() : Map.copyOf(new TreeMap<>(zips));
+    }
+
+    /** A state without {@code servedBy}. */
+    public RefState(String source, String name, String ref, String transport, Digest digest, Digest config,
+                    String tag, String reference, String time, Map<String, String> zips) {
+        this(source, name, ref, transport, digest, config, tag, reference, time, zips, null);
     }
 
     public boolean isOci() {
@@ -33,7 +41,7 @@ public record RefState(String source, String name, String ref, String transport,
     public RefState withZip(String url, Digest d) {
         TreeMap<String, String> z = new TreeMap<>(zips);
         z.put(url, d.toString());
-        return new RefState(source, name, ref, transport, digest, config, tag, reference, time, z);
+        return new RefState(source, name, ref, transport, digest, config, tag, reference, time, z, servedBy);
     }
 
     public Map<String, Object> toJson() {
@@ -48,6 +56,7 @@ public record RefState(String source, String name, String ref, String transport,
         m.put("reference", reference);
         m.put("time", time);
         if (!zips.isEmpty()) m.put("zips", new TreeMap<>(zips));
+        if (servedBy != null) m.put("served_by", servedBy);
         return m;
     }
 
@@ -58,7 +67,8 @@ public record RefState(String source, String name, String ref, String transport,
         try {
             return new RefState(str(m, "source"), str(m, "name"), str(m, "ref"), str(m, "transport"),
                     Digest.parse(str(m, "digest")), Digest.parse(str(m, "config")), (String) m.get("tag"),
-                    str(m, "reference"), str(m, "time"), zips);
+                    str(m, "reference"), str(m, "time"), zips,
+                    m.get("served_by") instanceof String sb ? sb : null);
         } catch (RuntimeException e) {
             throw new ConsumerException(what + ": unreadable state (" + e.getMessage() + "); run sync --force");
         }

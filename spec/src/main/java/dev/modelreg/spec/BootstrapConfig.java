@@ -17,8 +17,9 @@ import java.util.Map;
  * are ignored.
  *
  * @param sources source key -> source, in file order (bundled first, then sources the overlay adds)
+ * @param mirrors the {@code [mirrors]} rules of the user's file (overlay or --config), {@link Mirrors#NONE} if none
  */
-public record BootstrapConfig(Map<String, SourceConfig> sources) {
+public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors) {
     /** Class-path location of the bundled bootstrap file. */
     public static final String BUNDLED_RESOURCE = "/dev/modelreg/spec/bootstrap.toml";
     /** How the bundled file is named in error messages. */
@@ -28,6 +29,17 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
 
     public BootstrapConfig {
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        mirrors = mirrors == null ? Mirrors.NONE : mirrors;
+    }
+
+    /** Sources without mirror rules. */
+    public BootstrapConfig(Map<String, SourceConfig> sources) {
+        this(sources, Mirrors.NONE);
+    }
+
+    /** The same config with {@code m} as its mirror rules. */
+    public BootstrapConfig withMirrors(Mirrors m) {
+        return new BootstrapConfig(sources, m);
     }
 
     /** The bundled bootstrap file's bytes. */
@@ -49,8 +61,9 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
     public static BootstrapConfig parse(byte[] bytes, String origin) {
         Map<String, Object> toml = TomlText.parse(bytes, origin);
         Object v = toml.get("sources");
+        Mirrors mirrors = Mirrors.fromToml(toml.get("mirrors"), origin);
         Map<String, SourceConfig> sources = new LinkedHashMap<>();
-        if (v == null) return new BootstrapConfig(sources);
+        if (v == null) return new BootstrapConfig(sources, mirrors);
         if (!(v instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(origin + ": [sources] must be a table");
         }
@@ -58,7 +71,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
             String key = (String) e.getKey();
             sources.put(key, SourceConfig.fromToml(key, e.getValue(), origin));
         }
-        return checked(sources, origin);
+        return checked(sources, origin).withMirrors(mirrors);
     }
 
     /**
@@ -73,7 +86,9 @@ public record BootstrapConfig(Map<String, SourceConfig> sources) {
         BootstrapConfig overlay = parse(read(overlayOrNull), origin);
         Map<String, SourceConfig> merged = new LinkedHashMap<>(base.sources);
         merged.putAll(overlay.sources);
-        return checked(merged, origin);
+        Map<String, Mirrors.Rule> rules = new LinkedHashMap<>(base.mirrors.rules());
+        rules.putAll(overlay.mirrors.rules());
+        return checked(merged, origin).withMirrors(new Mirrors(rules));
     }
 
     /** {@link #load(byte[], String, Path)} with the bundled bytes named {@link #BUNDLED_ORIGIN} in errors. */

@@ -84,6 +84,20 @@ public final class RegistryFixture implements AutoCloseable {
 
     /** {@link #start(Mode, Path)} with the candidate ports from {@code ports} (tests of the bind-race retry). */
     static RegistryFixture start(Mode mode, Path workDir, java.util.function.IntSupplier ports) {
+        return start(mode, workDir, ports, null);
+    }
+
+    /**
+     * A plain-HTTP pull-through cache (distribution's proxy mode, {@code proxy: remoteurl:}) of {@code upstreamUrl},
+     * e.g. another fixture's {@link #url()}: the first pull of a blob fetches it from the upstream and stores it,
+     * later pulls are answered from its own storage. It refuses pushes.
+     */
+    public static RegistryFixture startProxy(String upstreamUrl, Path workDir) {
+        return start(Mode.PLAIN, workDir, Ports::freeLoopbackPort, upstreamUrl);
+    }
+
+    private static RegistryFixture start(Mode mode, Path workDir, java.util.function.IntSupplier ports,
+                                         String proxyRemote) {
         Path binary = Tools.require(BINARY, "docker-registry");
         try {
             Files.createDirectories(workDir);
@@ -105,7 +119,7 @@ public final class RegistryFixture implements AutoCloseable {
             for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
                 int port = ports.getAsInt();
                 Path config = dir.resolve("config.yml");
-                Files.writeString(config, config(port, storage, htpasswd, certs), StandardCharsets.UTF_8);
+                Files.writeString(config, config(port, storage, htpasswd, certs, proxyRemote), StandardCharsets.UTF_8);
                 Path out = dir.resolve("registry.out");
                 Path err = dir.resolve("registry.err");
                 Process p = new ProcessBuilder(binary.toString(), "serve", config.toString())
@@ -253,7 +267,7 @@ public final class RegistryFixture implements AutoCloseable {
         return "not ready within " + READY_TIMEOUT.toSeconds() + " s (" + lastError + "): " + tail(log());
     }
 
-    private static String config(int port, Path storage, Path htpasswd, TestCertificates certs) {
+    private static String config(int port, Path storage, Path htpasswd, TestCertificates certs, String proxyRemote) {
         StringBuilder y = new StringBuilder();
         y.append("version: 0.1\n");
         y.append("log:\n  level: info\n  formatter: text\n  accesslog:\n    disabled: false\n");
@@ -269,6 +283,7 @@ public final class RegistryFixture implements AutoCloseable {
         if (htpasswd != null) {
             y.append("auth:\n  htpasswd:\n    realm: modelreg-test\n    path: ").append(quote(htpasswd)).append('\n');
         }
+        if (proxyRemote != null) y.append("proxy:\n  remoteurl: \"").append(proxyRemote).append("\"\n");
         y.append("health:\n  storagedriver:\n    enabled: false\n");
         return y.toString();
     }

@@ -79,7 +79,8 @@ public record Mirrors(Map<String, Rule> rules) {
     }
 
     private static void checkPrefix(String p, String where) {
-        if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.contains("@")
+        if (p.isEmpty() || p.startsWith(Reference.LAYOUT_PREFIX) || p.startsWith(Reference.ARCHIVE_PREFIX)
+                || p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.contains("@")
                 || p.contains(":") && p.lastIndexOf(':') > p.indexOf('/') && p.indexOf('/') >= 0
                 || p.chars().anyMatch(Character::isWhitespace)) {
             throw new RegistryFormatException(where + ": want REGISTRY[/PATH] without a tag, digest or trailing '/'");
@@ -92,6 +93,9 @@ public record Mirrors(Map<String, Rule> rules) {
      * rule is mirror-only. Without a matching rule, {@code repository} alone.
      */
     public List<String> endpoints(String repository) {
+        if (repository.startsWith(Reference.LAYOUT_PREFIX) || repository.startsWith(Reference.ARCHIVE_PREFIX)) {
+            return List.of(repository); // local files are never mirrored
+        }
         String best = null;
         for (String p : rules.keySet()) {
             boolean match = repository.equals(p) || repository.startsWith(p + "/");

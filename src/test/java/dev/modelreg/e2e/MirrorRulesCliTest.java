@@ -81,6 +81,7 @@ class MirrorRulesCliTest {
             List<String> lines = bad.err().lines().filter(l -> !l.isBlank()).toList();
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains(b.host() + "/mirror/org/models").contains("mirror-only");
+            System.out.println("mirror-only: " + lines.get(0));
             assertThat(a.requests()).isEmpty();
 
             Path fallback = tmp.resolve("fallback.toml");
@@ -90,6 +91,36 @@ class MirrorRulesCliTest {
             assertSameFiles(examples, tmp.resolve("out"));
             assertThat(b.requests()).anyMatch(q -> q.path().startsWith("/v2/mirror/org/models/manifests/")
                     && q.status() == 404);
+        }
+    }
+
+    /** A mirror serving a layer that is not its digest: an error naming the mirror, never a fall-through to A. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void tamperedMirrorIsAnErrorNamingIt() throws Exception {
+        Path examples = Modelreg.copyExamples(tmp.resolve("models"));
+        try (RegistryFixture a = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("a"));
+             RegistryFixture b = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("b"))) {
+            String upstream = a.host() + "/org/models";
+            Modelreg.ok(tmp, "push", examples.toString(), upstream + ":v1", "--name", "example");
+            Modelreg.ok(tmp, "mirror", upstream + ":v1", b.host() + "/mirror/org/models:v1");
+            Path largest;
+            try (var w = Files.walk(b.storageDir())) {
+                largest = w.filter(f -> f.getFileName().toString().equals("data"))
+                        .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+            }
+            byte[] bytes = Files.readAllBytes(largest);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(largest, bytes);
+            Path cfg = tmp.resolve("mirrors.toml");
+            Files.writeString(cfg, "[mirrors]\n\"" + a.host() + "\" = \"" + b.host() + "/mirror\"\n");
+            a.clearRequests();
+            Modelreg.Run bad = Modelreg.run(tmp, Modelreg.FAST_JVM, env("c1", cfg), "pull", upstream + ":v1",
+                    tmp.resolve("out").toString());
+            assertThat(bad.code()).as(bad.err()).isNotZero();
+            assertThat(bad.err()).contains(b.host() + "/mirror/org/models");
+            System.out.println("tampered mirror: " + bad.err().strip());
+            assertThat(a.requests()).noneMatch(q -> q.path().contains("/blobs/"));
         }
     }
 

@@ -146,7 +146,7 @@ final class OciSource {
         }
         String only = mirrors.mirrorOnly(oci) ? " (mirror-only rule: the upstream " + oci + " is not tried)" : "";
         throw new ContentException(allNotFound ? ContentException.Kind.NOT_FOUND : last.kind(),
-                tagOrDigest + " not served by any endpoint" + only + ": " + String.join("; ", failures), last);
+                oci + (Digest.isDigest(tagOrDigest) ? "@" : ":") + tagOrDigest + " not served by any endpoint" + only + ": " + String.join("; ", failures), last);
     }
 
     /**

@@ -186,6 +186,7 @@ public final class ModelReg {
                 progress.accept("Resolving " + label + " in " + s.oci() + "...");
                 OciSource.Resolved r = oci.resolve(s.oci(), ref, prev, force, label);
                 if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
+                        && (r.servedBy() == null || r.servedBy().equals(prev.servedBy())) // else record who served it
                         && cache.registryBytes(s.key(), ref) != null) {
                     progress.accept("  [=] " + label + " unchanged (" + prev.digest() + ")");
                     return result(prev, "unchanged");

@@ -87,5 +87,17 @@ class PartsTest {
         byte[] json = dev.modelreg.spec.Json.writeBytes(st.toJson());
         assertThat(RefState.fromJson(json, "state.json")).isEqualTo(st);
         assertThatThrownBy(() -> RefState.fromJson("{}".getBytes(), "s.json")).hasMessageContaining("s.json");
+        assertThat(st.servedBy()).isNull();
+        assertThat(st.toJson()).doesNotContainKey("served_by"); // a cache without mirrors reads as before
+    }
+
+    @Test
+    void refStateServedByRoundTrips() {
+        RefState st = new RefState("k", "n", "v1", RefState.OCI, Digest.parse(D), Digest.parse(D), "v1",
+                "ghcr.io/o/r", "2026-01-01T00:00:00Z", Map.of(), "registry.internal/mirror/o/r");
+        byte[] json = dev.modelreg.spec.Json.writeBytes(st.toJson());
+        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"served_by\":\"registry.internal/mirror/o/r\"");
+        assertThat(RefState.fromJson(json, "state.json")).isEqualTo(st);
     }
 }

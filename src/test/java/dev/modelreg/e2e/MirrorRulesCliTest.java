@@ -49,6 +49,7 @@ class MirrorRulesCliTest {
             assertSameFiles(examples, tmp.resolve("by-digest"));
 
             run("c3", "sync", "--source", "mirrored");
+            assertThat(run("c3", "sync", "--source", "mirrored", "--json").json().get("unchanged")).isEqualTo(1L);
             Map<String, Object> info = run("c3", "info", "--json").json();
             Map<String, Object> src = ((List<Map<String, Object>>) info.get("sources")).stream()
                     .filter(s -> "mirrored".equals(s.get("source"))).findFirst().orElseThrow();

@@ -104,15 +104,42 @@ public final class Push {
         RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
         if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
         if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
+        return push(loaded, dest, tag, ref, ann, ro, r.base(), r.mountFrom(), r.maxLayers(), r.listener(), progress);
+    }
+
+    /**
+     * Pushes a registry file that is already known, byte for byte, as the config of a new artifact: the files it lists
+     * are read from {@code files} (key -> where the bytes are, e.g. a content-addressed cache), each hashed once and
+     * checked against the registry's hash, then laid out by the same layer planning as a push of a directory.
+     * {@code destination} is {@code REGISTRY/REPO}, {@code oci-layout:DIR} or {@code oci-archive:FILE} with or without a
+     * tag; {@code tag} (if not null) replaces its tag. The manifest is annotated with {@code ref} and {@code sourceUrl};
+     * its creation time is {@code SOURCE_DATE_EPOCH} or the epoch, so the same inputs give the same digest.
+     */
+    public static Result pushRegistry(byte[] config, String label, Map<String, Path> files, String destination,
+                                      String tag, String ref, String sourceUrl, RegistryOptions ro,
+                                      CopyListener listener, Consumer<String> progress) throws IOException {
+        Consumer<String> p = progress == null ? s -> { } : progress;
+        Destination dest = Destination.parse(destination);
+        String t = tag != null ? tag : dest.tag() != null ? dest.tag() : ref == null ? null : RefTags.toTag(ref);
+        if (t == null) throw new IllegalArgumentException("no tag for " + label + ": give DESTINATION:TAG");
+        ModelsToml registry = ModelsTomlCodec.read(config, label);
+        Loaded loaded = verified(registry, config, new TreeMap<>(files), label);
+        Map<String, String> ann = ManifestAnnotations.of(null, ref, sourceUrl, null, System.getenv(), null);
+        return push(loaded, dest, t, ref, ann, ro, null, null, LayerPlanner.DEFAULT_MAX_LAYERS, listener, p);
+    }
+
+    private static Result push(Loaded loaded, Destination dest, String tag, String ref, Map<String, String> ann,
+                               RegistryOptions ro, String baseRef, String mountFrom, int maxLayers,
+                               CopyListener listener, Consumer<String> progress) throws IOException {
         try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
-            DeltaPlanner.Base base = r.base() == null ? null : base(opened.target(), r.base(), progress);
+            DeltaPlanner.Base base = baseRef == null ? null : base(opened.target(), baseRef, progress);
             progress.accept("building layers for " + loaded.registry.files().size() + " files");
-            try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, r.maxLayers(),
+            try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, maxLayers,
                     LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
                         + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
-                CopyOptions co = CopyOptions.of(ro).withListener(r.listener());
-                if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+                CopyOptions co = CopyOptions.of(ro).withListener(listener);
+                if (mountFrom != null) co = co.withMountFrom(mountFrom);
                 CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
                 opened.commit(); // an oci-archive: file is written here
                 String reference = dest.target().withTag(tag).withDigest(set.descriptor().digest()).toString();
@@ -201,6 +228,15 @@ public final class Push {
             }
             paths.put(key, p);
         }
+        return verified(registry, config, paths, r.registryFile().toString());
+    }
+
+    /** Every file of {@code registry} hashed once from {@code paths} and checked against its hash. */
+    private static Loaded verified(ModelsToml registry, byte[] config, TreeMap<String, Path> paths, String label)
+            throws IOException {
+        for (String key : registry.files().keySet()) {
+            if (!paths.containsKey(key)) throw new IllegalArgumentException(label + ": no content for file '" + key + "'");
+        }
         Map<String, Indexer.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
         Map<String, Digest> digests = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
@@ -208,7 +244,7 @@ public final class Push {
             Indexer.Hashed h = hashed.get(e.getKey());
             Digest want = e.getValue().hash();
             if (want != null && !want.equals(h.digest())) {
-                throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + r.registryFile(), want,
+                throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,
                         h.digest(), h.size());
             }
             digests.put(e.getKey(), h.digest());

@@ -36,7 +36,8 @@ public final class InfoCommand extends BaseCommand {
             String where = i.oci() != null ? i.oci() + (i.repo() != null ? ", " + i.repo() : "") : String.valueOf(i.repo());
             out().println(i.name() + " (" + where + ")");
             String cached = i.cached().isEmpty() ? "none"
-                    : i.cached().stream().map(c -> c.ref() + (verbose ? " " + c.digest() + " [" + c.transport() + "]" : "")
+                    : i.cached().stream().map(c -> c.ref() + (verbose ? " " + c.digest() + " [" + c.transport() + "]"
+                            + " pin: " + ModelReg.pinOf(c) : "")
                             + (c.servedBy() != null && !c.servedBy().equals(c.reference()) ? " (via " + c.servedBy() + ")" : ""))
                     .collect(Collectors.joining(", "));
             out().println("  Cached: " + cached);

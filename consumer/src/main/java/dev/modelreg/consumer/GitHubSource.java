@@ -263,7 +263,9 @@ final class GitHubSource {
     String fileUrl(Synced s, String key, FileEntry e) {
         if (e.url() != null && !e.url().isBlank()) return settings.github().rebase(e.url());
         String p = e.path() != null && !e.path().isBlank() ? e.path() : key;
-        return settings.github().rawFile(repoOf(s.source()), s.ref(), p);
+        // a pin (sha256 of a models.toml) is no git ref: its files come from the ref it was pinned from
+        String ref = Digest.isDigest(s.ref()) && s.state().tag() != null ? s.state().tag() : s.ref();
+        return settings.github().rawFile(repoOf(s.source()), ref, p);
     }
 
     private static String registryPath(SourceConfig s) {

@@ -173,7 +173,14 @@ public final class ModelReg {
 
     private SyncResult syncRef(SourceConfig s, String ref, boolean force) throws IOException {
         String label = s.name() + "@" + ref;
-        RefState prev = cache.state(s.key(), ref);
+        RefState prev;
+        try {
+            prev = cache.state(s.key(), ref);
+        } catch (ConsumerException e) {
+            if (!force) throw e;
+            prev = null; // an unreadable state.json: --force replaces it (the hint its error gives)
+        }
+        if (Digest.isDigest(ref) && s.oci() == null) return pinGitHub(s, ref, prev);
         if (settings.offline() && (s.oci() == null || (prev != null && !prev.isOci()))) {
             if (prev != null && cache.registryBytes(s.key(), ref) != null) {
                 return result(prev, "skipped");
@@ -206,10 +213,7 @@ public final class ModelReg {
         if (s.repo() == null) {
             throw new ConsumerException("source '" + s.key() + "' has neither repo nor oci");
         }
-        if (Digest.isDigest(ref)) {
-            if (prev != null && prev.digest().toString().equals(ref)) return result(prev, "skipped");
-            throw new ConsumerException(label + ": a digest ref needs an OCI repository (oci = \"REGISTRY/REPO\")");
-        }
+        if (Digest.isDigest(ref)) return pinGitHub(s, ref, prev);
         if (!force && prev != null && !prev.isOci() && cache.registryBytes(s.key(), ref) != null) {
             progress.accept("Registry " + label + " already cached, skipping");
             return result(prev, "skipped");
@@ -225,6 +229,67 @@ public final class ModelReg {
         cache.save(s.key(), ref, d.bytes(), st);
         progress.accept("  [+] Synced " + label);
         return result(st, "synced");
+    }
+
+    /**
+     * A GitHub-mode pin {@code sha256:HEX}: the registry file (models.toml) whose bytes have that sha256 (spec/README.md
+     * section 6). It is served from the cache when a cached ref of the source holds those bytes (or the blob store
+     * does), else online from the first configured ref whose models.toml has that digest now. The pin gets a state of
+     * its own, so a later sync of the branch it came from does not change what it serves; {@code tag} records the git
+     * ref files without a {@code url} are downloaded from.
+     */
+    private SyncResult pinGitHub(SourceConfig s, String pin, RefState prev) throws IOException {
+        String label = s.name() + "@" + pin;
+        Digest want = Digest.parse(pin);
+        if (prev != null && !prev.isOci() && want.equals(prev.config()) && cache.registryBytes(prev) != null) {
+            return result(prev, "skipped");
+        }
+        RefState from = null;
+        byte[] bytes = null;
+        for (RefState st : cache.states()) {
+            if (st.source().equals(s.key()) && !st.isOci() && !Digest.isDigest(st.ref()) && want.equals(st.config())
+                    && (bytes = cache.registryBytes(st)) != null) {
+                from = st;
+                break;
+            }
+        }
+        if (from == null && cache.has(want)) {
+            byte[] b = Files.readAllBytes(cache.blob(want));
+            if (Digest.sha256Of(b).equals(want)) {
+                bytes = b;
+                from = new RefState(s.key(), s.name(), s.refs().isEmpty() ? null : s.refs().get(0), RefState.GITHUB_RAW,
+                        want, want, null, "cache", null, Map.of());
+            }
+        }
+        if (from == null && !settings.offline() && s.repo() != null) {
+            for (String r : s.refs()) {
+                if (Digest.isDigest(r)) continue;
+                progress.accept("Looking for " + label + " at " + s.name() + "@" + r + "...");
+                GitHubSource.Discovered d = github.discover(s, r);
+                if (Digest.sha256Of(d.bytes()).equals(want)) {
+                    bytes = d.bytes();
+                    from = github.stateFor(s, r, d);
+                    break;
+                }
+            }
+        }
+        if (from == null) {
+            throw new ConsumerException((settings.offline() ? "offline: " : "") + label + ": no cached or configured ref"
+                    + " of source '" + s.key() + "' has a models.toml with this sha256"
+                    + (settings.offline() ? " (run modelreg sync --source " + s.key() + " --ref " + pin
+                    + " with network access)" : " now (configured refs: " + s.refs() + ")"));
+        }
+        parse(bytes, label);
+        RefState st = new RefState(s.key(), s.name(), pin, from.transport(), want, want, from.ref(), from.reference(),
+                java.time.Instant.now().toString(), from.zips());
+        cache.save(s.key(), pin, bytes, st);
+        progress.accept("  [+] Pinned " + label + (from.ref() != null ? " (from " + s.name() + "@" + from.ref() + ")" : ""));
+        return result(st, "synced");
+    }
+
+    /** The pin {@code copy SOURCE@PIN/MODEL} accepts for a cached ref: {@code KEY@DIGEST} (manifest or models.toml). */
+    public static String pinOf(RefState st) {
+        return st.source() + "@" + st.digest();
     }
 
     private static SyncResult result(RefState st, String status) {
@@ -250,6 +315,36 @@ public final class ModelReg {
             if (st == null || b == null) throw new ConsumerException(s.name() + "@" + ref + ": sync " + r.status());
         }
         return new Synced(s, ref, st, parse(b, s.name() + "@" + ref));
+    }
+
+    // ----------------------------------------------------------------------------------------- mirror, export
+
+    /**
+     * One ref of a configured source, ready to be copied elsewhere. OCI mode: {@code oci} is the artifact
+     * ({@code LOCATION@DIGEST}) to copy as it is. GitHub mode: {@code config} is the verified models.toml, byte for
+     * byte, and {@code files} maps every file key to its verified content in the cache. {@code gitRef} is the ref
+     * (for a pin: the ref it was pinned from; null when unknown).
+     */
+    public record Exportable(Synced synced, String gitRef, String oci, byte[] config, Map<String, Path> files) {}
+
+    /** The configured refs of a source (key or name). */
+    public List<String> refsOf(String source) {
+        return ModelLookup.source(config, source).refs();
+    }
+
+    /** Syncs {@code ref} of {@code source} if needed and, in GitHub mode, fetches and verifies every file it lists. */
+    public Exportable exportable(String source, String ref) throws IOException {
+        SourceConfig s = ModelLookup.source(config, source);
+        Synced sy = synced(s, ref);
+        RefState st = sy.state();
+        String gitRef = !Digest.isDigest(ref) ? ref : st.isOci() ? null : st.tag();
+        if (st.isOci()) return new Exportable(sy, gitRef, st.reference() + "@" + st.digest(), null, null);
+        byte[] bytes = cache.registryBytes(st);
+        if (bytes == null) throw new ConsumerException(sy.label() + ": registry is not in the cache");
+        Map<String, Digest> digests = github.ensure(sy, sy.registry().files().keySet());
+        Map<String, Path> files = new TreeMap<>();
+        digests.forEach((k, d) -> files.put(k, cache.blob(d)));
+        return new Exportable(sy, gitRef, null, bytes, files);
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param transport "oci", "github-release" or "github-raw"
  * @param digest    OCI: the manifest digest; GitHub: the sha256 of the models.toml bytes
  * @param config    the sha256 of the models.toml bytes (the OCI config digest)
- * @param tag       the OCI tag asked for (null for a digest pin or GitHub)
+ * @param tag       the OCI tag asked for (null for an OCI digest pin); for a GitHub-mode pin the git ref it was
+ *                  pinned from (files without a url are downloaded from it); null otherwise
  * @param reference where it came from: the OCI repository, or the registry file's URL
  * @param zips      GitHub release zips fetched for this ref: URL -> sha256 of the zip in the blob cache
  * @param servedBy  OCI: the repository that answered (a {@code [mirrors]} endpoint or the upstream); null when

@@ -41,7 +41,11 @@ public final class Results {
             m.put("repo", repo);
             m.put("oci", oci);
             m.put("refs", refs);
-            m.put("cached", cached.stream().map(RefState::toJson).toList());
+            m.put("cached", cached.stream().map(st -> {
+                Map<String, Object> j = st.toJson();
+                j.put("pin", ModelReg.pinOf(st)); // what copy SOURCE@PIN/MODEL accepts
+                return j;
+            }).toList());
             m.put("missing", missing);
             return m;
         }

@@ -29,10 +29,10 @@ import picocli.CommandLine.Parameters;
                 "skipped; no tag is set unless every ref's content copied and verified.",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest.")
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "Destination; without a tag the source tag is used.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DST", description = "Destination; without a tag the source tag is used.")
     String destination;
 
     @Option(names = "--all-tags", description = "Copy every tag of the source repository (bounded, see spec/README.md 14).")
@@ -40,6 +40,15 @@ public final class MirrorCommand extends BaseCommand {
 
     @Option(names = "--tags", paramLabel = "GLOB", description = "Copy the tags matching GLOB (* and ?), e.g. 'v1.*'.")
     String tags;
+
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "Mirror the refs of this configured source to DST_REPO (given as the only argument), one tag per ref.")
+    String fromSource;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "With --source: ref to mirror (repeatable; default: the source's refs).")
+    java.util.List<String> refs;
+
+    @Mixin ConsumerOptions consumer;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
     int concurrency = RegistryOptions.DEFAULT_CONCURRENCY;
@@ -49,6 +58,12 @@ public final class MirrorCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (fromSource != null || destination == null) {
+            if (fromSource == null || destination != null) {
+                throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "give SRC DST, or --source NAME DST_REPO");
+            }
+            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source);
+        }
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;

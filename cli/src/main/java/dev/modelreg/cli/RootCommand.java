@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ClearCommand.class,
                 MirrorCommand.class,
                 TagsCommand.class,
+                ExportCommand.class,
         })
 public final class RootCommand implements Runnable {
     @picocli.CommandLine.Spec

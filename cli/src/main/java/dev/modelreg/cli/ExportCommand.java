@@ -1,0 +1,37 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.ModelReg;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.spec.Reference;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write what a configured source names (its configured refs, or --ref) into an OCI",
+                "archive, one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg",
+                "artifacts (config = the verified models.toml, every file verified). Read it with",
+                "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
+public final class ExportCommand extends BaseCommand {
+    @Option(names = "--source", required = true, paramLabel = "NAME", description = "Configured source (key or name).")
+    String source;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Ref to export (repeatable; default: the source's refs).")
+    List<String> refs;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.tar", description = "The OCI archive (added to if it exists).")
+    Path output;
+
+    @Mixin ConsumerOptions opts;
+
+    @Mixin RegistryFlags registry;
+
+    @Override
+    public Integer call() throws Exception {
+        return SourceMirrorCommand.run(this, opts, registry, source, refs,
+                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize());
+    }
+}

@@ -1,7 +1,5 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.consumer.ModelReg;
-import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.List;

@@ -124,6 +124,11 @@ class GitHubSourceMirrorCliTest {
             assertThat(copy.json().get("digest")).isEqualTo(digest);
             assertSameFiles(tmp.resolve("ws-oci"), files);
 
+            // offline, the hint names the command that caches an OCI-mode ref
+            Modelreg.Run off = modelreg(internal, "cache-oci2", "sync", "--offline");
+            runHint(off, internal, "cache-oci2");
+            ok(internal, "cache-oci2", "sync", "--offline");
+
             // an OCI-mode source is mirrored as it is: digests kept
             Path tar2 = tmp.resolve("oci-export.tar");
             Modelreg.Run again = ok(internal, "cache-oci", "export", "--source", "testmodels", "--output", tar2.toString(), "--json");
@@ -170,6 +175,20 @@ class GitHubSourceMirrorCliTest {
         ok(bootstrap, "cache", "copy", "--offline", pin + "/test001a", tmp.resolve("ws5").toString());
         assertSameFiles(tmp.resolve("ws5"), files);
 
+        // the pin exported after the move: the old files, tagged by the ref it was pinned from
+        String pinDigest = pin.substring(pin.indexOf('@') + 1);
+        Path pinned = tmp.resolve("pinned.tar");
+        Modelreg.Run export = ok(bootstrap, "cache", "export", "--source", "mf6/test", "--ref", pinDigest,
+                "--output", pinned.toString(), "--json");
+        assertThat(export.out()).contains("\"tag\":\"develop\"", "\"mode\":\"github\"");
+        ok(bootstrap, "cache2", "copy", "--from", "oci-archive:" + pinned + ":develop", "mf6/test/test001a", tmp.resolve("ws-pinned").toString());
+        assertSameFiles(tmp.resolve("ws-pinned"), files);
+        Modelreg.Run clash = modelreg(bootstrap, "cache", "export", "--source", "mf6/test", "--ref", "develop", "--ref",
+                pinDigest, "--output", tmp.resolve("clash.tar").toString());
+        assertThat(clash.code()).isEqualTo(2);
+        assertThat(clash.err()).contains("would both be tagged 'develop'");
+        assertThat(tmp.resolve("clash.tar")).doesNotExist();
+
         // a fresh cache: the old pin is no longer served; the new one is found online
         Modelreg.Run gone = modelreg(bootstrap, "fresh", "copy", pin + "/test001a", tmp.resolve("ws6").toString());
         assertThat(gone.code()).isEqualTo(1);
@@ -190,9 +209,13 @@ class GitHubSourceMirrorCliTest {
 
     /** Finds the "(run modelreg ... with network access)" hint in a failed run and runs it. */
     private void runHint(Modelreg.Run failed, String cache) throws Exception {
+        runHint(failed, bootstrap, cache);
+    }
+
+    private void runHint(Modelreg.Run failed, Path config, String cache) throws Exception {
         assertThat(failed.code()).isNotZero();
         Matcher h = Pattern.compile("run modelreg (.+?) with network access").matcher(failed.out() + failed.err());
         assertThat(h.find()).as(failed.err()).isTrue();
-        ok(bootstrap, cache, h.group(1).split(" "));
+        ok(config, cache, h.group(1).split(" "));
     }
 }

@@ -48,14 +48,25 @@ final class SourceMirror {
         }
         List<String> wanted = refs == null || refs.isEmpty() ? reg.refsOf(source) : refs;
         if (wanted.isEmpty()) throw new IllegalArgumentException("source '" + source + "' has no refs configured: give --ref");
-        List<Landed> out = new ArrayList<>();
+        // every ref resolved (its files fetched and verified) and tagged before anything is written
+        Map<String, ModelReg.Exportable> byTag = new LinkedHashMap<>();
         for (String ref : wanted) {
             ModelReg.Exportable e = reg.exportable(source, ref);
-            String label = e.synced().label();
             if (e.gitRef() == null) {
-                throw new IllegalArgumentException(label + ": a pin names no git ref to tag it with: give the ref");
+                throw new IllegalArgumentException(e.synced().label() + ": a pin names no git ref to tag it with: give the ref");
             }
-            String tag = RefTags.toTag(e.gitRef());
+            ModelReg.Exportable other = byTag.putIfAbsent(RefTags.toTag(e.gitRef()), e);
+            if (other != null) {
+                throw new IllegalArgumentException("refs '" + other.synced().ref() + "' and '" + ref + "' of source '"
+                        + source + "' would both be tagged '" + RefTags.toTag(e.gitRef()) + "': mirror them one at a time (--ref)");
+            }
+        }
+        List<Landed> out = new ArrayList<>();
+        for (Map.Entry<String, ModelReg.Exportable> t : byTag.entrySet()) {
+            String tag = t.getKey();
+            ModelReg.Exportable e = t.getValue();
+            String ref = e.synced().ref();
+            String label = e.synced().label();
             String to = dst.withTag(tag).toString();
             if (e.oci() != null) {
                 progress.accept("mirroring " + label + " (" + e.oci() + ") to " + to);

@@ -185,13 +185,19 @@ public final class ModelReg {
             if (prev != null && cache.registryBytes(s.key(), ref) != null) {
                 return result(prev, "skipped");
             }
-            throw new ConsumerException("offline: " + label + " is not in the cache (run modelreg sync --source "
-                    + s.key() + " --ref " + ref + " with network access)");
+            throw new ConsumerException(offlineHint(s, ref));
         }
         if (s.oci() != null) {
             try {
                 progress.accept("Resolving " + label + " in " + s.oci() + "...");
-                OciSource.Resolved r = oci.resolve(s.oci(), ref, prev, force, label);
+                OciSource.Resolved r;
+                try {
+                    r = oci.resolve(s.oci(), ref, prev, force, label);
+                } catch (ConsumerException e) {
+                    if (!settings.offline() || e.getMessage() == null || !e.getMessage().startsWith("offline:")) throw e;
+                    if (Digest.isDigest(ref) && s.repo() != null) return pinGitHub(s, ref, prev); // a cached GitHub pin
+                    throw new ConsumerException(offlineHint(s, ref), e);
+                }
                 if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
                         && (r.servedBy() == null || r.servedBy().equals(prev.servedBy())) // else record who served it
                         && cache.registryBytes(s.key(), ref) != null) {
@@ -287,6 +293,12 @@ public final class ModelReg {
         return result(st, "synced");
     }
 
+    /** "offline: NAME@REF is not in the cache" with the command that caches it. */
+    private static String offlineHint(SourceConfig s, String ref) {
+        return "offline: " + s.name() + "@" + ref + " is not in the cache (run modelreg sync --source " + s.key()
+                + " --ref " + ref + " with network access)";
+    }
+
     /** The pin {@code copy SOURCE@PIN/MODEL} accepts for a cached ref: {@code KEY@DIGEST} (manifest or models.toml). */
     public static String pinOf(RefState st) {
         return st.source() + "@" + st.digest();
@@ -337,7 +349,7 @@ public final class ModelReg {
         SourceConfig s = ModelLookup.source(config, source);
         Synced sy = synced(s, ref);
         RefState st = sy.state();
-        String gitRef = !Digest.isDigest(ref) ? ref : st.isOci() ? null : st.tag();
+        String gitRef = !Digest.isDigest(ref) ? ref : st.isOci() ? refAnnotation(st) : st.tag();
         if (st.isOci()) return new Exportable(sy, gitRef, st.reference() + "@" + st.digest(), null, null);
         byte[] bytes = cache.registryBytes(st);
         if (bytes == null) throw new ConsumerException(sy.label() + ": registry is not in the cache");
@@ -345,6 +357,19 @@ public final class ModelReg {
         Map<String, Path> files = new TreeMap<>();
         digests.forEach((k, d) -> files.put(k, cache.blob(d)));
         return new Exportable(sy, gitRef, null, bytes, files);
+    }
+
+    /** The git ref an OCI pin was published for (the manifest's {@code dev.modelreg.ref}), or null. */
+    private String refAnnotation(RefState st) throws IOException {
+        if (!cache.has(st.digest())) return null;
+        byte[] b = Files.readAllBytes(cache.blob(st.digest()));
+        if (!Digest.sha256Of(b).equals(st.digest())) return null;
+        try {
+            return dev.modelreg.spec.Manifest.parse(b, "manifest " + st.digest()).annotations()
+                    .get(dev.modelreg.spec.Annotations.REF);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear

@@ -205,16 +205,29 @@ class GitHubSourceMirrorCliTest {
         Modelreg.Run offlineSync = modelreg(bootstrap, "fresh2", "sync", "--offline");
         runHint(offlineSync, "fresh2");
         ok(bootstrap, "fresh2", "sync", "--offline");
+
+        // the other hints a damaged cache gives are commands that work too
+        Path state = tmp.resolve("fresh2/sources/modflow6-testmodels/develop/state.json");
+        Files.writeString(state, "{}");
+        Modelreg.Run unreadable = modelreg(bootstrap, "fresh2", "copy", "mf6/test/test001a", tmp.resolve("ws9").toString());
+        runHint(unreadable, "fresh2");
+        ok(bootstrap, "fresh2", "copy", "mf6/test/test001a", tmp.resolve("ws9").toString());
+        Path blob = tmp.resolve("fresh2/blobs/sha256/" + Digest.sha256Of(moved.get("test001a/mfsim.nam")).hex());
+        Files.writeString(blob, "damaged");
+        Modelreg.Run corrupt = modelreg(bootstrap, "fresh2", "copy", "mf6/test/test001a", tmp.resolve("ws10").toString());
+        runHint(corrupt, "fresh2");
+        ok(bootstrap, "fresh2", "copy", "mf6/test/test001a", tmp.resolve("ws10").toString());
+        assertSameFiles(tmp.resolve("ws10"), moved);
     }
 
-    /** Finds the "(run modelreg ... with network access)" hint in a failed run and runs it. */
+    /** Finds the "(run modelreg ...[ with network access])" hint in a failed run and runs it (online). */
     private void runHint(Modelreg.Run failed, String cache) throws Exception {
         runHint(failed, bootstrap, cache);
     }
 
     private void runHint(Modelreg.Run failed, Path config, String cache) throws Exception {
         assertThat(failed.code()).isNotZero();
-        Matcher h = Pattern.compile("run modelreg (.+?) with network access").matcher(failed.out() + failed.err());
+        Matcher h = Pattern.compile("run modelreg ([^()]+?)(?: with network access)?\\)").matcher(failed.out() + failed.err());
         assertThat(h.find()).as(failed.err()).isTrue();
         ok(config, cache, h.group(1).split(" "));
     }

@@ -71,7 +71,7 @@ public record RefState(String source, String name, String ref, String transport,
                     str(m, "reference"), str(m, "time"), zips,
                     m.get("served_by") instanceof String sb ? sb : null);
         } catch (RuntimeException e) {
-            throw new ConsumerException(what + ": unreadable state (" + e.getMessage() + "); run sync --force");
+            throw new ConsumerException(what + ": unreadable state (" + e.getMessage() + "; run modelreg sync --force)");
         }
     }
 

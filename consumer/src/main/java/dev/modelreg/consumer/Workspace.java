@@ -261,7 +261,7 @@ final class Workspace {
         out.flush();
         Digest got = out.digest();
         if (!got.equals(d)) {
-            throw new ConsumerException(VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run clear"
+            throw new ConsumerException(VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run modelreg clear"
                     + " --force)", d, got, n).getMessage());
         }
         return n;

@@ -271,7 +271,13 @@ public final class ModelReg {
             for (String r : s.refs()) {
                 if (Digest.isDigest(r)) continue;
                 progress.accept("Looking for " + label + " at " + s.name() + "@" + r + "...");
-                GitHubSource.Discovered d = github.discover(s, r);
+                GitHubSource.Discovered d;
+                try {
+                    d = github.discover(s, r);
+                } catch (ConsumerException e) {
+                    progress.accept("  " + e.getMessage());
+                    continue;
+                }
                 if (Digest.sha256Of(d.bytes()).equals(want)) {
                     bytes = d.bytes();
                     from = github.stateFor(s, r, d);

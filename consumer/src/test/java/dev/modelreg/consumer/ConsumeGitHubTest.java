@@ -117,6 +117,34 @@ class ConsumeGitHubTest {
     }
 
     @Test
+    void pinIsTheSha256OfTheModelsTomlFromCacheReleaseZipOrConfiguredRefs() throws IOException {
+        publishRelease("v1.0");
+        ModelReg reg = reg();
+        SyncResult synced = reg.sync("testmodels", "v1.0", false).get(0);
+        String pin = ModelReg.pinOf(reg.list("testmodels", "v1.0").get(0).state());
+        assertThat(pin).isEqualTo("testmodels@" + synced.digest());
+        reg.copy(pin + "/ex1", tmp.resolve("ws1"), false); // the release zip, through the pin
+        assertThat(tmp.resolve("ws1/gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));
+        gh.clearRequests();
+        offline().copy(pin + "/ex2", tmp.resolve("ws2"), false);
+        assertThat(gh.requests()).isEmpty();
+
+        // another cache, online: found by discovering the configured refs (develop has no registry: skipped)
+        env.put("MODELREG_CACHE", tmp.resolve("cache2").toString());
+        reg().copy(pin + "/test/ex1", tmp.resolve("ws3"), false);
+        assertThat(tmp.resolve("ws3/mfsim.nam")).hasBinaryContent(files.get("ex1/mfsim.nam"));
+
+        // a digest no ref serves: one line naming the source and its refs
+        env.put("MODELREG_CACHE", tmp.resolve("cache3").toString());
+        String other = "testmodels@" + Digest.sha256Of(new byte[] {1});
+        assertThatThrownBy(() -> reg().copy(other + "/ex1", tmp.resolve("ws4"), false))
+                .hasMessageContaining("no cached or configured ref of source 'testmodels' has a models.toml with this sha256")
+                .hasMessageContaining("[develop, v1.0]");
+        assertThatThrownBy(() -> offline().copy(other + "/ex1", tmp.resolve("ws4"), false))
+                .hasMessageContaining("run modelreg sync --source testmodels --ref sha256:");
+    }
+
+    @Test
     void rawModeSyncCopyVerifyAndNoopSync() throws IOException {
         String toml = publishRaw("develop");
         ModelReg reg = reg();

@@ -149,6 +149,31 @@ class GitHubSourceMirrorCliTest {
     }
 
     @Test
+    void releaseRegistryWithoutHashesIsRefusedBeforeAnythingIsWritten() throws Exception {
+        // modflow-devtools release mode: models.toml without hashes, the files in a release zip
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        StringBuilder toml = new StringBuilder();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+            for (String k : new java.util.TreeSet<>(files.keySet())) {
+                z.putNextEntry(new java.util.zip.ZipEntry(k));
+                z.write(files.get(k));
+                z.closeEntry();
+                toml.append("[files.\"").append(k).append("\"]\nurl = \"https://github.com/").append(OWNER).append('/')
+                        .append(REPO).append("/releases/download/v1/models.zip\"\n\n");
+            }
+        }
+        toml.append("[models]\n\"mf6/test/test001a\" = [\"test001a/mfsim.nam\", \"test001a/sub/model.dis\", \"test001a/model.bin\"]\n");
+        gh.putRelease(OWNER, REPO, "v1", "models.toml", toml.toString().getBytes(StandardCharsets.UTF_8));
+        gh.putRelease(OWNER, REPO, "v1", "models.zip", zip.toByteArray());
+        // consumers verify every file of an OCI artifact against its config, byte for byte this models.toml: refused
+        Path tar = tmp.resolve("v1.tar");
+        Modelreg.Run export = modelreg(bootstrap, "cache", "export", "--source", "mf6/test", "--ref", "v1", "--output", tar.toString());
+        assertThat(export.code()).as(export.err()).isEqualTo(2);
+        assertThat(export.err()).contains("models.toml of mf6/test@v1: 3 of 3 files have no hash", "modelreg make-registry");
+        assertThat(tar).doesNotExist();
+    }
+
+    @Test
     void gitHubPinWorksOnlineOfflineAndAfterTheBranchMoved() throws Exception {
         ok(bootstrap, "cache", "sync");
         Modelreg.Run info = ok(bootstrap, "cache", "info", "--json");

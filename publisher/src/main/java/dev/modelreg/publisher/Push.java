@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -123,6 +124,14 @@ public final class Push {
         String t = tag != null ? tag : dest.tag() != null ? dest.tag() : ref == null ? null : RefTags.toTag(ref);
         if (t == null) throw new IllegalArgumentException("no tag for " + label + ": give DESTINATION:TAG");
         ModelsToml registry = ModelsTomlCodec.read(config, label);
+        List<String> unhashed = registry.files().entrySet().stream().filter(e -> e.getValue().hash() == null)
+                .map(Map.Entry::getKey).toList();
+        if (!unhashed.isEmpty()) {
+            // the config is these bytes, and OCI consumers verify every file against its hash in them
+            throw new IllegalArgumentException(label + ": " + unhashed.size() + " of " + registry.files().size()
+                    + " files have no hash (first: '" + unhashed.get(0) + "'), so it cannot be the config of an OCI"
+                    + " artifact; publish a models.toml with hashes (modelreg make-registry)");
+        }
         Loaded loaded = verified(registry, config, new TreeMap<>(files), label);
         Map<String, String> ann = ManifestAnnotations.of(null, ref, sourceUrl, null, System.getenv(), null);
         return push(loaded, dest, t, ref, ann, ro, null, null, LayerPlanner.DEFAULT_MAX_LAYERS, listener, p);

@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
                 "in a layout or archive; into REGISTRY/PREFIX each goes to PREFIX/REPO:TAG",
                 "(REPO without its registry host). Tags already at the same digest are",
                 "skipped; no tag is set unless every ref's content copied and verified.",
+                "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to",
+                "its own tag (GitHub-mode refs become modelreg artifacts; see also export).",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")

@@ -356,7 +356,10 @@ public final class ModelReg {
         Synced sy = synced(s, ref);
         RefState st = sy.state();
         String gitRef = !Digest.isDigest(ref) ? ref : st.isOci() ? refAnnotation(st) : st.tag();
-        if (st.isOci()) return new Exportable(sy, gitRef, st.reference() + "@" + st.digest(), null, null);
+        if (st.isOci()) { // from the endpoint that served it (a [mirrors] endpoint or the upstream)
+            String from = st.servedBy() != null ? st.servedBy() : st.reference();
+            return new Exportable(sy, gitRef, from + "@" + st.digest(), null, null);
+        }
         byte[] bytes = cache.registryBytes(st);
         if (bytes == null) throw new ConsumerException(sy.label() + ": registry is not in the cache");
         Map<String, Digest> digests = github.ensure(sy, sy.registry().files().keySet());

@@ -123,7 +123,9 @@ final class OciSource {
                 Resolved r = fromCache(previous.digest(), label);
                 if (r != null) return r;
             }
-            throw new ConsumerException("offline: " + label + " is not in the cache (sync it once with network access)");
+            throw new ConsumerException("offline: " + label + " is not in the cache (" + (literal
+                    ? "run the same command once without --offline: what it reads is then cached"
+                    : "sync it once with network access") + ")");
         }
         String tagOrDigest = pin || literal ? ref : RefTags.toTag(ref);
         List<String> endpoints = mirrors.endpoints(oci);

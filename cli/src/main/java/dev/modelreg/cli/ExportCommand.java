@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write what a configured source names (its configured refs, or --ref) into an OCI",
-                "archive, one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg",
+        description = {"Write a configured source's refs into one OCI archive.",
+                "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg",
                 "artifacts (config = the verified models.toml, every file verified). Read it with",
                 "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
 public final class ExportCommand extends BaseCommand {

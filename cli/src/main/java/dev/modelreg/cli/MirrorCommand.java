@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy an artifact between registries, OCI image layout directories and",
-                "OCI archives (tar files), every blob verified. Blobs the destination has",
+        description = {"Copy artifacts between registries, OCI layouts and OCI archives.",
+                "Every blob is verified. Blobs the destination has",
                 "are skipped; on one registry they are mounted; the tag is set last. An",
                 "oci-archive file is written whole at the end (an existing one is added",
                 "to) or not at all.",

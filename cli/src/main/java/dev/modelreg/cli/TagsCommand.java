@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
 @Command(name = "tags", mixinStandardHelpOptions = true,
-        description = {"List the tags of a registry repository, an OCI image layout directory or an",
-                "OCI archive, with the manifest digest of each (and, in a layout or archive,",
+        description = {"List the tags of a repository, an OCI layout or an OCI archive.",
+                "Each with its manifest digest (and, in a layout or archive,",
                 "the repository each ref came from). One line per tag: TAG DIGEST [REPOSITORY].",
                 "A registry's tag list is bounded (spec/README.md 14).",
                 "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})

@@ -82,9 +82,8 @@ public final class Cleanup {
             }
         }
         removed = paths.size();
-        if (!exiting) {
-            System.err.println("modelreg: interrupted" + (removed > 0 ? "; removed " + removed
-                    + " temporary " + (removed == 1 ? "item" : "items") : "")
+        if (!exiting && removed > 0) { // a JVM that merely ends (a library user's) had nothing in progress: no message
+            System.err.println("modelreg: interrupted; removed " + removed + " temporary " + (removed == 1 ? "item" : "items")
                     + " (partial downloads stay in the cache for the next run)");
             System.err.flush();
         }

@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -16,14 +17,14 @@ final class SafeWriter extends FilterWriter {
         super(out);
     }
 
+    /** {@link Text#isControl}, except newlines and tabs (output has lines; a one-line message never holds them). */
     static boolean unsafe(int c) {
-        return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)
-                || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        return c != '\n' && c != '\t' && Text.isControl(c);
     }
 
     @Override
     public void write(int c) throws IOException {
-        if (unsafe(c)) out.write(String.format("\\u%04x", c));
+        if (unsafe(c)) out.write(Text.escape(c));
         else out.write(c);
     }
 

@@ -171,7 +171,7 @@ final class Workspace {
             if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
             temps.put(f.getKey(), p.resolveSibling("." + p.getFileName() + tag));
             if (dirs.add(p.getParent())) {
-                for (Path stale : Leftovers.staleTempFiles(p.getParent())) Files.deleteIfExists(stale);
+                AtomicFiles.cleanLeftovers(p.getParent()); // same .NAME.PID-*.partial names
             }
         }
         temps.values().forEach(Cleanup::register);

@@ -17,9 +17,8 @@ public final class Text {
                 break;
             }
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x200e && c <= 0x200f)
-                    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-                b.append(String.format("\\u%04x", (int) c));
+            if (isControl(c)) {
+                b.append(escape(c));
             } else {
                 b.append(c);
             }
@@ -30,5 +29,16 @@ public final class Text {
     /** {@link #printable} with runs of whitespace collapsed: a multi-line body as one line. */
     public static String oneLine(String s) {
         return printable(s == null ? "" : s.replaceAll("\\s+", " ").trim());
+    }
+
+    /** A character that can drive a terminal: C0 and C1 controls, DEL, bidirectional marks and overrides. */
+    public static boolean isControl(int c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x200e && c <= 0x200f)
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    }
+
+    /** How {@link #printable} shows such a character: {@code \\uXXXX}. */
+    public static String escape(int c) {
+        return String.format("\\u%04x", c);
     }
 }

@@ -101,7 +101,7 @@ public final class Copy {
         CopyOptions opts = o == null ? CopyOptions.defaults() : o;
         Copy c = new Copy(name(src), dst, opts, dst instanceof Target t ? mountSource(src, t, opts) : null);
         Map<Digest, Item> items = new LinkedHashMap<>();
-        for (Descriptor d : blobs) items.putIfAbsent(d.digest(), item(src, d));
+        for (Descriptor d : blobs) items.putIfAbsent(d.digest(), c.item(src, d));
         c.moveAll(new ArrayList<>(items.values()));
         return c.result(null);
     }
@@ -121,9 +121,40 @@ public final class Copy {
         return c.result(null);
     }
 
-    private static Item item(ReadOnlyStorage src, Descriptor d) {
-        Ingest.Source s = src instanceof RangeFetcher rf ? offset -> rf.fetch(d, offset) : Ingest.Source.whole(src, d);
+    private Item item(ReadOnlyStorage src, Descriptor d) {
+        Ingest.Source s = src instanceof RangeFetcher rf ? ranged(rf, d) : Ingest.Source.whole(src, d);
         return new Item(d, Expected.of(d), s, (d.isManifest() ? "manifest " : "blob ") + d.digest() + " from " + name(src));
+    }
+
+    /** A source that resumes from an offset and, for a big blob, may be fetched in ranges over several connections. */
+    private Ingest.Source ranged(RangeFetcher rf, Descriptor d) {
+        RangedDownload.Ranges ranges = new RangedDownload.Ranges() {
+            @Override
+            public RangeFetcher.Fetched open(long from, long end) throws IOException {
+                return rf.fetch(d, from, end);
+            }
+
+            @Override
+            public RangeOptions options() {
+                return options.ranges();
+            }
+
+            @Override
+            public int retries() {
+                return options.retries();
+            }
+        };
+        return new Ingest.Source() {
+            @Override
+            public RangeFetcher.Fetched open(long offset) throws IOException {
+                return rf.fetch(d, offset);
+            }
+
+            @Override
+            public RangedDownload.Ranges ranges() {
+                return d.isManifest() ? null : ranges;
+            }
+        };
     }
 
     /** Reads the graph under {@code node}: manifests in push order (children first), their bytes, and the blobs. */

@@ -16,46 +16,53 @@ import java.util.function.Predicate;
  *                    null: none); called again for each retry
  * @param listener    the copy's hooks (progress, logging)
  * @param retries     how often a blob transfer that failed transiently is tried again (resuming where it can)
+ * @param ranges      when a big blob from a registry is fetched over several ranged connections at once
  */
 public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter,
-                          Function<Descriptor, BlobSink> sinks, CopyListener listener, int retries) {
+                          Function<Descriptor, BlobSink> sinks, CopyListener listener, int retries,
+                          RangeOptions ranges) {
     public CopyOptions {
         if (concurrency < 1) throw new IllegalArgumentException("copy concurrency must be >= 1, got " + concurrency);
         if (retries < 0) throw new IllegalArgumentException("copy retries must be >= 0, got " + retries);
         if (listener == null) listener = CopyListener.NONE;
+        if (ranges == null) ranges = RangeOptions.DEFAULTS;
     }
 
     public static CopyOptions defaults() {
         return new CopyOptions(RegistryOptions.DEFAULT_CONCURRENCY, null, null, null, CopyListener.NONE,
-                HttpOptions.DEFAULT_RETRIES);
+                HttpOptions.DEFAULT_RETRIES, RangeOptions.DEFAULTS);
     }
 
-    /** Concurrency and retries of {@code o}. */
+    /** Concurrency, retries and ranged downloads of {@code o}. */
     public static CopyOptions of(RegistryOptions o) {
-        return defaults().withConcurrency(o.concurrency()).withRetries(o.http().retries());
+        return defaults().withConcurrency(o.concurrency()).withRetries(o.http().retries()).withRanges(o.ranges());
     }
 
     public CopyOptions withConcurrency(int n) {
-        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries);
+        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries, ranges);
     }
 
     public CopyOptions withMountFrom(String repository) {
-        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries);
+        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries, ranges);
     }
 
     public CopyOptions withLayerFilter(Predicate<Descriptor> filter) {
-        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries);
+        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges);
     }
 
     public CopyOptions withSinks(Function<Descriptor, BlobSink> s) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges);
     }
 
     public CopyOptions withListener(CopyListener l) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries, ranges);
     }
 
     public CopyOptions withRetries(int n) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n, ranges);
+    }
+
+    public CopyOptions withRanges(RangeOptions r) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, r);
     }
 }

@@ -37,6 +37,11 @@ public final class Ingest {
     public interface Source {
         RangeFetcher.Fetched open(long offset) throws IOException;
 
+        /** Bounded ranges of this source for a download over several connections ({@link RangedDownload}); null: none. */
+        default RangedDownload.Ranges ranges() {
+            return null;
+        }
+
         /** False for a source that cannot serve a range (a local store): a partial of it is not worth keeping. */
         default boolean canResume() {
             return true;
@@ -88,12 +93,23 @@ public final class Ingest {
         if (p == null) p = PartialFile.temp(ingestDir, name);
         boolean keep = false;
         try {
-            long have = p.size();
+            long have = resumable ? RangedDownload.validPrefix(p) : p.size();
             if (expected.exactSize() && have >= expected.size()) {
                 p.truncate(); // a full-length partial that was not renamed failed verification before
                 have = 0;
             }
-            RangeFetcher.Fetched f = source.open(have);
+            RangedDownload.Ranges ranges = resumable && expected.exactSize() ? source.ranges() : null;
+            RangeFetcher.Fetched f = null;
+            if (ranges != null && ranges.options().applies(expected.size(), have)) {
+                f = ranges.open(have, RangedDownload.firstEnd(ranges.options(), have, expected.size()));
+                if (f != null && f.range() && f.offset() == have) { // else the whole blob (or nothing): one stream
+                    listener.started(expected.digest(), expected.knownSize(), have);
+                    RangedDownload.run(p, have, expected, ranges, f, sink, listener, what);
+                    Files.createDirectories(target.getParent());
+                    return p.moveTo(target);
+                }
+            }
+            if (f == null) f = source.open(have);
             if (f.offset() != have) {
                 p.truncate();
                 have = 0;
@@ -127,7 +143,7 @@ public final class Ingest {
     }
 
     /** Reads to the end (where a verifying stream verifies), showing every byte to {@code sink}, then finishes it. */
-    private static void drain(InputStream in, Expected expected, BlobSink sink) throws IOException {
+    static void drain(InputStream in, Expected expected, BlobSink sink) throws IOException {
         byte[] buf = new byte[Streams.bufferSize(expected.knownSize())];
         for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
             if (sink != null && n > 0) sink.write(buf, 0, n);

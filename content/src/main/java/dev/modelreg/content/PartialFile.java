@@ -83,6 +83,26 @@ final class PartialFile {
         channel.truncate(0);
     }
 
+    /** Cuts the file to its first {@code length} bytes. */
+    void truncate(long length) throws IOException {
+        channel.truncate(length);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Writes {@code b[off, off+len)} at {@code pos} (positional: safe from several threads for disjoint ranges). */
+    void writeAt(byte[] b, int off, int len, long pos) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) pos += channel.write(buf, pos);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos}; -1 at the end of the file. */
+    int readAt(byte[] b, int off, int len, long pos) throws IOException {
+        return channel.read(ByteBuffer.wrap(b, off, len), pos);
+    }
+
     /** The first {@code length} bytes already in the file (positional reads; nothing is written). */
     InputStream replay(long length) {
         return new ChunkedInputStream() {
@@ -149,10 +169,17 @@ final class PartialFile {
         Instant tempCutoff = Instant.now().minus(TEMP_GRACE);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
             String n = p.getFileName().toString();
-            return (n.startsWith("sha256-") || n.startsWith("sha512-")) && (n.endsWith(".tmp") || n.endsWith(".partial"));
+            return (n.startsWith("sha256-") || n.startsWith("sha512-"))
+                    && (n.endsWith(".tmp") || n.endsWith(".partial") || n.endsWith(RangedDownload.MARKER));
         })) {
             for (Path p : ds) {
                 try {
+                    String n = p.getFileName().toString();
+                    if (n.endsWith(RangedDownload.MARKER)) { // a crashed ranged download's marker whose partial is gone
+                        Path partial = p.resolveSibling(n.substring(0, n.length() - RangedDownload.MARKER.length()));
+                        if (!Files.exists(partial) && !ACTIVE.contains(partial)) Files.deleteIfExists(p);
+                        continue;
+                    }
                     if (ACTIVE.contains(p)) continue;
                     boolean partial = p.getFileName().toString().endsWith(".partial");
                     if (Files.getLastModifiedTime(p).toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;

@@ -17,19 +17,23 @@ import java.util.Map;
  *                    HTTP, false = always HTTPS
  * @param concurrency blobs moved at once by a copy
  * @param http        the transport's TLS, timeouts and retries
+ * @param ranges      big blobs downloaded over several ranged connections (MODELREG_RANGED_MIN_MIB,
+ *                    MODELREG_RANGED_CONNECTIONS)
  */
-public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, int concurrency, HttpOptions http) {
+public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, int concurrency, HttpOptions http,
+                              RangeOptions ranges) {
     public static final int DEFAULT_CONCURRENCY = 4;
 
     public RegistryOptions {
         if (credentials == null) credentials = CredentialSource.NONE;
         if (http == null) http = HttpOptions.defaults();
+        if (ranges == null) ranges = RangeOptions.DEFAULTS;
         if (concurrency < 1 || concurrency > 64) throw new IllegalArgumentException("concurrency must be 1..64, got " + concurrency);
     }
 
     /** Anonymous, automatic scheme, no extra CA, default timeouts and retries, concurrency 4. */
     public static RegistryOptions defaults() {
-        return new RegistryOptions(CredentialSource.NONE, null, DEFAULT_CONCURRENCY, HttpOptions.defaults());
+        return new RegistryOptions(CredentialSource.NONE, null, DEFAULT_CONCURRENCY, HttpOptions.defaults(), RangeOptions.DEFAULTS);
     }
 
     /** {@link #fromEnvironment(Map)} of the process environment. */
@@ -45,7 +49,8 @@ public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, i
     public static RegistryOptions fromEnvironment(Map<String, String> env) {
         String plain = env.get("MODELREG_PLAIN_HTTP");
         Boolean plainHttp = plain != null && ("1".equals(plain.trim()) || "true".equalsIgnoreCase(plain.trim())) ? Boolean.TRUE : null;
-        return new RegistryOptions(EnvironmentCredentials.of(env), plainHttp, DEFAULT_CONCURRENCY, HttpOptions.fromEnvironment(env));
+        return new RegistryOptions(EnvironmentCredentials.of(env), plainHttp, DEFAULT_CONCURRENCY, HttpOptions.fromEnvironment(env),
+                RangeOptions.fromEnvironment(env));
     }
 
     public RegistryOptions withCredentials(String username, String password) {
@@ -58,7 +63,7 @@ public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, i
     }
 
     public RegistryOptions withCredentialSource(CredentialSource source) {
-        return new RegistryOptions(source, plainHttp, concurrency, http);
+        return new RegistryOptions(source, plainHttp, concurrency, http, ranges);
     }
 
     public RegistryOptions withCaFile(Path caFile) {
@@ -66,15 +71,19 @@ public record RegistryOptions(CredentialSource credentials, Boolean plainHttp, i
     }
 
     public RegistryOptions withPlainHttp(Boolean plain) {
-        return new RegistryOptions(credentials, plain, concurrency, http);
+        return new RegistryOptions(credentials, plain, concurrency, http, ranges);
     }
 
     public RegistryOptions withConcurrency(int n) {
-        return new RegistryOptions(credentials, plainHttp, n, http);
+        return new RegistryOptions(credentials, plainHttp, n, http, ranges);
+    }
+
+    public RegistryOptions withRanges(RangeOptions r) {
+        return new RegistryOptions(credentials, plainHttp, concurrency, http, r);
     }
 
     public RegistryOptions withHttp(HttpOptions o) {
-        return new RegistryOptions(credentials, plainHttp, concurrency, o);
+        return new RegistryOptions(credentials, plainHttp, concurrency, o, ranges);
     }
 
     public RegistryOptions withStallTimeout(Duration d) {

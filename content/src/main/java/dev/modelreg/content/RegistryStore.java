@@ -135,6 +135,34 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
         }
     }
 
+    /** GET of the bytes [from, end) of a blob with {@code Range: bytes=from-(end-1)}; a 200 answer is the whole blob. */
+    @Override
+    public Fetched fetch(Descriptor d, long from, long end) throws IOException {
+        if (from < 0 || end <= from || end > d.size()) throw new IllegalArgumentException("range " + from + "-" + end + " of " + d.size());
+        Request r = Request.get(blobUri(d.digest()), what(d), name()).streamed().withHeader("Range", "bytes=" + from + "-" + (end - 1));
+        Response resp = send(r, pull);
+        try {
+            if (resp.status() == 206) {
+                long length = resp.contentLength();
+                if (!resp.isRange(from, end - 1, d.size()) || (length >= 0 && length != end - from)) {
+                    throw new ContentException(ContentException.Kind.INVALID, name() + " answered bytes " + from + "-" + (end - 1)
+                            + " of " + what(d) + " with the range '" + Text.printable(resp.header("Content-Range")) + "'");
+                }
+                return new Fetched(resp.body(), from, true);
+            }
+            if (resp.status() != 200) throw resp.error();
+            long length = resp.contentLength();
+            if (length >= 0 && length != d.size()) {
+                throw new ContentException(ContentException.Kind.SIZE_MISMATCH, name() + " sends " + length
+                        + " bytes for " + what(d) + ", whose size is " + d.size());
+            }
+            return new Fetched(resp.body(), 0);
+        } catch (IOException | RuntimeException e) {
+            resp.close();
+            throw e;
+        }
+    }
+
     /**
      * Manifests (by media type) are read fully (verified, within {@link Limits#MAX_MANIFEST_BYTES}) and PUT by digest
      * as raw bytes; other blobs are streamed: POST an upload session, then PUT the stream with {@code ?digest=}. The

@@ -188,6 +188,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean ignoreRange;
 
     private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
         this.server = server;
@@ -231,6 +232,11 @@ public final class FaultProxy implements AutoCloseable {
         Rule r = new Rule(method, Pattern.compile(pathRegex), fault, times);
         rules.add(r);
         return r;
+    }
+
+    /** When on, the {@code Range} header of requests is dropped: the server answers whole blobs (200), like a server that ignores ranges. */
+    public void ignoreRange(boolean on) {
+        ignoreRange = on;
     }
 
     /** Removes every rule: from now on everything is forwarded unchanged. */
@@ -321,6 +327,7 @@ public final class FaultProxy implements AutoCloseable {
             StringBuilder sb = new StringBuilder(req.first).append("\r\n");
             for (String[] h : req.headers) {
                 if (HOP_BY_HOP.contains(h[0].toLowerCase(Locale.ROOT)) || h[0].equalsIgnoreCase("Content-Length")) continue;
+                if (ignoreRange && h[0].equalsIgnoreCase("Range")) continue;
                 sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
             }
             if (reqBody.length > 0 || req.header("Content-Length") != null) sb.append("Content-Length: ").append(reqBody.length).append("\r\n");

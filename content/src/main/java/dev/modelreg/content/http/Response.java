@@ -85,6 +85,14 @@ public final class Response implements AutoCloseable {
         }
     }
 
+    /** True if {@code Content-Range} is exactly {@code bytes FIRST-LAST/TOTAL} (the range a request asked for). */
+    public boolean isRange(long first, long last, long total) {
+        String cr = header("Content-Range");
+        if (cr == null) return false;
+        String v = cr.trim();
+        return v.equals("bytes " + first + "-" + last + "/" + total);
+    }
+
     /** Content-Length, or -1 when the response has none. */
     public long contentLength() {
         return connection.getContentLengthLong();

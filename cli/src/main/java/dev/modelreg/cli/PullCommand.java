@@ -23,11 +23,15 @@ public final class PullCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "NAME", description = "Only the files of this model (repeatable).")
     List<String> models;
 
+    @Option(names = "--no-cache", description = "Write each downloaded byte once, into DIR only: layers are not kept in the cache "
+            + "(files it holds already are copied from it). For big models on a slow disk; DIR stays independent of the cache.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         CopyResult r;
         try (Progress progress = progress()) {
-            r = opts.open(err(), registry, progress).pull(ref, dir, models);
+            r = opts.open(err(), registry, progress).pull(ref, dir, models, noCache);
         }
         if (json) {
             printJson(r.toJson());

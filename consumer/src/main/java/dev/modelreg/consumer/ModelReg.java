@@ -7,11 +7,14 @@ import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.SourceInfo;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
+import dev.modelreg.content.Cleanup;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.content.Streams;
+import dev.modelreg.content.Trees;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
@@ -470,7 +473,12 @@ public final class ModelReg {
 
     /** Writes each key's verified content to its file (see {@link Workspace.Filler}), from the cache or the source. */
     private long materialize(Synced s, Map<String, Path> dests) throws IOException {
-        if (s.state().isOci()) return oci.materialize(s, dests);
+        return materialize(s, dests, null);
+    }
+
+    /** {@link #materialize(Synced, Map)}; with a {@code scratch} directory, downloaded OCI layers skip the cache. */
+    private long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
+        if (s.state().isOci()) return oci.materialize(s, dests, scratch);
         Map<String, Digest> digests = github.ensure(s, dests.keySet());
         AtomicLong bytes = new AtomicLong();
         Parallel.run(Workspace.copyOuts(cache, digests, dests, bytes, s.label()), settings.concurrency());
@@ -484,6 +492,16 @@ public final class ModelReg {
      * reference needs no bootstrap entry.
      */
     public CopyResult pull(String ref, Path dir, List<String> models) throws IOException {
+        return pull(ref, dir, models, false);
+    }
+
+    /**
+     * {@link #pull(String, Path, List)}; with {@code noCache}, every byte of the layers it downloads is written once,
+     * into {@code dir}, and none enters the cache (spec/README.md 9.1): single-file layers are downloaded into a
+     * scratch directory beside {@code dir} and renamed into place, tar layers are extracted without being stored.
+     * Files the cache holds already are still copied from it; the manifest and the registry file are cached as always.
+     */
+    public CopyResult pull(String ref, Path dir, List<String> models, boolean noCache) throws IOException {
         Synced s = pulled(ref);
         Set<String> keys = new LinkedHashSet<>();
         if (models == null || models.isEmpty()) {
@@ -506,10 +524,24 @@ public final class ModelReg {
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new ConsumerException("pull target " + root + " exists and is not a directory");
             }
-            // into a new or empty directory: build it beside and swap it in (one rename); else file by file
-            bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
-                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests))
-                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests));
+            Path scratch = null;
+            if (noCache) {
+                Files.createDirectories(root.getParent());
+                scratch = Files.createTempDirectory(root.getParent(), Workspace.scratchPrefix(root) + Leftovers.ownerTag());
+                Cleanup.register(scratch);
+            }
+            Path blobs = scratch;
+            try {
+                // into a new or empty directory: build it beside and swap it in (one rename); else file by file
+                bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
+                        ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
+                        : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs));
+            } finally {
+                if (scratch != null) {
+                    Trees.deleteQuietly(scratch);
+                    Cleanup.unregister(scratch);
+                }
+            }
         }
         progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),

@@ -309,8 +309,10 @@ final class OciSource {
      * Writes every key of {@code dests} to its file (which must not exist; its directory must), fetching only the
      * planned layers, in parallel. Tar layers stream into the cache and out to the files in one pass; single-file
      * layers are stored, then copied out. Every file is checked against its models.toml hash. Returns bytes written.
+     * With a {@code scratch} directory (a {@code pull --no-cache}), downloaded layers do not enter the cache: see
+     * {@link NoCacheStore}; what the cache holds already is still copied from it.
      */
-    long materialize(Synced s, Map<String, Path> dests) throws IOException {
+    long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(s.state().digest())), "manifest of " + s.label());
         Plan plan = plan(s.registry(), m, dests.keySet(), cache, s.label());
         List<Fetch> missing = plan.missing();
@@ -319,6 +321,7 @@ final class OciSource {
                     + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
         AtomicLong bytes = new AtomicLong();
+        NoCacheStore noCache = null;
         if (!missing.isEmpty()) {
             // tar layers are extracted in the download's pass: a sink per layer (a new one for each retry)
             Map<Digest, Fetch> byDigest = new HashMap<>();
@@ -328,7 +331,11 @@ final class OciSource {
                 return f == null || !f.isTar() ? null
                         : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
             });
-            fetch(s, missing.stream().map(Fetch::layer).toList(), o);
+            if (scratch != null) {
+                noCache = new NoCacheStore(scratch, missing.stream().filter(Fetch::isTar).map(f -> f.layer().digest())
+                        .collect(java.util.stream.Collectors.toSet()));
+            }
+            fetch(s, missing.stream().map(Fetch::layer).toList(), o, noCache);
         }
         List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, s.label()));
         for (Fetch f : plan.layers()) {
@@ -337,6 +344,9 @@ final class OciSource {
             Map<String, Path> to = to(f, dests);
             if (f.isTar()) {
                 tasks.add(() -> bytes.addAndGet(TarLayers.extract(cache.blob(f.layer().digest()), f.members(), to, what)));
+            } else if (noCache != null && !f.cached()) {
+                Path blob = noCache.path(f.layer().digest());
+                tasks.add(() -> bytes.addAndGet(Workspace.moveOut(blob, new ArrayList<>(to.values()))));
             } else {
                 for (Map.Entry<String, Path> k : to.entrySet()) {
                     tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, f.layer().digest(), k.getValue(),
@@ -349,10 +359,12 @@ final class OciSource {
     }
 
     /**
-     * Fetches {@code layers} into the cache: from the endpoint that served the manifest first, then the other
-     * endpoints of the rule in order (every blob is verified against its digest, whoever serves it).
+     * Fetches {@code layers} into the cache (or {@code noCache}, if given): from the endpoint that served the
+     * manifest first, then the other endpoints of the rule in order (every blob is verified against its digest,
+     * whoever serves it).
      */
-    private void fetch(Synced s, List<Descriptor> layers, CopyOptions o) throws IOException {
+    private void fetch(Synced s, List<Descriptor> layers, CopyOptions o, NoCacheStore noCache) throws IOException {
+        dev.modelreg.content.Storage dst = noCache != null ? noCache : cache.blobs();
         String upstream = s.state().reference();
         List<String> endpoints = new ArrayList<>(mirrors.endpoints(upstream));
         String first = s.state().servedBy();
@@ -361,16 +373,17 @@ final class OciSource {
             endpoints.add(0, first);
         }
         if (endpoints.size() == 1) {
-            Copy.blobs(target(endpoints.get(0)), layers, cache.blobs(), o);
+            Copy.blobs(target(endpoints.get(0)), layers, dst, o);
             return;
         }
         List<String> failures = new ArrayList<>();
         ContentException last = null;
         for (String ep : endpoints) {
-            List<Descriptor> left = layers.stream().filter(d -> !cache.has(d.digest())).toList();
+            List<Descriptor> left = layers.stream()
+                    .filter(d -> !cache.has(d.digest()) && (noCache == null || !noCache.has(d.digest()))).toList();
             if (left.isEmpty()) return;
             try {
-                Copy.blobs(target(ep), left, cache.blobs(), o);
+                Copy.blobs(target(ep), left, dst, o);
                 return;
             } catch (IOException e) {
                 ContentException c = fallsThrough(e, ep);

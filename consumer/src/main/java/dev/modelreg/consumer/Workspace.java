@@ -155,6 +155,12 @@ final class Workspace {
             else Trees.delete(old);
         }
         for (Path staging : Leftovers.stale(parent, stagingPrefix(target))) Trees.delete(staging);
+        for (Path scratch : Leftovers.stale(parent, scratchPrefix(target))) Trees.delete(scratch);
+    }
+
+    /** {@code .NAME.blobs-}: the scratch blob directory of a {@code pull --no-cache} into NAME. */
+    static String scratchPrefix(Path target) {
+        return "." + target.getFileName() + ".blobs-";
     }
 
     /**
@@ -249,6 +255,22 @@ final class Workspace {
             }
             return size;
         }
+    }
+
+    /**
+     * Moves a verified scratch blob (a {@code pull --no-cache} download) to its files: copies to all but the last
+     * (a file listed twice), renames to the last (the same file system: no byte is written again). Returns the bytes.
+     */
+    static long moveOut(Path blob, List<Path> dests) throws IOException {
+        long size = Files.size(blob);
+        for (int i = 0; i < dests.size() - 1; i++) Files.copy(blob, dests.get(i), StandardCopyOption.REPLACE_EXISTING);
+        Path last = dests.get(dests.size() - 1);
+        try {
+            Files.move(blob, last, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(blob, last, StandardCopyOption.REPLACE_EXISTING); // another file system: copied
+        }
+        return size * dests.size();
     }
 
     /** Copies a cached blob to {@code sink}, hashing in the same pass; a corrupt cache entry fails the copy. */

@@ -136,7 +136,7 @@ public final class Ingest {
     }
 
     /** Reads {@code in} (closed here), verified against {@code expected}, into {@code sink}, and finishes the sink. */
-    static void feed(InputStream in, Expected expected, BlobSink sink, String what) throws IOException {
+    public static void feed(InputStream in, Expected expected, BlobSink sink, String what) throws IOException {
         try (InputStream v = expected.verifying(in, what)) {
             drain(v, expected, sink);
         }

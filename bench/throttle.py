@@ -3,8 +3,9 @@
 
 usage: throttle.py TARGET_PORT BYTES_PER_SECOND   -> prints "PORT" of 127.0.0.1:PORT on stdout, then serves
 Client-to-server bytes pass unthrottled; every connection gets its own cap (a token schedule: after N bytes it
-sleeps until start + N / rate). Two threads per connection; ends on SIGTERM.
+sleeps until start + N / rate). Two threads per connection, bytes moved with splice(2); ends on SIGTERM.
 """
+import os
 import socket
 import sys
 import threading
@@ -15,21 +16,26 @@ CHUNK = 256 * 1024
 
 def pump(src, dst, rate):
     start, sent = time.monotonic(), 0
+    rfd, wfd = os.pipe()  # splice(2) through a pipe: the bytes never enter Python (little CPU at 400 MB/s)
     try:
         while True:
             want = CHUNK if rate is None else max(1, min(CHUNK, rate // 20))
-            data = src.recv(want)
-            if not data:
+            n = os.splice(src.fileno(), wfd, want)
+            if n == 0:
                 break
-            dst.sendall(data)
+            left = n
+            while left:
+                left -= os.splice(rfd, dst.fileno(), left)
             if rate is not None:
-                sent += len(data)
+                sent += n
                 wait = start + sent / rate - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
     except OSError:
         pass
     finally:
+        os.close(rfd)
+        os.close(wfd)
         for s in (src, dst):
             try:
                 s.shutdown(socket.SHUT_RDWR)

@@ -89,8 +89,12 @@ final class TarLayers {
                 || name.indexOf('\0') >= 0) {
             throw invalid(what + ": tar entry '" + Text.printable(name) + "' has an absolute or empty path");
         }
-        for (String seg : name.split("[/\\\\]")) {
-            if (seg.equals("..")) throw invalid(what + ": tar entry '" + Text.printable(name) + "' leaves the layer ('..' in its path)");
+        for (int start = 0, end; start <= name.length(); start = end + 1) { // no regex: called per member
+            end = start;
+            while (end < name.length() && name.charAt(end) != '/' && name.charAt(end) != '\\') end++;
+            if (end - start == 2 && name.startsWith("..", start)) {
+                throw invalid(what + ": tar entry '" + Text.printable(name) + "' leaves the layer ('..' in its path)");
+            }
         }
     }
 

@@ -37,15 +37,25 @@ final class Workspace {
 
     /** Refuses absolute paths, "..", empty segments and backslashes: a registry path never escapes its directory. */
     static String safeRelative(String key, String what) {
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.matches("^[A-Za-z]:.*")) {
+        if (key.isEmpty() || key.startsWith("/") || key.indexOf('\\') >= 0 || isDrive(key)) { // no regex: called per file
             throw new ConsumerException(what + ": unsafe path '" + key + "'");
         }
-        for (String seg : key.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals("..") || seg.equals(".")) {
+        for (int start = 0, end; start <= key.length(); start = end + 1) {
+            end = key.indexOf('/', start);
+            if (end < 0) end = key.length();
+            int n = end - start;
+            if (n == 0 || (n == 1 && key.charAt(start) == '.') || (n == 2 && key.startsWith("..", start))) {
                 throw new ConsumerException(what + ": unsafe path '" + key + "'");
             }
         }
         return key;
+    }
+
+    /** {@code C:...}: a Windows drive path. */
+    private static boolean isDrive(String key) {
+        if (key.length() < 2 || key.charAt(1) != ':') return false;
+        char c = key.charAt(0);
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     /** The deepest directory (with trailing '/') that contains every key; "" when they share none. */

@@ -174,6 +174,7 @@ final class RangedDownload {
                     while (pos < end) {
                         if (failure != null) return; // another range failed: the download is over
                         int n = in.read(buf, 0, (int) Math.min(buf.length, end - pos));
+                        if (failure != null) return; // failed meanwhile: the partial may be cut already, write nothing
                         if (n < 0) {
                             throw new ContentException(ContentException.Kind.UNAVAILABLE, what + ": range "
                                     + starts[i] + "-" + (end - 1) + " ended at byte " + pos, null, true);

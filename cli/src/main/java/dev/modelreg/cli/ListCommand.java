@@ -8,7 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List available models (of cached registries).")
+@Command(name = "list",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg list",
+                "  modelreg list -v --source example             # every model name"},
+        mixinStandardHelpOptions = true, description = "List available models (of cached registries).")
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -39,11 +43,11 @@ public final class ListCommand extends BaseCommand {
                 out().println("  No models");
             } else {
                 out().println("  Models: " + l.models().size());
-                if (verbose) l.models().forEach(n -> out().println("    " + n));
+                if (verbose()) l.models().forEach(n -> out().println("    " + n));
             }
             if (!l.examples().isEmpty()) {
                 out().println("  Examples: " + l.examples().size());
-                if (verbose) l.examples().forEach(n -> out().println("    " + n));
+                if (verbose()) l.examples().forEach(n -> out().println("    " + n));
             }
             out().println();
         }

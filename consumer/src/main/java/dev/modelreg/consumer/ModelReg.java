@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Listing;
@@ -144,7 +145,7 @@ public final class ModelReg {
                 } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
                     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
-                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg));
+                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));
                 }
             }
         }
@@ -185,7 +186,7 @@ public final class ModelReg {
             if (prev != null && cache.registryBytes(s.key(), ref) != null) {
                 return result(prev, "skipped");
             }
-            throw new ConsumerException(offlineHint(s, ref));
+            throw ConsumerException.offline(offlineHint(s, ref));
         }
         if (s.oci() != null) {
             try {
@@ -196,7 +197,7 @@ public final class ModelReg {
                 } catch (ConsumerException e) {
                     if (!settings.offline() || e.getMessage() == null || !e.getMessage().startsWith("offline:")) throw e;
                     if (Digest.isDigest(ref) && s.repo() != null) return pinGitHub(s, ref, prev); // a cached GitHub pin
-                    throw new ConsumerException(offlineHint(s, ref), e);
+                    throw new ConsumerException(ContentException.Kind.UNAVAILABLE, offlineHint(s, ref), e);
                 }
                 if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
                         && (r.servedBy() == null || r.servedBy().equals(prev.servedBy())) // else record who served it
@@ -286,7 +287,8 @@ public final class ModelReg {
             }
         }
         if (from == null) {
-            throw new ConsumerException((settings.offline() ? "offline: " : "") + label + ": no cached or configured ref"
+            throw new ConsumerException(settings.offline() ? ContentException.Kind.UNAVAILABLE : ContentException.Kind.NOT_FOUND,
+                    (settings.offline() ? "offline: " : "") + label + ": no cached or configured ref"
                     + " of source '" + s.key() + "' has a models.toml with this sha256"
                     + (settings.offline() ? " (run modelreg sync --source " + s.key() + " --ref " + pin
                     + " with network access)" : " now (configured refs: " + s.refs() + ")"));
@@ -311,7 +313,7 @@ public final class ModelReg {
     }
 
     private static SyncResult result(RefState st, String status) {
-        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null);
+        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null, null);
     }
 
     private static ModelsToml parse(byte[] bytes, String label) {
@@ -361,7 +363,7 @@ public final class ModelReg {
             return new Exportable(sy, gitRef, from + "@" + st.digest(), null, null);
         }
         byte[] bytes = cache.registryBytes(st);
-        if (bytes == null) throw new ConsumerException(sy.label() + ": registry is not in the cache");
+        if (bytes == null) throw ConsumerException.notFound(sy.label() + ": registry is not in the cache");
         Map<String, Digest> digests = github.ensure(sy, sy.registry().files().keySet());
         Map<String, Path> files = new TreeMap<>();
         digests.forEach((k, d) -> files.put(k, cache.blob(d)));
@@ -405,6 +407,8 @@ public final class ModelReg {
             ModelsToml r = parse(b, st.name() + "@" + st.ref());
             out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet())));
         }
+        // nothing cached for a source that is not configured either: a misspelt name, not an empty listing
+        if (out.isEmpty() && source != null) ModelLookup.source(config, source);
         return out;
     }
 
@@ -458,7 +462,7 @@ public final class ModelReg {
         String base = Workspace.commonDir(keys);
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
-        progress.accept("Copying " + name + " (" + keys.size() + " files) from " + s.label() + " to " + workspace);
+        progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
         long bytes;
         try (WorkspaceLock lock = WorkspaceLock.acquire(workspace.toAbsolutePath().normalize(), progress)) {
             bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
@@ -511,7 +515,7 @@ public final class ModelReg {
                     ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests))
                     : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests));
         }
-        progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
+        progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
                 s.ref(), s.state().digest(), root, list, bytes);
     }
@@ -528,7 +532,7 @@ public final class ModelReg {
         try {
             r = Reference.parse(ref);
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
+            throw new ConsumerException(e.getMessage(), e);
         }
         String base = r.location();
         String tagOrDigest = r.reference() != null ? r.reference() : "latest";
@@ -570,7 +574,7 @@ public final class ModelReg {
             throw new ConsumerException("workspace " + ws + " is a file, not a directory (give the directory the model"
                     + " was copied into)");
         }
-        if (!Files.isDirectory(ws)) throw new ConsumerException("workspace " + ws + " does not exist");
+        if (!Files.isDirectory(ws)) throw ConsumerException.notFound("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);
         String base = Workspace.commonDir(keys);
         int matched = 0;

@@ -123,7 +123,7 @@ final class OciSource {
                 Resolved r = fromCache(previous.digest(), label);
                 if (r != null) return r;
             }
-            throw new ConsumerException("offline: " + label + " is not in the cache (" + (literal
+            throw ConsumerException.offline("offline: " + label + " is not in the cache (" + (literal
                     ? "run the same command once without --offline: what it reads is then cached"
                     : "sync it once with network access") + ")");
         }
@@ -211,7 +211,7 @@ final class OciSource {
             }
             Limits.checkRegistrySize(m.config().size(), label + ": config " + m.config().digest());
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
+            throw new ConsumerException(e.getMessage(), e);
         }
         ingest(t, m.config(), "config (models.toml) " + m.config().digest() + " of " + label);
         return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false, oci);
@@ -268,13 +268,13 @@ final class OciSource {
         try {
             index = LayerIndex.of(m, r);
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(label + ": " + e.getMessage());
+            throw new ConsumerException(label + ": " + e.getMessage(), e);
         }
         Map<String, Digest> blobs = new LinkedHashMap<>();
         Map<Digest, Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = r.files().get(key);
-            if (e == null) throw new ConsumerException(label + ": registry lists no file '" + key + "'");
+            if (e == null) throw ConsumerException.notFound(label + ": registry lists no file '" + key + "'");
             if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
             if (cache.has(e.hash())) {
                 blobs.put(key, e.hash());
@@ -315,7 +315,7 @@ final class OciSource {
         Plan plan = plan(s.registry(), m, dests.keySet(), cache, s.label());
         List<Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {
-            throw new ConsumerException("offline: " + missing.stream().mapToInt(f -> f.files().size()).sum() + " file(s) of "
+            throw ConsumerException.offline("offline: " + Text.count(missing.stream().mapToInt(f -> f.files().size()).sum(), "file") + " of "
                     + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
         AtomicLong bytes = new AtomicLong();

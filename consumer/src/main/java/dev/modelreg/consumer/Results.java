@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Digest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ public final class Results {
 
     /** One source and ref of a sync: status is synced, unchanged, skipped (already cached) or failed. */
     public record SyncResult(String source, String name, String ref, String status, String transport, Digest digest,
-                             String reference, String error) {
+                             String reference, String error, ContentException.Kind errorKind) {
         public boolean failed() {
             return "failed".equals(status);
         }
@@ -27,6 +28,7 @@ public final class Results {
             if (digest != null) m.put("digest", digest.toString());
             if (reference != null) m.put("reference", reference);
             if (error != null) m.put("error", error);
+            if (errorKind != null) m.put("errorKind", errorKind.name().toLowerCase(java.util.Locale.ROOT));
             return m;
         }
     }

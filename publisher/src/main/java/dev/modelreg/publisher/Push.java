@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
@@ -142,7 +143,7 @@ public final class Push {
                                CopyListener listener, Consumer<String> progress) throws IOException {
         try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
             DeltaPlanner.Base base = baseRef == null ? null : base(opened.target(), baseRef, progress);
-            progress.accept("building layers for " + loaded.registry.files().size() + " files");
+            progress.accept("building layers for " + Text.count(loaded.registry.files().size(), "file"));
             try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, maxLayers,
                     LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()

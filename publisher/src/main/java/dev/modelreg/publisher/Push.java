@@ -57,6 +57,16 @@ public final class Push {
                     caFile, created, sourceUrl, repo, env, progress, null, null);
         }
 
+        /**
+         * The common case for library callers: index {@code dir} (models named {@code name}/..., found by
+         * {@code mfsim.nam}) and push it to {@code destination} for git ref {@code ref} (null: the destination's tag),
+         * with the defaults of the command line and the process environment (credentials, SOURCE_DATE_EPOCH).
+         */
+        public static Request of(Path dir, String destination, String name, String ref) {
+            return new Request(dir, destination, name, IndexOptions.DEFAULT_NAMEFILE, null, ref, Map.of(), null,
+                    LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, System.getenv(), null);
+        }
+
         public Request withBase(String base) {
             return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
                     plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener);

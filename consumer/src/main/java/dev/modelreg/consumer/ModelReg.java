@@ -591,7 +591,7 @@ public final class ModelReg {
                 why = e.getMessage();
             }
         }
-        return Inspection.of(s.label(), at, st.digest(), raw, m, s.registry(), found, why);
+        return Inspection.of(ref, at, st.digest(), raw, m, s.registry(), found, why);
     }
 
     /** {@link #pulled}, except that a configured {@code source@ref} is synced first (one HEAD when unchanged). */

@@ -75,6 +75,28 @@ class TagCliTest {
     }
 
     @Test
+    void tagAndInspectUseTheCredentialChain() throws Exception {
+        try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.BASIC_AUTH, tmp.resolve("reg"))) {
+            String repo = reg.host() + "/models/example";
+            Map<String, String> creds = Map.of("MODELREG_REGISTRY_USER", reg.username(), "MODELREG_REGISTRY_PASSWORD", reg.password());
+            Path dir = Modelreg.copyExamples(tmp.resolve("m"));
+            String digest = Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, creds, "push", dir.toString(), repo + ":candidate",
+                    "--name", "example"), "push").out().trim();
+
+            Modelreg.Run anonymous = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tag", repo + ":candidate", "production");
+            assertThat(anonymous.code()).isEqualTo(1);
+            assertThat(anonymous.err().lines()).hasSize(1);
+            assertThat(anonymous.err()).startsWith("modelreg: error: ").contains("no credentials for " + reg.host());
+
+            Modelreg.Run ok = Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, creds, "tag", repo + ":candidate", "production"), "tag");
+            assertThat(ok.out().trim()).isEqualTo("production: " + digest + " (new)");
+            Modelreg.Run inspect = Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, creds, "inspect", repo + ":production", "--json"), "inspect");
+            assertThat(inspect.json().get("digest")).isEqualTo(digest);
+            assertThat(inspect.out() + inspect.err()).doesNotContain(reg.password());
+        }
+    }
+
+    @Test
     void layoutAndArchiveTagsMoveAndTheirBlobsStay() throws Exception {
         String layout = "oci-layout:" + tmp.resolve("layout");
         String[] l = pushTwo(layout);

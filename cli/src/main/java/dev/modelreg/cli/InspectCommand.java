@@ -14,10 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg inspect REF}: an artifact's manifest, metadata, models, layers and referrers; no layer is downloaded. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Describe an artifact from its manifest and config alone (no layer is downloaded): digest, media",
-                "type, artifactType, created, annotations and metadata, the models (files, bytes of their layers), the",
-                "layers and what each holds, and its referrers grouped by artifactType (the OCI referrers API, else the",
-                "sha256-HEX tag scheme)."})
+        description = {"Describe an artifact from its manifest and config alone (no layer is downloaded).",
+                "Digest, media type, artifactType, created, metadata and annotations;",
+                "the models (files, bytes of their layers); the layers and what each holds;",
+                "the referrers by artifactType (the OCI referrers API, else the sha256-HEX tag scheme)."})
 public final class InspectCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tag REF NEWTAG...}: add or move tags in a registry repository, an OCI layout or an OCI archive. */
 @Command(name = "tag", mixinStandardHelpOptions = true,
-        description = {"Point one or more tags at the manifest REF names, in the same place; no blob moves.",
-                "A registry gets the manifest's exact bytes under each tag; a layout's index.json is rewritten; an",
-                "archive is rewritten atomically with every blob kept. Prints each tag with its old and new digest.",
+        description = {"Add or move tags of a manifest in a repository, an OCI layout or an OCI archive.",
+                "No blob moves: a registry gets the manifest's exact bytes under each tag,",
+                "a layout's index.json is rewritten, an archive is rewritten atomically with every blob kept.",
+                "Prints each tag with its old and new digest.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
 public final class TagCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The manifest to tag, by tag or digest.")

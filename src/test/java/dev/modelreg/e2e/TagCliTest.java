@@ -63,14 +63,14 @@ class TagCliTest {
             assertThat(pulled.resolve("ex-gwf-twri01/mfsim.nam")).exists();
 
             Modelreg.Run missing = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tag", repo + ":nope", "x");
-            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.code()).as("not found").isEqualTo(4);
             assertThat(missing.err().lines()).hasSize(1);
             assertThat(missing.err()).startsWith("modelreg: error: ").contains("nope");
             Modelreg.Run digestTag = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tag", repo + ":candidate", d[0]);
             assertThat(digestTag.code()).isEqualTo(1);
             assertThat(digestTag.err()).contains("is a digest, not a tag");
             Modelreg.Run noRef = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tag", repo, "x");
-            assertThat(noRef.code()).isEqualTo(2);
+            assertThat(noRef.code()).as("usage").isEqualTo(3);
         }
     }
 
@@ -84,7 +84,7 @@ class TagCliTest {
                     "--name", "example"), "push").out().trim();
 
             Modelreg.Run anonymous = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "tag", repo + ":candidate", "production");
-            assertThat(anonymous.code()).isEqualTo(1);
+            assertThat(anonymous.code()).as("authentication").isEqualTo(5);
             assertThat(anonymous.err().lines()).hasSize(1);
             assertThat(anonymous.err()).startsWith("modelreg: error: ").contains("no credentials for " + reg.host());
 

@@ -13,9 +13,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg inspect REF}: an artifact's manifest, metadata, models, layers and referrers; no layer is downloaded. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Describe an artifact from its manifest and config alone (no layer is downloaded).",
-                "Digest, media type, artifactType, created, metadata and annotations;",
+@Command(name = "inspect",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg inspect ghcr.io/acme/models:v1",
+                "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:<hex> --json",
+                "  modelreg inspect mf6/test@develop                # a configured source"},
+        mixinStandardHelpOptions = true,
+        description = {"Describe an artifact from its manifest and config alone.",
+                "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations;",
                 "the models (files, bytes of their layers); the layers and what each holds;",
                 "the referrers by artifactType (the OCI referrers API, else the sha256-HEX tag scheme)."})
 public final class InspectCommand extends BaseCommand {

@@ -13,10 +13,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tag REF NEWTAG...}: add or move tags in a registry repository, an OCI layout or an OCI archive. */
-@Command(name = "tag", mixinStandardHelpOptions = true,
-        description = {"Add or move tags of a manifest in a repository, an OCI layout or an OCI archive.",
-                "No blob moves: a registry gets the manifest's exact bytes under each tag,",
-                "a layout's index.json is rewritten, an archive is rewritten atomically with every blob kept.",
+@Command(name = "tag",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg tag ghcr.io/acme/models:candidate production latest   # promote",
+                "  modelreg tag ghcr.io/acme/models@sha256:<hex> production        # roll back by digest",
+                "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json"},
+        mixinStandardHelpOptions = true,
+        description = {"Add or move tags of a manifest; no blob moves.",
+                "In a registry repository, an OCI layout or an OCI archive. A registry gets the manifest's",
+                "exact bytes under each tag, a layout's index.json is rewritten, an archive is rewritten",
+                "atomically with every blob kept.",
                 "Prints each tag with its old and new digest.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
 public final class TagCommand extends BaseCommand {
@@ -35,10 +41,10 @@ public final class TagCommand extends BaseCommand {
         try {
             r = Reference.parse(ref);
         } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
         if (r.reference() == null) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
+            throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
         }
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
         List<Retag.Moved> moved;

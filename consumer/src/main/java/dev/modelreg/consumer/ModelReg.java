@@ -568,16 +568,16 @@ public final class ModelReg {
         Synced s = inspected(ref);
         RefState st = s.state();
         if (!st.isOci()) {
-            throw new ConsumerException(s.label() + " was resolved from GitHub (" + st.transport()
+            throw new ConsumerException(ContentException.Kind.INVALID, s.label() + " was resolved from GitHub (" + st.transport()
                     + "): it has no manifest to inspect (list -v shows its models)");
         }
         byte[] raw = Files.readAllBytes(cache.blob(st.digest()));
-        if (!Digest.sha256Of(raw).equals(st.digest())) throw new ConsumerException("cached manifest " + st.digest() + " is corrupt: run modelreg sync --force");
+        if (!Digest.sha256Of(raw).equals(st.digest())) throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, "cached manifest " + st.digest() + " is corrupt: run modelreg sync --force");
         dev.modelreg.spec.Manifest m;
         try {
             m = dev.modelreg.spec.Manifest.parse(raw, s.label() + ": manifest " + st.digest());
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
+            throw new ConsumerException(ContentException.Kind.INVALID, e.getMessage());
         }
         String at = st.servedBy() != null ? st.servedBy() : st.reference();
         dev.modelreg.content.Referrers.Found found = null;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg inspect ghcr.io/acme/models:v1",
                 "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:<hex> --json",
-                "  modelreg inspect mf6/test@develop                # a configured source"},
+                "  modelreg inspect example@demo --config examples/sources.toml"},
         mixinStandardHelpOptions = true,
         description = {"Describe an artifact from its manifest and config alone.",
                 "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations;",

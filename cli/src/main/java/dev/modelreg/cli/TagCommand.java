@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tag",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg tag ghcr.io/acme/models:candidate production latest   # promote",
-                "  modelreg tag ghcr.io/acme/models@sha256:<hex> production        # roll back by digest",
+                "  modelreg tag ghcr.io/acme/models@sha256:<hex> production        # roll back",
                 "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json"},
         mixinStandardHelpOptions = true,
         description = {"Add or move tags of a manifest; no blob moves.",

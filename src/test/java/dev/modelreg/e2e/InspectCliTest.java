@@ -160,6 +160,12 @@ class InspectCliTest {
         assertThat(((Map<String, Object>) Modelreg.ok(tmp, "inspect", layout + ":v2", "--json").json().get("metadata")))
                 .containsEntry("description", "Overridden");
 
+        // annotations are the publisher's text: shown escaped, never driving the terminal
+        Modelreg.ok(tmp, "push", dir.toString(), layout + ":v3", "--name", "example",
+                "--annotation", "org.opencontainers.image.description=a\u001b[2Jb\u202ec");
+        Modelreg.Run hostile = Modelreg.ok(tmp, "inspect", layout + ":v3");
+        assertThat(hostile.out()).doesNotContain("\u001b", "\u202e").contains("description: a\\u001b[2Jb\\u202ec");
+
         // a configured source: inspect SOURCE@REF, and list -v shows the metadata of the cached manifest
         Path config = Files.writeString(tmp.resolve("sources.toml"), "[sources.ex]\nname = \"example\"\noci = \"" + layout
                 + "\"\nrefs = [\"v1\"]\n");

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.Results.Listing;
+import dev.modelreg.spec.Text;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -11,8 +12,9 @@ import picocli.CommandLine.Option;
 @Command(name = "list",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg list",
-                "  modelreg list -v --source example             # every model name"},
-        mixinStandardHelpOptions = true, description = "List available models (of cached registries).")
+                "  modelreg list -v --source example             # every model name, and metadata"},
+        mixinStandardHelpOptions = true, description = {"List available models (of cached registries).",
+        "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -39,6 +41,7 @@ public final class ListCommand extends BaseCommand {
         out().println();
         for (Listing l : ls) {
             out().println(l.state().name() + "@" + l.state().ref() + ":");
+            if (verbose()) l.metadata().forEach((k, v) -> out().println("  " + Text.printable(k) + ": " + Text.oneLine(v)));
             if (l.models().isEmpty()) {
                 out().println("  No models");
             } else {

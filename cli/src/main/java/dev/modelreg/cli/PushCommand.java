@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.publisher.LayerPlanner;
 import dev.modelreg.publisher.Push;
+import dev.modelreg.spec.Metadata;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,8 +44,13 @@ public final class PushCommand extends BaseCommand {
             description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
     String ref;
 
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable).")
+    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable; overrides --metadata).")
     Map<String, String> annotations = new TreeMap<>();
+
+    @Option(names = "--metadata", paramLabel = "FILE",
+            description = {"Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license,",
+                    "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8)."})
+    Path metadata;
 
     @Option(names = "--mount-from", paramLabel = "REPOSITORY",
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
@@ -78,9 +84,12 @@ public final class PushCommand extends BaseCommand {
             err().println("modelreg: " + s);
             err().flush();
         } : null;
+        Map<String, String> extra = new TreeMap<>();
+        if (metadata != null) extra.putAll(Metadata.read(metadata));
+        extra.putAll(annotations);
         Push.Result r;
         try (Progress display = progress()) {
-            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
+            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
                     mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
                     .withBase(base).withListener(display));
         }

@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
                 ClearCommand.class,
                 MirrorCommand.class,
                 TagsCommand.class,
+                TagCommand.class,
+                InspectCommand.class,
                 ExportCommand.class,
                 CompletionCommand.class,
                 HelpCommand.class,

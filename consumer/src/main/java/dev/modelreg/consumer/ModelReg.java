@@ -405,11 +405,26 @@ public final class ModelReg {
             byte[] b = cache.registryBytes(st.source(), st.ref());
             if (b == null) continue;
             ModelsToml r = parse(b, st.name() + "@" + st.ref());
-            out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet())));
+            out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet()), metadataOf(st)));
         }
         // nothing cached for a source that is not configured either: a misspelt name, not an empty listing
         if (out.isEmpty() && source != null) ModelLookup.source(config, source);
         return out;
+    }
+
+    /**
+     * The metadata ({@link dev.modelreg.spec.Metadata#of}) of a cached OCI ref's manifest, which the cache keeps in
+     * {@code blobs/} beside the config; empty for GitHub mode or a manifest no longer (or not validly) cached.
+     */
+    private Map<String, String> metadataOf(RefState st) {
+        if (!st.isOci() || !cache.has(st.digest())) return Map.of();
+        try {
+            byte[] b = Files.readAllBytes(cache.blob(st.digest()));
+            if (!Digest.sha256Of(b).equals(st.digest())) return Map.of();
+            return dev.modelreg.spec.Metadata.of(dev.modelreg.spec.Manifest.parse(b, "manifest " + st.digest()).annotations());
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /**
@@ -540,6 +555,57 @@ public final class ModelReg {
         SourceConfig adhoc = new SourceConfig(base, null, base, List.of(tagOrDigest), ".registry", base);
         RefState st = oci.stateFor(base, base, tagOrDigest, base, res);
         return new Synced(adhoc, tagOrDigest, st, parse(res.config(), ref));
+    }
+
+    // -------------------------------------------------------------------------------------------------- inspect
+
+    /**
+     * Describes one OCI artifact from its manifest and config alone (no layer is read): {@code ref} as for
+     * {@link #pull} ({@code source@ref} is synced first, a HEAD when unchanged). Referrers are listed at the endpoint
+     * that served the manifest (not offline); a failure to list them is reported, not thrown.
+     */
+    public Inspection inspect(String ref) throws IOException {
+        Synced s = inspected(ref);
+        RefState st = s.state();
+        if (!st.isOci()) {
+            throw new ConsumerException(ContentException.Kind.INVALID, s.label() + " was resolved from GitHub (" + st.transport()
+                    + "): it has no manifest to inspect (list -v shows its models)");
+        }
+        byte[] raw = Files.readAllBytes(cache.blob(st.digest()));
+        if (!Digest.sha256Of(raw).equals(st.digest())) throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, "cached manifest " + st.digest() + " is corrupt: run modelreg sync --force");
+        dev.modelreg.spec.Manifest m;
+        try {
+            m = dev.modelreg.spec.Manifest.parse(raw, s.label() + ": manifest " + st.digest());
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(ContentException.Kind.INVALID, e.getMessage());
+        }
+        String at = st.servedBy() != null ? st.servedBy() : st.reference();
+        dev.modelreg.content.Referrers.Found found = null;
+        String why = null;
+        if (settings.offline()) {
+            why = "offline: referrers not listed";
+        } else {
+            try {
+                found = dev.modelreg.content.Referrers.of(oci.target(at), st.digest());
+            } catch (IOException e) {
+                why = e.getMessage();
+            }
+        }
+        return Inspection.of(ref, at, st.digest(), raw, m, s.registry(), found, why);
+    }
+
+    /** {@link #pulled}, except that a configured {@code source@ref} is synced first (one HEAD when unchanged). */
+    private Synced inspected(String ref) throws IOException {
+        int at = ref.indexOf('@');
+        boolean local = ref.startsWith(Reference.LAYOUT_PREFIX) || ref.startsWith(Reference.ARCHIVE_PREFIX);
+        if (at > 0 && !local) {
+            SourceConfig s = findSource(ref.substring(0, at));
+            if (s != null) {
+                syncRef(s, ref.substring(at + 1), false);
+                return synced(s, ref.substring(at + 1));
+            }
+        }
+        return pulled(ref);
     }
 
     // --------------------------------------------------------------------------------------------------- verify

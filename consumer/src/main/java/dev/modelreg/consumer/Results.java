@@ -53,8 +53,19 @@ public final class Results {
         }
     }
 
-    /** A cached registry: its models and examples. */
-    public record Listing(RefState state, List<String> models, List<String> examples) {
+    /**
+     * A cached registry: its models and examples, and the metadata of its manifest (spec/README.md 3.8; OCI mode only,
+     * empty otherwise).
+     */
+    public record Listing(RefState state, List<String> models, List<String> examples, Map<String, String> metadata) {
+        public Listing {
+            metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        public Listing(RefState state, List<String> models, List<String> examples) {
+            this(state, models, examples, Map.of());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", state.source());
@@ -64,6 +75,7 @@ public final class Results {
             m.put("digest", state.digest().toString());
             m.put("models", models);
             m.put("examples", examples);
+            m.put("metadata", metadata);
             return m;
         }
     }

@@ -53,6 +53,14 @@ public final class Limits {
     public static final int MAX_REDIRECTS = 10;
     /** JSON nesting depth accepted in any document read. */
     public static final int MAX_JSON_DEPTH = 64;
+    /** A metadata file ({@code push --metadata}, spec/README.md 3.8) is at most 64 KiB. */
+    public static final int MAX_METADATA_BYTES = 64 << 10;
+    /** A metadata file has at most this many keys. */
+    public static final int MAX_METADATA_KEYS = 64;
+    /** A metadata key is at most this many characters. */
+    public static final int MAX_METADATA_KEY_CHARS = 64;
+    /** A metadata value is at most this many UTF-8 bytes. */
+    public static final int MAX_METADATA_VALUE_BYTES = 8 << 10;
     /** A text from a remote peer shown in a message is cut to this many characters. */
     public static final int MAX_SHOWN_TEXT = 300;
 

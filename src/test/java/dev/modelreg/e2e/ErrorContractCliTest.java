@@ -78,6 +78,8 @@ class ErrorContractCliTest {
         fails("not_found", 4, "tags", "oci-layout:" + missing);
         fails("not_found", 4, "export", "--config", config.toString(), "--source", "nosuch", "--output", tmp.resolve("e.tar").toString());
         fails("usage", 3, "completion", "fish");
+        fails("not_found", 4, "tag", layout + ":no-such-tag", "production");
+        fails("not_found", 4, "inspect", layout + ":no-such-tag");
         assertThat(tmp.resolve("out")).doesNotExist();
         assertThat(tmp.resolve("ws")).doesNotExist();
     }

@@ -26,8 +26,25 @@ public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG].")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DESTINATION",
+            description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG] (optional with --image --to-tar).")
     String destination;
+
+    @Option(names = "--image", description = {"Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the",
+            "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes)."})
+    boolean image;
+
+    @Option(names = "--image-root", paramLabel = "DIR", defaultValue = "/models",
+            description = "With --image: the directory of the model files in the image (default: ${DEFAULT-VALUE}).")
+    String imageRoot;
+
+    @Option(names = "--base-image", paramLabel = "FILE.tar",
+            description = "With --image: the base image, a docker-archive tar (docker save, skopeo copy ... docker-archive:FILE); default: none (scratch).")
+    Path baseImage;
+
+    @Option(names = "--to-tar", paramLabel = "FILE",
+            description = "With --image: also (or only, without DESTINATION) write the image as a tar that docker load accepts.")
+    Path toTar;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
     String name;
@@ -78,6 +95,16 @@ public final class PushCommand extends BaseCommand {
     @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")
     String repo;
 
+    private dev.modelreg.publisher.ModelImage.Options imageOptions() {
+        if (!image) {
+            if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
+                throw new IllegalArgumentException("--image-root, --base-image and --to-tar need --image");
+            }
+            return null;
+        }
+        return new dev.modelreg.publisher.ModelImage.Options(imageRoot, baseImage, toTar);
+    }
+
     @Override
     public Integer call() throws Exception {
         Consumer<String> progress = System.console() != null ? s -> {
@@ -91,7 +118,7 @@ public final class PushCommand extends BaseCommand {
         try (Progress display = progress()) {
             r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
                     mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
-                    .withBase(base).withListener(display));
+                    .withBase(base).withListener(display).withImage(imageOptions()));
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

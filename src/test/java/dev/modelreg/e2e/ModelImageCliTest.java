@@ -180,6 +180,37 @@ class ModelImageCliTest {
                 .isEqualTo(Files.readAllBytes(a.resolve("ex-gwf-twri01/ex-gwf-twri01.chd")));
     }
 
+    @Test
+    void aBaseImageFromADockerArchiveGoesBelowTheModelLayers() throws Exception {
+        Path base = tmp.resolve("base-tree");
+        Files.createDirectories(base.resolve("tool"));
+        Files.writeString(base.resolve("tool/mfsim.nam"), "BEGIN\n");
+        Path baseTar = tmp.resolve("base.tar");
+        Modelreg.ok(tmp, "push", base.toString(), "--name", "base", "--ref", "v0", "--image", "--image-root", "/opt/base",
+                "--to-tar", baseTar.toString());
+        Path a = Modelreg.copyExamples(tmp.resolve("models"));
+        Path layout = tmp.resolve("layout");
+        String d = (String) Modelreg.ok(tmp, "push", a.toString(), "oci-layout:" + layout + ":v1", "--name", "example",
+                "--image", "--base-image", baseTar.toString(), "--json").json().get("digest");
+        Manifest m = manifestOf(layout);
+        assertThat(m.layers()).hasSize(8);
+        assertThat(m.layers().subList(0, 2)).allMatch(l -> l.annotations().isEmpty()); // the base's, unannotated
+        assertThat(Modelcar.of(m, "image").layerOf("example/ex-gwf-twri01")).isEqualTo(m.layers().get(5));
+        // the same inputs, the same digest; the base's files are under /opt/base of the unpacked image
+        assertThat(Modelreg.ok(tmp, "push", a.toString(), "oci-layout:" + tmp.resolve("layout2") + ":v1", "--name", "example",
+                "--image", "--base-image", baseTar.toString()).out().strip()).isEqualTo(d);
+        Path rootfs = unpack(layout, tmp.resolve("rootfs"));
+        assertThat(rootfs.resolve("opt/base/tool/mfsim.nam")).hasContent("BEGIN");
+        assertThat(rootfs.resolve("models/ex-gwf-twri01/ex-gwf-twri01.chd")).exists();
+        Modelreg.ok(tmp, "pull", "oci-layout:" + layout + ":v1", tmp.resolve("out").toString(), "--model", "example/ex-gwf-twri01");
+        assertThat(tmp.resolve("out/tool")).doesNotExist();
+
+        Modelreg.Run r = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of(), "push", a.toString(), "oci-layout:" + layout + ":v2",
+                "--name", "example", "--image", "--base-image", "127.0.0.1:5000/base:v1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("save it first");
+    }
+
     /** Writes {@code m} into the layout as a new manifest tagged {@code tag} (index.json rewritten). */
     private static String retag(Path layout, Manifest m, String tag) throws Exception {
         byte[] b = m.toBytes();

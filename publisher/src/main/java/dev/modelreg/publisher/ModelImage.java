@@ -181,7 +181,8 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
     private static Path base(Path tar) {
         if (!Files.isRegularFile(tar)) {
             throw new IllegalArgumentException("--base-image " + tar + ": no such file (a docker-archive tar: what"
-                    + " 'docker save', 'skopeo copy ... docker-archive:FILE' or 'modelreg push --image --to-tar' write)");
+                    + " 'docker save', 'skopeo copy ... docker-archive:FILE' or 'modelreg push --image --to-tar' write;"
+                    + " a registry image is not read as a base: save it first, skopeo copy docker://IMAGE docker-archive:FILE)");
         }
         return tar;
     }

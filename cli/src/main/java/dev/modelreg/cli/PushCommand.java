@@ -13,14 +13,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact (see Push). */
+/** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact or model image (see Push). */
 @Command(name = "push",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed"},
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed",
+                "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # a modelcar image"},
         mixinStandardHelpOptions = true,
-        description = {"Push a model repository as one OCI artifact.", "Indexes DIR; the config is its models.toml, the files go in layers.",
+        description = {"Push a model repository as one OCI artifact, or with --image as a model image (modelcar).",
+                "Indexes DIR; the config is its models.toml, the files go in layers (an image: files under --image-root).",
                 "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")

@@ -117,18 +117,27 @@ class ModelImageCliTest {
             for (Object l : (List<?>) entry.get("Layers")) tarLayers.add(Digest.sha256Of(Files.readAllBytes(unpacked.resolve((String) l))));
             assertThat(tarLayers).containsExactlyElementsOf(m1.layers().stream().map(Descriptor::digest).toList());
 
+            if ("1".equals(System.getenv("MODELREG_TEST_DOCKER"))) { // expected: fails when no Docker engine answers
+                assertThat(run("docker", "load", "-i", tar.toString())).contains("modelreg/models:v1");
+                assertThat(run("docker", "image", "inspect", "--format", "{{json .Config.Labels}}", "modelreg/models:v1"))
+                        .contains("\"dev.modelreg.image.root\":\"/models\"");
+                run("docker", "image", "rm", "modelreg/models:v1");
+            } else {
+                System.out.println("docker load: not run (MODELREG_TEST_DOCKER=1 runs it where a Docker engine answers)");
+            }
+
             // a source: the manifest, the models.toml layer and the wanted model's layer; every file verified
             reg.clearRequests();
             Path pulled = tmp.resolve("pulled");
             Modelreg.ok(tmp, "pull", reg.host() + "/models/img:v1", pulled.toString(), "--model", "example/ex-gwf-twri01");
             assertThat(blobGets(reg.requests())).containsExactlyInAnyOrder(car.registryLayer().digest().toString(),
                     car.layerOf("example/ex-gwf-twri01").digest().toString());
-            assertSame(pulled, a, registry, "ex-gwf-twri01/");
+            assertSame(pulled, a, "ex-gwf-twri01/");
             reg.clearRequests();
             Path ws = tmp.resolve("ws");
             Modelreg.ok(tmp, "copy", "--from", reg.host() + "/models/img:v1", "example/ex-gwf-bcf2ss", ws.toString());
             assertThat(blobGets(reg.requests())).containsExactly(car.layerOf("example/ex-gwf-bcf2ss").digest().toString());
-            assertSame(ws, a.resolve("ex-gwf-bcf2ss"), registry, null);
+            assertSame(ws, a.resolve("ex-gwf-bcf2ss"), null);
             Modelreg.ok(tmp, "verify", "--from", reg.host() + "/models/img:v1", "example/ex-gwf-bcf2ss", ws.toString());
         }
     }
@@ -211,6 +220,31 @@ class ModelImageCliTest {
         assertThat(r.err().strip()).doesNotContain("\n").contains("save it first");
     }
 
+    @Test
+    void theLayerLimitMergesTheSmallestModelLayersAndTheyStillPull() throws Exception {
+        Path a = Modelreg.copyExamples(tmp.resolve("models"));
+        Path layout = tmp.resolve("layout");
+        Modelreg.ok(tmp, "push", a.toString(), "oci-layout:" + layout + ":v1", "--name", "example", "--image", "--max-layers", "3");
+        Manifest m = manifestOf(layout);
+        assertThat(m.layers()).hasSize(3);
+        assertThat(m.layers().get(0).annotation(Modelcar.REGISTRY)).isNotNull();
+        assertThat(m.layers().subList(1, 3)).allMatch(l -> l.annotation("dev.modelreg.groups") != null
+                || l.annotation("dev.modelreg.group") != null);
+        Modelreg.ok(tmp, "pull", "oci-layout:" + layout + ":v1", tmp.resolve("out").toString());
+        assertSame(tmp.resolve("out"), a, null);
+        try (Stream<Path> s = Files.walk(tmp.resolve("out"))) {
+            assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(66);
+        }
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", cmd)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", String.join(" ", cmd), out).isZero();
+        return out;
+    }
+
     /** Writes {@code m} into the layout as a new manifest tagged {@code tag} (index.json rewritten). */
     private static String retag(Path layout, Manifest m, String tag) throws Exception {
         byte[] b = m.toBytes();
@@ -243,8 +277,8 @@ class ModelImageCliTest {
         return rootfs;
     }
 
-    /** Every registry file under {@code prefix} (null: the workspace holds one model, by relative path) equals the original. */
-    private static void assertSame(Path got, Path original, ModelsToml registry, String prefix) throws Exception {
+    /** Every file of {@code got} equals the file at its relative path in {@code original}, and is under {@code prefix} if given. */
+    private static void assertSame(Path got, Path original, String prefix) throws Exception {
         try (Stream<Path> s = Files.walk(got)) {
             List<Path> files = s.filter(Files::isRegularFile).toList();
             assertThat(files).isNotEmpty();

@@ -8,7 +8,9 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import dev.modelreg.content.Cleanup;
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.ReadOnlyStorage;
@@ -105,6 +107,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         SortedMap<String, SortedSet<String>> groups = dev.modelreg.spec.FileGroups.groups(registry);
         List<Group> planned = plan(groups, files.sizes(), maxLayers - 1);
         Path staging = Files.createTempDirectory("modelreg-image-");
+        Cleanup.register(staging); // removed by an interrupt too
         try {
             Path regFile = staging.resolve(Modelcar.REGISTRY_FILE);
             Files.write(regFile, config);
@@ -131,6 +134,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             try {
                 Manifest built = jibManifest(archive);
                 Manifest m = annotate(built, planned, regDigest, o.root(), annotations, maxLayers, o.baseImage());
+                check(archive, m, planned, groups.getOrDefault("", new TreeSet<>()), files, regDigest, o.root());
                 if (m.toBytes().length > Limits.MAX_MANIFEST_BYTES) {
                     throw new IOException("the image manifest would be " + m.toBytes().length + " bytes, over the "
                             + Limits.MAX_MANIFEST_BYTES + "-byte limit registries enforce: lower --max-layers");
@@ -142,6 +146,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             Trees.deleteQuietly(staging);
+            Cleanup.unregister(staging);
             throw e;
         }
     }
@@ -217,6 +222,52 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         return Manifest.parse(Manifests.read(archive, d, "jib's manifest"), "jib's manifest");
     }
 
+    /**
+     * Reads every layer jib built back (gunzip, tar) and checks that it holds exactly its planned files, each with the
+     * hash models.toml gives it: jib reads the files again after they were indexed, and what is published must be
+     * what models.toml says (a file changed meanwhile fails the push).
+     */
+    private static void check(OciArchive archive, Manifest m, List<Group> planned, SortedSet<String> shared,
+                              ModelSet.Sources files, Digest reg, String root) throws IOException {
+        int first = m.layers().size() - planned.size() - 1;
+        for (int i = 0; i <= planned.size(); i++) {
+            Descriptor l = m.layers().get(first + i);
+            Map<String, Digest> want = new TreeMap<>();
+            for (String k : i == 0 ? shared : planned.get(i - 1).keys()) want.put(k, files.digests().get(k));
+            if (i == 0) want.put(Modelcar.REGISTRY_FILE, reg);
+            String prefix = root.substring(1) + "/";
+            String what = "the built layer " + l.digest();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            dev.modelreg.content.TarStream tar = new dev.modelreg.content.TarStream((name, size) -> {
+                String key = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+                Digest d = key == null ? null : want.get(key);
+                if (d == null || !seen.add(key)) throw new IOException(what + " holds an unplanned file '" + name + "'");
+                DigestingOutputStream out = new DigestingOutputStream(java.io.OutputStream.nullOutputStream());
+                return new dev.modelreg.content.TarStream.Member() {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        if (!out.digest().equals(d)) {
+                            throw new IOException("file '" + key + "' changed while the image was built (its hash in"
+                                    + " models.toml is " + d.hex() + ", the image holds " + out.digest().hex() + ")");
+                        }
+                    }
+                };
+            }, what);
+            dev.modelreg.content.BlobSink sink = new dev.modelreg.content.GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
+            try (InputStream in = new dev.modelreg.content.VerifyingInputStream(archive.fetch(l), l, what)) {
+                byte[] buf = new byte[256 << 10];
+                for (int n; (n = in.read(buf)) >= 0; ) if (n > 0) sink.write(buf, 0, n);
+            }
+            sink.finish();
+            if (!seen.equals(want.keySet())) throw new IOException(what + " lacks planned files");
+        }
+    }
+
     /** jib's manifest with the modelcar annotations: the last layers are ours, in planned order. */
     private static Manifest annotate(Manifest built, List<Group> planned, Digest reg, String root,
                                      Map<String, String> annotations, int maxLayers, Path base) throws IOException {
@@ -258,12 +309,14 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
+        Cleanup.register(tmp);
         try {
             Files.delete(tmp);
             containerize(builder.setFormat(ImageFormat.Docker), tmp, name, staging);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+            Cleanup.unregister(tmp);
         }
     }
 
@@ -292,5 +345,6 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             // only the staging directory is left, removed next
         }
         Trees.deleteQuietly(staging);
+        Cleanup.unregister(staging);
     }
 }

@@ -235,6 +235,16 @@ class ModelImageCliTest {
         try (Stream<Path> s = Files.walk(tmp.resolve("out"))) {
             assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(66);
         }
+
+        // a configured source whose oci is the image: sync, copy, verify, and an offline re-sync from the cache
+        Path cfg = tmp.resolve("sources.toml");
+        Files.writeString(cfg, "[sources.example]\nname = \"example\"\noci = \"oci-layout:" + layout + "\"\nrefs = [\"v1\"]\n");
+        Map<String, String> env = Map.of("MODELREG_CONFIG", cfg.toString());
+        for (String[] args : List.of(new String[] {"sync"}, new String[] {"copy", "example/ex-gwt-keating", tmp.resolve("ws").toString()},
+                new String[] {"verify", "example/ex-gwt-keating", tmp.resolve("ws").toString()}, new String[] {"sync", "--offline"})) {
+            Modelreg.ok(Modelreg.run(tmp, Modelreg.FAST_JVM, env, args), args);
+        }
+        assertSame(tmp.resolve("ws"), a.resolve("ex-gwt-keating"), null);
     }
 
     private static String run(String... cmd) throws Exception {

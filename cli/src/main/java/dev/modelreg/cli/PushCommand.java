@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
                 "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed",
                 "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # a modelcar image"},
         mixinStandardHelpOptions = true,
-        description = {"Push a model repository as one OCI artifact, or with --image as a model image (modelcar).",
-                "Indexes DIR; the config is its models.toml, the files go in layers (an image: files under --image-root).",
+        description = {"Push a model repository as one OCI artifact or model image.",
+                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image (modelcar)",
+                "with the files under --image-root and models.toml beside them.",
                 "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")

@@ -65,7 +65,7 @@ final class ImageLayers {
         Map<Digest, OciSource.Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = r.files().get(key);
-            if (e == null) throw new ConsumerException(label + ": registry lists no file '" + key + "'");
+            if (e == null) throw ConsumerException.notFound(label + ": registry lists no file '" + key + "'");
             if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
             if (cache.has(e.hash())) {
                 blobs.put(key, e.hash());

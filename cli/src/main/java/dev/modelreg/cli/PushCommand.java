@@ -99,6 +99,10 @@ public final class PushCommand extends BaseCommand {
     String repo;
 
     private dev.modelreg.publisher.ModelImage.Options imageOptions() {
+        if (destination == null && (!image || toTar == null)) { // a usage error, as when DESTINATION was required
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required parameter: 'DESTINATION' (optional only with --image --to-tar FILE)");
+        }
         if (!image) {
             if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
                 throw new IllegalArgumentException("--image-root, --base-image and --to-tar need --image");

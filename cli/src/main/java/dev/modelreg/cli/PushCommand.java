@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop --metadata model-set.toml",
                 "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed",
-                "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # a modelcar image"},
+                "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # modelcar"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image (modelcar)",

@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * The layers of a model image (spec/README.md 3.8) read as a source. A layer (gzip or plain tar) is read in the pass
+ * The layers of a model image (spec/README.md 3.11) read as a source. A layer (gzip or plain tar) is read in the pass
  * that downloads it ({@link #sink}): decompressed with a bound, every entry must be a directory or a regular file
  * under the image root (no links, devices, absolute names, '..', duplicates), every file must be one that models.toml
  * places in this layer and match its hash, and {@code ROOT/models.toml} (only in the layer marked as holding it) must

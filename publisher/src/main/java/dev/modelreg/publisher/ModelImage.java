@@ -43,7 +43,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A model image (spec/README.md 3.8), built by jib-core and moved by our engine. jib builds the layers (reproducible:
+ * A model image (spec/README.md 3.11), built by jib-core and moved by our engine. jib builds the layers (reproducible:
  * sorted entries, fixed mtimes, uid/gid 0, mode 644 for files and 755 for directories, gzip), the image config and a
  * manifest into an OCI tar in a staging directory, with no network; this class reads that tar with {@link OciArchive},
  * adds the annotations that map layers to models (the manifest is rewritten, the blobs are jib's), and serves it as a

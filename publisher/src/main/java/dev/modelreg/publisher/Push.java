@@ -78,7 +78,7 @@ public final class Push {
                     plainHttp, caFile, created, sourceUrl, repo, env, progress, base, l, image);
         }
 
-        /** Push a model image (spec/README.md 3.8) instead of an artifact. */
+        /** Push a model image (spec/README.md 3.11) instead of an artifact. */
         public Request withImage(ModelImage.Options o) {
             return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
                     plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener, o);

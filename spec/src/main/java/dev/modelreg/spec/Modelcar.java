@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model image ("modelcar", spec/README.md 3.8): a runnable OCI image whose filesystem holds the model files under
+ * A model image ("modelcar", spec/README.md 3.11): a runnable OCI image whose filesystem holds the model files under
  * a root directory (default {@code /models}) and the models.toml beside them ({@code ROOT/models.toml}). The manifest
  * says where: {@link #ROOT} and {@link #REGISTRY} (the sha256 of the models.toml bytes); the layer that holds
  * models.toml (and the files no model lists) carries {@link #REGISTRY} too, each model layer

@@ -895,16 +895,45 @@ def case7(ctx):
              "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar, "info"], True),
             ("JVM floor: java -version, same flags", "java", ["java", "-XX:TieredStopAtLevel=1",
              "-XX:+UseSerialGC", "-Xshare:auto", "-version"], False)]
+    # the distribution archives (bench/run unpacks them): JDK 17 with the class-data archive; the jlink runtime
+    # (Temurin 25) with it; and, measured only, the same runtime with a JDK 25 AOT cache trained on `info`
+    plain, own = os.environ.get("BENCH_DIST_PLAIN"), os.environ.get("BENCH_DIST_RUNTIME")
+    dist_missing = "no distribution archive (bench/run: scripts/dist --runtime failed)"
+    cmds.insert(2, ("archive bin/modelreg info (system JDK 17, class-data archive)", "modelreg",
+                    [os.path.join(plain, "bin", "modelreg"), "info"] if plain else None, True))
+    cmds.insert(3, ("archive with own runtime: bin/modelreg info (jlink JDK 25, class-data archive)", "modelreg",
+                    [os.path.join(own, "bin", "modelreg"), "info"] if own else None, True))
+    aot = None
+    if own:
+        java25 = os.path.join(own, "runtime", "bin", "java")
+        flags = ["-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+                 "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-Xlog:disable"]
+        aot = ctx.scratch("aot") + ".aot"
+        os.makedirs(os.path.dirname(aot), exist_ok=True)
+        jar25 = os.path.join(own, "lib", "modelreg.jar")
+        cmds.insert(4, ("  same runtime, JDK 25 AOT cache instead (trained on info; not shipped)", "modelreg",
+                        [java25] + flags + ["-XX:AOTCache=" + aot, "-jar", jar25, "info"], True))
     info_row = None
     if err:
         warm_err = err
     else:
         s = run([MODELREG, "sync"], env=env, tmp=ctx.tmp)
         warm_err = None if s.ok else "warm-up sync failed: " + s.error
+    aot_err = None
+    if aot and not warm_err:
+        train = run([java25] + flags + ["-XX:AOTCacheOutput=" + aot, "-jar", jar25, "info"], env=env, tmp=ctx.tmp)
+        if not train.ok:
+            aot_err = "AOT training run failed: " + train.error
     for what, tool, argv, needs_warm in cmds:
         row = ctx.row(7, what, tool)
         if info_row is None:
             info_row = row
+        if argv is None:
+            row.fail(dist_missing)
+            continue
+        if "AOT" in what and aot_err:
+            row.fail(aot_err)
+            continue
         if needs_warm and warm_err and "info" in what:
             row.fail(warm_err)
             continue

@@ -60,9 +60,9 @@ class ConsumeGitHubCliTest {
 
     @Test
     void syncListInfoCopyAndExitCodes() throws Exception {
-        // master has no registry: that ref fails, so sync exits 1 and says why, like mf models sync
+        // master has no registry: that ref fails, so sync exits 4 (not found) and says why, like mf models sync
         Modelreg.Run sync = modelreg("sync");
-        assertThat(sync.code()).isEqualTo(1);
+        assertThat(sync.code()).isEqualTo(4);
         assertThat(sync.out()).contains("Synced: 1", "Failed: 1",
                 "mf6/test@master: Registry file 'models.toml' not found in .registry for 'mf6/test@master'");
 
@@ -90,12 +90,12 @@ class ConsumeGitHubCliTest {
         assertThat(mismatch.out()).contains("missing: sub/model.dis");
 
         Modelreg.Run unknown = modelreg("copy", "mf6/test/test001", tmp.resolve("x").toString());
-        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.code()).isEqualTo(4);
         assertThat(unknown.err()).contains("closest: mf6/test/test001a");
         Modelreg.Run noSource = modelreg("sync", "--source", "nope");
-        assertThat(noSource.code()).isEqualTo(1);
+        assertThat(noSource.code()).isEqualTo(4);
         assertThat(noSource.err()).contains("Source 'nope' not found in config. Available sources: modflow6-testmodels (mf6/test)");
         Modelreg.Run usage = modelreg("copy");
-        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.code()).isEqualTo(3);
     }
 }

@@ -85,7 +85,7 @@ class ConsumeMainJobTest {
         assertThat(badJson.code()).isEqualTo(2);
         assertThat(badJson.json().get("ok")).isEqualTo(false);
         Modelreg.Run err = modelreg("verify", "--from", layout + ":demo", "example/ex-gwt-keatin", ws.toString());
-        assertThat(err.code()).isEqualTo(1);
+        assertThat(err.code()).isEqualTo(4);
         assertThat(err.err()).startsWith("modelreg: error: model 'example/ex-gwt-keatin' not found")
                 .contains("closest: example/ex-gwt-keating");
 
@@ -123,7 +123,7 @@ class ConsumeMainJobTest {
         ok("copy", "--config", cfg, "--offline", "demo@" + digest + "/ex-gwf-twri01", tmp.resolve("w2").toString());
         ok("verify", "--config", cfg, "--offline", "example/ex-gwf-twri01", tmp.resolve("w2").toString());
         Modelreg.Run missing = modelreg("copy", "--config", cfg, "--offline", "example/ex-gwf-bcf2ss", tmp.resolve("w3").toString());
-        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.code()).isEqualTo(7);
         assertThat(missing.err()).contains("offline");
         assertThat(tmp.resolve("w3")).doesNotExist();
 

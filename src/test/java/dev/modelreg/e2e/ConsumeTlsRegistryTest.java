@@ -29,7 +29,7 @@ class ConsumeTlsRegistryTest {
                     "--ca-file", ca), "push");
 
             Modelreg.Run noCa = Modelreg.run(tmp, Modelreg.FAST_JVM, creds, "pull", ref, tmp.resolve("p0").toString());
-            assertThat(noCa.code()).isEqualTo(1);
+            assertThat(noCa.code()).as("TLS not trusted: unavailable").isEqualTo(7);
             assertThat(noCa.err().strip().lines()).singleElement().asString()
                     .startsWith("modelreg: error: ").contains(reg.host());
             assertThat(tmp.resolve("p0")).doesNotExist();

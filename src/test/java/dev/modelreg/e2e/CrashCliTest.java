@@ -126,7 +126,7 @@ class CrashCliTest {
         Files.writeString(refDir.resolve("models.toml"), new String(registry, StandardCharsets.UTF_8)
                 .replace("input.txt", "other.txt"));
         Modelreg.Run offline = run(null, "copy", "--offline", MODEL, tmp.resolve("w").toString());
-        assertThat(offline.code()).isEqualTo(1);
+        assertThat(offline.code()).as("offline and not cached").isEqualTo(7);
         assertThat(offline.err()).contains("offline").contains("not in the cache");
         assertThat(tmp.resolve("w")).doesNotExist();
         // online, the ref is synced again and served as recorded

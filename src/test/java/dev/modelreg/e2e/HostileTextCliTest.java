@@ -43,7 +43,7 @@ class HostileTextCliTest {
         })) {
             Modelreg.Run r = Modelreg.run(tmp, Modelreg.FAST_JVM, Map.of("MODELREG_CACHE", tmp.resolve("c").toString()),
                     "pull", stub.host() + "/models/x:v1", tmp.resolve("out").toString());
-            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.code()).as("HTTP 500: unavailable").isEqualTo(7);
             assertNoRawControls(r.err());
             assertThat(r.err().strip().lines()).hasSize(1);
             assertThat(r.err()).startsWith("modelreg: error: ").contains(stub.host()).contains("\\u001b");

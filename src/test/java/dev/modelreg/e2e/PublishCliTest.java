@@ -21,12 +21,12 @@ class PublishCliTest {
     Path tmp;
 
     @Test
-    void wrongPasswordIsExitOneWithOneLine() throws Exception {
+    void wrongPasswordIsExitFiveWithOneLine() throws Exception {
         Path dir = Modelreg.copyExamples(tmp.resolve("m"));
         try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.BASIC_AUTH, tmp.resolve("reg"))) {
             Modelreg.Run bad = Modelreg.run(tmp, FAST, Map.of("MODELREG_REGISTRY_USER", reg.username(),
                     "MODELREG_REGISTRY_PASSWORD", "not-" + reg.password()), "push", dir.toString(), reg.host() + "/models/x:v1", "--name", "example");
-            assertThat(bad.code()).isEqualTo(1);
+            assertThat(bad.code()).isEqualTo(5);
             assertThat(bad.out()).isEmpty();
             assertThat(bad.err().lines()).hasSize(1);
             assertThat(bad.err()).startsWith("modelreg: error: ").contains("credentials for 127.0.0.1:" + reg.port() + " from MODELREG_REGISTRY_USER were rejected");
@@ -48,11 +48,11 @@ class PublishCliTest {
         assertThat(tmp.resolve("layout")).doesNotExist();
 
         Modelreg.Run noDir = Modelreg.run(tmp, FAST, Map.of(), "make-registry", "--path", tmp.resolve("nope").toString(), "--name", "x");
-        assertThat(noDir.code()).isEqualTo(1);
+        assertThat(noDir.code()).isEqualTo(4);
         assertThat(noDir.err()).startsWith("modelreg: error: ").contains("nope");
 
         Modelreg.Run usage = Modelreg.run(tmp, FAST, Map.of(), "push", dir.toString());
-        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.code()).isEqualTo(3);
     }
 
     @Test

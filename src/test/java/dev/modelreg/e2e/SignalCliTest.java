@@ -39,7 +39,7 @@ class SignalCliTest {
             long kept = 0;
             for (String signal : List.of("INT", "TERM")) {
                 Modelreg.Started run = Modelreg.start(tmp, tmp, Modelreg.FAST_JVM, env, "pull", slow.host() + "/models/big:v1",
-                        out.toString());
+                        out.toString(), "--json");
                 Path partial = ResumeCliTest.awaitPartial(cache, kept + (2 << 20), run.process());
                 assertThat(ResumeCliTest.besideTarget(tmp, "out")).as("a staging directory while it runs")
                         .anySatisfy(n -> assertThat(n).startsWith(".out.staging-"));
@@ -48,6 +48,10 @@ class SignalCliTest {
                 Modelreg.Run r = run.finish();
                 assertThat(r.code()).as("exit code after SIG%s", signal).isEqualTo(128 + ("INT".equals(signal) ? 2 : 15));
                 assertThat(r.err()).contains("modelreg: interrupted");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> error = (Map<String, Object>) r.json().get("error");
+                assertThat(error).as("the one JSON document of an interrupted --json run")
+                        .containsEntry("kind", "interrupted").containsEntry("exitCode", (long) r.code());
                 assertThat(ResumeCliTest.besideTarget(tmp, "out")).as("staging removed on SIG%s", signal).isEmpty();
                 assertThat(out).doesNotExist();
                 try (Stream<Path> s = Files.list(cache.resolve("ingest"))) {

@@ -36,9 +36,13 @@ public abstract class BaseCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Prints {@code value} as one JSON document (a Map/List/record-free tree, see dev.modelreg.spec.Json). */
+    /** True with {@code -v} given before the command ({@code modelreg -v info}) or after it. */
+    protected boolean verbose() {
+        return verbose || Cli.root(spec.commandLine()).verbose;
+    }
+
+    /** Prints {@code value} as the run's one JSON document (a Map/List/record-free tree, see dev.modelreg.spec.Json). */
     protected void printJson(Object value) {
-        out().println(dev.modelreg.spec.Json.write(value));
-        out().flush();
+        Cli.root(spec.commandLine()).printDocument(out(), value);
     }
 }

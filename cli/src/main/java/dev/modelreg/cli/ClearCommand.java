@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
  * {@code modelreg clear}: removes cached registries (one ref, one source, or everything including the blob store).
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
-@Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove cached registries (and, with no filter, the whole cache).")
+@Command(name = "clear",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg clear --source example --force",
+                "  modelreg clear --force                        # the whole cache"},
+        mixinStandardHelpOptions = true, description = {"Remove cached registries and blobs.", "With no filter, the whole cache."})
 public final class ClearCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -30,7 +34,7 @@ public final class ClearCommand extends BaseCommand {
                 : "cached registries" + (source != null ? " of " + source : "") + (ref != null ? " at ref " + ref : "");
         if (!force) {
             Console c = System.console();
-            if (c == null) throw new ExitException(ExitCodes.ERROR, "refusing to clear " + what + " without confirmation; use --force");
+            if (c == null) throw new ExitException(ExitCodes.USAGE, "refusing to clear " + what + " without confirmation; use --force");
             String a = c.readLine("Clear %s? [y/N] ", what);
             if (a == null || !a.trim().equalsIgnoreCase("y")) {
                 err().println("Cancelled");

@@ -8,7 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
-@Command(name = "copy", mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+@Command(name = "copy",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
+                "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
+                "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01"},
+        mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
 public final class CopyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
@@ -36,7 +41,7 @@ public final class CopyCommand extends BaseCommand {
         if (json) {
             printJson(r.toJson());
         } else {
-            if (verbose) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
+            if (verbose()) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
             else out().println(r.workspace());
             out().flush();
         }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code modelreg info}: configured sources, which refs are cached (and what they resolved to), which are missing. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show registry sync status.")
+@Command(name = "info",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg info",
+                "  modelreg info -v --json                       # digests and the pins copy accepts"},
+        mixinStandardHelpOptions = true, description = "Show registry sync status.")
 public final class InfoCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -36,7 +40,7 @@ public final class InfoCommand extends BaseCommand {
             String where = i.oci() != null ? i.oci() + (i.repo() != null ? ", " + i.repo() : "") : String.valueOf(i.repo());
             out().println(i.name() + " (" + where + ")");
             String cached = i.cached().isEmpty() ? "none"
-                    : i.cached().stream().map(c -> c.ref() + (verbose ? " " + c.digest() + " [" + c.transport() + "]"
+                    : i.cached().stream().map(c -> c.ref() + (verbose() ? " " + c.digest() + " [" + c.transport() + "]"
                             + " pin: " + ModelReg.pinOf(c) : "")
                             + (c.servedBy() != null && !c.servedBy().equals(c.reference()) ? " (via " + c.servedBy() + ")" : ""))
                     .collect(Collectors.joining(", "));

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.Results.Listing;
+import dev.modelreg.spec.Text;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -8,7 +9,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List available models (of cached registries).")
+@Command(name = "list",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg list",
+                "  modelreg list -v --source example             # every model name, and metadata"},
+        mixinStandardHelpOptions = true, description = {"List available models (of cached registries).",
+        "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -35,15 +41,16 @@ public final class ListCommand extends BaseCommand {
         out().println();
         for (Listing l : ls) {
             out().println(l.state().name() + "@" + l.state().ref() + ":");
+            if (verbose()) l.metadata().forEach((k, v) -> out().println("  " + Text.printable(k) + ": " + Text.oneLine(v)));
             if (l.models().isEmpty()) {
                 out().println("  No models");
             } else {
                 out().println("  Models: " + l.models().size());
-                if (verbose) l.models().forEach(n -> out().println("    " + n));
+                if (verbose()) l.models().forEach(n -> out().println("    " + n));
             }
             if (!l.examples().isEmpty()) {
                 out().println("  Examples: " + l.examples().size());
-                if (verbose) l.examples().forEach(n -> out().println("    " + n));
+                if (verbose()) l.examples().forEach(n -> out().println("    " + n));
             }
             out().println();
         }

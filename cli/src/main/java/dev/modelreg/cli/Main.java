@@ -30,7 +30,9 @@ public final class Main {
         if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
         PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
         PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
-        int code = Cli.run(args, out, err);
+        picocli.CommandLine cl = Cli.commandLine(out, err);
+        if (java.util.List.of(args).contains("--json")) Interruption.reportAsJson((RootCommand) cl.getCommand(), out);
+        int code = cl.execute(args);
         out.flush();
         err.flush();
         dev.modelreg.content.Cleanup.exiting();

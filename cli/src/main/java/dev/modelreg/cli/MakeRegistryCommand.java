@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.publisher.MakeRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -8,8 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg make-registry}: index a model repository into models.toml (see MakeRegistry). */
-@Command(name = "make-registry", mixinStandardHelpOptions = true,
-        description = {"Index a model repository and write models.toml (replaced, never merged).",
+@Command(name = "make-registry",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg make-registry --path examples/models --name example",
+                "  modelreg make-registry --path examples/models --name example --repo OWNER/NAME --ref main",
+                "  modelreg make-registry --path . --name mf6/test --repo OWNER/NAME --ref v1.0 --release-assets dist"},
+        mixinStandardHelpOptions = true,
+        description = {"Index a model repository into models.toml.", "The file is replaced, never merged.",
                 "Without a local --path, the zipball of --repo at --ref is downloaded and indexed."})
 public final class MakeRegistryCommand extends BaseCommand {
     @Option(names = {"-p", "--path"}, paramLabel = "DIR",
@@ -64,7 +70,7 @@ public final class MakeRegistryCommand extends BaseCommand {
             if (r.registryFile() != null) out().println(r.registryFile());
             if (r.releaseZip() != null) out().println(r.releaseZip());
             out().flush();
-            err().println("indexed " + r.models() + " models, " + r.files() + " files, " + r.bytes() + " bytes");
+            err().println("indexed " + Text.count(r.models(), "model") + ", " + Text.count(r.files(), "file") + ", " + Text.count(r.bytes(), "byte"));
             err().flush();
         }
         return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.Mirror;
@@ -14,8 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
-@Command(name = "mirror", mixinStandardHelpOptions = true,
-        description = {"Copy artifacts between registries, OCI layouts and OCI archives.",
+@Command(name = "mirror",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg mirror ghcr.io/acme/models:v1 registry.internal:5000/acme/models:v1",
+                "  modelreg mirror --all-tags ghcr.io/acme/models oci-archive:/media/usb/all.tar",
+                "  modelreg mirror oci-archive:/media/usb/all.tar registry.internal:5000/mirror"},
+        mixinStandardHelpOptions = true,
+        description = {"Copy artifacts between registries, layouts and archives.",
                 "Every blob is verified. Blobs the destination has",
                 "are skipped; on one registry they are mounted; the tag is set last. An",
                 "oci-archive file is written whole at the end (an existing one is added",
@@ -62,7 +68,7 @@ public final class MirrorCommand extends BaseCommand {
     public Integer call() throws Exception {
         if (fromSource != null || destination == null) {
             if (fromSource == null || destination != null) {
-                throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, "give SRC DST, or --source NAME DST_REPO");
+                throw new ExitException(ExitCodes.USAGE, "give SRC DST, or --source NAME DST_REPO");
             }
             return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source);
         }
@@ -74,7 +80,7 @@ public final class MirrorCommand extends BaseCommand {
             if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
             m = Mirror.run(source, destination, o, co);
         } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
         CopyResult r = m.copy();
         if (json) {
@@ -137,7 +143,7 @@ public final class MirrorCommand extends BaseCommand {
         } else {
             for (Mirror.Moved m : moved) out().println(m.destination() + ":" + m.tag() + "@" + m.root().digest());
             out().flush();
-            err().println(moved.size() + " refs (" + unchanged + " unchanged): copied " + blobs + " blobs (" + bytes
+            err().println(Text.count(moved.size(), "ref") + " (" + unchanged + " unchanged): copied " + Text.count(blobs, "blob") + " (" + bytes
                     + " bytes), skipped " + skippedBlobs + " (" + skippedBytes + " bytes)");
             err().flush();
         }

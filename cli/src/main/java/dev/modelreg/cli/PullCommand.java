@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.Results.CopyResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,7 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
-@Command(name = "pull", mixinStandardHelpOptions = true, description = "Write every file of a ref (or of --model models) into DIR by its registry path, verified.")
+@Command(name = "pull",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
+                "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
+                "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline"},
+        mixinStandardHelpOptions = true, description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
 public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
@@ -36,8 +42,8 @@ public final class PullCommand extends BaseCommand {
         if (json) {
             printJson(r.toJson());
         } else {
-            if (verbose) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
-            out().println(r.digest() + " " + r.files().size() + " files -> " + r.workspace());
+            if (verbose()) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
+            out().println(r.digest() + " " + Text.count(r.files().size(), "file") + " -> " + r.workspace());
             out().flush();
         }
         return ExitCodes.OK;

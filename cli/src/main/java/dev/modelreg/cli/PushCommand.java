@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.publisher.LayerPlanner;
 import dev.modelreg.publisher.Push;
+import dev.modelreg.spec.Metadata;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,16 +13,41 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact (see Push). */
-@Command(name = "push", mixinStandardHelpOptions = true,
-        description = {"Index DIR and push it as one OCI artifact (config = models.toml, files in layers).",
+/** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact or model image (see Push). */
+@Command(name = "push",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
+                "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop --metadata model-set.toml",
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed",
+                "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # modelcar"},
+        mixinStandardHelpOptions = true,
+        description = {"Push a model repository as one OCI artifact or model image.",
+                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image (modelcar)",
+                "with the files under --image-root and models.toml beside them.",
                 "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "DESTINATION", description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG].")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DESTINATION",
+            description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG] (optional with --image --to-tar).")
     String destination;
+
+    @Option(names = "--image", description = {"Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the",
+            "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes)."})
+    boolean image;
+
+    @Option(names = "--image-root", paramLabel = "DIR", defaultValue = "/models",
+            description = "With --image: the directory of the model files in the image (default: ${DEFAULT-VALUE}).")
+    String imageRoot;
+
+    @Option(names = "--base-image", paramLabel = "FILE.tar",
+            description = "With --image: the base image, a docker-archive tar (docker save, skopeo copy ... docker-archive:FILE); default: none (scratch).")
+    Path baseImage;
+
+    @Option(names = "--to-tar", paramLabel = "FILE",
+            description = "With --image: also (or only, without DESTINATION) write the image as a tar that docker load accepts.")
+    Path toTar;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
     String name;
@@ -38,8 +64,13 @@ public final class PushCommand extends BaseCommand {
             description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
     String ref;
 
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable).")
+    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable; overrides --metadata).")
     Map<String, String> annotations = new TreeMap<>();
+
+    @Option(names = "--metadata", paramLabel = "FILE",
+            description = {"Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license,",
+                    "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8)."})
+    Path metadata;
 
     @Option(names = "--mount-from", paramLabel = "REPOSITORY",
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
@@ -67,17 +98,34 @@ public final class PushCommand extends BaseCommand {
     @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")
     String repo;
 
+    private dev.modelreg.publisher.ModelImage.Options imageOptions() {
+        if (destination == null && (!image || toTar == null)) { // a usage error, as when DESTINATION was required
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required parameter: 'DESTINATION' (optional only with --image --to-tar FILE)");
+        }
+        if (!image) {
+            if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
+                throw new IllegalArgumentException("--image-root, --base-image and --to-tar need --image");
+            }
+            return null;
+        }
+        return new dev.modelreg.publisher.ModelImage.Options(imageRoot, baseImage, toTar);
+    }
+
     @Override
     public Integer call() throws Exception {
         Consumer<String> progress = System.console() != null ? s -> {
             err().println("modelreg: " + s);
             err().flush();
         } : null;
+        Map<String, String> extra = new TreeMap<>();
+        if (metadata != null) extra.putAll(Metadata.read(metadata));
+        extra.putAll(annotations);
         Push.Result r;
         try (Progress display = progress()) {
-            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, annotations,
+            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
                     mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
-                    .withBase(base).withListener(display));
+                    .withBase(base).withListener(display).withImage(imageOptions()));
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
@@ -43,21 +44,21 @@ final class SourceMirror {
                             CopyListener listener, Consumer<String> progress) throws IOException {
         Reference dst = Reference.parse(destination);
         if (dst.tag() != null || dst.digest() != null) {
-            throw new IllegalArgumentException("with --source the destination takes no tag or digest (each ref goes to"
+            throw new ExitException(ExitCodes.USAGE, "with --source the destination takes no tag or digest (each ref goes to"
                     + " its own tag): '" + destination + "'");
         }
         List<String> wanted = refs == null || refs.isEmpty() ? reg.refsOf(source) : refs;
-        if (wanted.isEmpty()) throw new IllegalArgumentException("source '" + source + "' has no refs configured: give --ref");
+        if (wanted.isEmpty()) throw new ExitException(ExitCodes.USAGE, "source '" + source + "' has no refs configured: give --ref");
         // every ref resolved (its files fetched and verified) and tagged before anything is written
         Map<String, ModelReg.Exportable> byTag = new LinkedHashMap<>();
         for (String ref : wanted) {
             ModelReg.Exportable e = reg.exportable(source, ref);
             if (e.gitRef() == null) {
-                throw new IllegalArgumentException(e.synced().label() + ": a pin names no git ref to tag it with: give the ref");
+                throw new ExitException(ExitCodes.USAGE, e.synced().label() + ": a pin names no git ref to tag it with: give the ref");
             }
             ModelReg.Exportable other = byTag.putIfAbsent(RefTags.toTag(e.gitRef()), e);
             if (other != null) {
-                throw new IllegalArgumentException("refs '" + other.synced().ref() + "' and '" + ref + "' of source '"
+                throw new ExitException(ExitCodes.USAGE, "refs '" + other.synced().ref() + "' and '" + ref + "' of source '"
                         + source + "' would both be tagged '" + RefTags.toTag(e.gitRef()) + "': mirror them one at a time (--ref)");
             }
         }
@@ -74,7 +75,7 @@ final class SourceMirror {
                 out.add(new Landed(e.synced().source().key(), ref, "oci", tag,
                         dst.withTag(tag).withDigest(m.root().digest()).toString(), m.root().digest().toString()));
             } else {
-                progress.accept("pushing " + label + " (" + e.files().size() + " files) to " + to);
+                progress.accept("pushing " + label + " (" + Text.count(e.files().size(), "file") + ") to " + to);
                 String repo = e.synced().source().repo();
                 String url = repo == null ? null : GitHubUrls.repositoryPage(GitHubUrls.Repo.parse(repo));
                 Push.Result r = Push.pushRegistry(e.config(), "models.toml of " + label, e.files(), to, tag,

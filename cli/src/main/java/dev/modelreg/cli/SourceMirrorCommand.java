@@ -19,8 +19,6 @@ final class SourceMirrorCommand {
                 cmd.err().println(m);
                 cmd.err().flush();
             });
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(SourceMirror.Landed::toJson).toList()));

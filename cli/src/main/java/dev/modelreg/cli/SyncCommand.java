@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.Results.SyncResult;
+import dev.modelreg.content.ContentException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code modelreg sync}: resolve and cache registries (modflow-devtools {@code mf models sync}). Exit 1 if any ref failed. */
-@Command(name = "sync", mixinStandardHelpOptions = true, description = "Synchronize registries (all configured sources and refs by default).")
+/**
+ * {@code modelreg sync}: resolve and cache registries (modflow-devtools {@code mf models sync}). If a ref failed, the
+ * exit code is that of the failures' kind when they share one, else 1; the JSON result then carries an {@code error}.
+ */
+@Command(name = "sync",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg sync                               # every configured source and ref",
+                "  modelreg sync --source example --ref develop --force",
+                "  modelreg sync --offline --json                # what is cached; never touches the network"},
+        mixinStandardHelpOptions = true, description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
 public final class SyncCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
@@ -36,6 +45,7 @@ public final class SyncCommand extends BaseCommand {
         long unchanged = results.stream().filter(r -> r.status().equals("unchanged")).count();
         long skipped = results.stream().filter(r -> r.status().equals("skipped")).count();
         long failed = results.stream().filter(SyncResult::failed).count();
+        Failure failure = failed == 0 ? null : failure(results, failed);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("synced", synced);
@@ -43,6 +53,7 @@ public final class SyncCommand extends BaseCommand {
             m.put("skipped", skipped);
             m.put("failed", failed);
             m.put("results", results.stream().map(SyncResult::toJson).toList());
+            if (failure != null) m.putAll(failure.toJson());
             printJson(m);
         } else {
             out().println("Sync complete:");
@@ -60,6 +71,20 @@ public final class SyncCommand extends BaseCommand {
             }
             out().flush();
         }
-        return failed > 0 ? ExitCodes.ERROR : ExitCodes.OK;
+        if (failure != null) {
+            err().println("modelreg: error: " + failure.message());
+            err().flush();
+        }
+        return failure == null ? ExitCodes.OK : failure.exitCode();
+    }
+
+    /** The failure of a sync with failed refs: the kind they share (else a plain error), the first one's message. */
+    private static Failure failure(List<SyncResult> results, long failed) {
+        List<SyncResult> f = results.stream().filter(SyncResult::failed).toList();
+        var kinds = f.stream().map(r -> r.errorKind() == null ? ContentException.Kind.INVALID : r.errorKind()).distinct().toList();
+        Failure first = Failure.of(kinds.get(0), f.get(0).name() + "@" + f.get(0).ref() + ": " + f.get(0).error());
+        String message = failed == 1 ? first.message() : failed + " refs failed to sync; first: " + first.message();
+        return kinds.size() == 1 ? new Failure(first.kind(), first.exitCode(), message)
+                : new Failure("error", ExitCodes.ERROR, message);
     }
 }

@@ -15,7 +15,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
-@Command(name = "tags", mixinStandardHelpOptions = true,
+@Command(name = "tags",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg tags ghcr.io/acme/models",
+                "  modelreg tags oci-archive:/media/usb/all.tar --json"},
+        mixinStandardHelpOptions = true,
         description = {"List the tags of a repository, an OCI layout or an OCI archive.",
                 "Each with its manifest digest (and, in a layout or archive,",
                 "the repository each ref came from). One line per tag: TAG DIGEST [REPOSITORY].",
@@ -34,7 +38,7 @@ public final class TagsCommand extends BaseCommand {
         try {
             r = Reference.parseRepository(ref);
         } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE_OR_MISMATCH, e.getMessage());
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
         List<ImageIndex.Named> refs;

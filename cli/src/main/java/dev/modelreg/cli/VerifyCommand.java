@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
@@ -9,15 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
-@Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare a workspace with the registry hashes (no download). Exit 0 match, 2 mismatch, 1 error.")
+@Command(name = "verify",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
+                "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01 --json"},
+        mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Exit 0: every file matches; 2: a file differs or is missing; else the error's code."})
 public final class VerifyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
 
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model, as copy names it: NAME/PATH, SOURCE@REF/PATH or SOURCE@sha256:HEX/PATH.")
     String model;
 
-    @Parameters(index = "1", paramLabel = "WORKSPACE")
+    @Parameters(index = "1", paramLabel = "WORKSPACE", description = "The directory the model was copied into.")
     Path workspace;
 
     @Option(names = "--from", paramLabel = "REF",
@@ -33,10 +38,10 @@ public final class VerifyCommand extends BaseCommand {
         } else {
             for (Mismatch m : r.mismatches()) out().println(m.reason() + ": " + m.path());
             for (String u : r.unverifiable()) out().println("unverifiable (no hash): " + u);
-            out().println(r.ok() ? "OK: " + r.matched() + " files match " + r.source() + "@" + r.ref()
-                    : "MISMATCH: " + r.mismatches().size() + " of " + (r.matched() + r.mismatches().size()) + " files differ");
+            out().println(r.ok() ? "OK: " + Text.count(r.matched(), "file") + (r.matched() == 1 ? " matches " : " match ") + r.source() + "@" + r.ref()
+                    : "MISMATCH: " + r.mismatches().size() + " of " + Text.count(r.matched() + r.mismatches().size(), "file") + (r.mismatches().size() == 1 ? " differs" : " differ"));
             out().flush();
         }
-        return r.ok() ? ExitCodes.OK : ExitCodes.USAGE_OR_MISMATCH;
+        return r.ok() ? ExitCodes.OK : ExitCodes.MISMATCH;
     }
 }

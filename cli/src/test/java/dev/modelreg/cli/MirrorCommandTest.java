@@ -90,7 +90,7 @@ class MirrorCommandTest {
 
         // by digest into a new archive needs a tag; with one it works
         Run noTag = run("mirror", "oci-archive:" + tar + "@" + root.digest(), "oci-archive:" + tmp.resolve("d.tar"));
-        assertThat(noTag.code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+        assertThat(noTag.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noTag.err().trim()).isEqualTo("modelreg: error: destination 'oci-archive:" + tmp.resolve("d.tar")
                 + "' needs a :TAG (the source is a digest; an archive is read by tag)");
         assertThat(tmp.resolve("d.tar")).doesNotExist();
@@ -118,11 +118,11 @@ class MirrorCommandTest {
         assertThat(tmp.getParent().resolve("evil")).doesNotExist();
 
         Run missing = run("mirror", "oci-archive:" + tmp.resolve("none.tar") + ":v1", "oci-layout:" + tmp.resolve("b"));
-        assertThat(missing.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(missing.err().trim()).isEqualTo("modelreg: error: no OCI archive at " + tmp.resolve("none.tar"));
 
         Run noTag = run("mirror", "oci-layout:" + tmp.resolve("a") + ":nope", "oci-archive:" + tmp.resolve("x.tar"));
-        assertThat(noTag.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(noTag.code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(tmp.resolve("x.tar")).doesNotExist();
     }
 
@@ -130,10 +130,10 @@ class MirrorCommandTest {
     void errorsAreOneLine() throws Exception {
         artifact(OciLayout.open(tmp.resolve("a")));
         Run missing = run("mirror", "oci-layout:" + tmp.resolve("a") + ":nope", "oci-layout:" + tmp.resolve("b"));
-        assertThat(missing.code()).isEqualTo(ExitCodes.ERROR);
+        assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(missing.err().trim()).isEqualTo("modelreg: error: tag 'nope' not found in oci-layout:" + tmp.resolve("a"));
         Run noRef = run("mirror", "127.0.0.1:1/models", "oci-layout:" + tmp.resolve("b"));
-        assertThat(noRef.code()).isEqualTo(ExitCodes.USAGE_OR_MISMATCH);
+        assertThat(noRef.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noRef.err()).contains("needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         // a layout (or archive) source without a tag copies every ref in it
         Run every = run("mirror", "oci-layout:" + tmp.resolve("a"), "oci-layout:" + tmp.resolve("c"));

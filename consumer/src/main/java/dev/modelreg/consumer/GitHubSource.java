@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.http.Backoff;
+import dev.modelreg.content.http.Failures;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
@@ -78,7 +79,7 @@ final class GitHubSource {
             byte[] b = fetchBytes(release, "registry file of " + label);
             if (b != null) return parsed(b, RefState.GITHUB_RELEASE, release, label);
         } catch (HttpStatus e) {
-            throw new ConsumerException("Error fetching registry from release assets for " + label + ": " + e.getMessage());
+            throw new ConsumerException(e.kind(), "Error fetching registry from release assets for " + label + ": " + e.getMessage());
         } catch (IOException e) {
             throw new ConsumerException("Registry discovery failed for " + label + ": " + e.getMessage(), e);
         }
@@ -87,11 +88,11 @@ final class GitHubSource {
         try {
             byte[] b = fetchBytes(raw, "registry file of " + label);
             if (b == null) {
-                throw new ConsumerException("Registry file 'models.toml' not found in " + s.registryPath() + " for " + label);
+                throw ConsumerException.notFound("Registry file 'models.toml' not found in " + s.registryPath() + " for " + label);
             }
             return parsed(b, RefState.GITHUB_RAW, raw, label);
         } catch (HttpStatus e) {
-            throw new ConsumerException("Error fetching registry from repository for " + label + ": " + e.getMessage());
+            throw new ConsumerException(e.kind(), "Error fetching registry from repository for " + label + ": " + e.getMessage());
         } catch (IOException e) {
             throw new ConsumerException("Registry discovery failed for " + label + ": " + e.getMessage(), e);
         }
@@ -123,8 +124,15 @@ final class GitHubSource {
 
     /** A status the modflow-devtools messages embed as Python's urllib words it. */
     static final class HttpStatus extends IOException {
+        private final int status;
+
         HttpStatus(int status) {
             super(httpError(status));
+            this.status = status;
+        }
+
+        ContentException.Kind kind() {
+            return Failures.kindOf(status);
         }
     }
 
@@ -167,7 +175,7 @@ final class GitHubSource {
                 continue;
             }
             if (settings.offline()) {
-                throw new ConsumerException("offline: file '" + key + "' of " + s.label() + " is not in the cache");
+                throw ConsumerException.offline("offline: file '" + key + "' of " + s.label() + " is not in the cache");
             }
             String url = fileUrl(s, key, e);
             if (e.hash() == null) { // nothing to verify it against: stored by the digest of what arrived
@@ -192,7 +200,7 @@ final class GitHubSource {
             Digest zip = state.zips().containsKey(z.getKey()) ? Digest.parse(state.zips().get(z.getKey())) : null;
             if (zip == null || !cache.has(zip)) {
                 if (settings.offline()) {
-                    throw new ConsumerException("offline: release zip " + z.getKey() + " of " + s.label() + " is not in the cache");
+                    throw ConsumerException.offline("offline: release zip " + z.getKey() + " of " + s.label() + " is not in the cache");
                 }
                 zip = downloadZip(z.getKey(), "release zip of " + s.label() + " (" + z.getKey() + ")");
                 state = state.withZip(z.getKey(), zip);
@@ -208,7 +216,7 @@ final class GitHubSource {
         for (int attempt = 0; ; attempt++) {
             requests.incrementAndGet();
             try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
-                if (!r.ok()) throw new ConsumerException(what + ": " + httpError(r.status()));
+                if (!r.ok()) throw new ConsumerException(Failures.kindOf(r.status()), what + ": " + httpError(r.status()));
                 return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
             } catch (ContentException e) {
                 // cut off midway: fetched again, whole (its digest is not known in advance: no partial to resume)
@@ -233,7 +241,7 @@ final class GitHubSource {
                         }
                     }
                 }
-                if (ze == null) throw new ConsumerException(s.label() + ": file '" + key + "' is not in release zip " + url);
+                if (ze == null) throw ConsumerException.notFound(s.label() + ": file '" + key + "' is not in release zip " + url);
                 FileEntry e = s.registry().files().get(key);
                 String what = "file '" + key + "' of " + s.label() + " (from " + url + ")";
                 try (InputStream in = zf.getInputStream(ze)) {

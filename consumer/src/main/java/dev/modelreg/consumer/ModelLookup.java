@@ -50,7 +50,7 @@ final class ModelLookup {
             }
         }
         if (best == null) {
-            throw new ConsumerException("no configured source's name is a prefix of model '" + text
+            throw ConsumerException.notFound("no configured source's name is a prefix of model '" + text
                     + "' (sources: " + available(config) + "); use SOURCE@REF/MODEL");
         }
         return new Address(best, firstRef(best), List.of(path), text);
@@ -60,7 +60,7 @@ final class ModelLookup {
         SourceConfig s = config.sources().get(keyOrName);
         if (s != null) return s;
         for (SourceConfig x : config.sources().values()) if (x.name().equals(keyOrName)) return x;
-        throw new ConsumerException("Source '" + keyOrName + "' not found in config. Available sources: " + available(config));
+        throw ConsumerException.notFound("Source '" + keyOrName + "' not found in config. Available sources: " + available(config));
     }
 
     static String available(BootstrapConfig config) {
@@ -85,7 +85,7 @@ final class ModelLookup {
     static String pick(ModelsToml r, List<String> candidates, String label, String text) {
         for (String c : candidates) if (r.models().containsKey(c)) return c;
         String want = candidates.isEmpty() ? text : candidates.get(0);
-        throw new ConsumerException("model '" + text + "' not found in " + label + closest(r.models().keySet(), want));
+        throw ConsumerException.notFound("model '" + text + "' not found in " + label + closest(r.models().keySet(), want));
     }
 
     static String closest(Set<String> names, String want) {

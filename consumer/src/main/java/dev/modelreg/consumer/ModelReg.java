@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Listing;
@@ -147,7 +148,7 @@ public final class ModelReg {
                 } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
                     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
-                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg));
+                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));
                 }
             }
         }
@@ -188,7 +189,7 @@ public final class ModelReg {
             if (prev != null && cache.registryBytes(s.key(), ref) != null) {
                 return result(prev, "skipped");
             }
-            throw new ConsumerException(offlineHint(s, ref));
+            throw ConsumerException.offline(offlineHint(s, ref));
         }
         if (s.oci() != null) {
             try {
@@ -199,7 +200,7 @@ public final class ModelReg {
                 } catch (ConsumerException e) {
                     if (!settings.offline() || e.getMessage() == null || !e.getMessage().startsWith("offline:")) throw e;
                     if (Digest.isDigest(ref) && s.repo() != null) return pinGitHub(s, ref, prev); // a cached GitHub pin
-                    throw new ConsumerException(offlineHint(s, ref), e);
+                    throw new ConsumerException(ContentException.Kind.UNAVAILABLE, offlineHint(s, ref), e);
                 }
                 if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
                         && (r.servedBy() == null || r.servedBy().equals(prev.servedBy())) // else record who served it
@@ -289,7 +290,8 @@ public final class ModelReg {
             }
         }
         if (from == null) {
-            throw new ConsumerException((settings.offline() ? "offline: " : "") + label + ": no cached or configured ref"
+            throw new ConsumerException(settings.offline() ? ContentException.Kind.UNAVAILABLE : ContentException.Kind.NOT_FOUND,
+                    (settings.offline() ? "offline: " : "") + label + ": no cached or configured ref"
                     + " of source '" + s.key() + "' has a models.toml with this sha256"
                     + (settings.offline() ? " (run modelreg sync --source " + s.key() + " --ref " + pin
                     + " with network access)" : " now (configured refs: " + s.refs() + ")"));
@@ -314,7 +316,7 @@ public final class ModelReg {
     }
 
     private static SyncResult result(RefState st, String status) {
-        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null);
+        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null, null);
     }
 
     private static ModelsToml parse(byte[] bytes, String label) {
@@ -364,7 +366,7 @@ public final class ModelReg {
             return new Exportable(sy, gitRef, from + "@" + st.digest(), null, null);
         }
         byte[] bytes = cache.registryBytes(st);
-        if (bytes == null) throw new ConsumerException(sy.label() + ": registry is not in the cache");
+        if (bytes == null) throw ConsumerException.notFound(sy.label() + ": registry is not in the cache");
         Map<String, Digest> digests = github.ensure(sy, sy.registry().files().keySet());
         Map<String, Path> files = new TreeMap<>();
         digests.forEach((k, d) -> files.put(k, cache.blob(d)));
@@ -406,9 +408,26 @@ public final class ModelReg {
             byte[] b = cache.registryBytes(st.source(), st.ref());
             if (b == null) continue;
             ModelsToml r = parse(b, st.name() + "@" + st.ref());
-            out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet())));
+            out.add(new Listing(st, List.copyOf(r.models().keySet()), List.copyOf(r.examples().keySet()), metadataOf(st)));
         }
+        // nothing cached for a source that is not configured either: a misspelt name, not an empty listing
+        if (out.isEmpty() && source != null) ModelLookup.source(config, source);
         return out;
+    }
+
+    /**
+     * The metadata ({@link dev.modelreg.spec.Metadata#of}) of a cached OCI ref's manifest, which the cache keeps in
+     * {@code blobs/} beside the config; empty for GitHub mode or a manifest no longer (or not validly) cached.
+     */
+    private Map<String, String> metadataOf(RefState st) {
+        if (!st.isOci() || !cache.has(st.digest())) return Map.of();
+        try {
+            byte[] b = Files.readAllBytes(cache.blob(st.digest()));
+            if (!Digest.sha256Of(b).equals(st.digest())) return Map.of();
+            return dev.modelreg.spec.Metadata.of(dev.modelreg.spec.Manifest.parse(b, "manifest " + st.digest()).annotations());
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /**
@@ -461,7 +480,7 @@ public final class ModelReg {
         String base = Workspace.commonDir(keys);
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
-        progress.accept("Copying " + name + " (" + keys.size() + " files) from " + s.label() + " to " + workspace);
+        progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
         long bytes;
         try (WorkspaceLock lock = WorkspaceLock.acquire(workspace.toAbsolutePath().normalize(), progress)) {
             bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
@@ -543,7 +562,7 @@ public final class ModelReg {
                 }
             }
         }
-        progress.accept("Pulled " + list.size() + " files of " + s.label() + " into " + root);
+        progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
                 s.ref(), s.state().digest(), root, list, bytes);
     }
@@ -560,7 +579,7 @@ public final class ModelReg {
         try {
             r = Reference.parse(ref);
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
+            throw new ConsumerException(e.getMessage(), e);
         }
         String base = r.location();
         String tagOrDigest = r.reference() != null ? r.reference() : "latest";
@@ -568,6 +587,57 @@ public final class ModelReg {
         SourceConfig adhoc = new SourceConfig(base, null, base, List.of(tagOrDigest), ".registry", base);
         RefState st = oci.stateFor(base, base, tagOrDigest, base, res);
         return new Synced(adhoc, tagOrDigest, st, parse(res.config(), ref));
+    }
+
+    // -------------------------------------------------------------------------------------------------- inspect
+
+    /**
+     * Describes one OCI artifact from its manifest and config alone (no layer is read): {@code ref} as for
+     * {@link #pull} ({@code source@ref} is synced first, a HEAD when unchanged). Referrers are listed at the endpoint
+     * that served the manifest (not offline); a failure to list them is reported, not thrown.
+     */
+    public Inspection inspect(String ref) throws IOException {
+        Synced s = inspected(ref);
+        RefState st = s.state();
+        if (!st.isOci()) {
+            throw new ConsumerException(ContentException.Kind.INVALID, s.label() + " was resolved from GitHub (" + st.transport()
+                    + "): it has no manifest to inspect (list -v shows its models)");
+        }
+        byte[] raw = Files.readAllBytes(cache.blob(st.digest()));
+        if (!Digest.sha256Of(raw).equals(st.digest())) throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, "cached manifest " + st.digest() + " is corrupt: run modelreg sync --force");
+        dev.modelreg.spec.Manifest m;
+        try {
+            m = dev.modelreg.spec.Manifest.parse(raw, s.label() + ": manifest " + st.digest());
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(ContentException.Kind.INVALID, e.getMessage());
+        }
+        String at = st.servedBy() != null ? st.servedBy() : st.reference();
+        dev.modelreg.content.Referrers.Found found = null;
+        String why = null;
+        if (settings.offline()) {
+            why = "offline: referrers not listed";
+        } else {
+            try {
+                found = dev.modelreg.content.Referrers.of(oci.target(at), st.digest());
+            } catch (IOException e) {
+                why = e.getMessage();
+            }
+        }
+        return Inspection.of(ref, at, st.digest(), raw, m, s.registry(), found, why);
+    }
+
+    /** {@link #pulled}, except that a configured {@code source@ref} is synced first (one HEAD when unchanged). */
+    private Synced inspected(String ref) throws IOException {
+        int at = ref.indexOf('@');
+        boolean local = ref.startsWith(Reference.LAYOUT_PREFIX) || ref.startsWith(Reference.ARCHIVE_PREFIX);
+        if (at > 0 && !local) {
+            SourceConfig s = findSource(ref.substring(0, at));
+            if (s != null) {
+                syncRef(s, ref.substring(at + 1), false);
+                return synced(s, ref.substring(at + 1));
+            }
+        }
+        return pulled(ref);
     }
 
     // --------------------------------------------------------------------------------------------------- verify
@@ -602,7 +672,7 @@ public final class ModelReg {
             throw new ConsumerException("workspace " + ws + " is a file, not a directory (give the directory the model"
                     + " was copied into)");
         }
-        if (!Files.isDirectory(ws)) throw new ConsumerException("workspace " + ws + " does not exist");
+        if (!Files.isDirectory(ws)) throw ConsumerException.notFound("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);
         String base = Workspace.commonDir(keys);
         int matched = 0;

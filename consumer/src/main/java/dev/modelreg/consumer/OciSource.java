@@ -19,6 +19,7 @@ import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.Mirrors;
+import dev.modelreg.spec.Modelcar;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Text;
@@ -123,7 +124,7 @@ final class OciSource {
                 Resolved r = fromCache(previous.digest(), label);
                 if (r != null) return r;
             }
-            throw new ConsumerException("offline: " + label + " is not in the cache (" + (literal
+            throw ConsumerException.offline("offline: " + label + " is not in the cache (" + (literal
                     ? "run the same command once without --offline: what it reads is then cached"
                     : "sync it once with network access") + ")");
         }
@@ -205,13 +206,17 @@ final class OciSource {
             Limits.checkManifestSize(md.size(), label + ": manifest " + md.digest());
             ingest(t, md, "manifest " + md.digest() + " of " + label);
             m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), label + ": manifest " + md.digest());
+            if (Modelcar.isImage(m)) {
+                Modelcar car = ImageLayers.modelcar(m, label + ": manifest " + md.digest());
+                return new Resolved(md, m, imageRegistry(t, car, label), false, oci);
+            }
             if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
                 throw new ConsumerException(label + ": not a modelreg model set (config media type "
-                        + Text.printable(m.config().mediaType()) + ", want " + MediaTypes.CONFIG + ")");
+                        + Text.printable(m.config().mediaType()) + ", want " + MediaTypes.CONFIG + ") nor a model image");
             }
             Limits.checkRegistrySize(m.config().size(), label + ": config " + m.config().digest());
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
+            throw new ConsumerException(e.getMessage(), e);
         }
         ingest(t, m.config(), "config (models.toml) " + m.config().digest() + " of " + label);
         return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), false, oci);
@@ -221,9 +226,33 @@ final class OciSource {
         if (!cache.has(manifest)) return null;
         byte[] mb = Files.readAllBytes(cache.blob(manifest));
         Manifest m = Manifest.parse(mb, "cached manifest " + manifest + " of " + label);
-        if (!cache.has(m.config().digest())) return null;
+        Digest reg = registryDigest(m, label);
+        if (!cache.has(reg)) return null;
         Descriptor md = Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length);
-        return new Resolved(md, m, Files.readAllBytes(cache.blob(m.config().digest())), true, null);
+        return new Resolved(md, m, Files.readAllBytes(cache.blob(reg)), true, null);
+    }
+
+    /** The digest of the models.toml of a model set (its config) or of a model image (its registry annotation). */
+    static Digest registryDigest(Manifest m, String label) {
+        return Modelcar.isImage(m) ? ImageLayers.modelcar(m, label).registry() : m.config().digest();
+    }
+
+    /**
+     * The models.toml of a model image: from the cache by its digest, else read out of the layer marked as holding it,
+     * which enters the cache only when models.toml matches the manifest's digest and every other file of the layer
+     * matches models.toml; then models.toml is cached under its digest too.
+     */
+    private byte[] imageRegistry(Target t, Modelcar car, String label) throws IOException {
+        if (cache.has(car.registry())) return Files.readAllBytes(cache.blob(car.registry()));
+        java.util.concurrent.atomic.AtomicReference<byte[]> got = new java.util.concurrent.atomic.AtomicReference<>();
+        Descriptor layer = car.registryLayer();
+        String what = "layer " + layer.digest() + " (models.toml) of " + label;
+        Copy.blobs(t, List.of(layer), cache.blobs(), copyOptions().withSinks(d -> d.digest().equals(layer.digest())
+                ? ImageLayers.registrySink(car, got::set, what) : null));
+        byte[] bytes = got.get();
+        if (bytes == null) throw new ConsumerException(what + ": models.toml was not read");
+        cache.blobs().add(new java.io.ByteArrayInputStream(bytes), bytes.length, "models.toml of " + label);
+        return bytes;
     }
 
     /** Brings {@code d} into the cache through the one copy (verified, resumable); nothing if it is there. */
@@ -233,7 +262,7 @@ final class OciSource {
     }
 
     RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) {
-        return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(), r.parsed().config().digest(),
+        return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(), registryDigest(r.parsed(), name),
                 Digest.isDigest(ref) ? null : RefTags.toTag(ref), oci, Instant.now().toString(), Map.of(), r.servedBy());
     }
 
@@ -268,13 +297,13 @@ final class OciSource {
         try {
             index = LayerIndex.of(m, r);
         } catch (IllegalArgumentException e) {
-            throw new ConsumerException(label + ": " + e.getMessage());
+            throw new ConsumerException(label + ": " + e.getMessage(), e);
         }
         Map<String, Digest> blobs = new LinkedHashMap<>();
         Map<Digest, Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = r.files().get(key);
-            if (e == null) throw new ConsumerException(label + ": registry lists no file '" + key + "'");
+            if (e == null) throw ConsumerException.notFound(label + ": registry lists no file '" + key + "'");
             if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
             if (cache.has(e.hash())) {
                 blobs.put(key, e.hash());
@@ -314,10 +343,12 @@ final class OciSource {
      */
     long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         Manifest m = Manifest.parse(Files.readAllBytes(cache.blob(s.state().digest())), "manifest of " + s.label());
-        Plan plan = plan(s.registry(), m, dests.keySet(), cache, s.label());
+        Modelcar car = Modelcar.isImage(m) ? ImageLayers.modelcar(m, "manifest of " + s.label()) : null;
+        Plan plan = car != null ? ImageLayers.plan(s.registry(), car, dests.keySet(), cache, s.label())
+                : plan(s.registry(), m, dests.keySet(), cache, s.label());
         List<Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {
-            throw new ConsumerException("offline: " + missing.stream().mapToInt(f -> f.files().size()).sum() + " file(s) of "
+            throw ConsumerException.offline("offline: " + Text.count(missing.stream().mapToInt(f -> f.files().size()).sum(), "file") + " of "
                     + s.label() + " are not in the cache, e.g. '" + missing.get(0).files().keySet().iterator().next() + "'");
         }
         AtomicLong bytes = new AtomicLong();
@@ -328,8 +359,9 @@ final class OciSource {
             for (Fetch f : missing) byDigest.put(f.layer().digest(), f);
             CopyOptions o = copyOptions().withSinks(d -> {
                 Fetch f = byDigest.get(d.digest());
-                return f == null || !f.isTar() ? null
-                        : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
+                if (f == null) return null;
+                if (car != null) return ImageLayers.sink(car, f.layer(), f.members(), to(f, dests), bytes::addAndGet, what(s, f));
+                return !f.isTar() ? null : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
             });
             if (scratch != null) {
                 noCache = new NoCacheStore(scratch, missing.stream().filter(Fetch::isTar).map(f -> f.layer().digest())
@@ -339,10 +371,13 @@ final class OciSource {
         }
         List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, s.label()));
         for (Fetch f : plan.layers()) {
-            if (f.isTar() && !f.cached()) continue; // extracted while it downloaded
+            if ((car != null || f.isTar()) && !f.cached()) continue; // extracted while it downloaded
             String what = (f.cached() ? "cached " : "") + what(s, f);
             Map<String, Path> to = to(f, dests);
-            if (f.isTar()) {
+            if (car != null) {
+                tasks.add(() -> ImageLayers.replay(cache.blob(f.layer().digest()),
+                        ImageLayers.sink(car, f.layer(), f.members(), to, bytes::addAndGet, what)));
+            } else if (f.isTar()) {
                 tasks.add(() -> bytes.addAndGet(TarLayers.extract(cache.blob(f.layer().digest()), f.members(), to, what)));
             } else if (noCache != null && !f.cached()) {
                 Path blob = noCache.path(f.layer().digest());

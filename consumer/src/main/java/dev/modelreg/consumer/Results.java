@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Digest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ public final class Results {
 
     /** One source and ref of a sync: status is synced, unchanged, skipped (already cached) or failed. */
     public record SyncResult(String source, String name, String ref, String status, String transport, Digest digest,
-                             String reference, String error) {
+                             String reference, String error, ContentException.Kind errorKind) {
         public boolean failed() {
             return "failed".equals(status);
         }
@@ -27,6 +28,7 @@ public final class Results {
             if (digest != null) m.put("digest", digest.toString());
             if (reference != null) m.put("reference", reference);
             if (error != null) m.put("error", error);
+            if (errorKind != null) m.put("errorKind", errorKind.name().toLowerCase(java.util.Locale.ROOT));
             return m;
         }
     }
@@ -51,8 +53,19 @@ public final class Results {
         }
     }
 
-    /** A cached registry: its models and examples. */
-    public record Listing(RefState state, List<String> models, List<String> examples) {
+    /**
+     * A cached registry: its models and examples, and the metadata of its manifest (spec/README.md 3.8; OCI mode only,
+     * empty otherwise).
+     */
+    public record Listing(RefState state, List<String> models, List<String> examples, Map<String, String> metadata) {
+        public Listing {
+            metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        public Listing(RefState state, List<String> models, List<String> examples) {
+            this(state, models, examples, Map.of());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", state.source());
@@ -62,6 +75,7 @@ public final class Results {
             m.put("digest", state.digest().toString());
             m.put("models", models);
             m.put("examples", examples);
+            m.put("metadata", metadata);
             return m;
         }
     }

@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Crash;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Leftovers;
@@ -293,7 +294,7 @@ final class Workspace {
         out.flush();
         Digest got = out.digest();
         if (!got.equals(d)) {
-            throw new ConsumerException(VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run modelreg clear"
+            throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run modelreg clear"
                     + " --force)", d, got, n).getMessage());
         }
         return n;

@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (never re-serialized), tags resolve with one HEAD. Errors are {@link ContentException}s naming the registry,
  * repository and digest.
  */
-public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLister {
+public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLister, ReferrersApi {
     private final OciReference repo;
     private final String scheme;
     private final URI base;
@@ -288,6 +288,18 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
             next = nextPage(link, what);
         }
         return new ArrayList<>(tags);
+    }
+
+    /** {@code GET /v2/NAME/referrers/DIGEST}: the index (bounded by the manifest limit), or null on 404 (no referrers API). */
+    @Override
+    public byte[] referrersIndex(Digest subject) throws IOException {
+        String what = "referrers of manifest " + subject;
+        Request r = Request.get(base.resolve("referrers/" + subject), what, name()).withHeader("Accept", MediaTypes.OCI_INDEX);
+        try (Response resp = send(r, pull)) {
+            if (resp.status() == 404) return null;
+            if (resp.status() != 200) throw resp.error();
+            return resp.bytes(Limits.MAX_MANIFEST_BYTES);
+        }
     }
 
     /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */

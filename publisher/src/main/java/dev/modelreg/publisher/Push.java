@@ -1,5 +1,6 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.spec.Text;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
@@ -47,24 +48,40 @@ public final class Push {
     public record Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
                           Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
                           Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
-                          Consumer<String> progress, String base, CopyListener listener) {
+                          Consumer<String> progress, String base, CopyListener listener, ModelImage.Options image) {
         public Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
                        Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
                        Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
                        Consumer<String> progress) {
             this(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers, plainHttp,
-                    caFile, created, sourceUrl, repo, env, progress, null, null);
+                    caFile, created, sourceUrl, repo, env, progress, null, null, null);
+        }
+
+        /**
+         * The common case for library callers: index {@code dir} (models named {@code name}/..., found by
+         * {@code mfsim.nam}) and push it to {@code destination} for git ref {@code ref} (null: the destination's tag),
+         * with the defaults of the command line and the process environment (credentials, SOURCE_DATE_EPOCH).
+         */
+        public static Request of(Path dir, String destination, String name, String ref) {
+            return new Request(dir, destination, name, IndexOptions.DEFAULT_NAMEFILE, null, ref, Map.of(), null,
+                    LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, System.getenv(), null);
         }
 
         public Request withBase(String base) {
             return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener);
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener, image);
         }
 
         /** The hooks of the upload (a progress display). */
         public Request withListener(CopyListener l) {
             return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, l);
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, l, image);
+        }
+
+        /** Push a model image (spec/README.md 3.11) instead of an artifact. */
+        public Request withImage(ModelImage.Options o) {
+            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
+                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener, o);
         }
     }
 
@@ -78,9 +95,16 @@ public final class Push {
             throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
                     ? "not a directory (push indexes a directory of models)" : "no such directory");
         }
-        Destination dest = Destination.parse(r.destination());
+        boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
+        if (r.image() == null && r.destination() == null) {
+            throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
+        }
+        if (r.image() != null && r.base() != null) {
+            throw new IllegalArgumentException("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
+        }
+        Destination dest = tarOnly ? null : Destination.parse(r.destination());
         String ref = r.ref();
-        String tag = dest.tag();
+        String tag = dest == null ? null : dest.tag();
         if (ref == null && tag == null) {
             ref = Git.currentBranch(r.dir());
             if (ref == null) {
@@ -105,6 +129,7 @@ public final class Push {
         RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
         if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
         if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
+        if (r.image() != null) return pushImage(loaded, dest, tag, ref, ann, ro, r, progress);
         return push(loaded, dest, tag, ref, ann, ro, r.base(), r.mountFrom(), r.maxLayers(), r.listener(), progress);
     }
 
@@ -142,7 +167,7 @@ public final class Push {
                                CopyListener listener, Consumer<String> progress) throws IOException {
         try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
             DeltaPlanner.Base base = baseRef == null ? null : base(opened.target(), baseRef, progress);
-            progress.accept("building layers for " + loaded.registry.files().size() + " files");
+            progress.accept("building layers for " + Text.count(loaded.registry.files().size(), "file"));
             try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, maxLayers,
                     LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
@@ -156,6 +181,41 @@ public final class Push {
                         set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
                         cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
             }
+        }
+    }
+
+    /**
+     * Builds the model image with jib ({@link ModelImage}), then copies it with the one engine to the destination (if
+     * any) and writes the docker-archive tar (if asked). Without a destination the result names the tar.
+     */
+    private static Result pushImage(Loaded loaded, Destination dest, String tag, String ref, Map<String, String> ann,
+                                    RegistryOptions ro, Request r, Consumer<String> progress) throws IOException {
+        progress.accept("building the image of " + loaded.registry.files().size() + " files under " + r.image().root());
+        try (ModelImage image = ModelImage.build(loaded.registry, loaded.config, loaded.sources, ann, r.image(), r.maxLayers())) {
+            CopyResult cr = null;
+            String reference;
+            if (dest != null) {
+                try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
+                    progress.accept("pushing " + image.manifest().layers().size() + " layers to " + opened.target().name());
+                    CopyOptions co = CopyOptions.of(ro).withListener(r.listener());
+                    if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+                    cr = Copy.copy(image, image.descriptor(), opened.target(), tag, co);
+                    opened.commit();
+                }
+                reference = dest.target().withTag(tag).withDigest(image.descriptor().digest()).toString();
+            } else {
+                reference = r.image().toTar().toString();
+            }
+            if (r.image().toTar() != null) {
+                String name = dest != null && dest.target().kind() == Reference.Kind.REGISTRY
+                        ? dest.target().withTag(tag).toString() : "modelreg/models:" + tag;
+                progress.accept("writing the docker-archive tar " + r.image().toTar() + " (" + name + ")");
+                image.writeDockerTar(r.image().toTar(), name);
+            }
+            return new Result(image.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
+                    image.manifest().layers().size(), cr == null ? 0 : cr.bytesCopied(), cr == null ? 0 : cr.bytesSkipped(),
+                    cr == null ? 0 : cr.blobsCopied(), cr == null ? 0 : cr.blobsSkipped(), cr == null ? 0 : cr.blobsMounted(),
+                    (int) image.descriptor().size());
         }
     }
 

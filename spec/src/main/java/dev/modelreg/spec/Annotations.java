@@ -9,6 +9,14 @@ public final class Annotations {
     public static final String SOURCE = "org.opencontainers.image.source";
     public static final String REVISION = "org.opencontainers.image.revision";
     public static final String VERSION = "org.opencontainers.image.version";
+    public static final String DESCRIPTION = "org.opencontainers.image.description";
+    public static final String AUTHORS = "org.opencontainers.image.authors";
+    public static final String LICENSES = "org.opencontainers.image.licenses";
+    public static final String DOCUMENTATION = "org.opencontainers.image.documentation";
+    public static final String URL = "org.opencontainers.image.url";
+    public static final String VENDOR = "org.opencontainers.image.vendor";
+    /** Manifest: a metadata key with no standard annotation ({@code push --metadata}, spec/README.md 3.8) is this plus the key. */
+    public static final String METADATA_PREFIX = "dev.modelreg.metadata.";
     /** Tag name of a manifest in an OCI image layout's index.json. */
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
     /**

@@ -53,8 +53,18 @@ public final class Limits {
     public static final int MAX_REDIRECTS = 10;
     /** JSON nesting depth accepted in any document read. */
     public static final int MAX_JSON_DEPTH = 64;
+    /** A metadata file ({@code push --metadata}, spec/README.md 3.11) is at most 64 KiB. */
+    public static final int MAX_METADATA_BYTES = 64 << 10;
+    /** A metadata file has at most this many keys. */
+    public static final int MAX_METADATA_KEYS = 64;
+    /** A metadata key is at most this many characters. */
+    public static final int MAX_METADATA_KEY_CHARS = 64;
+    /** A metadata value is at most this many UTF-8 bytes. */
+    public static final int MAX_METADATA_VALUE_BYTES = 8 << 10;
     /** A text from a remote peer shown in a message is cut to this many characters. */
     public static final int MAX_SHOWN_TEXT = 300;
+    /** A compressed layer of a model image (spec/README.md 3.11) is refused when it expands past this many bytes. */
+    public static final long MAX_LAYER_EXPANDED_BYTES = 64L << 30;
 
     /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
     public static void checkManifestSize(long size, String what) {

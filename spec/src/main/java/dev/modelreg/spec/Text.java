@@ -41,4 +41,9 @@ public final class Text {
     public static String escape(int c) {
         return String.format("\\u%04x", c);
     }
+
+    /** {@code n} and the noun, plural unless {@code n} is 1: {@code count(1, "file")} is "1 file", else "N files". */
+    public static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
+    }
 }

@@ -54,6 +54,17 @@ public final class Failures {
         };
     }
 
+    /** The kind of failure an HTTP error status means (whatever the body says). */
+    public static Kind kindOf(int status) {
+        return switch (status) {
+            case 401 -> Kind.UNAUTHORIZED;
+            case 403 -> Kind.DENIED;
+            case 404 -> Kind.NOT_FOUND;
+            case 429 -> Kind.UNAVAILABLE;
+            default -> status >= 500 ? Kind.UNAVAILABLE : Kind.INVALID;
+        };
+    }
+
     /** ": CODE message" from a distribution error body, else ": first line of the body" (short), else "". */
     public static String detail(String body) {
         if (body == null || body.isBlank()) return "";

@@ -1,0 +1,36 @@
+package dev.modelreg.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code modelreg completion bash|zsh}: the shell completion script picocli generates from the commands themselves
+ * (one script serves both shells: in zsh it loads bashcompinit first).
+ */
+@Command(name = "completion", mixinStandardHelpOptions = true,
+        description = "Print the shell completion script for bash or zsh.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  source <(modelreg completion bash)          # this bash session",
+                "  modelreg completion bash > ~/.local/share/bash-completion/completions/modelreg",
+                "  echo 'source <(modelreg completion zsh)' >> ~/.zshrc"})
+public final class CompletionCommand extends BaseCommand {
+    /** The shells the script supports. */
+    enum Shell { bash, zsh }
+
+    @Parameters(index = "0", paramLabel = "SHELL", defaultValue = "bash", description = "bash or zsh (default: ${DEFAULT-VALUE}).")
+    Shell shell;
+
+    @Override
+    public Integer call() {
+        String script = AutoComplete.bash("modelreg", Cli.root(spec.commandLine()).spec.commandLine());
+        if (json) {
+            printJson(java.util.Map.of("shell", shell.name(), "script", script));
+        } else {
+            out().print(script);
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

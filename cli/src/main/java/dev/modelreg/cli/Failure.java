@@ -1,0 +1,71 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.consumer.ConsumerException;
+import dev.modelreg.content.ContentException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * What a failed command reports: a kind (the {@code error.kind} of the {@code --json} error document), its exit code
+ * and a one-line message. The kind comes from the content layer's {@link ContentException.Kind} wherever the failure
+ * carries one (also through a {@link ConsumerException} or a cause), else from the exception's type.
+ */
+public record Failure(String kind, int exitCode, String message) {
+
+    public static Failure of(Throwable t) {
+        String message = ExitException.messageOf(t);
+        if (t instanceof ExitException x) return new Failure(kindOfCode(x.code()), x.code(), message);
+        if (t instanceof ParameterException) {
+            return new Failure("usage", ExitCodes.USAGE, message.replace("option option '", "option '"));
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ContentException x) return of(x.kind(), message);
+            if (c instanceof ConsumerException x) return of(x.kind(), message);
+            if (c instanceof NoSuchFileException) return new Failure("not_found", ExitCodes.NOT_FOUND, message);
+        }
+        if (t instanceof IOException || t instanceof UncheckedIOException) return new Failure("io", ExitCodes.ERROR, message);
+        if (t instanceof IllegalArgumentException || t instanceof dev.modelreg.spec.RegistryFormatException) {
+            return new Failure("invalid", ExitCodes.ERROR, message);
+        }
+        return new Failure("error", ExitCodes.ERROR, message);
+    }
+
+    static Failure of(ContentException.Kind kind, String message) {
+        return switch (kind) {
+            case NOT_FOUND -> new Failure("not_found", ExitCodes.NOT_FOUND, message);
+            case UNAUTHORIZED -> new Failure("unauthorized", ExitCodes.AUTH, message);
+            case DENIED -> new Failure("denied", ExitCodes.AUTH, message);
+            case DIGEST_MISMATCH, SIZE_MISMATCH -> new Failure("integrity", ExitCodes.INTEGRITY, message);
+            case UNAVAILABLE -> new Failure("unavailable", ExitCodes.UNAVAILABLE, message);
+            case INVALID -> new Failure("invalid", ExitCodes.ERROR, message);
+        };
+    }
+
+    private static String kindOfCode(int code) {
+        return switch (code) {
+            case ExitCodes.USAGE -> "usage";
+            case ExitCodes.NOT_FOUND -> "not_found";
+            case ExitCodes.AUTH -> "unauthorized";
+            case ExitCodes.INTEGRITY -> "integrity";
+            case ExitCodes.UNAVAILABLE -> "unavailable";
+            case ExitCodes.MISMATCH -> "mismatch";
+            case ExitCodes.INTERRUPTED, ExitCodes.TERMINATED -> "interrupted";
+            default -> "error";
+        };
+    }
+
+    /** The {@code --json} document of this failure: {@code {"error": {"kind", "message", "exitCode"}}}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("kind", kind);
+        e.put("message", message);
+        e.put("exitCode", (long) exitCode);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", e);
+        return m;
+    }
+}

@@ -122,17 +122,22 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
                 }
                 return new Fetched(resp.body(), offset);
             }
-            if (resp.status() != 200) throw resp.error();
-            long length = resp.contentLength();
-            if (length >= 0 && length != d.size()) {
-                throw new ContentException(ContentException.Kind.SIZE_MISMATCH, name() + " sends " + length
-                        + " bytes for " + what(d) + ", whose size is " + d.size());
-            }
-            return new Fetched(resp.body(), 0);
+            return whole(resp, d);
         } catch (IOException | RuntimeException e) {
             resp.close();
             throw e;
         }
+    }
+
+    /** A 200 answer to a blob GET (with or without a Range asked for): the whole blob, of its declared size. */
+    private Fetched whole(Response resp, Descriptor d) throws IOException {
+        if (resp.status() != 200) throw resp.error();
+        long length = resp.contentLength();
+        if (length >= 0 && length != d.size()) {
+            throw new ContentException(ContentException.Kind.SIZE_MISMATCH, name() + " sends " + length
+                    + " bytes for " + what(d) + ", whose size is " + d.size());
+        }
+        return new Fetched(resp.body(), 0);
     }
 
     /** GET of the bytes [from, end) of a blob with {@code Range: bytes=from-(end-1)}; a 200 answer is the whole blob. */
@@ -150,13 +155,7 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
                 }
                 return new Fetched(resp.body(), from, true);
             }
-            if (resp.status() != 200) throw resp.error();
-            long length = resp.contentLength();
-            if (length >= 0 && length != d.size()) {
-                throw new ContentException(ContentException.Kind.SIZE_MISMATCH, name() + " sends " + length
-                        + " bytes for " + what(d) + ", whose size is " + d.size());
-            }
-            return new Fetched(resp.body(), 0);
+            return whole(resp, d);
         } catch (IOException | RuntimeException e) {
             resp.close();
             throw e;

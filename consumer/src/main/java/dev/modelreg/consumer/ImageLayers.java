@@ -104,21 +104,7 @@ final class ImageLayers {
     static BlobSink sink(Modelcar car, Descriptor layer, Map<String, Digest> serves, Map<String, Path> dests,
                          LongConsumer done, String what) {
         Reader reader = new Reader(car, layer, serves, dests, what);
-        BlobSink tar = new BlobSink() {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                reader.tar.write(b, off, len);
-            }
-
-            @Override
-            public void finish() throws IOException {
-                reader.tar.finish();
-                reader.finish();
-                done.accept(reader.written.get());
-            }
-        };
-        return MediaTypes.TAR_LAYER.equals(layer.mediaType()) ? tar
-                : new GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
+        return layerSink(reader, layer, what, () -> done.accept(reader.written.get()));
     }
 
     /**
@@ -128,6 +114,27 @@ final class ImageLayers {
      */
     static BlobSink registrySink(Modelcar car, Consumer<byte[]> registry, String what) {
         Reader reader = new Reader(car, car.registryLayer(), null, Map.of(), what);
+        return layerSink(reader, car.registryLayer(), what, () -> {
+            byte[] bytes = reader.registry.toByteArray();
+            ModelsToml r;
+            try {
+                r = ModelsTomlCodec.read(bytes, "models.toml of " + what);
+            } catch (IllegalArgumentException e) {
+                throw new ConsumerException(e.getMessage());
+            }
+            Map<String, Digest> serves = serves(r, car, car.registryLayer(), FileGroups.groups(r));
+            for (Map.Entry<String, Digest> e : reader.seen.entrySet()) reader.check(e.getKey(), serves, e.getValue());
+            registry.accept(bytes);
+        });
+    }
+
+    /** What runs once a layer's tar has been read and checked. */
+    private interface AfterRead {
+        void run() throws IOException;
+    }
+
+    /** The sink of one layer: gunzipped (bounded) unless a plain tar, read by {@code reader}, then {@code after}. */
+    private static BlobSink layerSink(Reader reader, Descriptor layer, String what, AfterRead after) {
         BlobSink tar = new BlobSink() {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -138,19 +145,10 @@ final class ImageLayers {
             public void finish() throws IOException {
                 reader.tar.finish();
                 reader.finish();
-                byte[] bytes = reader.registry.toByteArray();
-                ModelsToml r;
-                try {
-                    r = ModelsTomlCodec.read(bytes, "models.toml of " + what);
-                } catch (IllegalArgumentException e) {
-                    throw new ConsumerException(e.getMessage());
-                }
-                Map<String, Digest> serves = serves(r, car, car.registryLayer(), FileGroups.groups(r));
-                for (Map.Entry<String, Digest> e : reader.seen.entrySet()) reader.check(e.getKey(), serves, e.getValue());
-                registry.accept(bytes);
+                after.run();
             }
         };
-        return MediaTypes.TAR_LAYER.equals(car.registryLayer().mediaType()) ? tar
+        return MediaTypes.TAR_LAYER.equals(layer.mediaType()) ? tar
                 : new GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
     }
 

@@ -89,6 +89,8 @@ class ErrorContractCliTest {
         Modelreg.Run unknown = fails("usage", 3, "pull", "--bogus", layout + ":demo", tmp.resolve("out").toString());
         assertThat(unknown.err()).contains("--bogus");
         fails("usage", 3, "copy", "only-one-argument");
+        fails("usage", 3, "push", models.toString(), layout + ":v4", "--name", "x", "--to-tar", tmp.resolve("i.tar").toString());
+        assertThat(tmp.resolve("i.tar")).doesNotExist();
         Modelreg.Run plain = run("pull");
         assertThat(plain.code()).isEqualTo(3);
         assertThat(plain.out()).isEmpty();

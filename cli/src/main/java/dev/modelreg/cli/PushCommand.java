@@ -105,7 +105,7 @@ public final class PushCommand extends BaseCommand {
         }
         if (!image) {
             if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
-                throw new IllegalArgumentException("--image-root, --base-image and --to-tar need --image");
+                throw new ExitException(ExitCodes.USAGE, "--image-root, --base-image and --to-tar need --image");
             }
             return null;
         }

@@ -1,7 +1,6 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -54,10 +53,6 @@ public final class RootCommand implements Runnable {
     }
 
     /** Prints {@code doc} on {@code out} unless a document was printed already in this run; true if it printed. */
-    boolean printDocument(PrintWriter out, Map<String, Object> doc) {
-        return printDocument(out, (Object) doc);
-    }
-
     boolean printDocument(PrintWriter out, Object doc) {
         if (!documentPrinted.compareAndSet(false, true)) return false;
         out.println(dev.modelreg.spec.Json.write(doc));

@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.http.Backoff;
 import dev.modelreg.content.http.Failures;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -160,6 +162,11 @@ final class GitHubSource {
      * registries fetch their zip once (cached, recorded in state.json).
      */
     Map<String, Digest> ensure(Synced s, Collection<String> keys) throws IOException {
+        return ensure(s, keys, null);
+    }
+
+    /** {@link #ensure(Synced, Collection)}, showing each downloaded file's bytes to its sink ({@code sinks}: null, or per hash). */
+    Map<String, Digest> ensure(Synced s, Collection<String> keys, Function<Digest, BlobSink> sinks) throws IOException {
         Map<String, Digest> out = new LinkedHashMap<>();
         Map<String, List<String>> byZip = new LinkedHashMap<>();
         Map<Digest, GitHubFiles.File> files = new LinkedHashMap<>();
@@ -188,7 +195,7 @@ final class GitHubSource {
         if (!files.isEmpty()) {
             GitHubFiles src = new GitHubFiles(http, files, s.label());
             CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
-                    .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT);
+                    .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT).withSinks(sinks);
             try {
                 Copy.files(src, files.keySet(), cache.blobs(), Expected.MAX_UNSIZED, o);
             } finally {

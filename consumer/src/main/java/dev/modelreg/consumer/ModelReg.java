@@ -498,8 +498,16 @@ public final class ModelReg {
     /** {@link #materialize(Synced, Map)}; with a {@code scratch} directory, downloaded OCI layers skip the cache. */
     private long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         if (s.state().isOci()) return oci.materialize(s, dests, scratch);
-        Map<String, Digest> digests = github.ensure(s, dests.keySet());
+        // each downloaded file is written to its workspace file in the download's pass; the rest is copied out
         AtomicLong bytes = new AtomicLong();
+        Map<String, Digest> hashes = new LinkedHashMap<>();
+        for (String k : dests.keySet()) {
+            FileEntry e = s.registry().files().get(k);
+            if (e != null && e.hash() != null) hashes.put(k, e.hash());
+        }
+        TeeSinks tee = new TeeSinks(hashes, dests, bytes);
+        Map<String, Digest> digests = new LinkedHashMap<>(github.ensure(s, dests.keySet(), tee::sink));
+        digests.entrySet().removeIf(f -> tee.wrote(f.getValue(), dests.get(f.getKey())));
         Parallel.run(Workspace.copyOuts(cache, digests, dests, bytes, s.label()), settings.concurrency());
         return bytes.get();
     }

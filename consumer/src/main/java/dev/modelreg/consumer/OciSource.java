@@ -247,7 +247,7 @@ final class OciSource {
         java.util.concurrent.atomic.AtomicReference<byte[]> got = new java.util.concurrent.atomic.AtomicReference<>();
         Descriptor layer = car.registryLayer();
         String what = "layer " + layer.digest() + " (models.toml) of " + label;
-        Copy.blobs(t, List.of(layer), cache.blobs(), copyOptions().withSinks(d -> d.digest().equals(layer.digest())
+        Copy.blobs(t, List.of(layer), cache.blobs(), copyOptions().withSinks(d -> d.equals(layer.digest())
                 ? ImageLayers.registrySink(car, got::set, what) : null));
         byte[] bytes = got.get();
         if (bytes == null) throw new ConsumerException(what + ": models.toml was not read");
@@ -353,15 +353,25 @@ final class OciSource {
         }
         AtomicLong bytes = new AtomicLong();
         NoCacheStore noCache = null;
+        TeeSinks tee = null;
         if (!missing.isEmpty()) {
-            // tar layers are extracted in the download's pass: a sink per layer (a new one for each retry)
+            // tar layers are extracted in the download's pass, and a file layer is written to its file in that pass
+            // too (into the cache and the file at once; with --no-cache only to the file): a sink per layer, a new one
+            // for each retry
             Map<Digest, Fetch> byDigest = new HashMap<>();
-            for (Fetch f : missing) byDigest.put(f.layer().digest(), f);
+            Map<String, Digest> fileLayers = new LinkedHashMap<>();
+            for (Fetch f : missing) {
+                byDigest.put(f.layer().digest(), f);
+                if (car == null && !f.isTar()) for (String k : f.files().keySet()) fileLayers.put(k, f.layer().digest());
+            }
+            TeeSinks files = scratch == null ? new TeeSinks(fileLayers, dests, bytes) : null;
+            tee = files;
             CopyOptions o = copyOptions().withSinks(d -> {
-                Fetch f = byDigest.get(d.digest());
+                Fetch f = byDigest.get(d);
                 if (f == null) return null;
                 if (car != null) return ImageLayers.sink(car, f.layer(), f.members(), to(f, dests), bytes::addAndGet, what(s, f));
-                return !f.isTar() ? null : TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
+                if (f.isTar()) return TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
+                return files == null ? null : files.sink(d);
             });
             if (scratch != null) {
                 noCache = new NoCacheStore(scratch, missing.stream().filter(Fetch::isTar).map(f -> f.layer().digest())
@@ -384,6 +394,7 @@ final class OciSource {
                 tasks.add(() -> bytes.addAndGet(Workspace.moveOut(blob, new ArrayList<>(to.values()))));
             } else {
                 for (Map.Entry<String, Path> k : to.entrySet()) {
+                    if (tee != null && tee.wrote(f.layer().digest(), k.getValue())) continue; // written as it downloaded
                     tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, f.layer().digest(), k.getValue(),
                             Workspace.fileOf(k.getKey(), s.label()))));
                 }

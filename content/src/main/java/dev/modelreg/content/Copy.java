@@ -256,12 +256,14 @@ public final class Copy {
     }
 
     private BlobSink sinkFor(Item it) {
-        return options.sinks() == null || it.descriptor() == null ? null : options.sinks().apply(it.descriptor());
+        return options.sinks() == null ? null : options.sinks().apply(it.digest());
     }
 
     /** The destination had the blob: its sink reads it from there, verified. */
     private void replayFromDestination(Item it, BlobSink sink) throws IOException {
-        Ingest.feed(dst.fetch(it.descriptor()), it.expected(), sink, "blob " + it.digest() + " in " + name(dst));
+        InputStream in = it.descriptor() != null ? dst.fetch(it.descriptor())
+                : java.nio.file.Files.newInputStream(((BlobCache) dst).path(it.digest())); // a file by digest: a cache had it
+        Ingest.feed(in, it.expected(), sink, "blob " + it.digest() + " in " + name(dst));
     }
 
     private boolean dstExists(Descriptor d) throws IOException {

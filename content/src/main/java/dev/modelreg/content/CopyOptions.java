@@ -2,6 +2,7 @@ package dev.modelreg.content;
 
 import dev.modelreg.content.http.HttpOptions;
 import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -12,14 +13,14 @@ import java.util.function.Predicate;
  * @param mountFrom   a repository on the destination's registry to mount blobs from (null: none, though a copy
  *                    between two repositories of one registry mounts from the source anyway)
  * @param layerFilter which layers of a manifest to copy (null: all; the manifest and config are always copied)
- * @param sinks       per blob, a {@link BlobSink} that sees its bytes in the transfer's pass (null, or returning
+ * @param sinks       per blob digest, a {@link BlobSink} that sees its bytes in the transfer's pass (null, or returning
  *                    null: none); called again for each retry
  * @param listener    the copy's hooks (progress, logging)
  * @param retries     how often a blob transfer that failed transiently is tried again (resuming where it can)
  * @param ranges      when a big blob from a registry is fetched over several ranged connections at once
  */
 public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter,
-                          Function<Descriptor, BlobSink> sinks, CopyListener listener, int retries,
+                          Function<Digest, BlobSink> sinks, CopyListener listener, int retries,
                           RangeOptions ranges) {
     public CopyOptions {
         if (concurrency < 1) throw new IllegalArgumentException("copy concurrency must be >= 1, got " + concurrency);
@@ -50,7 +51,7 @@ public record CopyOptions(int concurrency, String mountFrom, Predicate<Descripto
         return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges);
     }
 
-    public CopyOptions withSinks(Function<Descriptor, BlobSink> s) {
+    public CopyOptions withSinks(Function<Digest, BlobSink> s) {
         return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges);
     }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
-                "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01"},
+                "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01",
+                "  modelreg copy --no-cache example/big-weights ./run1    # written once, not kept in the cache"},
         mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
 public final class CopyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
@@ -27,6 +28,10 @@ public final class CopyCommand extends BaseCommand {
     @Option(names = "--overwrite", description = "Replace an existing workspace (only once every file is verified).")
     boolean overwrite;
 
+    @Option(names = "--no-cache", description = "Write each downloaded byte once, into WORKSPACE only: nothing downloaded is kept in the "
+            + "cache (files it holds already are copied from it). For big models on a slow disk; WORKSPACE stays independent of the cache.")
+    boolean noCache;
+
     @Option(names = "--from", paramLabel = "REF",
             description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
@@ -36,7 +41,7 @@ public final class CopyCommand extends BaseCommand {
         CopyResult r;
         try (Progress progress = progress()) {
             var reg = opts.open(err(), registry, progress);
-            r = from == null ? reg.copy(model, workspace, overwrite) : reg.copyFrom(from, model, workspace, overwrite);
+            r = from == null ? reg.copy(model, workspace, overwrite, noCache) : reg.copyFrom(from, model, workspace, overwrite, noCache);
         }
         if (json) {
             printJson(r.toJson());

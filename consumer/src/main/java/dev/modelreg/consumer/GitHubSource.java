@@ -162,11 +162,16 @@ final class GitHubSource {
      * registries fetch their zip once (cached, recorded in state.json).
      */
     Map<String, Digest> ensure(Synced s, Collection<String> keys) throws IOException {
-        return ensure(s, keys, null);
+        return ensure(s, keys, null, null);
     }
 
-    /** {@link #ensure(Synced, Collection)}, showing each downloaded file's bytes to its sink ({@code sinks}: null, or per hash). */
-    Map<String, Digest> ensure(Synced s, Collection<String> keys, Function<Digest, BlobSink> sinks) throws IOException {
+    /**
+     * {@link #ensure(Synced, Collection)}, showing each downloaded file's bytes to its sink ({@code sinks}: null, or per
+     * hash); with {@code noCache}, hashed files are downloaded there instead of into the cache (a {@code --no-cache}
+     * pull or copy, spec 9.1): their digests are returned and their blobs are at {@link NoCacheStore#path}.
+     */
+    Map<String, Digest> ensure(Synced s, Collection<String> keys, Function<Digest, BlobSink> sinks, NoCacheStore noCache)
+            throws IOException {
         Map<String, Digest> out = new LinkedHashMap<>();
         Map<String, List<String>> byZip = new LinkedHashMap<>();
         Map<Digest, GitHubFiles.File> files = new LinkedHashMap<>();
@@ -197,7 +202,8 @@ final class GitHubSource {
             CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
                     .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT).withSinks(sinks);
             try {
-                Copy.files(src, files.keySet(), cache.blobs(), Expected.MAX_UNSIZED, o);
+                if (noCache != null) Copy.files(src, files.keySet(), noCache, Expected.MAX_UNSIZED, o);
+                else Copy.files(src, files.keySet(), cache.blobs(), Expected.MAX_UNSIZED, o);
             } finally {
                 requests.addAndGet(src.requests());
             }

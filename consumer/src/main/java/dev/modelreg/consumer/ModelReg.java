@@ -457,8 +457,16 @@ public final class ModelReg {
      * model's directory. An existing non-empty workspace is refused unless {@code overwrite}.
      */
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
+        return copy(model, workspace, overwrite, false);
+    }
+
+    /**
+     * {@link #copy(String, Path, boolean)}; with {@code noCache}, every byte it downloads is written once, into the
+     * workspace, and none enters the cache (as {@link #pull(String, Path, List, boolean)}, spec/README.md 9.1).
+     */
+    public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache) throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, this::knownRefs);
-        return copy(synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite);
+        return copy(synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache);
     }
 
     /**
@@ -467,12 +475,17 @@ public final class ModelReg {
      * instead of the configured sources.
      */
     public CopyResult copyFrom(String ref, String model, Path workspace, boolean overwrite) throws IOException {
-        Synced s = pulled(ref);
-        return copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite);
+        return copyFrom(ref, model, workspace, overwrite, false);
     }
 
-    private CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite)
-            throws IOException {
+    /** {@link #copyFrom(String, String, Path, boolean)}; {@code noCache} as in {@link #copy(String, Path, boolean, boolean)}. */
+    public CopyResult copyFrom(String ref, String model, Path workspace, boolean overwrite, boolean noCache) throws IOException {
+        Synced s = pulled(ref);
+        return copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite, noCache);
+    }
+
+    private CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite,
+                            boolean noCache) throws IOException {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
@@ -482,20 +495,42 @@ public final class ModelReg {
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
         progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
         long bytes;
-        try (WorkspaceLock lock = WorkspaceLock.acquire(workspace.toAbsolutePath().normalize(), progress)) {
-            bytes = Workspace.install(workspace, relByKey, overwrite, "model '" + name + "' of " + s.label(),
-                    dests -> materialize(s, dests));
+        Path root = workspace.toAbsolutePath().normalize();
+        try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            bytes = withScratch(root, noCache, blobs -> Workspace.install(workspace, relByKey, overwrite,
+                    "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, blobs)));
         }
         return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), workspace.toAbsolutePath().normalize(),
                 new TreeSet<>(relByKey.values()).stream().toList(), bytes);
     }
 
-    /** Writes each key's verified content to its file (see {@link Workspace.Filler}), from the cache or the source. */
-    private long materialize(Synced s, Map<String, Path> dests) throws IOException {
-        return materialize(s, dests, null);
+    /** What runs with a {@code --no-cache} scratch blob directory (null without {@code --no-cache}). */
+    private interface WithScratch {
+        long run(Path scratch) throws IOException;
     }
 
-    /** {@link #materialize(Synced, Map)}; with a {@code scratch} directory, downloaded OCI layers skip the cache. */
+    /**
+     * Runs {@code body} with, for {@code noCache}, a scratch blob directory beside {@code root} (same file system: its
+     * blobs are renamed to their files), removed when it ends and registered for removal on an interrupt; one a killed
+     * run left is removed by the next run into {@code root} ({@link Workspace#healLeftovers}).
+     */
+    private static long withScratch(Path root, boolean noCache, WithScratch body) throws IOException {
+        if (!noCache) return body.run(null);
+        Files.createDirectories(root.getParent());
+        Path scratch = Files.createTempDirectory(root.getParent(), Workspace.scratchPrefix(root) + Leftovers.ownerTag());
+        Cleanup.register(scratch);
+        try {
+            return body.run(scratch);
+        } finally {
+            Trees.deleteQuietly(scratch);
+            Cleanup.unregister(scratch);
+        }
+    }
+
+    /**
+     * Writes each key's verified content to its file (see {@link Workspace.Filler}), from the cache or the source; with
+     * a {@code scratch} directory ({@code --no-cache}), downloaded layers and files skip the cache.
+     */
     private long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         if (s.state().isOci()) return oci.materialize(s, dests, scratch);
         // each downloaded file is written to its workspace file in the download's pass; the rest is copied out
@@ -505,10 +540,26 @@ public final class ModelReg {
             FileEntry e = s.registry().files().get(k);
             if (e != null && e.hash() != null) hashes.put(k, e.hash());
         }
-        TeeSinks tee = new TeeSinks(hashes, dests, bytes);
-        Map<String, Digest> digests = new LinkedHashMap<>(github.ensure(s, dests.keySet(), tee::sink));
-        digests.entrySet().removeIf(f -> tee.wrote(f.getValue(), dests.get(f.getKey())));
-        Parallel.run(Workspace.copyOuts(cache, digests, dests, bytes, s.label()), settings.concurrency());
+        List<Parallel.Task> tasks = new ArrayList<>();
+        Map<String, Digest> digests;
+        if (scratch == null) {
+            TeeSinks tee = new TeeSinks(hashes, dests, bytes);
+            digests = new LinkedHashMap<>(github.ensure(s, dests.keySet(), tee::sink, null));
+            digests.entrySet().removeIf(f -> tee.wrote(f.getValue(), dests.get(f.getKey())));
+        } else { // --no-cache: downloaded files go to the scratch directory, then are renamed to their files
+            NoCacheStore noCache = new NoCacheStore(scratch, Set.of());
+            digests = new LinkedHashMap<>(github.ensure(s, dests.keySet(), null, noCache));
+            Map<Digest, List<Path>> moved = new LinkedHashMap<>();
+            for (Map.Entry<String, Digest> f : digests.entrySet()) {
+                if (noCache.has(f.getValue())) moved.computeIfAbsent(f.getValue(), d -> new ArrayList<>()).add(dests.get(f.getKey()));
+            }
+            digests.values().removeIf(moved::containsKey);
+            for (Map.Entry<Digest, List<Path>> m : moved.entrySet()) {
+                tasks.add(() -> bytes.addAndGet(Workspace.moveOut(noCache.path(m.getKey()), m.getValue())));
+            }
+        }
+        tasks.addAll(Workspace.copyOuts(cache, digests, dests, bytes, s.label()));
+        Parallel.run(tasks, settings.concurrency());
         return bytes.get();
     }
 
@@ -551,24 +602,10 @@ public final class ModelReg {
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new ConsumerException("pull target " + root + " exists and is not a directory");
             }
-            Path scratch = null;
-            if (noCache) {
-                Files.createDirectories(root.getParent());
-                scratch = Files.createTempDirectory(root.getParent(), Workspace.scratchPrefix(root) + Leftovers.ownerTag());
-                Cleanup.register(scratch);
-            }
-            Path blobs = scratch;
-            try {
-                // into a new or empty directory: build it beside and swap it in (one rename); else file by file
-                bytes = !Files.exists(root) || Workspace.isEmptyDir(root)
-                        ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
-                        : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs));
-            } finally {
-                if (scratch != null) {
-                    Trees.deleteQuietly(scratch);
-                    Cleanup.unregister(scratch);
-                }
-            }
+            // into a new or empty directory: build it beside and swap it in (one rename); else file by file
+            bytes = withScratch(root, noCache, blobs -> !Files.exists(root) || Workspace.isEmptyDir(root)
+                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
+                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs)));
         }
         progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),

@@ -117,6 +117,32 @@ class ConsumeGitHubTest {
     }
 
     @Test
+    void noCacheCopyAndPullKeepDownloadedFilesOutOfTheCacheAndTheDefaultWritesBoth() throws IOException {
+        publishRaw("develop");
+        files.put("ex1/gwf/twin.dis", files.get("ex1/gwf/model.dis")); // one blob under two names (pulled, in no model)
+        publishRaw("develop");
+        Cache cache = new Cache(tmp.resolve("cache"));
+
+        reg().copy("test/ex1", tmp.resolve("ws"), false, true);
+        reg().pull("test@develop", tmp.resolve("all"), List.of(), true);
+        for (var f : files.entrySet()) {
+            assertThat(cache.has(Digest.sha256Of(f.getValue()))).as("%s in the cache", f.getKey()).isFalse();
+            assertThat(tmp.resolve("all").resolve(f.getKey())).hasBinaryContent(f.getValue());
+        }
+        assertThat(tmp.resolve("ws/gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.contains(".blobs-") || n.contains(".staging-"));
+        }
+
+        // the default: each file into the cache and the workspace in the download's pass, both complete
+        reg().copy("test/ex1", tmp.resolve("ws2"), false);
+        for (String k : List.of("ex1/mfsim.nam", "ex1/gwf/model.dis", "ex1/gwf/deep/k.bin")) {
+            assertThat(tmp.resolve("ws2").resolve(k.substring(4))).hasBinaryContent(files.get(k));
+            assertThat(cache.blob(Digest.sha256Of(files.get(k)))).hasBinaryContent(files.get(k));
+        }
+    }
+
+    @Test
     void pinIsTheSha256OfTheModelsTomlFromCacheReleaseZipOrConfiguredRefs() throws IOException {
         publishRelease("v1.0");
         ModelReg reg = reg();

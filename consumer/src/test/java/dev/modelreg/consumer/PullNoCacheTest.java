@@ -81,6 +81,35 @@ class PullNoCacheTest {
         assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("a/big.bin")))).isFalse();
     }
 
+    @Test
+    void copyOfOneModelWritesItsLayersOnlyIntoTheWorkspace() throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("a/mfsim.nam", "BEGIN options\nEND options\n".getBytes(StandardCharsets.UTF_8));
+        files.put("a/big.bin", ConsumeGitHubTest.bytes(2 << 20, 13));
+        files.put("b/mfsim.nam", "b\n".getBytes(StandardCharsets.UTF_8));
+        String ref = registry.host() + "/models/nocache-copy:r1";
+        TestArtifacts.Pushed p = TestArtifacts.push(RegistryStore.connect(OciReference.parse(ref), RegistryOptions.defaults()),
+                "r1", files, Map.of("t/a", List.of("a/mfsim.nam", "a/big.bin"), "t/b", List.of("b/mfsim.nam")));
+        Map<String, String> env = Map.of("MODELREG_CACHE", tmp.resolve("cache").toString());
+        ModelReg reg = new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
+
+        Path ws = tmp.resolve("ws");
+        reg.copyFrom(ref, "t/a", ws, false, true);
+        assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("a/mfsim.nam"));
+        assertThat(ws.resolve("big.bin")).hasBinaryContent(files.get("a/big.bin"));
+        Cache cache = new Cache(tmp.resolve("cache"));
+        for (Descriptor l : layers(p)) assertThat(cache.has(l.digest())).as("layer %s", l.digest()).isFalse();
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.contains(".blobs-") || n.contains(".staging-"));
+        }
+
+        // the default copy keeps them: the same model again, now cached, and an edit of the first workspace stays there
+        Files.write(ws.resolve("big.bin"), new byte[] {4, 5, 6});
+        reg.copyFrom(ref, "t/a", tmp.resolve("ws2"), false, false);
+        assertThat(tmp.resolve("ws2/big.bin")).hasBinaryContent(files.get("a/big.bin"));
+        assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("a/big.bin")))).isTrue();
+    }
+
     static List<Descriptor> layers(TestArtifacts.Pushed p) {
         return p.parsed().layers();
     }

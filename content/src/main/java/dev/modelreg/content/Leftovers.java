@@ -22,6 +22,26 @@ public final class Leftovers {
         return ProcessHandle.current().pid() + "-";
     }
 
+    /**
+     * A new private temp directory {@code PREFIX + PID-...} in the system temp dir, registered with {@link Cleanup}
+     * (an interrupt removes it; the caller deletes it and unregisters it when done). The ones a killed process left
+     * there are removed first, so a crash costs disk only until the next run that makes one.
+     */
+    public static Path tempDir(String prefix) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (Path dead : stale(tmp, prefix)) Trees.deleteQuietly(dead); // another user's: not ours to remove, left
+        Path dir = Files.createTempDirectory(tmp, prefix + ownerTag());
+        Cleanup.register(dir);
+        return dir;
+    }
+
+    /** Deletes a {@link #tempDir} (quietly: best effort) and unregisters it. */
+    public static void removeTempDir(Path dir) {
+        if (dir == null) return;
+        Trees.deleteQuietly(dir);
+        Cleanup.unregister(dir);
+    }
+
     private static final Pattern TEMP_FILE = Pattern.compile("\\..+\\.(\\d+)-[0-9a-z]+\\.partial");
 
     /** The entries of {@code dir} named {@code prefix + PID-...} whose process no longer runs. */

@@ -2,7 +2,6 @@ package dev.modelreg.publisher;
 
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Trees;
 import dev.modelreg.content.auth.EnvironmentCredentials;
 import dev.modelreg.content.http.HttpOptions;
 import dev.modelreg.content.http.HttpTransport;
@@ -71,7 +70,7 @@ public final class MakeRegistry {
                 if (repo == null) {
                     throw new IllegalArgumentException("give --path DIR, or --repo OWNER/NAME and --ref REF to index a download");
                 }
-                tmp = Files.createTempDirectory("modelreg-index-");
+                tmp = dev.modelreg.content.Leftovers.tempDir("modelreg-index-");
                 Path zip = tmp.resolve("download.zip");
                 Path tree = tmp.resolve("tree");
                 String url = r.assetFile() != null ? gh.releaseAsset(repo, r.ref(), r.assetFile()) : gh.zipball(repo, r.ref());
@@ -110,7 +109,7 @@ public final class MakeRegistry {
             return new Result(registryFile, releaseZip, index.registry().models().size(),
                     index.registry().files().size(), index.totalBytes(), index);
         } finally {
-            if (tmp != null) Trees.deleteQuietly(tmp);
+            dev.modelreg.content.Leftovers.removeTempDir(tmp);
         }
     }
 

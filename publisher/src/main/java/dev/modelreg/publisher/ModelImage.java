@@ -9,12 +9,12 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.ReadOnlyStorage;
-import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -106,8 +106,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         Digest regDigest = Digest.sha256Of(config);
         SortedMap<String, SortedSet<String>> groups = dev.modelreg.spec.FileGroups.groups(registry);
         List<Group> planned = plan(groups, files.sizes(), maxLayers - 1);
-        Path staging = Files.createTempDirectory("modelreg-image-");
-        Cleanup.register(staging); // removed by an interrupt too
+        Path staging = Leftovers.tempDir("modelreg-image-"); // removed by an interrupt too
         try {
             Path regFile = staging.resolve(Modelcar.REGISTRY_FILE);
             Files.write(regFile, config);
@@ -145,8 +144,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
                 throw e;
             }
         } catch (IOException | RuntimeException e) {
-            Trees.deleteQuietly(staging);
-            Cleanup.unregister(staging);
+            Leftovers.removeTempDir(staging);
             throw e;
         }
     }
@@ -344,7 +342,6 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         } catch (IOException ignored) {
             // only the staging directory is left, removed next
         }
-        Trees.deleteQuietly(staging);
-        Cleanup.unregister(staging);
+        Leftovers.removeTempDir(staging);
     }
 }

@@ -53,7 +53,7 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
         ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
         LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
         if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
-        Path staging = Files.createTempDirectory("modelreg-push-");
+        Path staging = dev.modelreg.content.Leftovers.tempDir("modelreg-push-");
         StagedContent content = new StagedContent(staging);
         try {
             Descriptor config = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(configBytes), configBytes.length);

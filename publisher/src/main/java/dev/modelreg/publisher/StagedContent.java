@@ -54,6 +54,6 @@ public final class StagedContent implements ReadOnlyStorage, AutoCloseable {
 
     @Override
     public void close() {
-        if (stagingDir != null) dev.modelreg.content.Trees.deleteQuietly(stagingDir);
+        dev.modelreg.content.Leftovers.removeTempDir(stagingDir);
     }
 }

@@ -37,6 +37,14 @@ public final class Copy {
     private final AtomicLong skippedBytes = new AtomicLong();
     private final AtomicInteger mounted = new AtomicInteger();
 
+    /** How many times a manifest PUT is sent when the registry cannot see its blobs ({@link #settled}). */
+    static final int MANIFEST_ATTEMPTS = 3;
+
+    /** A manifest PUT that {@link #settled} may send again. */
+    private interface Put {
+        void run() throws IOException;
+    }
+
     /** One blob to move: how to open it (from an offset), what it must be, its descriptor when it has one, its name. */
     private record Item(Descriptor descriptor, Expected expected, Ingest.Source source, String what) {
         Digest digest() {
@@ -70,23 +78,66 @@ public final class Copy {
                 c.count(c.skipped, c.skippedBytes, m.size());
                 c.options.listener().skipped(m.digest(), m.size());
             } else {
-                try {
-                    dst.push(m, new ByteArrayInputStream(bytes.get(m.digest())));
-                } catch (ContentException e) {
-                    throw c.dstFailure(e, "pushing manifest", m.digest());
-                }
+                c.pushManifest(m, bytes, blobs);
                 c.count(c.copied, c.copiedBytes, m.size());
                 c.options.listener().copied(m.digest(), m.size());
             }
         }
         if (tagOrNull != null) {
-            try {
-                dst.tag(root, tagOrNull);
-            } catch (ContentException e) {
-                throw c.dstFailure(e, "tagging", "'" + tagOrNull + "'");
-            }
+            c.settled(root, bytes, blobs, () -> dst.tag(root, tagOrNull), "tagging", "'" + tagOrNull + "'");
         }
         return c.result(root);
+    }
+
+    private void pushManifest(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs) throws IOException {
+        settled(m, bytes, blobs, () -> dst.push(m, new ByteArrayInputStream(bytes.get(m.digest()))), "pushing manifest",
+                m.digest());
+    }
+
+    /**
+     * Runs a PUT of manifest {@code m} (by digest, or its tag). When the registry refuses it for a blob it cannot see
+     * in the repository ({@link BlobsNotLinked}: another push of the same blobs was committing them, or an upload never
+     * got linked), re-checks m's blobs, sends those missing and puts it again, at most {@link #MANIFEST_ATTEMPTS}
+     * times; the last refusal is the error. Any other failure is final at once.
+     */
+    private void settled(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs, Put put, String doing,
+                         Object subject) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                put.run();
+                return;
+            } catch (BlobsNotLinked e) {
+                if (attempt >= MANIFEST_ATTEMPTS) {
+                    throw dstFailure(new ContentException(e.kind(), e.getMessage() + " (tried " + attempt
+                            + " times, re-checking its blobs in between)", e), doing, subject);
+                }
+                options.listener().retrying(m.digest(), e);
+                Backoff.sleep(Backoff.delay(attempt - 1), "manifest " + m.digest());
+                relink(m, bytes, blobs);
+            } catch (ContentException e) {
+                throw dstFailure(e, doing, subject);
+            }
+        }
+    }
+
+    /** Sends what {@code m} references and the destination lacks (one HEAD each): blobs, and an index's manifests. */
+    private void relink(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs) throws IOException {
+        byte[] b = bytes.get(m.digest());
+        List<Descriptor> refs = new ArrayList<>();
+        if (isIndex(m)) {
+            refs.addAll(ImageIndex.parse(b, "index " + m.digest() + " in " + srcName).manifests());
+        } else {
+            Manifest parsed = Manifest.parse(b, "manifest " + m.digest() + " in " + srcName);
+            refs.add(parsed.config());
+            refs.addAll(parsed.layers());
+        }
+        for (Descriptor r : refs) {
+            if (r.isManifest() && bytes.containsKey(r.digest())) {
+                if (!dst.exists(r)) pushManifest(r, bytes, blobs);
+            } else if (blobs.containsKey(r.digest()) && !dstExists(r)) {
+                transfer(blobs.get(r.digest()), null); // a sink has seen it already
+            }
+        }
     }
 
     /** Resolves {@code srcRef} (tag or digest) in {@code src}, then {@link #copy(ReadOnlyStorage, Descriptor, Target, String, CopyOptions)}. */
@@ -170,7 +221,7 @@ public final class Copy {
         }
         bytes.put(node.digest(), b);
         try {
-            if (MediaTypes.OCI_INDEX.equals(node.mediaType()) || MediaTypes.DOCKER_MANIFEST_LIST.equals(node.mediaType())) {
+            if (isIndex(node)) {
                 for (Descriptor child : ImageIndex.parse(b, "index " + node.digest() + " in " + srcName).manifests()) {
                     if (child.isManifest()) walk(src, child, manifests, bytes, blobs);
                     else blobs.putIfAbsent(child.digest(), item(src, child));
@@ -219,9 +270,15 @@ public final class Copy {
                 throw dstFailure(e, "mounting from " + mountFrom + " blob", it.digest());
             }
         }
+        transfer(it, sinkFor(it));
+    }
+
+    /** Sends the blob, retrying transient failures; {@code sink} (or null) sees its bytes. */
+    private void transfer(Item it, BlobSink sink) throws IOException {
+        CopyListener l = options.listener();
         for (int attempt = 0; ; attempt++) {
             try {
-                long n = moveOnce(it);
+                long n = moveOnce(it, sink);
                 count(copied, copiedBytes, n);
                 l.copied(it.digest(), n);
                 return;
@@ -234,9 +291,8 @@ public final class Copy {
     }
 
     /** One attempt; returns the blob's size. */
-    private long moveOnce(Item it) throws IOException {
+    private long moveOnce(Item it, BlobSink sink) throws IOException {
         String what = it.what();
-        BlobSink sink = sinkFor(it);
         if (dst instanceof ResumablePusher rp) {
             rp.push(it.expected(), it.source(), sink, options.listener(), what); // the sink has seen the blob either way
             if (it.size() >= 0) return it.size();
@@ -253,6 +309,10 @@ public final class Copy {
             dst.push(it.descriptor(), v); // a failure of the source names it ("... from SRC"), one of the destination names that
         }
         return it.size();
+    }
+
+    private static boolean isIndex(Descriptor d) {
+        return MediaTypes.OCI_INDEX.equals(d.mediaType()) || MediaTypes.DOCKER_MANIFEST_LIST.equals(d.mediaType());
     }
 
     private BlobSink sinkFor(Item it) {

@@ -1,6 +1,7 @@
 package dev.modelreg.content;
 
 import dev.modelreg.content.auth.RegistryClient;
+import dev.modelreg.content.http.Backoff;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;
@@ -39,6 +40,8 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
     private final RegistryClient client;
     private final Set<String> pull;
     private final Set<String> push;
+    /** How many times a blob HEAD answered 500 is asked again ({@link #exists}). */
+    static final int LINK_RETRIES = 2;
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
 
     private RegistryStore(OciReference repo, String scheme, RegistryClient client) {
@@ -89,14 +92,22 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
         return client.requestCount();
     }
 
+    /**
+     * One HEAD. A blob HEAD answered 500 is asked again (at most {@link #LINK_RETRIES} times, after the backoff):
+     * distribution 2.8 answers 500 ("invalid checksum digest format") while another upload of the same blob is
+     * rewriting the blob's link in this repository, which two pushes sharing blobs do all the time.
+     */
     @Override
     public boolean exists(Descriptor d) throws IOException {
-        Request r = Request.head(d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest()), what(d), name());
-        if (d.isManifest()) r = r.withHeader("Accept", accept(d));
-        try (Response resp = send(r, pull)) {
-            if (resp.status() == 200) return true;
-            if (resp.status() == 404) return false;
-            throw resp.error();
+        for (int attempt = 0; ; attempt++) {
+            Request r = Request.head(d.isManifest() ? manifestUri(d.digest().toString()) : blobUri(d.digest()), what(d), name());
+            if (d.isManifest()) r = r.withHeader("Accept", accept(d));
+            try (Response resp = send(r, pull)) {
+                if (resp.status() == 200) return true;
+                if (resp.status() == 404) return false;
+                if (resp.status() != 500 || d.isManifest() || attempt >= LINK_RETRIES) throw resp.error();
+            }
+            Backoff.sleep(Backoff.delay(attempt), what(d));
         }
     }
 
@@ -366,7 +377,10 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
         String what = reference.equals(d.digest().toString()) ? what(d) : "tag '" + reference + "' -> " + d.digest();
         Request r = Request.send("PUT", manifestUri(reference), bytes, what, name()).withHeader("Content-Type", d.mediaType());
         try (Response resp = send(r, push)) {
-            if (resp.status() != 201 && resp.status() != 200) throw resp.error();
+            if (resp.status() != 201 && resp.status() != 200) {
+                ContentException e = resp.error();
+                throw BlobsNotLinked.is(resp.status(), resp.errorCodes()) ? new BlobsNotLinked(e) : e;
+            }
         }
         if (pushedManifests.size() < 64) pushedManifests.put(d.digest(), bytes);
     }

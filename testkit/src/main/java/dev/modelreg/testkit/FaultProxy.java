@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * times): a body cut off ({@link Fault#truncate}), a connection reset midway ({@link Fault#reset}, an RST), wrong
  * bytes of the right length ({@link Fault#corrupt}), a Content-Length that is not the body's
  * ({@link Fault#contentLength}), silence midway ({@link Fault#stall}), a status instead of the answer
- * ({@link Fault#status}: 429 carries {@code Retry-After: 1}) and a redirect to itself ({@link Fault#redirectLoop}).
+ * ({@link Fault#status}: 429 carries {@code Retry-After: 1}; {@link Fault#registryError}: with a distribution error
+ * body) and a redirect to itself ({@link Fault#redirectLoop}).
  * Everything else is forwarded unchanged.
  *
  * <p>Kept simple on purpose: one exchange per connection (the client is told {@code Connection: close}); request and
@@ -78,36 +79,45 @@ public final class FaultProxy implements AutoCloseable {
      * the middle of the body. Body faults apply only to a 2xx answer with a body; to anything else the exchange is
      * forwarded unchanged and the rule is not used up.
      */
-    public record Fault(Kind kind, long at, long delta, int status, Duration hold) {
+    public record Fault(Kind kind, long at, long delta, int status, Duration hold, String code) {
         public static Fault truncate(long at) {
-            return new Fault(Kind.TRUNCATE, at, 0, 0, null);
+            return new Fault(Kind.TRUNCATE, at, 0, 0, null, null);
         }
 
         public static Fault reset(long at) {
-            return new Fault(Kind.RESET, at, 0, 0, null);
+            return new Fault(Kind.RESET, at, 0, 0, null, null);
         }
 
         public static Fault corrupt(long at) {
-            return new Fault(Kind.CORRUPT, at, 0, 0, null);
+            return new Fault(Kind.CORRUPT, at, 0, 0, null, null);
         }
 
         /** A Content-Length of the body's length plus {@code delta} (non-zero). */
         public static Fault contentLength(long delta) {
             if (delta == 0) throw new IllegalArgumentException("a Content-Length fault needs a non-zero delta");
-            return new Fault(Kind.CONTENT_LENGTH, 0, delta, 0, null);
+            return new Fault(Kind.CONTENT_LENGTH, 0, delta, 0, null, null);
         }
 
         public static Fault stall(long at, Duration hold) {
-            return new Fault(Kind.STALL, at, 0, 0, hold);
+            return new Fault(Kind.STALL, at, 0, 0, hold, null);
         }
 
         public static Fault status(int status) {
             if (status < 100 || status > 599) throw new IllegalArgumentException("status " + status);
-            return new Fault(Kind.STATUS, 0, 0, status, null);
+            return new Fault(Kind.STATUS, 0, 0, status, null, null);
+        }
+
+        /**
+         * The server is not asked: the proxy answers {@code status} with a distribution error body whose code is
+         * {@code code} (DIGEST_INVALID, MANIFEST_BLOB_UNKNOWN, ...), as a registry refusing the request would.
+         */
+        public static Fault registryError(int status, String code) {
+            if (status < 400 || status > 599) throw new IllegalArgumentException("status " + status);
+            return new Fault(Kind.STATUS, 0, 0, status, null, code);
         }
 
         public static Fault redirectLoop() {
-            return new Fault(Kind.REDIRECT_LOOP, 0, 0, 302, null);
+            return new Fault(Kind.REDIRECT_LOOP, 0, 0, 302, null, null);
         }
 
         boolean needsBody() {
@@ -117,7 +127,7 @@ public final class FaultProxy implements AutoCloseable {
         @Override
         public String toString() {
             return switch (kind) {
-                case STATUS -> "status " + status;
+                case STATUS -> "status " + status + (code != null ? " " + code : "");
                 case REDIRECT_LOOP -> "redirect loop";
                 case CONTENT_LENGTH -> "Content-Length " + (delta > 0 ? "+" : "") + delta;
                 case STALL -> "stall at " + at + " for " + hold;
@@ -423,11 +433,13 @@ public final class FaultProxy implements AutoCloseable {
         rule.injected.incrementAndGet();
         log(new Exchange(method, path, range, f.status, f));
         byte[] body = f.kind == Kind.REDIRECT_LOOP ? new byte[0]
+                : f.code != null ? ("{\"errors\":[{\"code\":\"" + f.code + "\",\"message\":\"FaultProxy: injected\"}]}")
+                        .getBytes(StandardCharsets.UTF_8)
                 : ("FaultProxy: injected " + f.status + "\n").getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(f.status).append(' ').append(reason(f.status)).append("\r\n");
         if (f.kind == Kind.REDIRECT_LOOP) sb.append("Location: ").append(baseUrl()).append(target).append("\r\n");
         if (f.status == 429) sb.append("Retry-After: 1\r\n");
-        if (body.length > 0) sb.append("Content-Type: text/plain; charset=utf-8\r\n");
+        if (body.length > 0) sb.append("Content-Type: ").append(f.code != null ? "application/json" : "text/plain; charset=utf-8").append("\r\n");
         sb.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
         cout.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (!method.equals("HEAD")) cout.write(body);

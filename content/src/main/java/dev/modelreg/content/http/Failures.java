@@ -83,6 +83,27 @@ public final class Failures {
         return first.isEmpty() || first.startsWith("<") ? "" : ": " + Text.oneLine(first);
     }
 
+    /**
+     * Every error code of a distribution error body ({@code {"errors":[{"code":...}]}}), in order; empty for any other
+     * body. A registry may give several (distribution answers a manifest whose blob link it could not read with
+     * DIGEST_INVALID and MANIFEST_BLOB_UNKNOWN), and {@link #detail} names only the first.
+     */
+    public static List<String> codes(byte[] body) {
+        if (body == null) return List.of();
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        if (!text.startsWith("{")) return List.of();
+        try {
+            if (Json.parse(text) instanceof Map<?, ?> m && m.get("errors") instanceof List<?> l) {
+                List<String> out = new java.util.ArrayList<>();
+                for (Object e : l) if (e instanceof Map<?, ?> em && em.get("code") instanceof String c) out.add(c);
+                return out;
+            }
+        } catch (RuntimeException ignored) {
+            // not a distribution error body
+        }
+        return List.of();
+    }
+
     /** The error for an I/O failure; {@code fired} is the watchdog's verdict ("deadline", "stall") or null. */
     static ContentException io(IOException e, Request r, String endpoint, String fired, HttpOptions o) {
         if (e instanceof ContentException ce) return ce;

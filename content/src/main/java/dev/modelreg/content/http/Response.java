@@ -23,6 +23,8 @@ public final class Response implements AutoCloseable {
     private final HttpOptions options;
     private InputStream opened;
     private int spentAttempts;
+    private byte[] errorBody;
+    private boolean errorBodyRead;
 
     Response(HttpURLConnection connection, Watchdog.Watch watch, Request request, URI uri, int status, String endpoint,
              HttpOptions options) {
@@ -156,14 +158,29 @@ public final class Response implements AutoCloseable {
             return Failures.status(400, Failures.HTTP_TO_HTTPS.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     request.what(), endpoint);
         }
-        byte[] body;
-        try {
-            body = bytes(Limits.MAX_ERROR_BODY_BYTES);
-        } catch (ContentException e) {
-            body = null; // the status alone says enough
-        }
-        ContentException e = Failures.status(status, body, request.what(), endpoint);
+        ContentException e = Failures.status(status, errorBody(), request.what(), endpoint);
         return spentAttempts > 0 ? Failures.spent(e, spentAttempts) : e;
+    }
+
+    /**
+     * The registry's error codes in this (non-2xx) response's body, in order ({@link Failures#codes}): a caller that
+     * has taken {@link #error} may still tell which refusal it was (the body is read once, for both).
+     */
+    public java.util.List<String> errorCodes() {
+        return Failures.codes(errorBody());
+    }
+
+    /** The error body (bounded), read on first use; null if it could not be read (the status alone says enough). */
+    private byte[] errorBody() {
+        if (!errorBodyRead) {
+            errorBodyRead = true;
+            try {
+                errorBody = bytes(Limits.MAX_ERROR_BODY_BYTES);
+            } catch (ContentException e) {
+                errorBody = null;
+            }
+        }
+        return errorBody;
     }
 
     private ContentException tooLarge(long size, int limit) {

@@ -135,7 +135,7 @@ public final class Copy {
             if (r.isManifest() && bytes.containsKey(r.digest())) {
                 if (!dst.exists(r)) pushManifest(r, bytes, blobs);
             } else if (blobs.containsKey(r.digest()) && !dstExists(r)) {
-                transfer(blobs.get(r.digest()), null); // a sink has seen it already
+                transfer(blobs.get(r.digest()), false); // a sink has seen it already
             }
         }
     }
@@ -270,15 +270,18 @@ public final class Copy {
                 throw dstFailure(e, "mounting from " + mountFrom + " blob", it.digest());
             }
         }
-        transfer(it, sinkFor(it));
+        transfer(it, true);
     }
 
-    /** Sends the blob, retrying transient failures; {@code sink} (or null) sees its bytes. */
-    private void transfer(Item it, BlobSink sink) throws IOException {
+    /**
+     * Sends the blob, retrying transient failures; with {@code sinks}, each attempt gets a new sink of its own (which
+     * sees the blob from its first byte: a partial attempt's bytes must not reach the next one's sink).
+     */
+    private void transfer(Item it, boolean sinks) throws IOException {
         CopyListener l = options.listener();
         for (int attempt = 0; ; attempt++) {
             try {
-                long n = moveOnce(it, sink);
+                long n = moveOnce(it, sinks ? sinkFor(it) : null);
                 count(copied, copiedBytes, n);
                 l.copied(it.digest(), n);
                 return;

@@ -353,25 +353,19 @@ final class OciSource {
         }
         AtomicLong bytes = new AtomicLong();
         NoCacheStore noCache = null;
-        TeeSinks tee = null;
+        // a file layer is written to its file in the download's pass too (into the cache and the file at once; with
+        // --no-cache only to the file, by NoCacheStore)
+        TeeSinks tee = scratch == null ? new TeeSinks(fileLayers(missing, car), dests, bytes) : null;
         if (!missing.isEmpty()) {
-            // tar layers are extracted in the download's pass, and a file layer is written to its file in that pass
-            // too (into the cache and the file at once; with --no-cache only to the file): a sink per layer, a new one
-            // for each retry
+            // tar layers are extracted in the download's pass: a sink per layer, a new one for each retry
             Map<Digest, Fetch> byDigest = new HashMap<>();
-            Map<String, Digest> fileLayers = new LinkedHashMap<>();
-            for (Fetch f : missing) {
-                byDigest.put(f.layer().digest(), f);
-                if (car == null && !f.isTar()) for (String k : f.files().keySet()) fileLayers.put(k, f.layer().digest());
-            }
-            TeeSinks files = scratch == null ? new TeeSinks(fileLayers, dests, bytes) : null;
-            tee = files;
+            for (Fetch f : missing) byDigest.put(f.layer().digest(), f);
             CopyOptions o = copyOptions().withSinks(d -> {
                 Fetch f = byDigest.get(d);
                 if (f == null) return null;
                 if (car != null) return ImageLayers.sink(car, f.layer(), f.members(), to(f, dests), bytes::addAndGet, what(s, f));
                 if (f.isTar()) return TarLayers.sink(f.members(), to(f, dests), bytes::addAndGet, what(s, f));
-                return files == null ? null : files.sink(d);
+                return tee == null ? null : tee.sink(d);
             });
             if (scratch != null) {
                 noCache = new NoCacheStore(scratch, missing.stream().filter(Fetch::isTar).map(f -> f.layer().digest())
@@ -440,6 +434,16 @@ final class OciSource {
         }
         throw new ContentException(last.kind(), s.label() + ": layers not served by any endpoint: "
                 + String.join("; ", failures), last);
+    }
+
+    /** Key -> digest of the single-file layers among {@code missing} (an image has none: its layers are all tars). */
+    private static Map<String, Digest> fileLayers(List<Fetch> missing, Modelcar car) {
+        Map<String, Digest> out = new LinkedHashMap<>();
+        if (car != null) return out;
+        for (Fetch f : missing) {
+            if (!f.isTar()) for (String k : f.files().keySet()) out.put(k, f.layer().digest());
+        }
+        return out;
     }
 
     private static Map<String, Path> to(Fetch f, Map<String, Path> dests) {

@@ -37,13 +37,8 @@ public final class TagCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r;
-        try {
-            r = Reference.parse(ref);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, e.getMessage());
-        }
-        if (r.reference() == null) {
+        Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
+        if (r.reference() == null) { // one that parses but has the wrong shape for this command: usage (3)
             throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
         }
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());

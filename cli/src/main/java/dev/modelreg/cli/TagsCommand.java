@@ -34,10 +34,10 @@ public final class TagsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r;
+        Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
         try {
             r = Reference.parseRepository(ref);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // it parses but names a tag or digest: the wrong shape here, usage (3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());

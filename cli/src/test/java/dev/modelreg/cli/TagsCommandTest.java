@@ -85,6 +85,11 @@ class TagsCommandTest {
                     "v1 " + a.digest() + " " + h + "/models/one", "v2 " + b.digest() + " " + h + "/models/one",
                     "rc1 " + c.digest() + " " + h + "/models/one");
             assertThat(run("tags", tar + ":v1").code()).isEqualTo(ExitCodes.USAGE);
+            // a reference that does not parse is invalid input, as for pull, mirror, inspect and copy --from
+            for (String[] args : List.of(new String[] {"tags", "bad::ref"}, new String[] {"tag", "bad::ref", "new"},
+                    new String[] {"mirror", "bad::ref", h + "/x:v1"})) {
+                assertThat(run(args).code()).as(String.join(" ", args)).isEqualTo(ExitCodes.ERROR);
+            }
 
             // restore under a prefix; a second run changes nothing
             MirrorCommandTest.Run r = ok("mirror", tar, h + "/site");

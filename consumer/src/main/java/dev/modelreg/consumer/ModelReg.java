@@ -15,7 +15,6 @@ import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.content.Streams;
-import dev.modelreg.content.Trees;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
@@ -522,8 +521,7 @@ public final class ModelReg {
         try {
             return body.run(scratch);
         } finally {
-            Trees.deleteQuietly(scratch);
-            Cleanup.unregister(scratch);
+            Leftovers.removeTempDir(scratch);
         }
     }
 
@@ -535,14 +533,14 @@ public final class ModelReg {
         if (s.state().isOci()) return oci.materialize(s, dests, scratch);
         // each downloaded file is written to its workspace file in the download's pass; the rest is copied out
         AtomicLong bytes = new AtomicLong();
-        Map<String, Digest> hashes = new LinkedHashMap<>();
-        for (String k : dests.keySet()) {
-            FileEntry e = s.registry().files().get(k);
-            if (e != null && e.hash() != null) hashes.put(k, e.hash());
-        }
         List<Parallel.Task> tasks = new ArrayList<>();
         Map<String, Digest> digests;
         if (scratch == null) {
+            Map<String, Digest> hashes = new LinkedHashMap<>();
+            for (String k : dests.keySet()) {
+                FileEntry e = s.registry().files().get(k);
+                if (e != null && e.hash() != null) hashes.put(k, e.hash());
+            }
             TeeSinks tee = new TeeSinks(hashes, dests, bytes);
             digests = new LinkedHashMap<>(github.ensure(s, dests.keySet(), tee::sink, null));
             digests.entrySet().removeIf(f -> tee.wrote(f.getValue(), dests.get(f.getKey())));

@@ -35,7 +35,7 @@ public final class Leftovers {
         return dir;
     }
 
-    /** Deletes a {@link #tempDir} (quietly: best effort) and unregisters it. */
+    /** Deletes a temp dir this process made and registered ({@link #tempDir}, a scratch dir), quietly, and unregisters it. */
     public static void removeTempDir(Path dir) {
         if (dir == null) return;
         Trees.deleteQuietly(dir);

@@ -55,6 +55,11 @@ class ManifestRetryTest {
         return RegistryStore.connect(OciReference.parse(proxy.host() + "/" + repository), RegistryOptions.defaults());
     }
 
+    /** The manifest and tag PUTs the proxy saw, in order. */
+    List<FaultProxy.Exchange> manifestPuts() {
+        return proxy.exchanges().stream().filter(x -> x.method().equals("PUT") && x.path().contains("/manifests/")).toList();
+    }
+
     @Test
     void aDigestInvalidManifestPutReChecksTheBlobsAndSucceeds() throws IOException {
         Blobs.Artifact art = Blobs.artifact(31, 3);
@@ -84,8 +89,7 @@ class ManifestRetryTest {
         Copy.copy(source(art), art.root(), store("models/retry-lost"), "v1", CopyOptions.defaults());
 
         assertThat(lost.injected()).isEqualTo(1);
-        assertThat(proxy.exchanges()).filteredOn(x -> x.method().equals("PUT") && x.path().contains("/manifests/"))
-                .extracting(FaultProxy.Exchange::status).containsExactly(400, 201, 201); // the real refusal, the retry, the tag
+        assertThat(manifestPuts()).extracting(FaultProxy.Exchange::status).containsExactly(400, 201, 201); // the real refusal, the retry, the tag
         RegistryStore direct = RegistryStore.connect(OciReference.parse(registry.host() + "/models/retry-lost"), RegistryOptions.defaults());
         for (Descriptor d : art.blobs().keySet()) assertThat(direct.exists(d)).as("%s", d.digest()).isTrue();
         assertThat(direct.resolve("v1")).isEqualTo(art.root());
@@ -103,8 +107,7 @@ class ManifestRetryTest {
                     assertThat(e.getMessage()).doesNotContain("\n")
                             .contains("models/retry-never", "manifest " + art.root().digest(), "DIGEST_INVALID", "tried 3 times");
                 });
-        assertThat(proxy.exchanges()).filteredOn(x -> x.method().equals("PUT") && x.path().contains("/manifests/"))
-                .hasSize(Copy.MANIFEST_ATTEMPTS);
+        assertThat(manifestPuts()).hasSize(Copy.MANIFEST_ATTEMPTS);
     }
 
     @Test
@@ -118,7 +121,7 @@ class ManifestRetryTest {
                     assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID);
                     assertThat(e.getMessage()).contains("MANIFEST_INVALID").doesNotContain("tried");
                 });
-        assertThat(proxy.exchanges()).filteredOn(x -> x.method().equals("PUT") && x.path().contains("/manifests/")).hasSize(1);
+        assertThat(manifestPuts()).hasSize(1);
     }
 
     @Test

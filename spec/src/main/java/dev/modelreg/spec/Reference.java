@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * A tag must match {@code [A-Za-z0-9_][A-Za-z0-9._-]{0,127}}; with both a tag and a digest, the digest is what is
  * resolved. Errors are one line naming the text.
  */
-public record Reference(Kind kind, OciReference registry, Path path, String pathText, String tag, Digest digest) {
+public record Reference(Kind kind, OciReference registry, Path path, String pathText, String tag, Digest digest)
+        implements RefSpec {
     public static final String LAYOUT_PREFIX = "oci-layout:";
     public static final String ARCHIVE_PREFIX = "oci-archive:";
     private static final String FORMS = "REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST] or "

@@ -51,6 +51,29 @@ public final class BlobCache implements Storage, ResumablePusher {
         return verifiedNow.contains(d);
     }
 
+    /**
+     * The one verified read of a small cached blob (a manifest, a config, a models.toml): its bytes, hashed against
+     * {@code digest} and at most {@code maxSize}; null when it is not cached. A blob that does not match its address
+     * (damaged on disk) is removed and reported as not cached, so that the caller fetches it again.
+     */
+    public byte[] read(Digest digest, long maxSize, String what) throws IOException {
+        Path p = path(digest);
+        InputStream file;
+        try {
+            file = Files.newInputStream(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+        try (InputStream in = VerifyingInputStream.unsized(file, digest, maxSize, what + " in " + this)) {
+            return in.readAllBytes();
+        } catch (ContentException e) {
+            if (e.kind() != ContentException.Kind.DIGEST_MISMATCH) throw e;
+            Files.deleteIfExists(p); // damaged: never served, fetched again
+            verifiedNow.remove(digest);
+            return null;
+        }
+    }
+
     @Override
     public boolean exists(Descriptor d) throws IOException {
         return blobs.exists(d);

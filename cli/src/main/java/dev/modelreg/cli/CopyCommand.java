@@ -41,7 +41,7 @@ public final class CopyCommand extends BaseCommand {
         CopyResult r;
         try (Progress progress = progress()) {
             var reg = opts.open(err(), registry, progress);
-            r = from == null ? reg.copy(model, workspace, overwrite, noCache) : reg.copyFrom(from, model, workspace, overwrite, noCache);
+            r = from == null ? reg.copy(model, workspace, overwrite, noCache) : reg.copyFrom(reg.ref(from), model, workspace, overwrite, noCache);
         }
         if (json) {
             printJson(r.toJson());

@@ -41,7 +41,7 @@ public final class InfoCommand extends BaseCommand {
             out().println(i.name() + " (" + where + ")");
             String cached = i.cached().isEmpty() ? "none"
                     : i.cached().stream().map(c -> c.ref() + (verbose() ? " " + c.digest() + " [" + c.transport() + "]"
-                            + " pin: " + ModelReg.pinOf(c) : "")
+                            + " pin: " + c.pin() : "")
                             + (c.servedBy() != null && !c.servedBy().equals(c.reference()) ? " (via " + c.servedBy() + ")" : ""))
                     .collect(Collectors.joining(", "));
             out().println("  Cached: " + cached);

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.Inspection;
+import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.content.Referrers;
 import dev.modelreg.spec.Text;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ public final class InspectCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Inspection i = opts.open(err(), registry).inspect(ref);
+        ModelReg reg = opts.open(err(), registry);
+        Inspection i = reg.inspect(reg.ref(ref));
         if (json) {
             printJson(i.toJson());
             return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
+import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.CopyResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class PullCommand extends BaseCommand {
     public Integer call() throws Exception {
         CopyResult r;
         try (Progress progress = progress()) {
-            r = opts.open(err(), registry, progress).pull(ref, dir, models, noCache);
+            ModelReg reg = opts.open(err(), registry, progress);
+            r = reg.pull(reg.ref(ref), dir, models, noCache);
         }
         if (json) {
             printJson(r.toJson());

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
+import dev.modelreg.consumer.Exportable;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
@@ -50,28 +51,28 @@ final class SourceMirror {
         List<String> wanted = refs == null || refs.isEmpty() ? reg.refsOf(source) : refs;
         if (wanted.isEmpty()) throw new ExitException(ExitCodes.USAGE, "source '" + source + "' has no refs configured: give --ref");
         // every ref resolved (its files fetched and verified) and tagged before anything is written
-        Map<String, ModelReg.Exportable> byTag = new LinkedHashMap<>();
+        Map<String, Exportable> byTag = new LinkedHashMap<>();
         for (String ref : wanted) {
-            ModelReg.Exportable e = reg.exportable(source, ref);
+            Exportable e = reg.exportable(source, ref);
             if (e.gitRef() == null) {
                 throw new ExitException(ExitCodes.USAGE, e.synced().label() + ": a pin names no git ref to tag it with: give the ref");
             }
-            ModelReg.Exportable other = byTag.putIfAbsent(RefTags.toTag(e.gitRef()), e);
+            Exportable other = byTag.putIfAbsent(RefTags.toTag(e.gitRef()), e);
             if (other != null) {
                 throw new ExitException(ExitCodes.USAGE, "refs '" + other.synced().ref() + "' and '" + ref + "' of source '"
                         + source + "' would both be tagged '" + RefTags.toTag(e.gitRef()) + "': mirror them one at a time (--ref)");
             }
         }
         List<Landed> out = new ArrayList<>();
-        for (Map.Entry<String, ModelReg.Exportable> t : byTag.entrySet()) {
+        for (Map.Entry<String, Exportable> t : byTag.entrySet()) {
             String tag = t.getKey();
-            ModelReg.Exportable e = t.getValue();
+            Exportable e = t.getValue();
             String ref = e.synced().ref();
             String label = e.synced().label();
             String to = dst.withTag(tag).toString();
-            if (e.oci() != null) {
-                progress.accept("mirroring " + label + " (" + e.oci() + ") to " + to);
-                Mirror.Result m = Mirror.run(e.oci(), to, ro, CopyOptions.of(ro).withListener(listener));
+            if (e.isArtifact()) {
+                progress.accept("mirroring " + label + " (" + e.artifact() + ") to " + to);
+                Mirror.Result m = Mirror.run(e.artifact().toString(), to, ro, CopyOptions.of(ro).withListener(listener));
                 out.add(new Landed(e.synced().source().key(), ref, "oci", tag,
                         dst.withTag(tag).withDigest(m.root().digest()).toString(), m.root().digest().toString()));
             } else {

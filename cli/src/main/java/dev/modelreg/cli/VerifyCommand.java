@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
+import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ public final class VerifyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        VerifyResult r = from == null ? opts.open(err(), registry).verify(model, workspace)
-                : opts.open(err(), registry).verifyFrom(from, model, workspace);
+        ModelReg reg = opts.open(err(), registry);
+        VerifyResult r = from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(from), model, workspace);
         if (json) {
             printJson(r.toJson());
         } else {

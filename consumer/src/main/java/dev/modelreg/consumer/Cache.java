@@ -57,6 +57,16 @@ public final class Cache {
         return blobs.has(d);
     }
 
+    /** A cached manifest's bytes, verified (null when not cached, or damaged: then it is removed). */
+    byte[] manifest(Digest d, String what) throws IOException {
+        return blobs.read(d, dev.modelreg.spec.Limits.MAX_MANIFEST_BYTES, "manifest " + d + " of " + what);
+    }
+
+    /** A cached models.toml's bytes, verified (null when not cached, or damaged: then it is removed). */
+    byte[] registry(Digest d, String what) throws IOException {
+        return blobs.read(d, dev.modelreg.spec.Limits.MAX_REGISTRY_BYTES, "models.toml " + d + " of " + what);
+    }
+
     /**
      * True if this process stored {@code d} itself, verified, moments ago; copies out of the cache then need no
      * second hash. Blobs found in the cache from earlier runs are re-hashed as they are copied out.
@@ -105,16 +115,14 @@ public final class Cache {
      */
     public byte[] registryBytes(RefState state) throws IOException {
         if (state == null) return null;
-        for (Path p : List.of(blob(state.config()), refDir(state.source(), state.ref()).resolve("models.toml"))) {
-            byte[] b;
-            try {
-                b = Files.readAllBytes(p);
-            } catch (java.nio.file.NoSuchFileException e) {
-                continue;
-            }
-            if (Digest.sha256Of(b).equals(state.config())) return b;
+        byte[] b = registry(state.config(), state.label());
+        if (b != null) return b;
+        try {
+            b = Files.readAllBytes(refDir(state.source(), state.ref()).resolve("models.toml"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         }
-        return null;
+        return Digest.sha256Of(b).equals(state.config()) ? b : null;
     }
 
     /** The cached registry bytes of a ref (see {@link #registryBytes(RefState)}), or null. */

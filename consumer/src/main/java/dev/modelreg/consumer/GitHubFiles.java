@@ -71,7 +71,7 @@ final class GitHubFiles implements DigestFetcher {
             if (resp.status() != 200) {
                 // the transport's kind and retry verdict for the status, in modflow-devtools' words
                 ContentException kind = resp.error();
-                throw new ContentException(kind.kind(), what + ": " + GitHubSource.httpError(resp.status()), null, kind.isTransient());
+                throw new ContentException(kind.kind(), what + ": " + GitHub.error(resp.status()), null, kind.isTransient());
             }
             return new RangeFetcher.Fetched(resp.body(), 0);
         } catch (IOException | RuntimeException e) {

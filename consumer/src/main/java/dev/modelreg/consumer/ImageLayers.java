@@ -57,18 +57,16 @@ final class ImageLayers {
     }
 
     /** Plans a copy of {@code keys}: cached file blobs, and the layers serving the others with every file they serve. */
-    static OciSource.Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Cache cache, String label) {
+    static Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Cache cache, String label) {
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(r);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, ks) -> ks.forEach(k -> groupOf.put(k, g)));
         Map<String, Digest> blobs = new LinkedHashMap<>();
-        Map<Digest, OciSource.Fetch> out = new LinkedHashMap<>();
+        Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
-            FileEntry e = r.files().get(key);
-            if (e == null) throw ConsumerException.notFound(label + ": registry lists no file '" + key + "'");
-            if (e.hash() == null) throw new ConsumerException(label + ": file '" + key + "' has no hash in the registry");
-            if (cache.has(e.hash())) {
-                blobs.put(key, e.hash());
+            Digest hash = Plans.hashOf(r, key, label);
+            if (cache.has(hash)) {
+                blobs.put(key, hash);
                 continue;
             }
             String g = groupOf.getOrDefault(key, "");
@@ -76,10 +74,10 @@ final class ImageLayers {
             if (l == null) {
                 throw new ConsumerException(label + ": no layer of the image holds file '" + key + "' (model '" + g + "')");
             }
-            out.computeIfAbsent(l.digest(), d -> new OciSource.Fetch(l, cache.has(d), new LinkedHashMap<>(),
-                    serves(r, car, l, groups))).files().put(key, e.hash());
+            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cache.has(d), new LinkedHashMap<>(),
+                    serves(r, car, l, groups))).files().put(key, hash);
         }
-        return new OciSource.Plan(blobs, new ArrayList<>(out.values()));
+        return new Plan(blobs, new ArrayList<>(out.values()));
     }
 
     /** Every file (key -> hash) that {@code layer} serves: the files of each group the image maps to it. */

@@ -39,6 +39,16 @@ public record RefState(String source, String name, String ref, String transport,
         return OCI.equals(transport);
     }
 
+    /** The pin {@code copy SOURCE@PIN/MODEL} accepts for this cached ref: {@code KEY@DIGEST} (manifest or models.toml). */
+    public String pin() {
+        return source + "@" + digest;
+    }
+
+    /** "name@ref", the way errors and listings name it. */
+    public String label() {
+        return name + "@" + ref;
+    }
+
     public RefState withZip(String url, Digest d) {
         TreeMap<String, String> z = new TreeMap<>(zips);
         z.put(url, d.toString());

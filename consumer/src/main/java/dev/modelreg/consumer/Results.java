@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The results the {@link ModelReg} operations return; each renders itself as a plain JSON tree for --json. */
+/** The results the consumer's operations return; each renders itself as a plain JSON tree for --json. */
 public final class Results {
     private Results() {}
 
@@ -45,7 +45,7 @@ public final class Results {
             m.put("refs", refs);
             m.put("cached", cached.stream().map(st -> {
                 Map<String, Object> j = st.toJson();
-                j.put("pin", ModelReg.pinOf(st)); // what copy SOURCE@PIN/MODEL accepts
+                j.put("pin", st.pin()); // what copy SOURCE@PIN/MODEL accepts
                 return j;
             }).toList());
             m.put("missing", missing);

@@ -147,7 +147,7 @@ class ConsumeGitHubTest {
         publishRelease("v1.0");
         ModelReg reg = reg();
         SyncResult synced = reg.sync("testmodels", "v1.0", false).get(0);
-        String pin = ModelReg.pinOf(reg.list("testmodels", "v1.0").get(0).state());
+        String pin = reg.list("testmodels", "v1.0").get(0).state().pin();
         assertThat(pin).isEqualTo("testmodels@" + synced.digest());
         reg.copy(pin + "/ex1", tmp.resolve("ws1"), false); // the release zip, through the pin
         assertThat(tmp.resolve("ws1/gwf/deep/k.bin")).hasBinaryContent(files.get("ex1/gwf/deep/k.bin"));

@@ -1,0 +1,43 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Target;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.ModelsToml;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * How one kind of OCI artifact holds a model set: where its models.toml is, and which layer holds each file and how
+ * it is read. One implementation per format (a modelreg artifact, spec/README.md section 3; a model image, 3.11),
+ * picked from the manifest by {@link Formats#of}; {@link OciSource} runs any of them the same way.
+ */
+interface ArtifactFormat {
+    /** The digest of the artifact's models.toml. */
+    Digest registryDigest();
+
+    /**
+     * Reads the artifact's models.toml from {@code t} into the cache (verified against {@link #registryDigest()}
+     * before it is stored) unless it is cached, and returns its bytes.
+     */
+    byte[] registry(Target t, Cache cache, CopyOptions o, String label) throws IOException;
+
+    /** Plans a copy of {@code keys}: cached file blobs, cached layers, downloads. */
+    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label);
+
+    /** True if the layer of {@code f} is unpacked into its files; false if it is the blob of the file(s) it serves. */
+    boolean unpacks(Plan.Fetch f);
+
+    /**
+     * The sink that unpacks the layer of {@code f} while it downloads, writing the files of {@code to} and checking
+     * every member against the registry; {@code written} gets the bytes written at its end.
+     */
+    BlobSink sink(Plan.Fetch f, Map<String, Path> to, LongConsumer written, String what);
+
+    /** Unpacks the cached layer of {@code f} ({@code layer}) as {@link #sink} would. */
+    void unpack(Path layer, Plan.Fetch f, Map<String, Path> to, LongConsumer written, String what) throws IOException;
+}

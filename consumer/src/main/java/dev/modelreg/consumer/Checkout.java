@@ -1,0 +1,171 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.consumer.Results.CopyResult;
+import dev.modelreg.consumer.Results.Mismatch;
+import dev.modelreg.consumer.Results.VerifyResult;
+import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.Streams;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.Text;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Writes a synced ref's files into a directory and checks them there: {@code copy} (one model into a workspace,
+ * swapped in whole), {@code pull} (files by registry path into a directory) and {@code verify}. Each takes the
+ * directory's lock, and the files come from the source that serves the ref ({@link Source#materialize}).
+ */
+final class Checkout {
+    private final Sources sources;
+    private final Consumer<String> progress;
+
+    Checkout(Sources sources, Consumer<String> progress) {
+        this.sources = sources;
+        this.progress = progress;
+    }
+
+    /** Copies the model {@code model} (the first of {@code candidates} the registry has) into {@code workspace}. */
+    CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, boolean noCache)
+            throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
+        List<String> keys = s.registry().models().get(name);
+        if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
+        for (String k : keys) Workspace.safeRelative(k, s.label());
+        String base = Workspace.commonDir(keys);
+        Map<String, String> relByKey = new LinkedHashMap<>();
+        for (String k : keys) relByKey.put(k, k.substring(base.length()));
+        progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
+        long bytes;
+        Path root = workspace.toAbsolutePath().normalize();
+        try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            bytes = withScratch(root, noCache, blobs -> Workspace.install(workspace, relByKey, overwrite,
+                    "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, blobs)));
+        }
+        return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), root,
+                new TreeSet<>(relByKey.values()).stream().toList(), bytes);
+    }
+
+    /** Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified. */
+    CopyResult pull(Synced s, Path dir, List<String> models, boolean noCache) throws IOException {
+        Set<String> keys = new LinkedHashSet<>();
+        if (models == null || models.isEmpty()) {
+            keys.addAll(s.registry().files().keySet());
+        } else {
+            for (String m : models) {
+                List<String> cands = List.of(m, s.source().name() + "/" + m);
+                keys.addAll(s.registry().models().get(ModelLookup.pick(s.registry(), cands, s.label(), m)));
+            }
+        }
+        List<String> list = List.copyOf(keys);
+        for (String k : list) Workspace.safeRelative(k, s.label());
+        Path root = dir.toAbsolutePath().normalize();
+        Map<String, String> relByKey = new LinkedHashMap<>();
+        for (String k : list) relByKey.put(k, k);
+        String what = s.label() + " into " + root;
+        long bytes;
+        try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            Workspace.healLeftovers(root);
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new ConsumerException("pull target " + root + " exists and is not a directory");
+            }
+            // into a new or empty directory: build it beside and swap it in (one rename); else file by file
+            bytes = withScratch(root, noCache, blobs -> !Files.exists(root) || Workspace.isEmptyDir(root)
+                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
+                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs)));
+        }
+        progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
+        return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
+                s.ref(), s.state().digest(), root, list, bytes);
+    }
+
+    private long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
+        return sources.of(s.state()).materialize(s, dests, scratch);
+    }
+
+    /** What runs with a {@code --no-cache} scratch blob directory (null without {@code --no-cache}). */
+    private interface WithScratch {
+        long run(Path scratch) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} with, for {@code noCache}, a scratch blob directory beside {@code root} (same file system: its
+     * blobs are renamed to their files), removed when it ends and registered for removal on an interrupt; one a killed
+     * run left is removed by the next run into {@code root} ({@link Workspace#healLeftovers}).
+     */
+    private static long withScratch(Path root, boolean noCache, WithScratch body) throws IOException {
+        if (!noCache) return body.run(null);
+        Files.createDirectories(root.getParent());
+        Path scratch = Files.createTempDirectory(root.getParent(), Workspace.scratchPrefix(root) + Leftovers.ownerTag());
+        Cleanup.register(scratch);
+        try {
+            return body.run(scratch);
+        } finally {
+            Leftovers.removeTempDir(scratch);
+        }
+    }
+
+    /**
+     * Compares {@code workspace} with the registry hashes of the model, downloading no model file. Missing and
+     * modified files are reported; files without a hash in the registry are listed as unverifiable.
+     */
+    VerifyResult verify(Synced s, List<String> candidates, String model, Path workspace) throws IOException {
+        String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
+        Path ws = workspace.toAbsolutePath().normalize();
+        try (WorkspaceLock lock = WorkspaceLock.forReading(ws, progress)) {
+            if (lock != null) Workspace.healLeftovers(ws);
+            return verifyFiles(s, name, ws);
+        }
+    }
+
+    private VerifyResult verifyFiles(Synced s, String name, Path ws) throws IOException {
+        if (Files.isRegularFile(ws)) {
+            throw new ConsumerException("workspace " + ws + " is a file, not a directory (give the directory the model"
+                    + " was copied into)");
+        }
+        if (!Files.isDirectory(ws)) throw ConsumerException.notFound("workspace " + ws + " does not exist");
+        List<String> keys = s.registry().models().get(name);
+        String base = Workspace.commonDir(keys);
+        int matched = 0;
+        List<Mismatch> bad = new ArrayList<>();
+        List<String> unverifiable = new ArrayList<>();
+        for (String k : keys) {
+            String rel = Workspace.safeRelative(k, s.label()).substring(base.length());
+            FileEntry e = s.registry().files().get(k);
+            Path f = ws.resolve(rel);
+            if (!Files.isRegularFile(f)) {
+                bad.add(new Mismatch(rel, "missing", e == null ? null : e.hash(), null));
+                continue;
+            }
+            if (e == null || e.hash() == null) {
+                unverifiable.add(rel);
+                continue;
+            }
+            Digest got = sha256(f);
+            if (got.equals(e.hash())) matched++;
+            else bad.add(new Mismatch(rel, "modified", e.hash(), got));
+        }
+        return new VerifyResult(name, s.source().key(), s.ref(), ws, matched, bad, unverifiable);
+    }
+
+    static Digest sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f);
+             DigestingOutputStream out = new DigestingOutputStream(OutputStream.nullOutputStream())) {
+            Streams.copy(in, out, Files.size(f));
+            return out.digest();
+        }
+    }
+}

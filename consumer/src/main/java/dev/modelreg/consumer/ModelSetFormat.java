@@ -1,0 +1,117 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.Copy;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Target;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.LayerIndex;
+import dev.modelreg.spec.Limits;
+import dev.modelreg.spec.Manifest;
+import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.spec.ModelsToml;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * A modelreg artifact (spec/README.md section 3): the config is the models.toml, byte for byte; a file is in the
+ * FILE_LAYER titled with its key, else in the last delta layer listing it, else in the TAR_LAYER of its group
+ * ({@link LayerIndex}). Single-file layers are the file's blob; tar layers are unpacked ({@link TarLayers}).
+ */
+final class ModelSetFormat implements ArtifactFormat {
+    private final Manifest manifest;
+
+    ModelSetFormat(Manifest manifest) {
+        this.manifest = manifest;
+    }
+
+    @Override
+    public Digest registryDigest() {
+        return manifest.config().digest();
+    }
+
+    @Override
+    public byte[] registry(Target t, Cache cache, CopyOptions o, String label) throws IOException {
+        Descriptor config = manifest.config();
+        try {
+            Limits.checkRegistrySize(config.size(), label + ": config " + config.digest());
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(e.getMessage(), e);
+        }
+        byte[] b = cache.registry(config.digest(), label);
+        if (b != null) return b;
+        Copy.blobs(t, List.of(config), cache.blobs(), o);
+        b = cache.registry(config.digest(), label);
+        if (b == null) throw new ConsumerException(label + ": config " + config.digest() + " did not reach the cache");
+        return b;
+    }
+
+    /**
+     * Plans by the rule of {@link LayerIndex}. For a tar layer, {@code members} are the keys it serves: it may also hold
+     * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used.
+     */
+    @Override
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) {
+        LayerIndex index;
+        try {
+            index = LayerIndex.of(manifest, r);
+        } catch (IllegalArgumentException e) {
+            throw new ConsumerException(label + ": " + e.getMessage(), e);
+        }
+        Map<String, Digest> blobs = new LinkedHashMap<>();
+        Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            Digest hash = Plans.hashOf(r, key, label);
+            if (cache.has(hash)) {
+                blobs.put(key, hash);
+                continue;
+            }
+            Descriptor l = index.layerOf(key);
+            if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
+            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && !l.digest().equals(hash)) {
+                throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
+                        + "' does not match the file's hash " + hash.hex());
+            }
+            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cache.has(d), new LinkedHashMap<>(), new HashMap<>()))
+                    .files().put(key, hash);
+        }
+        for (Plan.Fetch f : out.values()) {
+            if (!isTar(f)) continue;
+            List<String> candidates = LayerIndex.isDelta(f.layer()) ? LayerIndex.deltaKeys(f.layer())
+                    : LayerIndex.groupsOf(f.layer()).stream().flatMap(g -> index.group(g).stream()).toList();
+            for (String k : candidates) {
+                FileEntry e = r.files().get(k);
+                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e.hash());
+            }
+        }
+        return new Plan(blobs, new ArrayList<>(out.values()));
+    }
+
+    @Override
+    public boolean unpacks(Plan.Fetch f) {
+        return isTar(f);
+    }
+
+    private static boolean isTar(Plan.Fetch f) {
+        return MediaTypes.TAR_LAYER.equals(f.layer().mediaType());
+    }
+
+    @Override
+    public BlobSink sink(Plan.Fetch f, Map<String, Path> to, LongConsumer written, String what) {
+        return TarLayers.sink(f.members(), to, written, what);
+    }
+
+    @Override
+    public void unpack(Path layer, Plan.Fetch f, Map<String, Path> to, LongConsumer written, String what) throws IOException {
+        written.accept(TarLayers.extract(layer, f.members(), to, what));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the wanted files of an OCI artifact come from, planned from its manifest and registry alone: {@code blobs}
+ * are files whose blob is cached (key -> hash); every other file is in one of {@code layers}, cached or not.
+ */
+record Plan(Map<String, Digest> blobs, List<Fetch> layers) {
+    /** Layers that must be downloaded. */
+    List<Fetch> missing() {
+        return layers.stream().filter(f -> !f.cached()).toList();
+    }
+
+    /**
+     * A planned layer: the layer, whether it is already in the cache, the wanted files in it (key -> hash) and, for a
+     * layer that is extracted, the hash of every registry file it holds (each is checked before the layer may enter
+     * the cache).
+     */
+    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, Digest> members) {}
+}

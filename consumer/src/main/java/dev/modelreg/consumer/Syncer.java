@@ -1,0 +1,144 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.consumer.Results.SyncResult;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.spec.BootstrapConfig;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.SourceConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Syncs the refs of configured sources: picks the source that serves each ({@link Sources}: OCI first, GitHub when
+ * the OCI repository has no such ref), records what it resolved, and reports each ref's outcome.
+ */
+final class Syncer {
+    private final BootstrapConfig config;
+    private final Settings settings;
+    private final Cache cache;
+    private final Sources sources;
+    private final Consumer<String> progress;
+
+    Syncer(BootstrapConfig config, Settings settings, Cache cache, Sources sources, Consumer<String> progress) {
+        this.config = config;
+        this.settings = settings;
+        this.cache = cache;
+        this.sources = sources;
+        this.progress = progress;
+    }
+
+    /**
+     * Syncs every configured ref of every source, or of {@code source} (key or name), or just {@code ref}.
+     * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
+     * {@code source} is not configured. Failures are returned per ref, not thrown.
+     */
+    List<SyncResult> sync(String source, String ref, String repo, boolean force) {
+        List<SourceConfig> selected = new ArrayList<>();
+        if (source == null) {
+            if (repo != null) throw new ConsumerException("--repo requires --source");
+            selected.addAll(config.sources().values());
+        } else {
+            SourceConfig s = find(source);
+            if (s == null) {
+                if (repo == null) ModelLookup.source(config, source);
+                s = new SourceConfig(source, repo, source, ref == null ? List.of() : List.of(ref), ".registry", null);
+            } else if (repo != null) {
+                s = new SourceConfig(s.key(), repo, s.name(), s.refs(), s.registryPath(), null);
+            }
+            selected.add(s);
+        }
+        List<SyncResult> out = new ArrayList<>();
+        for (SourceConfig s : selected) {
+            List<String> refs = ref != null ? List.of(ref) : s.refs();
+            if (refs.isEmpty()) progress.accept("No refs configured for source '" + s.name() + "', skipping");
+            for (String r : refs) {
+                try {
+                    out.add(result(syncRef(s, r, force)));
+                } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
+                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
+                    out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The configured source with this key, else with this name; null if none. */
+    SourceConfig find(String keyOrName) {
+        SourceConfig s = config.sources().get(keyOrName);
+        if (s != null) return s;
+        for (SourceConfig x : config.sources().values()) if (x.name().equals(keyOrName)) return x;
+        return null;
+    }
+
+    /** Configured plus cached refs of a source (key or name): how an address with a '/' in its ref is split. */
+    List<String> knownRefs(String keyOrName) {
+        SourceConfig s = find(keyOrName);
+        if (s == null) return null;
+        List<String> refs = new ArrayList<>(s.refs());
+        try {
+            for (RefState st : cache.states()) if (st.source().equals(s.key()) && !refs.contains(st.ref())) refs.add(st.ref());
+        } catch (IOException e) {
+            // configured refs only
+        }
+        return refs;
+    }
+
+    /**
+     * Syncs one ref: OCI first when the source has an OCI repository (GitHub when it has no such ref); GitHub alone
+     * when it has none, or offline for a ref GitHub mode cached. Offline, a digest the OCI cache lacks may still be a
+     * cached GitHub-mode pin.
+     */
+    Resolution syncRef(SourceConfig s, String ref, boolean force) throws IOException {
+        String label = s.name() + "@" + ref;
+        RefState prev;
+        try {
+            prev = cache.state(s.key(), ref);
+        } catch (ConsumerException e) {
+            if (!force) throw e;
+            prev = null; // an unreadable state.json: --force replaces it (the hint its error gives)
+        }
+        Source oci = sources.oci(s);
+        Source github = sources.github(s);
+        if (oci == null || (settings.offline() && prev != null && !prev.isOci())) {
+            if (github == null) throw new ConsumerException("source '" + s.key() + "' has neither repo nor oci");
+            return github.resolve(s, ref, prev, force);
+        }
+        try {
+            return oci.resolve(s, ref, prev, force);
+        } catch (ConsumerException e) {
+            if (!settings.offline() || e.getMessage() == null || !e.getMessage().startsWith("offline:")) throw e;
+            if (Digest.isDigest(ref) && github != null) return github.resolve(s, ref, prev, force);
+            throw new ConsumerException(ContentException.Kind.UNAVAILABLE, GitHubSource.offlineHint(s, ref), e);
+        } catch (ContentException e) {
+            if (e.kind() != ContentException.Kind.NOT_FOUND || github == null) {
+                throw new ConsumerException(label + ": " + e.getMessage(), e);
+            }
+            progress.accept("  " + label + " not found in " + s.oci() + ", trying GitHub " + s.repo());
+        }
+        return github.resolve(s, ref, prev, force);
+    }
+
+    /** The cached registry of a source and ref, syncing it first if it is not cached. */
+    Synced synced(SourceConfig s, String ref) throws IOException {
+        RefState st = cache.state(s.key(), ref);
+        byte[] b = st == null ? null : cache.registryBytes(st);
+        if (st == null || b == null || (st.isOci() && !cache.has(st.digest()))) {
+            Resolution r = syncRef(s, ref, false);
+            st = cache.state(s.key(), ref);
+            b = cache.registryBytes(st);
+            if (st == null || b == null) throw new ConsumerException(s.name() + "@" + ref + ": sync " + r.status());
+        }
+        return new Synced(s, ref, st, Registries.parse(b, s.name() + "@" + ref));
+    }
+
+    private static SyncResult result(Resolution r) {
+        RefState st = r.state();
+        String status = r.status();
+        return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null, null);
+    }
+}

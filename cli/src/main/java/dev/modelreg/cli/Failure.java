@@ -1,7 +1,6 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.consumer.ConsumerException;
-import dev.modelreg.content.ContentException;
+import dev.modelreg.spec.ModelregException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -11,8 +10,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * What a failed command reports: a kind (the {@code error.kind} of the {@code --json} error document), its exit code
- * and a one-line message. The kind comes from the content layer's {@link ContentException.Kind} wherever the failure
- * carries one (also through a {@link ConsumerException} or a cause), else from the exception's type.
+ * and a one-line message. The kind comes from the libraries' {@link ModelregException.Kind} wherever the failure
+ * carries one (itself or a cause), else from the exception's type.
  */
 public record Failure(String kind, int exitCode, String message) {
 
@@ -23,18 +22,17 @@ public record Failure(String kind, int exitCode, String message) {
             return new Failure("usage", ExitCodes.USAGE, message.replace("option option '", "option '"));
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ContentException x) return of(x.kind(), message);
-            if (c instanceof ConsumerException x) return of(x.kind(), message);
+            if (c instanceof ModelregException x) return of(x.kind(), message);
             if (c instanceof NoSuchFileException) return new Failure("not_found", ExitCodes.NOT_FOUND, message);
         }
         if (t instanceof IOException || t instanceof UncheckedIOException) return new Failure("io", ExitCodes.ERROR, message);
-        if (t instanceof IllegalArgumentException || t instanceof dev.modelreg.spec.RegistryFormatException) {
+        if (t instanceof IllegalArgumentException) {
             return new Failure("invalid", ExitCodes.ERROR, message);
         }
         return new Failure("error", ExitCodes.ERROR, message);
     }
 
-    static Failure of(ContentException.Kind kind, String message) {
+    static Failure of(ModelregException.Kind kind, String message) {
         return switch (kind) {
             case NOT_FOUND -> new Failure("not_found", ExitCodes.NOT_FOUND, message);
             case UNAUTHORIZED -> new Failure("unauthorized", ExitCodes.AUTH, message);

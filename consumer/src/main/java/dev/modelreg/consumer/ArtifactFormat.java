@@ -27,7 +27,7 @@ interface ArtifactFormat {
     byte[] registry(Target t, Cache cache, CopyOptions o, String label) throws IOException;
 
     /** Plans a copy of {@code keys}: cached file blobs, cached layers, downloads. */
-    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label);
+    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException;
 
     /** True if the layer of {@code f} is unpacked into its files; false if it is the blob of the file(s) it serves. */
     boolean unpacks(Plan.Fetch f);

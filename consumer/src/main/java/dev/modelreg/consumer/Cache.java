@@ -32,21 +32,33 @@ public final class Cache {
     private final Path root;
     private final BlobCache blobs;
 
+    /** The cache at {@code root}; nothing is written until something is stored ({@link #blobs()}, {@link #save}). */
     public Cache(Path root) {
         this.root = root;
-        try {
-            this.blobs = BlobCache.open(root);
-        } catch (IOException e) {
-            throw new ConsumerException("cannot create the cache at " + root + ": " + e.getMessage(), e);
-        }
+        this.blobs = BlobCache.at(root);
     }
 
     public Path root() {
         return root;
     }
 
-    public BlobCache blobs() {
+    /** The blob store, to write into: its directory is made first (a cache that cannot be made is one line). */
+    public BlobCache blobs() throws ConsumerException {
+        prepare();
         return blobs;
+    }
+
+    private volatile boolean prepared;
+
+    private void prepare() throws ConsumerException {
+        if (prepared) return;
+        try {
+            Files.createDirectories(root.resolve("blobs"));
+        } catch (IOException e) {
+            throw new ConsumerException(dev.modelreg.spec.ModelregException.Kind.INVALID,
+                    "cannot create the cache at " + root + ": " + e.getMessage(), e);
+        }
+        prepared = true;
     }
 
     public Path blob(Digest d) {
@@ -97,14 +109,10 @@ public final class Cache {
         return sb.toString();
     }
 
-    public RefState state(String sourceKey, String ref) {
+    public RefState state(String sourceKey, String ref) throws IOException {
         Path p = refDir(sourceKey, ref).resolve("state.json");
-        try {
-            if (!Files.exists(p)) return null;
-            return RefState.fromJson(Files.readAllBytes(p), p.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (!Files.exists(p)) return null;
+        return RefState.fromJson(Files.readAllBytes(p), p.toString());
     }
 
     /**
@@ -142,7 +150,7 @@ public final class Cache {
             throw new IllegalArgumentException("state of " + sourceKey + "@" + ref + " names registry " + state.config()
                     + ", not the bytes given (" + d + ")");
         }
-        if (!has(d)) blobs.add(new java.io.ByteArrayInputStream(registry), registry.length, "models.toml of " + ref);
+        if (!has(d)) blobs().add(new java.io.ByteArrayInputStream(registry), registry.length, "models.toml of " + ref);
         Crash.point("cache.before-state");
         Path dir = refDir(sourceKey, ref);
         Files.createDirectories(dir);

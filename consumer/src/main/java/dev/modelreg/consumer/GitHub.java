@@ -42,7 +42,7 @@ final class GitHub {
     }
 
     /** The repository of a GitHub-mode source, or a one-line error naming it. */
-    static GitHubUrls.Repo repoOf(SourceConfig s) {
+    static GitHubUrls.Repo repoOf(SourceConfig s) throws ConsumerException {
         try {
             return GitHubUrls.Repo.parse(s.repo() == null ? "" : s.repo());
         } catch (IllegalArgumentException e) {

@@ -44,6 +44,8 @@ final class GitHubDiscovery {
             if (b != null) return parsed(b, RefState.GITHUB_RELEASE, release, label);
         } catch (GitHub.Status e) {
             throw new ConsumerException(e.kind(), "Error fetching registry from release assets for " + label + ": " + e.getMessage());
+        } catch (ConsumerException e) {
+            throw e; // said in its own words already
         } catch (IOException e) {
             throw new ConsumerException("Registry discovery failed for " + label + ": " + e.getMessage(), e);
         }
@@ -57,6 +59,8 @@ final class GitHubDiscovery {
             return parsed(b, RefState.GITHUB_RAW, raw, label);
         } catch (GitHub.Status e) {
             throw new ConsumerException(e.kind(), "Error fetching registry from repository for " + label + ": " + e.getMessage());
+        } catch (ConsumerException e) {
+            throw e; // said in its own words already
         } catch (IOException e) {
             throw new ConsumerException("Registry discovery failed for " + label + ": " + e.getMessage(), e);
         }
@@ -68,7 +72,7 @@ final class GitHubDiscovery {
                 Instant.now().toString(), Map.of());
     }
 
-    private Discovered parsed(byte[] b, String transport, String url, String label) {
+    private Discovered parsed(byte[] b, String transport, String url, String label) throws ConsumerException {
         try {
             return new Discovered(b, ModelsTomlCodec.read(b, url), transport, url);
         } catch (RegistryFormatException e) {

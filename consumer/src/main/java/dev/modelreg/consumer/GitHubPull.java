@@ -131,7 +131,7 @@ final class GitHubPull {
         return out;
     }
 
-    private String fileUrl(Synced s, String key, FileEntry e) {
+    private String fileUrl(Synced s, String key, FileEntry e) throws ConsumerException {
         if (e.url() != null && !e.url().isBlank()) return settings.github().rebase(e.url());
         String p = e.path() != null && !e.path().isBlank() ? e.path() : key;
         // a pin (sha256 of a models.toml) is no git ref: its files come from the ref it was pinned from

@@ -111,7 +111,7 @@ final class GitHubSource implements Source {
     }
 
     @Override
-    public Inspection inspect(Synced s, String text) {
+    public Inspection inspect(Synced s, String text) throws ConsumerException {
         throw new ConsumerException(ContentException.Kind.INVALID, s.label() + " was resolved from GitHub ("
                 + s.state().transport() + "): it has no manifest to inspect (list -v shows its models)");
     }

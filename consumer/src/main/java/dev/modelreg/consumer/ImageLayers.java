@@ -48,7 +48,7 @@ final class ImageLayers {
     private ImageLayers() {}
 
     /** The modelcar description of an image manifest, or a one-line refusal naming {@code label}. */
-    static Modelcar modelcar(Manifest m, String label) {
+    static Modelcar modelcar(Manifest m, String label) throws ConsumerException {
         try {
             return Modelcar.of(m, label);
         } catch (IllegalArgumentException e) {
@@ -57,7 +57,7 @@ final class ImageLayers {
     }
 
     /** Plans a copy of {@code keys}: cached file blobs, and the layers serving the others with every file they serve. */
-    static Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Cache cache, String label) {
+    static Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Cache cache, String label) throws ConsumerException {
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(r);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, ks) -> ks.forEach(k -> groupOf.put(k, g)));

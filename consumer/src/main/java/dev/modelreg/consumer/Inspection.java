@@ -37,7 +37,7 @@ public record Inspection(String label, String location, Digest digest, long size
 
     /** Builds the inspection of a parsed manifest (bytes {@code raw}) and its registry. */
     static Inspection of(String label, String location, Digest digest, byte[] raw, Manifest m, ModelsToml r,
-                         Referrers.Found referrers, String referrersError) {
+                         Referrers.Found referrers, String referrersError) throws ConsumerException {
         Map<String, Object> doc = Json.parseObject(raw, label + ": manifest " + digest);
         String mediaType = doc.get("mediaType") instanceof String s ? s : MediaTypes.OCI_MANIFEST;
         LayerIndex index;

@@ -53,7 +53,7 @@ final class ModelImageFormat implements ArtifactFormat {
     }
 
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException {
         return ImageLayers.plan(r, car, keys, cache, label);
     }
 

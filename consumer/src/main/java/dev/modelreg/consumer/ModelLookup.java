@@ -22,7 +22,7 @@ final class ModelLookup {
 
     record Address(SourceConfig source, String ref, List<String> candidates, String text) {}
 
-    static Address resolve(BootstrapConfig config, String text, java.util.function.Function<String, List<String>> knownRefs) {
+    static Address resolve(BootstrapConfig config, String text, java.util.function.Function<String, List<String>> knownRefs) throws ConsumerException {
         ModelAddress a;
         try {
             a = ModelAddress.parse(text, knownRefs);
@@ -56,7 +56,7 @@ final class ModelLookup {
         return new Address(best, firstRef(best), List.of(path), text);
     }
 
-    static SourceConfig source(BootstrapConfig config, String keyOrName) {
+    static SourceConfig source(BootstrapConfig config, String keyOrName) throws ConsumerException {
         SourceConfig s = config.sources().get(keyOrName);
         if (s != null) return s;
         for (SourceConfig x : config.sources().values()) if (x.name().equals(keyOrName)) return x;
@@ -67,7 +67,7 @@ final class ModelLookup {
         return config.sources().values().stream().map(s -> s.key() + " (" + s.name() + ")").collect(Collectors.joining(", "));
     }
 
-    private static String firstRef(SourceConfig s) {
+    private static String firstRef(SourceConfig s) throws ConsumerException {
         if (s.refs() == null || s.refs().isEmpty()) {
             throw new ConsumerException("source '" + s.key() + "' has no refs configured; give one as " + s.key() + "@REF/MODEL");
         }
@@ -82,7 +82,7 @@ final class ModelLookup {
     }
 
     /** The first candidate the registry has, else an error naming the closest model names. */
-    static String pick(ModelsToml r, List<String> candidates, String label, String text) {
+    static String pick(ModelsToml r, List<String> candidates, String label, String text) throws ConsumerException {
         for (String c : candidates) if (r.models().containsKey(c)) return c;
         String want = candidates.isEmpty() ? text : candidates.get(0);
         throw ConsumerException.notFound("model '" + text + "' not found in " + label + closest(r.models().keySet(), want));

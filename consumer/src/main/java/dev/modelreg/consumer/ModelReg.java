@@ -1,5 +1,6 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.spec.RegistryFormatException;
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Listing;
@@ -52,7 +53,7 @@ public final class ModelReg {
     }
 
     /** Bundled bootstrap plus the user overlay (or MODELREG_CONFIG alone), settings from the process environment. */
-    public static ModelReg fromEnvironment() {
+    public static ModelReg fromEnvironment() throws RegistryFormatException {
         return new ModelReg(loadConfig(null, System.getenv()), Settings.fromEnvironment());
     }
 
@@ -61,7 +62,7 @@ public final class ModelReg {
      * overlay {@code $XDG_CONFIG_HOME/modelreg/models.toml} ({@code %APPDATA%\modelreg\models.toml} on Windows),
      * whose source tables replace bundled ones whole.
      */
-    public static BootstrapConfig loadConfig(Path configFile, Map<String, String> env) {
+    public static BootstrapConfig loadConfig(Path configFile, Map<String, String> env) throws RegistryFormatException {
         return BootstrapConfig.resolve(configFile, env, System.getProperty("os.name", ""));
     }
 
@@ -99,7 +100,7 @@ public final class ModelReg {
      * (key or name), else a reference ({@code REGISTRY/REPO:TAG|@DIGEST}, {@code oci-layout:DIR[:TAG|@DIGEST]},
      * {@code oci-archive:FILE[:TAG|@DIGEST]}).
      */
-    public RefSpec ref(String text) {
+    public RefSpec ref(String text) throws ConsumerException {
         try {
             return RefSpec.parse(text, k -> syncer.find(k) != null);
         } catch (IllegalArgumentException e) {
@@ -109,7 +110,7 @@ public final class ModelReg {
 
     // ---------------------------------------------------------------------------------------------------- sync
 
-    public List<SyncResult> sync(String source, String ref, boolean force) {
+    public List<SyncResult> sync(String source, String ref, boolean force) throws ConsumerException {
         return sync(source, ref, null, force);
     }
 
@@ -118,7 +119,7 @@ public final class ModelReg {
      * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
      * {@code source} is not configured. Failures are returned per ref, not thrown.
      */
-    public List<SyncResult> sync(String source, String ref, String repo, boolean force) {
+    public List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
         return syncer.sync(source, ref, repo, force);
     }
 
@@ -128,7 +129,7 @@ public final class ModelReg {
     }
 
     /** The configured refs of a source (key or name). */
-    public List<String> refsOf(String source) {
+    public List<String> refsOf(String source) throws ConsumerException {
         return ModelLookup.source(config, source).refs();
     }
 

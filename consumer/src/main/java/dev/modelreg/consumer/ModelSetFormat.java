@@ -60,7 +60,7 @@ final class ModelSetFormat implements ArtifactFormat {
      * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used.
      */
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException {
         LayerIndex index;
         try {
             index = LayerIndex.of(manifest, r);

@@ -56,6 +56,8 @@ final class OciEndpoints {
         for (String ep : endpoints) {
             try {
                 return attempt.run(ep);
+            } catch (ConsumerException e) {
+                throw e; // a failure of the content itself (or named already), not of the endpoint
             } catch (IOException e) {
                 ContentException c = fallsThrough(e, ep);
                 if (c == null) throw new ConsumerException(label + ": at " + ep + ": " + e.getMessage(), e);

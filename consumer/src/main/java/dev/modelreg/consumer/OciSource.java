@@ -161,7 +161,7 @@ final class OciSource implements Source {
         return new Resolved(Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length), m, registry, true, null);
     }
 
-    private RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) {
+    private RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) throws ConsumerException {
         return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(),
                 Formats.of(r.parsed(), name).registryDigest(), Digest.isDigest(ref) ? null : RefTags.toTag(ref),
                 oci, Instant.now().toString(), Map.of(), r.servedBy());

@@ -71,7 +71,7 @@ public record RefState(String source, String name, String ref, String transport,
         return m;
     }
 
-    public static RefState fromJson(byte[] bytes, String what) {
+    public static RefState fromJson(byte[] bytes, String what) throws ConsumerException {
         Map<String, Object> m = Json.parseObject(bytes, what);
         Map<String, String> zips = new TreeMap<>();
         if (m.get("zips") instanceof Map<?, ?> z) z.forEach((k, v) -> zips.put(String.valueOf(k), String.valueOf(v)));

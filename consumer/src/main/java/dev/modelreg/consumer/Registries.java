@@ -10,7 +10,7 @@ final class Registries {
     private Registries() {}
 
     /** A models.toml, parsed; errors name {@code label}. */
-    static ModelsToml parse(byte[] bytes, String label) {
+    static ModelsToml parse(byte[] bytes, String label) throws ConsumerException {
         try {
             return ModelsTomlCodec.read(bytes, label + " models.toml");
         } catch (RegistryFormatException e) {
@@ -19,7 +19,7 @@ final class Registries {
     }
 
     /** A manifest, parsed; errors name {@code what}. */
-    static Manifest manifest(byte[] bytes, String what) {
+    static Manifest manifest(byte[] bytes, String what) throws ConsumerException {
         try {
             return Manifest.parse(bytes, what);
         } catch (IllegalArgumentException e) {

@@ -46,11 +46,7 @@ public record Settings(Path cacheRoot, GitHubUrls github, boolean offline, int c
     }
 
     private static GitHubUrls github(Map<String, String> env) {
-        try {
-            return GitHubUrls.fromEnvironment(env);
-        } catch (IllegalArgumentException e) {
-            throw new ConsumerException(e.getMessage());
-        }
+        return GitHubUrls.fromEnvironment(env); // a bad URL: one line naming the variable
     }
 
     private static int concurrency(String v) {
@@ -61,7 +57,7 @@ public record Settings(Path cacheRoot, GitHubUrls github, boolean offline, int c
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw new ConsumerException("MODELREG_CONCURRENCY: want an integer 1..64, got '" + v + "'");
+        throw new IllegalArgumentException("MODELREG_CONCURRENCY: want an integer 1..64, got '" + v + "'");
     }
 
 }

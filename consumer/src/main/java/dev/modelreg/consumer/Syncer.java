@@ -35,7 +35,7 @@ final class Syncer {
      * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
      * {@code source} is not configured. Failures are returned per ref, not thrown.
      */
-    List<SyncResult> sync(String source, String ref, String repo, boolean force) {
+    List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
         List<SourceConfig> selected = new ArrayList<>();
         if (source == null) {
             if (repo != null) throw new ConsumerException("--repo requires --source");
@@ -57,7 +57,7 @@ final class Syncer {
             for (String r : refs) {
                 try {
                     out.add(result(syncRef(s, r, force)));
-                } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
+                } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
                     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
                     out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));

@@ -37,7 +37,7 @@ final class Workspace {
     private Workspace() {}
 
     /** Refuses absolute paths, "..", empty segments and backslashes: a registry path never escapes its directory. */
-    static String safeRelative(String key, String what) {
+    static String safeRelative(String key, String what) throws ConsumerException {
         if (key.isEmpty() || key.startsWith("/") || key.indexOf('\\') >= 0 || isDrive(key)) { // no regex: called per file
             throw new ConsumerException(what + ": unsafe path '" + key + "'");
         }

@@ -21,19 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumeArchiveTest {
     @TempDir Path tmp;
 
-    private Path publish(Path tar) throws Exception {
+    private Path publish(Path tar) throws java.io.IOException {
         Push.run(new Push.Request(ConsumePublishedTest.examples(), "oci-archive:" + tar + ":main", "example", null, null,
                 "main", Map.of(), null, 500, false, null, null, null, null, Map.of(), null));
         return tar;
     }
 
-    private ModelReg consumer(String cache) {
+    private ModelReg consumer(String cache) throws java.io.IOException {
         return new ModelReg(ModelReg.loadConfig(null, Map.of()),
                 Settings.from(Map.of("MODELREG_CACHE", tmp.resolve(cache).toString())));
     }
 
     @Test
-    void pullsAndCopiesFromAnArchive() throws Exception {
+    void pullsAndCopiesFromAnArchive() throws java.io.IOException {
         Path tar = publish(tmp.resolve("models.tar"));
         String ref = "oci-archive:" + tar + ":main";
         ModelsToml registry = ModelsTomlCodec.read(Files.readAllBytes(
@@ -57,7 +57,7 @@ class ConsumeArchiveTest {
     }
 
     @Test
-    void aSourceCanBeAnArchive() throws Exception {
+    void aSourceCanBeAnArchive() throws java.io.IOException {
         Path tar = publish(tmp.resolve("models.tar"));
         Path boot = tmp.resolve("sources.toml");
         Files.writeString(boot, "[sources.ex]\nname = \"example\"\noci = \"oci-archive:" + tar + "\"\nrefs = [\"main\"]\n");
@@ -73,7 +73,7 @@ class ConsumeArchiveTest {
     }
 
     @Test
-    void aTamperedArchiveIsRefusedAndNothingIsWritten() throws Exception {
+    void aTamperedArchiveIsRefusedAndNothingIsWritten() throws java.io.IOException {
         Path tar = publish(tmp.resolve("models.tar"));
         OciArchive a = OciArchive.open(tar);
         Descriptor root = a.resolve("main");
@@ -96,7 +96,7 @@ class ConsumeArchiveTest {
     }
 
     /** Where the layer's bytes start in the tar: found by content, so the test does not trust our tar reader. */
-    private static int indexOf(byte[] tar, Descriptor layer, OciArchive a) throws Exception {
+    private static int indexOf(byte[] tar, Descriptor layer, OciArchive a) throws java.io.IOException {
         byte[] want;
         try (InputStream in = a.fetch(layer)) {
             want = in.readNBytes(1024);

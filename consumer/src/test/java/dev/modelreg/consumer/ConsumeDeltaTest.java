@@ -67,7 +67,7 @@ class ConsumeDeltaTest {
         return Manifest.parse(Files.readAllBytes(reg.cacheRoot().resolve("blobs/sha256/" + r.digest().hex())), "m");
     }
 
-    ModelReg consumer(String cache) {
+    ModelReg consumer(String cache) throws java.io.IOException {
         return new ModelReg(ModelReg.loadConfig(null, Map.of()), Settings.from(Map.of("MODELREG_CACHE", tmp.resolve(cache).toString())));
     }
 

@@ -84,7 +84,7 @@ class ConsumeOciTest {
         return b;
     }
 
-    ModelReg reg(Path bootstrap, boolean offline) {
+    ModelReg reg(Path bootstrap, boolean offline) throws java.io.IOException {
         return new ModelReg(ModelReg.loadConfig(bootstrap, Map.of()), Settings.from(env).withOffline(offline));
     }
 

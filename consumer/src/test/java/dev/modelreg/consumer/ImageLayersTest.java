@@ -34,7 +34,15 @@ class ImageLayersTest {
     static final byte[] A = "a\n".getBytes(StandardCharsets.UTF_8);
     static final byte[] TOML = ("[files.\"m/a.txt\"]\nhash = \"" + Digest.sha256Of(A).hex() + "\"\n\n[models]\n\"x/m\" = [\n    \"m/a.txt\",\n]\n")
             .getBytes(StandardCharsets.UTF_8);
-    static final ModelsToml REGISTRY = ModelsTomlCodec.read(TOML, "models.toml");
+    static final ModelsToml REGISTRY = parse(TOML);
+
+    static ModelsToml parse(byte[] toml) {
+        try {
+            return ModelsTomlCodec.read(toml, "models.toml");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private static byte[] tar(byte[]... entries) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

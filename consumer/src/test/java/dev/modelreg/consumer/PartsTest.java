@@ -44,7 +44,7 @@ class PartsTest {
     }
 
     @Test
-    void refusesPathsThatLeaveTheDirectory() {
+    void refusesPathsThatLeaveTheDirectory() throws java.io.IOException {
         for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "C:/x", "./a", "")) {
             assertThatThrownBy(() -> Workspace.safeRelative(bad, "src@ref")).as(bad).hasMessageContaining("unsafe path");
         }
@@ -81,7 +81,7 @@ class PartsTest {
     }
 
     @Test
-    void refStateRoundTrips() {
+    void refStateRoundTrips() throws java.io.IOException {
         RefState st = new RefState("k", "mf6/test", "feature/x", RefState.OCI, Digest.parse(D), Digest.parse(D), "feature_2fx",
                 "ghcr.io/o/r", "2026-01-01T00:00:00Z", Map.of("https://x/m.zip", D));
         byte[] json = dev.modelreg.spec.Json.writeBytes(st.toJson());
@@ -92,7 +92,7 @@ class PartsTest {
     }
 
     @Test
-    void refStateServedByRoundTrips() {
+    void refStateServedByRoundTrips() throws java.io.IOException {
         RefState st = new RefState("k", "n", "v1", RefState.OCI, Digest.parse(D), Digest.parse(D), "v1",
                 "ghcr.io/o/r", "2026-01-01T00:00:00Z", Map.of(), "registry.internal/mirror/o/r");
         byte[] json = dev.modelreg.spec.Json.writeBytes(st.toJson());

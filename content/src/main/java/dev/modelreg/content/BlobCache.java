@@ -29,6 +29,11 @@ public final class BlobCache implements Storage, ResumablePusher {
         return new BlobCache(root);
     }
 
+    /** The cache at {@code root}, without touching the disk: its directories are made as blobs are written. */
+    public static BlobCache at(Path root) {
+        return new BlobCache(root);
+    }
+
     public Path root() {
         return blobs.root();
     }

@@ -47,7 +47,7 @@ class PublishLimitsTest {
     }
 
     @Test
-    void maxLayersIsAtMostWhatConsumersRead() {
+    void maxLayersIsAtMostWhatConsumersRead() throws java.io.IOException {
         ModelsToml r = ModelsTomlCodec.read("[files.a]\n".getBytes(UTF_8), "m");
         assertThatThrownBy(() -> LayerPlanner.plan(r, Map.of(), Map.of(), Map.of(), 1 << 20, Limits.MAX_LAYERS + 1))
                 .hasMessage("--max-layers must be 1 to 10000 (what consumers read), got 10001");

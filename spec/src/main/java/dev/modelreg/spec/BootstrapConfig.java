@@ -53,12 +53,12 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
     }
 
     /** The bundled sources alone (no overlay). */
-    public static BootstrapConfig bundled() {
+    public static BootstrapConfig bundled() throws RegistryFormatException {
         return parse(bundledBytes(), BUNDLED_ORIGIN);
     }
 
     /** One bootstrap file's sources. Missing {@code [sources]} gives no sources. */
-    public static BootstrapConfig parse(byte[] bytes, String origin) {
+    public static BootstrapConfig parse(byte[] bytes, String origin) throws RegistryFormatException {
         Map<String, Object> toml = TomlText.parse(bytes, origin);
         Object v = toml.get("sources");
         Mirrors mirrors = Mirrors.fromToml(toml.get("mirrors"), origin);
@@ -79,7 +79,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
      * whole (fields it omits take their defaults, not the bundled values); new keys are added after the bundled
      * ones. A missing overlay file (or null) means no overlay.
      */
-    public static BootstrapConfig load(byte[] bundled, String bundledOrigin, Path overlayOrNull) {
+    public static BootstrapConfig load(byte[] bundled, String bundledOrigin, Path overlayOrNull) throws RegistryFormatException {
         BootstrapConfig base = parse(bundled, bundledOrigin);
         if (overlayOrNull == null || !Files.exists(overlayOrNull)) return base;
         String origin = overlayOrNull.toString();
@@ -92,12 +92,12 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
     }
 
     /** {@link #load(byte[], String, Path)} with the bundled bytes named {@link #BUNDLED_ORIGIN} in errors. */
-    public static BootstrapConfig load(byte[] bundled, Path overlayOrNull) {
+    public static BootstrapConfig load(byte[] bundled, Path overlayOrNull) throws RegistryFormatException {
         return load(bundled, BUNDLED_ORIGIN, overlayOrNull);
     }
 
     /** One config file alone (--config FILE or MODELREG_CONFIG): no bundled sources, no overlay. */
-    public static BootstrapConfig fromFile(Path file) {
+    public static BootstrapConfig fromFile(Path file) throws RegistryFormatException {
         return parse(read(file), file.toString());
     }
 
@@ -105,7 +105,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
      * The sources a command uses: {@code configFlagOrNull} alone if given, else the file named by
      * MODELREG_CONFIG alone if set, else the bundled sources plus the user overlay.
      */
-    public static BootstrapConfig resolve(Path configFlagOrNull, Map<String, String> env, String osName) {
+    public static BootstrapConfig resolve(Path configFlagOrNull, Map<String, String> env, String osName) throws RegistryFormatException {
         if (configFlagOrNull != null) return fromFile(configFlagOrNull);
         String fromEnv = env.get(CONFIG_ENV);
         if (fromEnv != null && !fromEnv.isBlank()) return fromFile(Path.of(fromEnv));
@@ -134,7 +134,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
         return h != null && !h.isBlank() ? h : System.getProperty("user.home");
     }
 
-    private static byte[] read(Path file) {
+    private static byte[] read(Path file) throws RegistryFormatException {
         try {
             return LocalFiles.read(file, "config file", Limits.MAX_REGISTRY_BYTES);
         } catch (IllegalArgumentException e) {
@@ -145,7 +145,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
     }
 
     /** Source names must be unique: a model name must lead to one source. */
-    private static BootstrapConfig checked(Map<String, SourceConfig> sources, String origin) {
+    private static BootstrapConfig checked(Map<String, SourceConfig> sources, String origin) throws RegistryFormatException {
         Map<String, String> keyOfName = new LinkedHashMap<>();
         for (SourceConfig s : sources.values()) {
             String other = keyOfName.putIfAbsent(s.name(), s.key());

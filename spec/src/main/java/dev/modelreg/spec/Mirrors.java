@@ -35,7 +35,7 @@ public record Mirrors(Map<String, Rule> rules) {
     }
 
     /** The {@code [mirrors]} table of a parsed config file; null or absent gives no rules. */
-    static Mirrors fromToml(Object value, String origin) {
+    static Mirrors fromToml(Object value, String origin) throws RegistryFormatException {
         if (value == null) return NONE;
         if (!(value instanceof Map<?, ?> t)) throw new RegistryFormatException(origin + ": [mirrors] must be a table");
         Map<String, Rule> rules = new LinkedHashMap<>();
@@ -78,7 +78,7 @@ public record Mirrors(Map<String, Rule> rules) {
         return new Mirrors(rules);
     }
 
-    private static void checkPrefix(String p, String where) {
+    private static void checkPrefix(String p, String where) throws RegistryFormatException {
         if (p.isEmpty() || p.startsWith(Reference.LAYOUT_PREFIX) || p.startsWith(Reference.ARCHIVE_PREFIX)
                 || p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.contains("@")
                 || p.contains(":") && p.lastIndexOf(':') > p.indexOf('/') && p.indexOf('/') >= 0

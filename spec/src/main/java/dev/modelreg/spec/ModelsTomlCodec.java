@@ -29,7 +29,7 @@ public final class ModelsTomlCodec {
      * @throws RegistryFormatException for malformed TOML ({@code origin:line:column: ...}), invalid UTF-8, a
      *     wrongly typed {@code [files]}/{@code [models]}/{@code [examples]} value, a bad hash or an unsafe file key
      */
-    public static ModelsToml read(byte[] bytes, String origin) {
+    public static ModelsToml read(byte[] bytes, String origin) throws RegistryFormatException {
         try {
             Limits.checkRegistrySize(bytes.length, origin);
         } catch (IllegalArgumentException e) {
@@ -39,7 +39,7 @@ public final class ModelsTomlCodec {
     }
 
     /** The registry in a parsed TOML document (whichever reader parsed it: the fuzz test compares both). */
-    static ModelsToml read(Map<String, Object> toml, String origin) {
+    static ModelsToml read(Map<String, Object> toml, String origin) throws RegistryFormatException {
         TreeMap<String, FileEntry> files = new TreeMap<>();
         Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
@@ -50,7 +50,9 @@ public final class ModelsTomlCodec {
             }
         }
         TreeMap<String, List<String>> models = stringLists(toml, "models", origin);
-        models.forEach((model, keys) -> keys.forEach(k -> checkKey(k, "[models] '" + Text.printable(model) + "' file", origin)));
+        for (Map.Entry<String, List<String>> m : models.entrySet()) {
+            for (String k : m.getValue()) checkKey(k, "[models] '" + Text.printable(m.getKey()) + "' file", origin);
+        }
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
         return new ModelsToml(schemaVersion(toml), files, models, examples);
     }
@@ -63,19 +65,19 @@ public final class ModelsTomlCodec {
      *
      * @throws RegistryFormatException naming {@code origin} and the limit
      */
-    public static void checkLimits(ModelsToml r, String origin) {
+    public static void checkLimits(ModelsToml r, String origin) throws RegistryFormatException {
         checkCount(r.files().size(), Limits.MAX_FILES, origin, "files");
         checkCount(r.models().size(), Limits.MAX_MODELS, origin, "models");
         checkCount(r.examples().size(), Limits.MAX_MODELS, origin, "examples");
         for (String k : r.files().keySet()) checkKey(k, "[files] entry", origin);
-        r.models().forEach((model, keys) -> {
-            checkName(model, "[models] name", origin);
-            keys.forEach(k -> checkKey(k, "[models] '" + model + "' file", origin));
-        });
-        r.examples().keySet().forEach(e -> checkName(e, "[examples] name", origin));
+        for (Map.Entry<String, List<String>> m : r.models().entrySet()) {
+            checkName(m.getKey(), "[models] name", origin);
+            for (String k : m.getValue()) checkKey(k, "[models] '" + m.getKey() + "' file", origin);
+        }
+        for (String e : r.examples().keySet()) checkName(e, "[examples] name", origin);
     }
 
-    private static void checkCount(int n, int limit, String origin, String things) {
+    private static void checkCount(int n, int limit, String origin, String things) throws RegistryFormatException {
         try {
             Limits.checkCount(n, limit, origin, things);
         } catch (IllegalArgumentException e) {
@@ -84,7 +86,7 @@ public final class ModelsTomlCodec {
     }
 
     /** A model or example name is at most {@link Limits#MAX_KEY_BYTES} UTF-8 bytes. */
-    private static void checkName(String name, String what, String origin) {
+    private static void checkName(String name, String what, String origin) throws RegistryFormatException {
         long n = utf8Length(name, 0, name.length());
         if (n > Limits.MAX_KEY_BYTES) {
             throw new RegistryFormatException(origin + ": " + what + " '" + Text.printable(name) + "' is " + n
@@ -101,7 +103,7 @@ public final class ModelsTomlCodec {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> table(Map<String, Object> toml, String key, String origin) {
+    private static Map<String, Object> table(Map<String, Object> toml, String key, String origin) throws RegistryFormatException {
         Object v = toml.get(key);
         if (v == null) return null;
         if (v instanceof Map<?, ?> t) return (Map<String, Object>) t;
@@ -109,7 +111,7 @@ public final class ModelsTomlCodec {
     }
 
     /** File keys are relative paths: not empty, not absolute, no '..' segment, no control characters. */
-    private static void checkKey(String key, String what, String origin) {
+    private static void checkKey(String key, String what, String origin) throws RegistryFormatException {
         boolean bad = key.isEmpty() || key.charAt(0) == '/' || key.charAt(0) == '\\'
                 || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)));
         int segStart = 0;
@@ -164,7 +166,7 @@ public final class ModelsTomlCodec {
         return n;
     }
 
-    private static FileEntry fileEntry(String key, Object value, String origin) {
+    private static FileEntry fileEntry(String key, Object value, String origin) throws RegistryFormatException {
         String where = origin + ": [files] entry '" + Text.printable(key) + "'";
         if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + " must be a table");
@@ -180,7 +182,7 @@ public final class ModelsTomlCodec {
     }
 
     /** {@code hash}: bare hex or ALGORITHM:HEX, any case (stored lowercase); absent or "" means no hash. */
-    private static Digest hash(Map<?, ?> t, String where) {
+    private static Digest hash(Map<?, ?> t, String where) throws RegistryFormatException {
         Object h = t.get("hash");
         if (h == null) return null;
         if (!(h instanceof String hs)) {
@@ -195,14 +197,14 @@ public final class ModelsTomlCodec {
         }
     }
 
-    private static String optString(Map<?, ?> t, String field, String where) {
+    private static String optString(Map<?, ?> t, String field, String where) throws RegistryFormatException {
         Object v = t.get(field);
         if (v == null) return null;
         if (v instanceof String s) return s;
         throw new RegistryFormatException(where + ": " + field + " must be a string");
     }
 
-    private static TreeMap<String, List<String>> stringLists(Map<String, Object> toml, String key, String origin) {
+    private static TreeMap<String, List<String>> stringLists(Map<String, Object> toml, String key, String origin) throws RegistryFormatException {
         TreeMap<String, List<String>> out = new TreeMap<>();
         Map<String, Object> t = table(toml, key, origin);
         if (t == null) return out;

@@ -48,7 +48,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
     }
 
     /** Reads and validates one source table; errors read "ORIGIN: source 'KEY': field 'F' ...". */
-    static SourceConfig fromToml(String key, Object value, String origin) {
+    static SourceConfig fromToml(String key, Object value, String origin) throws RegistryFormatException {
         String where = origin + ": source '" + key + "'";
         if (!(value instanceof Map<?, ?> t)) {
             throw new RegistryFormatException(where + ": must be a table");
@@ -100,7 +100,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return true;
     }
 
-    private static List<String> refs(Map<?, ?> t, String where) {
+    private static List<String> refs(Map<?, ?> t, String where) throws RegistryFormatException {
         Object v = t.get("refs");
         if (v == null) return List.of();
         String bad = where + ": field 'refs' must be a list of strings";
@@ -124,7 +124,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return refs;
     }
 
-    private static String string(Map<?, ?> t, String field, String where) {
+    private static String string(Map<?, ?> t, String field, String where) throws RegistryFormatException {
         Object v = t.get(field);
         if (v == null) return null;
         if (v instanceof String s) return s;

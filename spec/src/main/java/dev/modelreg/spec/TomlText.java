@@ -22,7 +22,7 @@ final class TomlText {
      * The document as nested maps (String, Long, Double, Boolean, java.time values, {@code List<Object>},
      * {@code Map<String, Object>}). The plain subset is read by {@link FastToml}; anything else by tomlj.
      */
-    static Map<String, Object> parse(byte[] bytes, String origin) {
+    static Map<String, Object> parse(byte[] bytes, String origin) throws RegistryFormatException {
         String text = text(bytes, origin);
         Map<String, Object> fast = FastToml.parse(text);
         if (fast != null) {
@@ -32,7 +32,7 @@ final class TomlText {
     }
 
     /** The bytes as text: strict UTF-8, a leading BOM dropped. */
-    static String text(byte[] bytes, String origin) {
+    static String text(byte[] bytes, String origin) throws RegistryFormatException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -48,7 +48,7 @@ final class TomlText {
         return text;
     }
 
-    static TomlParseResult tomlj(String text, String origin) {
+    static TomlParseResult tomlj(String text, String origin) throws RegistryFormatException {
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError e = toml.errors().get(0);

@@ -32,12 +32,12 @@ class BootstrapConfigTest {
     @TempDir
     Path tmp;
 
-    static BootstrapConfig parse(String text) {
+    static BootstrapConfig parse(String text) throws java.io.IOException {
         return BootstrapConfig.parse(text.getBytes(UTF_8), "boot.toml");
     }
 
     @Test
-    void bundledFileHasTheModflowSources() {
+    void bundledFileHasTheModflowSources() throws java.io.IOException {
         BootstrapConfig c = BootstrapConfig.bundled();
         assertThat(c.sources()).containsKeys("modflow6-examples", "modflow6-testmodels", "modflow6-largetestmodels");
         assertThat(List.copyOf(c.sources().keySet()))
@@ -50,7 +50,7 @@ class BootstrapConfigTest {
     }
 
     @Test
-    void readsAModflowDevtoolsBootstrapUnchanged() {
+    void readsAModflowDevtoolsBootstrapUnchanged() throws java.io.IOException {
         BootstrapConfig c = parse(DEVTOOLS);
         SourceConfig custom = c.source("my-custom-models");
         assertThat(custom.name()).isEqualTo("my-custom-models");
@@ -63,7 +63,7 @@ class BootstrapConfigTest {
     }
 
     @Test
-    void ociFieldRefPinsAndUnknownFields() {
+    void ociFieldRefPinsAndUnknownFields() throws java.io.IOException {
         String pin = Digest.sha256Of("m".getBytes(UTF_8)).toString();
         BootstrapConfig c = parse("""
                 [sources.oci-only]
@@ -114,7 +114,7 @@ class BootstrapConfigTest {
     }
 
     @Test
-    void missingOverlayMeansBundledOnly() {
+    void missingOverlayMeansBundledOnly() throws java.io.IOException {
         BootstrapConfig c = BootstrapConfig.load(BootstrapConfig.bundledBytes(), "b", tmp.resolve("absent.toml"));
         assertThat(c).isEqualTo(BootstrapConfig.bundled());
         assertThat(BootstrapConfig.load(BootstrapConfig.bundledBytes(), "b", null)).isEqualTo(BootstrapConfig.bundled());
@@ -174,7 +174,7 @@ class BootstrapConfigTest {
     }
 
     @Test
-    void lookups() {
+    void lookups() throws java.io.IOException {
         BootstrapConfig c = parse("""
                 [sources.mf6]
                 repo = "o/mf6"

@@ -67,7 +67,7 @@ class FastTomlTest {
 
     /** Found by ModelsTomlFuzzTest: deeply nested inline tables overflowed the fast reader's stack. */
     @Test
-    void deepInlineTablesAreLeftToTomljNotAStackOverflow() {
+    void deepInlineTablesAreLeftToTomljNotAStackOverflow() throws java.io.IOException {
         String deepest = "a = " + "{b = ".repeat(FastToml.MAX_DEPTH) + "1" + "}".repeat(FastToml.MAX_DEPTH) + "\n";
         assertThat(FastToml.parse(deepest)).isEqualTo(TomlText.toMap(Toml.parse(deepest)));
         String deeper = "a = " + "{b = ".repeat(FastToml.MAX_DEPTH + 1) + "1" + "}".repeat(FastToml.MAX_DEPTH + 1) + "\n";

@@ -43,12 +43,12 @@ class FileGroupsTest {
             "mf6/example/ex-gwf-twri01" = ["ex-gwf-twri01/mfsim.nam"]
             """.formatted(Digest.sha256Of(new byte[0]).hex());
 
-    static ModelsToml nested() {
+    static ModelsToml nested() throws java.io.IOException {
         return ModelsTomlCodec.read(NESTED.getBytes(UTF_8), "nested");
     }
 
     @Test
-    void childGroupOwnsItsFilesAndParentKeepsTheRest() {
+    void childGroupOwnsItsFilesAndParentKeepsTheRest() throws java.io.IOException {
         ModelsToml r = nested();
         assertThat(FileGroups.groupOf(r, "ex-gwe-barends/mfsim.nam")).isEqualTo("mf6/example/ex-gwe-barends");
         assertThat(FileGroups.groupOf(r, "ex-gwe-barends/mf6gwf/gwf.dis")).isEqualTo("mf6/example/ex-gwe-barends/mf6gwf");
@@ -60,7 +60,7 @@ class FileGroupsTest {
     }
 
     @Test
-    void groupsPartitionTheFiles() {
+    void groupsPartitionTheFiles() throws java.io.IOException {
         ModelsToml r = nested();
         SortedMap<String, SortedSet<String>> g = FileGroups.groups(r);
         assertThat(g).containsOnlyKeys("", "mf6/example/ex-gwe-barends", "mf6/example/ex-gwe-barends/mf6gwf",
@@ -87,7 +87,7 @@ class FileGroupsTest {
     }
 
     @Test
-    void modelListedKeysMissingFromFilesAreNotGrouped() {
+    void modelListedKeysMissingFromFilesAreNotGrouped() throws java.io.IOException {
         ModelsToml r = ModelsTomlCodec.read("[models]\nm = [\"ghost.nam\"]\n".getBytes(UTF_8), "x");
         assertThat(FileGroups.groups(r)).isEmpty();
         assertThat(FileGroups.groupOf(r, "ghost.nam")).isEqualTo("m");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The limits of section 14 on what a models.toml and a manifest may hold: one line naming the limit and the thing. */
 class LimitsTest {
-    static ModelsToml read(String text) {
+    static ModelsToml read(String text) throws java.io.IOException {
         return ModelsTomlCodec.read(text.getBytes(UTF_8), "models.toml");
     }
 
@@ -36,7 +36,7 @@ class LimitsTest {
     }
 
     @Test
-    void fileKeysAreBoundedInBytesSegmentLengthAndDepth() {
+    void fileKeysAreBoundedInBytesSegmentLengthAndDepth() throws java.io.IOException {
         String longKey = "d/" + "a".repeat(200) + "/" + "b".repeat(200) + "/" + "c".repeat(200) + "/" + "e".repeat(200)
                 + "/" + "f".repeat(200) + ".nam"; // 1,014 bytes: fits
         assertThat(read("[files.\"" + longKey + "\"]\n").files()).containsKey(longKey);

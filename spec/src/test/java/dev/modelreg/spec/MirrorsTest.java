@@ -13,12 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorsTest {
     @TempDir Path tmp;
 
-    static Mirrors parse(String toml) {
+    static Mirrors parse(String toml) throws java.io.IOException {
         return BootstrapConfig.parse(toml.getBytes(UTF_8), "m.toml").mirrors();
     }
 
     @Test
-    void threeFormsLongestWholeComponentPrefixWins() {
+    void threeFormsLongestWholeComponentPrefixWins() throws java.io.IOException {
         Mirrors m = parse("""
                 [mirrors]
                 "ghcr.io/modflow-org" = ["registry.internal/mirror/modflow-org", "backup.internal:5000/mf"]
@@ -51,7 +51,7 @@ class MirrorsTest {
     }
 
     @Test
-    void overlayAndConfigFileCarryRules() throws Exception {
+    void overlayAndConfigFileCarryRules() throws java.io.IOException {
         Path overlay = tmp.resolve("overlay.toml");
         Files.writeString(overlay, "[mirrors]\n\"ghcr.io\" = \"m.internal\"\n");
         BootstrapConfig c = BootstrapConfig.load(BootstrapConfig.bundledBytes(), overlay);

@@ -18,12 +18,12 @@ class ModelsTomlCodecTest {
     static final String H2 = Digest.sha256Of("gwf.dis".getBytes(UTF_8)).hex();
     static final String H3 = Digest.sha256Of("gwf.npf".getBytes(UTF_8)).hex();
 
-    static ModelsToml read(String text) {
+    static ModelsToml read(String text) throws java.io.IOException {
         return ModelsTomlCodec.read(text.getBytes(UTF_8), "models.toml");
     }
 
     @Test
-    void readsModflowDevtoolsStyleWithBareHexAndUrls() {
+    void readsModflowDevtoolsStyleWithBareHexAndUrls() throws java.io.IOException {
         String raw = "https://raw.githubusercontent.com/MODFLOW-ORG/modflow6-examples/master/examples/";
         ModelsToml r = read("""
                 schema_version = "1.0"
@@ -56,7 +56,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void readsDesignDocStyleWithSha256PrefixAndMetaTable() {
+    void readsDesignDocStyleWithSha256PrefixAndMetaTable() throws java.io.IOException {
         ModelsToml r = read("""
                 [_meta]
                 schema_version = "1.0"
@@ -79,7 +79,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void readsReleaseZipStyleWithoutHashes() {
+    void readsReleaseZipStyleWithoutHashes() throws java.io.IOException {
         ModelsToml r = read("""
                 [files."ex-gwf-bcf2ss-p01a/mfsim.nam"]
                 url = "https://github.com/MODFLOW-ORG/modflow6-examples/releases/download/current/mf6examples.zip"
@@ -98,7 +98,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void uppercaseHexAndPrefixAreLowercased() {
+    void uppercaseHexAndPrefixAreLowercased() throws java.io.IOException {
         ModelsToml r = read("""
                 [files.a]
                 hash = "%s"
@@ -110,7 +110,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void missingAndEmptyTablesGiveEmptyMaps() {
+    void missingAndEmptyTablesGiveEmptyMaps() throws java.io.IOException {
         assertThat(read("")).isEqualTo(new ModelsToml(null, null, null, null));
         ModelsToml r = read("""
                 schema_version = "1.0"
@@ -125,7 +125,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void unknownKeysAndTablesAreIgnored() {
+    void unknownKeysAndTablesAreIgnored() throws java.io.IOException {
         ModelsToml r = read("""
                 schema_version = 1
                 generator = { name = "other", version = 3 }
@@ -144,7 +144,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void fileKeysWithDotsSpacesAndUnicodeAreSingleKeys() {
+    void fileKeysWithDotsSpacesAndUnicodeAreSingleKeys() throws java.io.IOException {
         ModelsToml r = read("""
                 [files."a.b/c.nam"]
                 hash = "%s"
@@ -190,7 +190,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void byteOrderMarkIsTolerated() {
+    void byteOrderMarkIsTolerated() throws java.io.IOException {
         byte[] body = "[models]\nm = []\n".getBytes(UTF_8);
         byte[] bytes = new byte[body.length + 3];
         bytes[0] = (byte) 0xEF;
@@ -234,7 +234,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void unsafeFileKeysAreRejected() {
+    void unsafeFileKeysAreRejected() throws java.io.IOException {
         for (String key : List.of("../escape.nam", "a/../../b", "/etc/passwd", "\\\\server\\share", "C:/x", "a\\..\\b", "tab\there", "")) {
             assertThatThrownBy(() -> read("[files.'%s']\nhash = \"%s\"\n".formatted(key, H1)))
                     .as(key).isInstanceOf(RegistryFormatException.class)
@@ -265,7 +265,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void roundTripIsExactAndStable() {
+    void roundTripIsExactAndStable() throws java.io.IOException {
         ModelsToml x = sample(new Random(42), 60);
         byte[] once = ModelsTomlCodec.write(x);
         ModelsToml back = ModelsTomlCodec.read(once, "once");
@@ -274,7 +274,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void roundTripOfEveryVariantIsByteStable() {
+    void roundTripOfEveryVariantIsByteStable() throws java.io.IOException {
         for (String text : List.of(
                 "[files.\"a.b/c.nam\"]\nhash = \"sha256:%s\"\nurl = \"https://x/y\"\npath = \"p\"\n".formatted(H1),
                 "[_meta]\ngenerated_at = 2024-01-01T00:00:00Z\n[files.a]\nurl = \"u\"\n[models]\nm = []\n",
@@ -287,7 +287,7 @@ class ModelsTomlCodecTest {
     }
 
     @Test
-    void writtenFormIsCanonicalModflowDevtoolsStyle() {
+    void writtenFormIsCanonicalModflowDevtoolsStyle() throws java.io.IOException {
         ModelsToml r = read("""
                 [models]
                 "mf6/test/b" = ["b/mfsim.nam"]

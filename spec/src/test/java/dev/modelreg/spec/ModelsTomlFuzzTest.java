@@ -99,7 +99,7 @@ class ModelsTomlFuzzTest {
     }
 
     @Test
-    void mutatedRegistryFilesAreReadAlikeByBothReadersOrRefusedCleanly() throws Exception {
+    void mutatedRegistryFilesAreReadAlikeByBothReadersOrRefusedCleanly() throws java.io.IOException {
         List<byte[]> seeds = seeds();
         long seed = seed(20261211L);
         int n = cases(2000);
@@ -157,7 +157,7 @@ class ModelsTomlFuzzTest {
     }
 
     interface Read {
-        ModelsToml read();
+        ModelsToml read() throws RegistryFormatException;
     }
 
     /** Accepted, or refused with a RegistryFormatException of one line naming the file; any other throwable escapes. */

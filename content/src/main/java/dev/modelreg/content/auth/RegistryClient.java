@@ -1,7 +1,7 @@
 package dev.modelreg.content.auth;
 
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.ContentException.Kind;
+import dev.modelreg.spec.ModelregException.Kind;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;

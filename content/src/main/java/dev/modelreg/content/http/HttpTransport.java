@@ -1,7 +1,7 @@
 package dev.modelreg.content.http;
 
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.ContentException.Kind;
+import dev.modelreg.spec.ModelregException.Kind;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Text;
 import java.io.IOException;

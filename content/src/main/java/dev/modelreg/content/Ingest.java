@@ -63,10 +63,14 @@ public final class Ingest {
         }
     }
 
-    /** Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. */
+    /**
+     * Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. A manifest
+     * over the limit is refused before a byte is read.
+     */
     public static boolean write(Path ingestDir, Path target, Descriptor expected, InputStream content, String what)
             throws IOException {
         try {
+            if (expected.isManifest()) Manifests.checkSize(expected.size(), what);
             return write(ingestDir, target, Expected.of(expected), offset -> new RangeFetcher.Fetched(content, 0), false,
                     null, CopyListener.NONE, what); // not resumable: one stream
         } finally {

@@ -109,10 +109,10 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         staging().push(expected, content);
     }
 
-    /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest. */
+    /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest (staged ones too). */
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        if (index == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
+        if (index == null && tags.isEmpty() && staging == null) throw ContentException.notFound("no OCI archive at " + file);
         return OciLayout.resolve(mergedIndex(), reference, name, this::has, this);
     }
 

@@ -44,9 +44,7 @@ class OciArchiveConformanceTest extends TargetConformance {
     @Test
     void committedContentIsServedAtOnceAndAfterReopen() throws IOException {
         ConformanceTarget t = target();
-        StoreContent.Artifact a = StoreContent.artifact(201);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "v1");
+        StoreContent.Artifact a = pushTagged(t, 201, "v1");
         Path file = file(t);
         assertFalse(Files.exists(file), "nothing is written before the commit");
         t.commit();
@@ -61,18 +59,13 @@ class OciArchiveConformanceTest extends TargetConformance {
     @Test
     void closedWithoutCommitTheArchiveIsAsItWas() throws IOException {
         ConformanceTarget first = target();
-        StoreContent.Artifact a = StoreContent.artifact(202);
-        push(first, a);
-        first.tag(a.manifest().descriptor(), "v1");
+        StoreContent.Artifact a = pushTagged(first, 202, "v1");
         first.commit();
         first.close();
         byte[] before = Files.readAllBytes(file(first));
 
         ConformanceTarget second = (ConformanceTarget) reopened(first);
-        StoreContent.Artifact b = StoreContent.artifact(203);
-        push(second, b);
-        second.tag(b.manifest().descriptor(), "v1"); // would move the tag
-        second.tag(b.manifest().descriptor(), "v2");
+        StoreContent.Artifact b = pushTagged(second, 203, "v1", "v2"); // v1 would move
         second.close();
 
         assertArrayEquals(before, Files.readAllBytes(file(first)), "the archive's bytes");
@@ -86,9 +79,7 @@ class OciArchiveConformanceTest extends TargetConformance {
     @Test
     void aNewArchiveClosedWithoutCommitIsNeverWritten() throws IOException {
         ConformanceTarget t = target();
-        StoreContent.Artifact a = StoreContent.artifact(204);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "v1");
+        pushTagged(t, 204, "v1");
         t.close();
         assertFalse(Files.exists(file(t)));
         assertEquals(Set.of(), files(t), "nothing left beside where the archive would be");

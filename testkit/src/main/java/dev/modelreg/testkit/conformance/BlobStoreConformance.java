@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -88,9 +89,7 @@ public abstract class BlobStoreConformance {
         ConformanceStore s = store();
         Blob b = StoreContent.layer(1, 10_000);
         assertFalse(s.exists(b.descriptor()), "exists before the push");
-        s.push(b.descriptor(), b.stream());
-        assertTrue(s.exists(b.descriptor()), "exists after the push");
-        assertContent(s, b);
+        pushAndCheck(s, b);
         assertContent(s, b); // a second fetch: the store keeps what it serves
     }
 
@@ -107,19 +106,13 @@ public abstract class BlobStoreConformance {
     @Test
     void emptyBlob() throws IOException {
         ConformanceStore s = store();
-        Blob empty = StoreContent.blob(MediaTypes.FILE_LAYER, new byte[0]);
-        s.push(empty.descriptor(), empty.stream());
-        assertTrue(s.exists(empty.descriptor()));
-        assertContent(s, empty);
+        pushAndCheck(s, StoreContent.blob(MediaTypes.FILE_LAYER, new byte[0]));
     }
 
     @Test
     void blobOfSeveralMiB() throws IOException {
         ConformanceStore s = store();
-        Blob big = StoreContent.layer(4, LARGE_BLOB);
-        s.push(big.descriptor(), big.stream());
-        assertTrue(s.exists(big.descriptor()));
-        assertContent(s, big);
+        pushAndCheck(s, StoreContent.layer(4, LARGE_BLOB));
     }
 
     @Test
@@ -128,9 +121,7 @@ public abstract class BlobStoreConformance {
         Blob b = StoreContent.layer(5, 3000);
         s.push(b.descriptor(), b.stream());
         Set<String> once = files(s);
-        s.push(b.descriptor(), b.stream());
-        assertTrue(s.exists(b.descriptor()));
-        assertContent(s, b);
+        pushAndCheck(s, b);
         assertEquals(once, files(s), "files after the second push");
     }
 
@@ -177,7 +168,7 @@ public abstract class BlobStoreConformance {
     @Test
     void shorterContentIsRefusedAndLeavesNothing() throws IOException {
         Blob b = StoreContent.layer(8, 5000);
-        assertRefused("SIZE_MISMATCH", b.descriptor(), StoreContent.counting(java.util.Arrays.copyOf(b.bytes(), 4999), 0));
+        assertRefused("SIZE_MISMATCH", b.descriptor(), StoreContent.counting(Arrays.copyOf(b.bytes(), 4999), 0));
     }
 
     @Test
@@ -202,10 +193,8 @@ public abstract class BlobStoreConformance {
         ConformanceStore s = store();
         Blob b = StoreContent.layer(11, 7000);
         fails(s, "SIZE_MISMATCH", b.digest().toString(),
-                () -> s.push(b.descriptor(), StoreContent.counting(java.util.Arrays.copyOf(b.bytes(), 3000), 0)));
-        s.push(b.descriptor(), b.stream());
-        assertTrue(s.exists(b.descriptor()));
-        assertContent(s, b);
+                () -> s.push(b.descriptor(), StoreContent.counting(Arrays.copyOf(b.bytes(), 3000), 0)));
+        pushAndCheck(s, b);
     }
 
     // ---- limits
@@ -260,6 +249,13 @@ public abstract class BlobStoreConformance {
     protected static void push(ConformanceStore s, Artifact a) throws IOException {
         for (Blob b : a.blobs()) s.push(b.descriptor(), b.stream());
         s.push(a.manifest().descriptor(), a.manifest().stream());
+    }
+
+    /** Pushes {@code b}; then the store has it and serves its bytes. */
+    protected static void pushAndCheck(ConformanceStore s, Blob b) throws IOException {
+        s.push(b.descriptor(), b.stream());
+        assertTrue(s.exists(b.descriptor()), "exists after the push of " + b.digest());
+        assertContent(s, b);
     }
 
     /** The store serves exactly the blob's bytes (so they hash to its digest and count its size). */

@@ -50,9 +50,7 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void taggedManifestResolvesByTag() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(102);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "v1");
+        Artifact a = pushTagged(t, 102, "v1");
         assertResolves(t, "v1", a.manifest());
         assertEquals(Map.of("v1", a.manifest().descriptor()), tags(t));
     }
@@ -72,12 +70,8 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void taggingAgainMovesTheTag() throws IOException {
         ConformanceTarget t = target();
-        Artifact first = StoreContent.artifact(104);
-        Artifact second = StoreContent.artifact(105);
-        push(t, first);
-        push(t, second);
-        t.tag(first.manifest().descriptor(), "latest");
-        t.tag(first.manifest().descriptor(), "latest"); // the same again: harmless
+        Artifact first = pushTagged(t, 104, "latest", "latest"); // the same again: harmless
+        Artifact second = pushTagged(t, 105);
         assertEquals(Map.of("latest", first.manifest().descriptor()), tags(t));
         t.tag(second.manifest().descriptor(), "latest");
         assertResolves(t, "latest", second.manifest());
@@ -88,13 +82,8 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void refsListEveryTagOnceWithItsManifest() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(106);
-        Artifact b = StoreContent.artifact(107);
-        push(t, a);
-        push(t, b);
-        t.tag(a.manifest().descriptor(), "a1");
-        t.tag(a.manifest().descriptor(), "a2");
-        t.tag(b.manifest().descriptor(), "b.1_x-Y");
+        Artifact a = pushTagged(t, 106, "a1", "a2");
+        Artifact b = pushTagged(t, 107, "b.1_x-Y");
         assertEquals(Map.of("a1", a.manifest().descriptor(), "a2", a.manifest().descriptor(),
                 "b.1_x-Y", b.manifest().descriptor()), tags(t));
     }
@@ -102,18 +91,14 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void tagThatIsNotThereIsNotFound() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(108);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "present");
+        pushTagged(t, 108, "present");
         fails(t, "NOT_FOUND", "absent", () -> t.resolve("absent"));
     }
 
     @Test
     void manifestThatIsNotThereIsNotFound() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(109);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "present");
+        pushTagged(t, 109, "present");
         String absent = StoreContent.artifact(110).manifest().digest().toString();
         fails(t, "NOT_FOUND", absent, () -> t.resolve(absent));
     }
@@ -121,9 +106,7 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void taggingAManifestTheStoreLacksIsNotFound() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(111);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "present");
+        Artifact a = pushTagged(t, 111, "present");
         Descriptor absent = StoreContent.artifact(112).manifest().descriptor();
         fails(t, "NOT_FOUND", absent.digest().toString(), () -> t.tag(absent, "other"));
         fails(t, "NOT_FOUND", "other", () -> t.resolve("other"));
@@ -133,9 +116,7 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void invalidTagsAreRefused() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(113);
-        push(t, a);
-        t.tag(a.manifest().descriptor(), "ok");
+        Artifact a = pushTagged(t, 113, "ok");
         for (String bad : List.of("", "-dash", ".dot", "has space", "a/b", "a:b", "x".repeat(129), "tag\n", "\u00e9", "../../up",
                 a.manifest().digest().toString())) {
             String named = bad.matches("[!-~ ]+") ? bad : ""; // the message names a printable tag as it is
@@ -147,12 +128,8 @@ public abstract class TargetConformance extends BlobStoreConformance {
     @Test
     void tagsSurviveReopen() throws IOException {
         ConformanceTarget t = target();
-        Artifact a = StoreContent.artifact(114);
-        Artifact b = StoreContent.artifact(115);
-        push(t, a);
-        push(t, b);
-        t.tag(a.manifest().descriptor(), "one");
-        t.tag(b.manifest().descriptor(), "two");
+        Artifact a = pushTagged(t, 114, "one");
+        Artifact b = pushTagged(t, 115, "two");
         t.commit();
         ConformanceTarget again = (ConformanceTarget) reopened(t);
         assertResolves(again, "one", a.manifest());
@@ -162,6 +139,14 @@ public abstract class TargetConformance extends BlobStoreConformance {
     }
 
     // ----
+
+    /** Pushes {@link StoreContent#artifact(long) artifact(seed)} and tags its manifest with each of {@code tags}, in order. */
+    protected static Artifact pushTagged(ConformanceTarget t, long seed, String... tags) throws IOException {
+        Artifact a = StoreContent.artifact(seed);
+        push(t, a);
+        for (String tag : tags) t.tag(a.manifest().descriptor(), tag);
+        return a;
+    }
 
     /**
      * {@code reference} resolves to {@code m}'s descriptor (media type, digest, size), and the store serves bytes that

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +24,9 @@ class DiskFullCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path tree = tmp.resolve("tree/one");
-        Files.createDirectories(tree);
-        Files.writeString(tree.resolve("mfsim.nam"), "BEGIN options\nEND options\n");
-        byte[] big = new byte[3 << 20];
-        new Random(3).nextBytes(big);
-        Files.write(tree.resolve("big.bin"), big);
+        Modelreg.bigModel(tmp.resolve("tree/one"), "big.bin", 3 << 20);
         layout = tmp.resolve("layout");
-        Modelreg.ok(tmp, "push", tree.getParent().toString(), "oci-layout:" + layout + ":v1", "--name", "ex");
+        Modelreg.ok(tmp, "push", tmp.resolve("tree").toString(), "oci-layout:" + layout + ":v1", "--name", "ex");
         mnt = Files.createDirectories(tmp.resolve("small-disk"));
         Process p = new ProcessBuilder("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs \"$0\"", mnt.toString())
                 .redirectErrorStream(true).start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.modelreg.content.OciLayout;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.testkit.Victims;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedLinksPullTest {
     @TempDir Path tmp;
+    Victims victims;
     Path victimFile;
     Path victimDir;
-    static final byte[] VICTIM = "the victim's 19 byte".getBytes(StandardCharsets.UTF_8);
     static final Map<String, byte[]> FILES = new LinkedHashMap<>();
 
     static {
@@ -46,9 +46,9 @@ class PlantedLinksPullTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        victimFile = Files.write(tmp.resolve("victim.txt"), VICTIM);
-        victimDir = Files.createDirectories(tmp.resolve("victim-dir"));
-        Files.write(victimDir.resolve("keep.txt"), VICTIM);
+        victims = Victims.in(tmp);
+        victimFile = victims.file();
+        victimDir = victims.dir();
         Path layout = tmp.resolve("layout");
         TestArtifacts.push(OciLayout.open(layout), "v1", FILES, Map.of("m", List.copyOf(FILES.keySet())));
         ref = "oci-layout:" + layout + ":v1";
@@ -59,21 +59,12 @@ class PlantedLinksPullTest {
                 Settings.from(Map.of("MODELREG_CACHE", tmp.resolve("cache").toString())));
     }
 
-    /** Every file under the victim's directory with its hash, and the victim's file. */
     Map<String, String> victims() throws IOException {
-        Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(victimDir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                m.put(victimDir.relativize(p).toString(), Files.isRegularFile(p) ? Digest.sha256Of(Files.readAllBytes(p)).toString() : "dir");
-            }
-        }
-        m.put("victim.txt", Digest.sha256Of(Files.readAllBytes(victimFile)).toString());
-        return m;
+        return victims.state();
     }
 
     static Path plant(Path link, Path target) throws IOException {
-        Files.createDirectories(link.getParent());
-        return Files.createSymbolicLink(link, target);
+        return Victims.plant(link, target);
     }
 
     static long deadPid() throws IOException, InterruptedException {

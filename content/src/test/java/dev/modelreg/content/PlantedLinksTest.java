@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.modelreg.spec.Descriptor;
-import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.testkit.Victims;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,32 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
 class PlantedLinksTest {
     @TempDir Path tmp;
 
+    Victims victims;
     Path victimFile;
     Path victimDir;
-    static final byte[] VICTIM = "the victim's 19 byte".getBytes(StandardCharsets.UTF_8);
+    static final byte[] VICTIM = Victims.BYTES;
 
     @BeforeEach
     void victims() throws IOException {
-        victimFile = Files.write(tmp.resolve("victim.txt"), VICTIM);
-        victimDir = Files.createDirectories(tmp.resolve("victim-dir"));
-        Files.write(victimDir.resolve("keep.txt"), VICTIM);
+        victims = Victims.in(tmp);
+        victimFile = victims.file();
+        victimDir = victims.dir();
     }
 
-    /** Every file under the victim's directory with its bytes, and the victim's file. */
     Map<String, String> victimState() throws IOException {
-        Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(victimDir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                m.put(victimDir.relativize(p).toString(), Files.isRegularFile(p) ? Digest.sha256Of(Files.readAllBytes(p)).toString() : "dir");
-            }
-        }
-        m.put("victim.txt", Digest.sha256Of(Files.readAllBytes(victimFile)).toString());
-        return m;
+        return victims.state();
     }
 
     static void plant(Path link, Path target) throws IOException {
-        Files.createDirectories(link.getParent());
-        Files.createSymbolicLink(link, target);
+        Victims.plant(link, target);
     }
 
     static boolean isLink(Path p) {

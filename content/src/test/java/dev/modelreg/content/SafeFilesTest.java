@@ -12,7 +12,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.modelreg.testkit.Victims;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The one way files and directories are made in a tree modelreg writes: nothing is ever followed through a link. */
 class SafeFilesTest {
     @TempDir Path tmp;
+    Victims victims;
     Path victim;
     Path victimDir;
-    static final byte[] VICTIM = "the victim's bytes\n".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> before;
+    static final byte[] VICTIM = Victims.BYTES;
 
     @BeforeEach
     void victims() throws IOException {
-        victim = Files.write(tmp.resolve("victim"), VICTIM);
-        victimDir = Files.createDirectories(tmp.resolve("victim-dir"));
+        victims = Victims.in(tmp);
+        victim = victims.file();
+        victimDir = victims.dir();
+        before = victims.state();
     }
 
     static void mkfifo(Path p) throws IOException, InterruptedException {
@@ -43,7 +49,7 @@ class SafeFilesTest {
         Throwable t = catchThrowable(() -> SafeFiles.directories(root, root.resolve("sub/deeper/still")));
         assertThat(t).isInstanceOf(ContentException.class)
                 .hasMessage(root.resolve("sub") + " is a symbolic link: modelreg does not write through links (remove it)");
-        assertThat(victimDir).isEmptyDirectory();
+        assertThat(victims.state()).isEqualTo(before);
 
         Files.write(root.resolve("file"), VICTIM);
         assertThat(catchThrowable(() -> SafeFiles.directories(root, root.resolve("file/x"))))
@@ -63,8 +69,7 @@ class SafeFilesTest {
         assertThat(Files.isSymbolicLink(root.resolve("blobs"))).isFalse();
         assertThat(root.resolve("blobs/sha256")).isDirectory();
         assertThat(root.resolve("ingest")).isDirectory();
-        assertThat(victimDir).isEmptyDirectory();
-        assertThat(victim).hasBinaryContent(VICTIM);
+        assertThat(victims.state()).isEqualTo(before);
     }
 
     @Test
@@ -84,7 +89,7 @@ class SafeFilesTest {
             assertThat(p).isRegularFile().hasContent("ours");
             assertThat(Files.isSymbolicLink(p)).isFalse();
         }
-        assertThat(victim).hasBinaryContent(VICTIM);
+        assertThat(victims.state()).isEqualTo(before);
         try (FileChannel ch = SafeFiles.openOwn(link)) {
             assertThat(ch.size()).as("our own file is kept").isEqualTo(4);
         }
@@ -103,7 +108,7 @@ class SafeFilesTest {
         }
         assertThat(Files.isSymbolicLink(link)).isFalse();
         assertThat(link).hasContent("new");
-        assertThat(victim).hasBinaryContent(VICTIM);
+        assertThat(victims.state()).isEqualTo(before);
 
         SafeFiles.writeOwn(link, "12".getBytes(StandardCharsets.UTF_8));
         assertThat(link).hasContent("12");

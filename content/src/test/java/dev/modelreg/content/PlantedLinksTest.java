@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +209,44 @@ class PlantedLinksTest {
         assertThat(isLink(dir.resolve("index.json"))).isFalse();
         assertStoredAsOwnFile(layout.blobPath(D.digest()));
         assertThat(layout.resolve("v1")).isEqualTo(a.root());
+    }
+
+    // ---- archive
+
+    /**
+     * The directory of an archive: a dead writer's staging directory and temp file that are links are removed, never
+     * followed; a dangling link at the archive's own name is replaced by the archive, its target never created.
+     */
+    @Test
+    void linksInAnArchivesDirectoryAreRemovedOrReplacedNeverFollowed() throws Exception {
+        Blobs.Artifact a = Blobs.artifact(23, 2);
+        Path dir = Files.createDirectories(tmp.resolve("carry"));
+        Path tar = dir.resolve("models.tar");
+        long dead = deadPid();
+        Path staging = dir.resolve(".models.tar.staging-" + dead + "-abc");
+        Path temp = dir.resolve(".models.tar." + dead + "-abc.partial");
+        plant(staging, victimDir);
+        plant(temp, victimFile);
+        plant(tar, tmp.resolve("victim.tar"));
+        Map<String, String> before = victimState();
+
+        try (OciArchive archive = OciArchive.open(tar)) {
+            a.pushTo(archive);
+            archive.tag(a.root(), "v1");
+            archive.commit();
+        }
+
+        assertThat(victimState()).isEqualTo(before);
+        assertThat(tmp.resolve("victim.tar")).doesNotExist();
+        assertThat(isLink(tar)).isFalse();
+        assertThat(OciArchive.open(tar).resolve("v1")).isEqualTo(a.root());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("models.tar");
+        }
+    }
+
+    static long deadPid() throws Exception {
+        return LeftoversTest.deadPid();
     }
 
     @Test

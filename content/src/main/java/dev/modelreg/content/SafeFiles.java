@@ -34,7 +34,7 @@ public final class SafeFiles {
     /**
      * Creates {@code dir} and the missing directories between {@code root} and it (and {@code root}, as the user's
      * path); a link, a file or anything but a directory on the way below {@code root} is refused (INVALID, one line
-     * naming it), never followed. For a tree that is not modelreg's alone: a pull target.
+     * naming it), never followed. For a tree that is not modelreg's alone: a pull target, an OCI layout.
      */
     public static Path directories(Path root, Path dir) throws IOException {
         return dirs(root, dir, false);
@@ -42,8 +42,8 @@ public final class SafeFiles {
 
     /**
      * As {@link #directories}, for directories only modelreg uses (a cache's {@code blobs/}, {@code ingest/} and
-     * {@code sources/} entries, a layout's {@code blobs/} and {@code ingest/}): a link or a non-directory there is
-     * removed (never followed) and a directory made in its place.
+     * {@code sources/} entries; those of a staging directory): a link or a non-directory there is removed (never
+     * followed) and a directory made in its place.
      */
     public static Path ownDirectories(Path root, Path dir) throws IOException {
         return dirs(root, dir, true);

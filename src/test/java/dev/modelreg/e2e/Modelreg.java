@@ -54,6 +54,19 @@ final class Modelreg {
         return to;
     }
 
+    /**
+     * A model directory {@code model} (created) holding {@code mfsim.nam} and {@code file}: {@code size} random bytes
+     * (seed 3), which are returned.
+     */
+    static byte[] bigModel(Path model, String file, int size) throws IOException {
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("mfsim.nam"), "BEGIN options\nEND options\n");
+        byte[] bytes = new byte[size];
+        new java.util.Random(3).nextBytes(bytes);
+        Files.write(model.resolve(file), bytes);
+        return bytes;
+    }
+
     /** A started CLI process; {@link #finish()} waits for it (bounded) and collects its output. */
     record Started(Process process, Path out, Path err, long startNanos, String what) {
         Run finish() throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.GunzipSink;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Descriptor;
@@ -23,7 +24,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -243,7 +243,7 @@ final class ImageLayers {
             }
             Path dest = dests.get(key);
             OutputStream out = dest == null ? OutputStream.nullOutputStream()
-                    : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                    : SafeFiles.newOutputStream(dest);
             if (serves != null && !serves.containsKey(key)) {
                 out.close();
                 throw invalid("holds file '" + Text.printable(key) + "', which models.toml does not place in this layer");

@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Digest;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +107,7 @@ final class TarLayers {
     private static TarStream.Member member(String name, Digest want, Path dest, AtomicLong written, String what)
             throws IOException {
         OutputStream file = dest == null ? OutputStream.nullOutputStream()
-                : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                : SafeFiles.newOutputStream(dest);
         DigestingOutputStream out = new DigestingOutputStream(file);
         return new TarStream.Member() {
             @Override

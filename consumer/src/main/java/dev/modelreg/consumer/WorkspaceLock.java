@@ -1,11 +1,11 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.content.SafeFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,7 +68,7 @@ final class WorkspaceLock implements AutoCloseable {
         }
         try {
             while (true) {
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                FileChannel ch = SafeFiles.openOwn(file); // a link planted there is removed, never written through
                 try {
                     FileLock l = ch.tryLock();
                     if (l == null) {
@@ -103,9 +103,9 @@ final class WorkspaceLock implements AutoCloseable {
         ch.truncate(0);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(token);
         while (b.hasRemaining()) ch.write(b, b.position());
-        try {
-            return java.util.Arrays.equals(Files.readAllBytes(file), token);
-        } catch (java.nio.file.NoSuchFileException e) {
+        try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Arrays.equals(in.readNBytes(token.length + 1), token);
+        } catch (java.nio.file.FileSystemException e) { // removed, or a link put there since: not the file we locked
             return false;
         }
     }

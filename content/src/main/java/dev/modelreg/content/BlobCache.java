@@ -4,7 +4,6 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,11 +20,11 @@ public final class BlobCache implements Storage, ResumablePusher {
     private final Set<Digest> verifiedNow = ConcurrentHashMap.newKeySet();
 
     private BlobCache(Path root) {
-        this.blobs = new BlobDir(root, "cache " + root);
+        this.blobs = new BlobDir(root, "cache " + root, true);
     }
 
     public static BlobCache open(Path root) throws IOException {
-        Files.createDirectories(root.resolve("blobs"));
+        SafeFiles.ownDirectories(root, root.resolve("blobs"));
         return new BlobCache(root);
     }
 
@@ -80,7 +79,7 @@ public final class BlobCache implements Storage, ResumablePusher {
      * pass that hashes it, then renamed to its content address.
      */
     public Digest add(InputStream in, long maxSize, String what) throws IOException {
-        Files.createDirectories(ingestDir());
+        blobs.ingestDirectory();
         Ingest.cleanup(ingestDir());
         PartialFile tmp = PartialFile.temp(ingestDir(), "sha256-unknown");
         try (in) {
@@ -96,7 +95,7 @@ public final class BlobCache implements Storage, ResumablePusher {
             }
             Digest d = out.digest();
             Path target = path(d);
-            Files.createDirectories(target.getParent());
+            blobs.directoryOf(target);
             if (tmp.moveTo(target)) verifiedNow.add(d);
             return d;
         } finally {

@@ -8,11 +8,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,18 +188,23 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         for (Path stale : Leftovers.staleTempFiles(file.getParent())) {
             if (stale.getFileName().toString().startsWith("." + file.getFileName() + ".")) Files.deleteIfExists(stale);
         }
-        Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        AtomicFiles.Temp temp = AtomicFiles.createTemp(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        Path tmp = temp.path();
         Cleanup.register(tmp);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            try (FileChannel ch = temp.channel()) {
+                OutputStream out = new BufferedOutputStream(SafeFiles.outputStream(ch, file), 1 << 16);
                 writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
                 writeEntry(out, INDEX_FILE, indexBytes);
                 for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
                 for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
                 TarHeaders.end(out);
                 out.flush();
-                ch.force(true); // the file is about to be carried away on removable media
+                try {
+                    ch.force(true); // the file is about to be carried away on removable media
+                } catch (IOException e) {
+                    throw SafeFiles.named(file, e);
+                }
             }
             AtomicFiles.replace(tmp, file);
         } finally {
@@ -293,7 +296,7 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
             for (Path stale : Leftovers.stale(parent, stagingPrefix())) Trees.delete(stale);
             stagingDir = Files.createTempDirectory(parent, stagingPrefix() + Leftovers.ownerTag());
             Cleanup.register(stagingDir);
-            staging = new BlobDir(stagingDir, name);
+            staging = new BlobDir(stagingDir, name, true);
         }
         return staging;
     }

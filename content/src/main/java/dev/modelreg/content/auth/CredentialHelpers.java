@@ -3,6 +3,7 @@ package dev.modelreg.content.auth;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.ContentException.Kind;
 import dev.modelreg.spec.Json;
+import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Text;
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.Map;
  */
 final class CredentialHelpers {
     static final Duration DEFAULT_LIMIT = Duration.ofSeconds(30);
-    private static final int MAX_OUTPUT = 64 << 10;
 
     private final Map<String, String> env;
     private final Duration limit;
@@ -78,7 +78,7 @@ final class CredentialHelpers {
         HelperProcess.Result r;
         try {
             r = HelperProcess.run(List.of(bin.toString(), "get"), env, server.getBytes(StandardCharsets.UTF_8),
-                    MAX_OUTPUT, limit);
+                    Limits.MAX_HELPER_ANSWER_BYTES, limit);
         } catch (IOException e) {
             throw new ContentException(Kind.UNAUTHORIZED, named + " cannot be run: " + Text.oneLine(String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {
@@ -91,7 +91,7 @@ final class CredentialHelpers {
             case OUTPUT_HELD -> throw new ContentException(Kind.UNAVAILABLE, named + " exited, but a process it started"
                     + " still held its output open after " + seconds() + "; stopped them");
             case TOO_MUCH_OUTPUT -> throw new ContentException(Kind.INVALID, named + " printed more than "
-                    + (MAX_OUTPUT >> 10) + " KiB; stopped it");
+                    + (Limits.MAX_HELPER_ANSWER_BYTES >> 10) + " KiB; stopped it");
             case FINISHED -> { }
         }
         if (r.exitCode() != 0) {

@@ -38,31 +38,30 @@ class CredentialHelperBoundsTest {
         for (long pid : pids()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    private static final String HUNG = "did not answer within 2 s; stopped it and the processes it started";
+
     @Test
     void aHelperThatNeverExitsIsStoppedAtTheLimitWithItsChildren() throws Exception {
-        EnvironmentCredentials creds = helper("hang", "sleep 600 & echo $! >> $PIDS\nwait");
-        long ms = fails(creds, Kind.UNAVAILABLE, "hang", "did not answer within 2 s; stopped it and the processes it started");
-        assertThat(ms).isBetween(LIMIT.toMillis(), LIMIT.toMillis() + 3_000);
-        allDead(2);
+        stoppedAtTheLimit("hang", "sleep 600 & echo $! >> $PIDS\nwait", HUNG, 2);
     }
 
     @Test
     void aHelperThatExitsButLeavesChildrenHoldingItsStdoutIsStoppedWithThem() throws Exception {
         // a background child, and a grandchild whose parent (a subshell) exits at once: both outlive the helper
-        EnvironmentCredentials creds = helper("child", "sleep 600 & echo $! >> $PIDS\n(sleep 601 & echo $! >> $PIDS)\n"
-                + ANSWER + "\nexit 0");
-        long ms = fails(creds, Kind.UNAVAILABLE, "child",
-                "exited, but a process it started still held its output open after 2 s; stopped them");
-        assertThat(ms).isBetween(LIMIT.toMillis(), LIMIT.toMillis() + 3_000);
-        allDead(3);
+        stoppedAtTheLimit("child", "sleep 600 & echo $! >> $PIDS\n(sleep 601 & echo $! >> $PIDS)\n" + ANSWER + "\nexit 0",
+                "exited, but a process it started still held its output open after 2 s; stopped them", 3);
     }
 
     @Test
     void aHelperThatFloodsStderrAndNeverExitsIsStopped() throws Exception {
-        EnvironmentCredentials creds = helper("flood", "head -c 5000000 /dev/zero >&2\nsleep 600 & echo $! >> $PIDS\nwait");
-        long ms = fails(creds, Kind.UNAVAILABLE, "flood", "did not answer within 2 s; stopped it and the processes it started");
+        stoppedAtTheLimit("flood", "head -c 5000000 /dev/zero >&2\nsleep 600 & echo $! >> $PIDS\nwait", HUNG, 2);
+    }
+
+    /** The helper fails UNAVAILABLE once the limit is over (not before, not much after), its processes all gone. */
+    private void stoppedAtTheLimit(String name, String body, String what, int processes) throws Exception {
+        long ms = fails(helper(name, body), Kind.UNAVAILABLE, name, what);
         assertThat(ms).isBetween(LIMIT.toMillis(), LIMIT.toMillis() + 3_000);
-        allDead(2);
+        allDead(processes);
     }
 
     @Test
@@ -97,8 +96,8 @@ class CredentialHelperBoundsTest {
     @Test
     void aFailureIsKeptSoTheHelperRunsOnce() throws Exception {
         EnvironmentCredentials creds = helper("once", "exec sleep 600");
-        fails(creds, Kind.UNAVAILABLE, "once", "did not answer within 2 s; stopped it and the processes it started");
-        long ms = fails(creds, Kind.UNAVAILABLE, "once", "did not answer within 2 s; stopped it and the processes it started");
+        fails(creds, Kind.UNAVAILABLE, "once", HUNG);
+        long ms = fails(creds, Kind.UNAVAILABLE, "once", HUNG);
         assertThat(ms).isLessThan(1_000);
         allDead(1);
     }

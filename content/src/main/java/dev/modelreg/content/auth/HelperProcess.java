@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +23,8 @@ import java.util.stream.Stream;
  * over within the limit. Past it, or past the stdout bound, the program and every process it started are killed:
  * its descendants, and on Linux also every process whose environment carries this run's cookie
  * ({@value #COOKIE}), which finds a child the program left behind (reparented, no longer a descendant) holding
- * its stdout open. Only a process that got out of both (a daemon that cleared its environment) escapes.
+ * its stdout open. Only a process that got out of both (a daemon that cleared its environment) escapes. A JVM
+ * stopped during a run (SIGINT, SIGTERM) kills the program the same way in a shutdown hook.
  */
 final class HelperProcess {
     /** The environment variable marking the processes of one run (a random value per run). */
@@ -41,6 +44,17 @@ final class HelperProcess {
     /** How the run ended; {@code exitCode} and {@code stdout} only mean something when it {@link End#FINISHED}. */
     record Result(End end, int exitCode, byte[] stdout) {}
 
+    /** Runs under way: a process stopped meanwhile (SIGINT, SIGTERM) kills them on its way out. */
+    private static final Map<Process, String> RUNNING = new ConcurrentHashMap<>();
+    private static volatile boolean exiting;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exiting = true;
+            RUNNING.forEach(HelperProcess::kill);
+        }, "modelreg-helper-kill"));
+    }
+
     private HelperProcess() {}
 
     /** Runs {@code command} with exactly {@code env} (plus the cookie); the caller's thread waits at most {@code limit}. */
@@ -53,6 +67,7 @@ final class HelperProcess {
         pb.environment().putAll(env);
         pb.environment().put(COOKIE, cookie);
         Process p = pb.start();
+        RUNNING.put(p, cookie);
         boolean clean = false;
         try {
             Drain out = new Drain(p.getInputStream(), maxStdout, command.get(0) + " stdout");
@@ -63,16 +78,27 @@ final class HelperProcess {
                 // a program that exits without reading its stdin answers anyway
             }
             out.join(remainingMillis(deadline));
+            if (exiting) awaitExit();
             if (out.overflowed()) return new Result(End.TOO_MUCH_OUTPUT, -1, null);
             err.join(remainingMillis(deadline));
             boolean exited = p.waitFor(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            if (exiting) awaitExit();
             if (!exited) return new Result(End.TIMED_OUT, -1, null);
             if (out.isAlive() || err.isAlive()) return new Result(End.OUTPUT_HELD, p.exitValue(), null);
             clean = true;
             return new Result(End.FINISHED, p.exitValue(), out.bytes());
         } finally {
             if (!clean) kill(p, cookie);
+            RUNNING.remove(p);
         }
+    }
+
+    /**
+     * The JVM is exiting (a signal) and its hook has killed this run's program: the caller must not go on to report
+     * that as the helper's failure (a second error, a second JSON document) while the exit runs. It waits for the halt.
+     */
+    private static void awaitExit() {
+        while (true) LockSupport.park();
     }
 
     /**

@@ -70,6 +70,10 @@ final class HelperProcess {
         RUNNING.put(p, cookie);
         boolean clean = false;
         try {
+            if (exiting) { // started while the hook ran, perhaps after it looked: kill it here
+                kill(p, cookie);
+                awaitExit();
+            }
             Drain out = new Drain(p.getInputStream(), maxStdout, command.get(0) + " stdout");
             Drain err = new Drain(p.getErrorStream(), 0, command.get(0) + " stderr");
             try (OutputStream in = p.getOutputStream()) {

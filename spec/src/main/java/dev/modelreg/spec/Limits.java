@@ -49,6 +49,8 @@ public final class Limits {
     public static final int MAX_ERROR_BODY_BYTES = 64 << 10;
     /** A token endpoint's answer is at most 1 MiB. */
     public static final int MAX_TOKEN_BYTES = 1 << 20;
+    /** A credential helper's answer (its standard output) is at most 64 KiB (spec/README.md 13). */
+    public static final int MAX_HELPER_ANSWER_BYTES = 64 << 10;
     /** Redirects followed for one request. */
     public static final int MAX_REDIRECTS = 10;
     /** JSON nesting depth accepted in any document read. */

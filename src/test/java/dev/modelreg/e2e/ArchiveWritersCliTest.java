@@ -9,8 +9,8 @@ import dev.modelreg.content.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
-import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.testkit.HostileRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +40,6 @@ class ArchiveWritersCliTest {
     private static final int ROUNDS = 5;
 
     @TempDir Path tmp;
-    private final List<Modelreg.Started> started = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (Modelreg.Started s : started) s.kill();
-    }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -68,7 +60,7 @@ class ArchiveWritersCliTest {
                 want.put(to, sources.get(from));
             }
             runs += WRITERS;
-            problems.addAll(check("round " + round, all(commands), commands));
+            problems.addAll(check("round " + round, Modelreg.all(tmp, Map.of(), LIMIT, commands), commands));
             problems.addAll(missing("round " + round, tar, want));
         }
 
@@ -79,7 +71,7 @@ class ArchiveWritersCliTest {
             want.put("t" + i, first);
         }
         runs += WRITERS;
-        problems.addAll(check("tag", all(tagCommands), tagCommands));
+        problems.addAll(check("tag", Modelreg.all(tmp, Map.of(), LIMIT, tagCommands), tagCommands));
         problems.addAll(missing("tag", tar, want));
 
         // every blob of every tag is in the archive: each copied out, verified
@@ -130,35 +122,21 @@ class ArchiveWritersCliTest {
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < WRITERS; i++) {
                 String tag = "a" + round + "-" + i;
-                byte[] config = ("[files]\n# " + tag + "\n").getBytes(StandardCharsets.UTF_8);
-                byte[] file = ("the model file of " + tag + "\n").repeat(100).getBytes(StandardCharsets.UTF_8);
-                Descriptor cd = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(config), config.length);
-                Descriptor fd = Descriptor.of(MediaTypes.FILE_LAYER, Digest.sha256Of(file), file.length);
-                l.push(cd, new ByteArrayInputStream(config));
-                l.push(fd, new ByteArrayInputStream(file));
-                Manifest m = new Manifest(MediaTypes.ARTIFACT_TYPE, cd, List.of(fd), Map.of());
-                l.push(m.descriptor(), new ByteArrayInputStream(m.toBytes()));
-                l.tag(m.descriptor(), tag);
-                out.put(tag, m.descriptor());
+                Descriptor config = put(l, MediaTypes.CONFIG, "[files]\n# " + tag + "\n");
+                Descriptor file = put(l, MediaTypes.FILE_LAYER, ("the model file of " + tag + "\n").repeat(100));
+                Descriptor root = put(l, MediaTypes.OCI_MANIFEST,
+                        new String(HostileRegistry.manifestBytes(config, List.of(file)), StandardCharsets.UTF_8));
+                l.tag(root, tag);
+                out.put(tag, root);
             }
         }
         return out;
     }
 
-    /** Starts every command at once and waits for all (bounded; killed on failure). */
-    private List<Modelreg.Run> all(List<List<String>> commands) throws Exception {
-        List<Modelreg.Started> these = new ArrayList<>();
-        for (List<String> c : commands) {
-            Modelreg.Started s = Modelreg.start(tmp, tmp, Modelreg.FAST_JVM, Map.of(), c.toArray(String[]::new));
-            started.add(s);
-            these.add(s);
-        }
-        List<Modelreg.Run> runs = new ArrayList<>();
-        try {
-            for (Modelreg.Started s : these) runs.add(s.finish(LIMIT));
-        } finally {
-            for (Modelreg.Started s : these) s.kill();
-        }
-        return runs;
+    private static Descriptor put(OciLayout l, String mediaType, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        Descriptor d = Descriptor.of(mediaType, Digest.sha256Of(b), b.length);
+        l.push(d, new ByteArrayInputStream(b));
+        return d;
     }
 }

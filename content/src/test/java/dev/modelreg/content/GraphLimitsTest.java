@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Limits;
-import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
+import dev.modelreg.testkit.HostileRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,15 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GraphLimitsTest {
     @TempDir Path tmp;
 
-    /** An image index listing {@code entries}. */
     static byte[] index(List<Descriptor> entries) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schemaVersion", 2L);
-        doc.put("mediaType", MediaTypes.OCI_INDEX);
-        List<Object> ms = new ArrayList<>();
-        for (Descriptor d : entries) ms.add(Manifest.descriptorJson(d));
-        doc.put("manifests", ms);
-        return Json.writeBytes(doc);
+        return HostileRegistry.indexBytes(entries);
     }
 
     /** Writes an index into the layout's blobs directly (a fixture: thousands of them, without an fsync each). */
@@ -54,48 +44,60 @@ class GraphLimitsTest {
         return Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(("absent " + i).getBytes(StandardCharsets.UTF_8)), size);
     }
 
-    /** A layout as a source that counts the manifests fetched from it. */
-    private record Counting(OciLayout layout, AtomicInteger fetched) implements ReadOnlyTarget {
+    /** A source that counts the manifests fetched from it. */
+    private record Counting(ReadOnlyTarget source, AtomicInteger fetched) implements ReadOnlyTarget {
+        Counting(ReadOnlyTarget source) {
+            this(source, new AtomicInteger());
+        }
+
         @Override
         public InputStream fetch(Descriptor d) throws IOException {
             fetched.incrementAndGet();
-            return layout.fetch(d);
+            return source.fetch(d);
         }
 
         @Override
         public boolean exists(Descriptor d) throws IOException {
-            return layout.exists(d);
+            return source.exists(d);
         }
 
         @Override
         public Descriptor resolve(String reference) throws IOException {
-            return layout.resolve(reference);
+            return source.resolve(reference);
         }
 
         @Override
         public String name() {
-            return layout.name();
+            return source.name();
         }
     }
 
     @Test
     void aChainOf3000IndexesIsRefusedAtTheDepthLimit() throws IOException {
-        OciLayout a = OciLayout.open(tmp.resolve("a"));
+        // the chain in an archive (one file: thousands of blob files would only slow the test down)
         Blobs.Artifact art = Blobs.artifact(1, 1);
-        art.pushTo(a);
+        HostileRegistry.Tar tar = new HostileRegistry.Tar().file("oci-layout", OciLayout.LAYOUT_BYTES);
+        for (var e : art.blobs().entrySet()) tar.file("blobs/sha256/" + e.getKey().digest().hex(), e.getValue());
+        tar.file("blobs/sha256/" + art.root().digest().hex(), art.manifestBytes());
         Descriptor d = art.root();
-        for (int i = 0; i < 3000; i++) d = push(a, index(List.of(d)));
+        for (int i = 0; i < 3000; i++) {
+            byte[] b = index(List.of(d));
+            d = Blobs.describe(MediaTypes.OCI_INDEX, b);
+            tar.file("blobs/sha256/" + d.digest().hex(), b);
+        }
         Descriptor top = d;
-        Counting src = new Counting(a, new AtomicInteger());
+        Path file = Files.write(tmp.resolve("deep.tar"), tar.file("index.json", index(List.of())).bytes());
         OciLayout b = OciLayout.open(tmp.resolve("b"));
-
-        assertThatThrownBy(() -> Copy.copy(src, top, b, "deep", CopyOptions.defaults()))
-                .isInstanceOf(ContentException.class)
-                .satisfies(e -> assertThat(((ContentException) e).kind()).isEqualTo(ContentException.Kind.INVALID))
-                .hasMessageStartingWith("the graph under " + top.digest() + " in " + a.name()
-                        + " nests image indexes more than 16 levels deep, the limit (17 levels through manifest sha256:")
-                .hasMessageNotContaining("\n");
-        assertThat(src.fetched()).as("manifests fetched").hasValue(Limits.MAX_GRAPH_DEPTH);
+        try (OciArchive archive = OciArchive.open(file)) {
+            Counting src = new Counting(archive);
+            assertThatThrownBy(() -> Copy.copy(src, top, b, "deep", CopyOptions.defaults()))
+                    .isInstanceOf(ContentException.class)
+                    .satisfies(e -> assertThat(((ContentException) e).kind()).isEqualTo(ContentException.Kind.INVALID))
+                    .hasMessageStartingWith("the graph under " + top.digest() + " in oci-archive:" + file
+                            + " nests image indexes more than 16 levels deep, the limit (17 levels through manifest sha256:")
+                    .hasMessageNotContaining("\n");
+            assertThat(src.fetched()).as("manifests fetched").hasValue(Limits.MAX_GRAPH_DEPTH);
+        }
         assertThat(blobs(b)).as("blobs written at the destination").isEmpty();
         assertThat(b.tags()).isEmpty();
     }
@@ -139,7 +141,7 @@ class GraphLimitsTest {
             parts.add(push(a, index(leaves)));
         }
         Descriptor root = push(a, index(parts));
-        Counting src = new Counting(a, new AtomicInteger());
+        Counting src = new Counting(a);
         OciLayout b = OciLayout.open(tmp.resolve("b"));
 
         assertThatThrownBy(() -> Copy.copy(src, root, b, "wide", CopyOptions.defaults()))
@@ -156,7 +158,7 @@ class GraphLimitsTest {
         List<Descriptor> big = new ArrayList<>();
         for (int i = 0; i < 17; i++) big.add(absent(i, Limits.MAX_MANIFEST_BYTES)); // each within the manifest limit
         Descriptor root = push(a, index(big));
-        Counting src = new Counting(a, new AtomicInteger());
+        Counting src = new Counting(a);
 
         assertThatThrownBy(() -> Copy.copy(src, root, OciLayout.open(tmp.resolve("b")), null, CopyOptions.defaults()))
                 .isInstanceOf(ContentException.class)

@@ -125,6 +125,23 @@ final class Modelreg {
         return new Started(pb.start(), out, err, System.nanoTime(), what);
     }
 
+    /**
+     * Starts every command at once (each {@code modelreg ARGS} with {@code env}) and waits for all, each at most
+     * {@code limit}; whatever happens (a failure, the test's timeout), none is left running.
+     */
+    static List<Run> all(Path tmp, Map<String, String> env, Duration limit, List<List<String>> commands)
+            throws IOException, InterruptedException {
+        List<Started> these = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
+        try {
+            for (List<String> c : commands) these.add(start(tmp, tmp, FAST_JVM, env, c.toArray(String[]::new)));
+            for (Started s : these) runs.add(s.finish(limit));
+        } finally {
+            for (Started s : these) s.kill();
+        }
+        return runs;
+    }
+
     static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {
         return start(tmp, tmp, jvmArgs, env, args).finish();
     }

@@ -21,6 +21,15 @@ public final class Limits {
     /** An image index lists at most this many manifests on read. */
     public static final int MAX_INDEX_ENTRIES = 100_000;
     /**
+     * The graph a copy walks under one root: image indexes nest at most this deep (the root is level 1; a multi-platform
+     * image is 2 levels, an index of such images 3), ...
+     */
+    public static final int MAX_GRAPH_DEPTH = 16;
+    /** ... hold at most this many distinct manifests and indexes, the root included, ... */
+    public static final int MAX_GRAPH_MANIFESTS = 10_000;
+    /** ... of at most this many bytes together (a copy holds them in memory until it pushes them, children first). */
+    public static final long MAX_GRAPH_MANIFEST_BYTES = 64L << 20;
+    /**
      * A registry's tag list ({@code /v2/NAME/tags/list}, every page) is read up to this many tags, in at most
      * {@link #MAX_TAG_PAGES} pages; a repository with more is refused (name the tags wanted with a tag or --tags).
      */

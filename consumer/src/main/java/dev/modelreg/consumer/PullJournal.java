@@ -184,7 +184,7 @@ final class PullJournal {
             return;
         }
         Journal j = read(dir);
-        String what = "interrupted pull of " + j.ref() + " (" + j.digest() + ") into " + dir;
+        String what = "interrupted pull of " + Text.printable(j.ref()) + " (" + j.digest() + ") into " + dir;
         if (lock == null) {
             progress.accept(what + ": not finished (the directory is read-only to you)");
             return;
@@ -324,7 +324,7 @@ final class PullJournal {
                     if (!line.equals(MAGIC)) throw damaged(path, n, "not a pull journal");
                 } else if (f[0].equals("ref") && f.length == 2 && ref == null) {
                     ref = f[1];
-                } else if (f[0].equals("digest") && f.length == 2 && digest == null) {
+                } else if (f[0].equals("digest") && f.length == 2 && digest == null && Digest.isDigest(f[1])) {
                     digest = f[1];
                 } else if (f[0].equals("tag") && f.length == 2 && TAG.matcher(f[1]).matches() && tag == null) {
                     tag = f[1];

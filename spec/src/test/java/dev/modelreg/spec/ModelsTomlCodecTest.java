@@ -350,7 +350,7 @@ class ModelsTomlCodecTest {
             Digest hash = rnd.nextInt(4) == 0 ? null : Digest.sha256Of(key.getBytes(UTF_8));
             String url = rnd.nextBoolean() ? "https://raw.githubusercontent.com/o/r/develop/" + key : null;
             String path = rnd.nextInt(3) == 0 ? key : null;
-            files.put(key, new FileEntry(hash, url, path));
+            files.put(key, new FileEntry(hash, url, path, i % 2 == 0 ? (long) key.length() * 1000 : null)); // no rnd draw
         }
         List<String> keys = new ArrayList<>(files.keySet());
         Map<String, List<String>> models = new LinkedHashMap<>();

@@ -41,7 +41,11 @@ final class Modelreg {
 
     /** A fresh copy of examples/models (outside any git checkout, so created = the fixed epoch). */
     static Path copyExamples(Path to) {
-        Path from = repoRoot().resolve("examples/models");
+        return copyTree(repoRoot().resolve("examples/models"), to);
+    }
+
+    /** A copy of the tree {@code from} at {@code to}. */
+    static Path copyTree(Path from, Path to) {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());

@@ -496,6 +496,7 @@ public final class ModelReg {
         long bytes;
         Path root = workspace.toAbsolutePath().normalize();
         try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            PullJournal.heal(root, lock, progress);
             bytes = withScratch(root, noCache, blobs -> Workspace.install(workspace, relByKey, overwrite,
                     "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, blobs)));
         }
@@ -596,6 +597,7 @@ public final class ModelReg {
         String what = s.label() + " into " + root;
         long bytes;
         try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            PullJournal.heal(root, lock, progress);
             Workspace.healLeftovers(root);
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new ConsumerException("pull target " + root + " exists and is not a directory");
@@ -603,7 +605,7 @@ public final class ModelReg {
             // into a new or empty directory: build it beside and swap it in (one rename); else file by file
             bytes = withScratch(root, noCache, blobs -> !Files.exists(root) || Workspace.isEmptyDir(root)
                     ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
-                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs)));
+                    : Workspace.writeEach(root, relByKey, what, PullJournal.Ref.of(ref, s, list), dests -> materialize(s, dests, blobs)));
         }
         progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
@@ -705,7 +707,11 @@ public final class ModelReg {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         Path ws = workspace.toAbsolutePath().normalize();
         try (WorkspaceLock lock = WorkspaceLock.forReading(ws, progress)) {
-            if (lock != null) Workspace.healLeftovers(ws);
+            PullJournal.heal(ws, lock, progress);
+            if (lock != null) {
+                Workspace.healLeftovers(ws);
+                PullJournal.sweep(ws, s.registry().models().get(name), s.label());
+            }
             return verifyFiles(s, name, ws);
         }
     }

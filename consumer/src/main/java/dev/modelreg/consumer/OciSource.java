@@ -279,9 +279,10 @@ final class OciSource {
 
     /**
      * A planned layer: the layer, whether it is already in the cache, the wanted files in it (key -> hash) and, for a
-     * tar, the hash of every registry file it holds (each is checked before the layer may enter the cache).
+     * tar, the entry (hash, size) of every registry file it serves (each is checked before the layer may enter the
+     * cache).
      */
-    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, Digest> members) {
+    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, FileEntry> members) {
         boolean isTar() {
             return MediaTypes.TAR_LAYER.equals(layer.mediaType());
         }
@@ -315,6 +316,10 @@ final class OciSource {
                 throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
                         + "' does not match the file's hash " + e.hash().hex());
             }
+            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && e.size() != null && l.size() != e.size()) {
+                throw new ConsumerException(ContentException.Kind.SIZE_MISMATCH, label + ": layer " + l.digest()
+                        + " titled '" + key + "' is " + l.size() + " bytes, models.toml says " + e.size());
+            }
             Fetch f = out.get(l.digest());
             if (f == null) {
                 f = new Fetch(l, cache.has(l.digest()), new LinkedHashMap<>(), new HashMap<>());
@@ -328,7 +333,7 @@ final class OciSource {
                     : LayerIndex.groupsOf(f.layer()).stream().flatMap(g -> index.group(g).stream()).toList();
             for (String k : candidates) {
                 FileEntry e = r.files().get(k);
-                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e.hash());
+                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e);
             }
         }
         return new Plan(blobs, new ArrayList<>(out.values()));

@@ -179,17 +179,20 @@ final class Workspace {
 
     /**
      * Writes every key of {@code relByKey} into the existing directory {@code root}, each file whole or not at all:
-     * all are written to temp files beside their targets first and renamed over them only when every one verified.
+     * all are written to temp files beside their targets first and renamed over them only when every one verified,
+     * under a journal naming {@code ref} ({@link PullJournal}), so that a kill between two renames is finished or
+     * rolled back by the next run.
      */
-    static long writeEach(Path root, Map<String, String> relByKey, String what, Filler filler) throws IOException {
+    static long writeEach(Path root, Map<String, String> relByKey, String what, PullJournal.Ref ref, Filler filler)
+            throws IOException {
         Map<String, Path> finals = destinations(root, relByKey, what);
         Map<String, Path> temps = new LinkedHashMap<>();
-        String tag = "." + Leftovers.ownerTag() + Long.toHexString(System.nanoTime()) + ".partial";
+        String tag = Leftovers.ownerTag() + Long.toHexString(System.nanoTime());
         Set<Path> dirs = new HashSet<>();
         for (Map.Entry<String, Path> f : finals.entrySet()) {
             Path p = f.getValue();
             if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
-            temps.put(f.getKey(), p.resolveSibling("." + p.getFileName() + tag));
+            temps.put(f.getKey(), PullJournal.temp(p, tag));
             if (dirs.add(p.getParent())) {
                 AtomicFiles.cleanLeftovers(p.getParent()); // same .NAME.PID-*.partial names
             }
@@ -198,7 +201,7 @@ final class Workspace {
         try {
             long bytes = filler.fill(temps);
             Crash.point("workspace.files-written");
-            for (Map.Entry<String, Path> t : temps.entrySet()) AtomicFiles.replace(t.getValue(), finals.get(t.getKey()));
+            PullJournal.replace(root, ref, tag, finals);
             return bytes;
         } finally {
             for (Path t : temps.values()) {

@@ -74,8 +74,22 @@ public final class Limits {
     public static final int MAX_METADATA_VALUE_BYTES = 8 << 10;
     /** A text from a remote peer shown in a message is cut to this many characters. */
     public static final int MAX_SHOWN_TEXT = 300;
-    /** A compressed layer of a model image (spec/README.md 3.11) is refused when it expands past this many bytes. */
+    /**
+     * A compressed layer of a model image (spec/README.md 3.11) is refused when it expands past this many bytes, and
+     * past what its models.toml allows it (the sizes of the files it serves plus these overheads, see 3.11).
+     */
     public static final long MAX_LAYER_EXPANDED_BYTES = 64L << 30;
+    /** What one tar entry of a layer may take besides its file's bytes (header, PAX records, padding). */
+    public static final int TAR_ENTRY_OVERHEAD_BYTES = 4 << 10;
+    /** What a layer's end-of-archive blocks and record padding may take. */
+    public static final int TAR_END_OVERHEAD_BYTES = 20 << 10;
+    /**
+     * The files of a model image layer to which models.toml gives no {@code size} take together at most this many
+     * bytes plus {@link #UNSIZED_EXPANSION_RATIO} times the layer's compressed size.
+     */
+    public static final long UNSIZED_EXPANSION_FLOOR = 1 << 20;
+    /** See {@link #UNSIZED_EXPANSION_FLOOR}. */
+    public static final int UNSIZED_EXPANSION_RATIO = 100;
 
     /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
     public static void checkManifestSize(long size, String what) {

@@ -197,15 +197,7 @@ class ConcurrentCliTest {
     /** Starts every command at once with the same environment and waits for all (bounded; killed on failure). */
     @SafeVarargs
     private List<Modelreg.Run> all(Map<String, String> env, List<String>... commands) throws Exception {
-        List<Modelreg.Started> these = new ArrayList<>();
-        for (List<String> c : commands) these.add(start(env, c.toArray(String[]::new)));
-        List<Modelreg.Run> runs = new ArrayList<>();
-        try {
-            for (Modelreg.Started s : these) runs.add(s.finish(LIMIT));
-        } finally {
-            for (Modelreg.Started s : these) s.kill();
-        }
-        return runs;
+        return Modelreg.all(tmp, env, LIMIT, List.of(commands));
     }
 
     /** {@link #all}, requiring exit 0 of each. */

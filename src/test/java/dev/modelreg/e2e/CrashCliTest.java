@@ -2,14 +2,18 @@ package dev.modelreg.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI killed at chosen instants (crash points, {@code MODELREG_TEST_CRASH_AT}: the process halts there as kill -9
- * would leave it), then run again: the cache pairs every state with the registry it describes, and a workspace is
- * the old one or the new one at its path, never missing, never a mix.
+ * would leave it), then run again: the cache pairs every state with the registry it describes, a workspace is the
+ * old one or the new one at its path, never missing, never a mix, and a pull into a directory is finished or rolled
+ * back by the next run on it.
  */
 class CrashCliTest {
     static final int KILLED = 137;
     static final String MODEL = "ex/one";
+    static final String JOURNAL = ".modelreg-pull.journal";
 
     @TempDir Path tmp;
     Path cache;
@@ -178,6 +184,119 @@ class CrashCliTest {
         ok("pull", "ex@v1", dir.toString());
         assertThat(dir.resolve("one/input.txt")).hasContent("version B, longer");
         assertThat(leftoverTemps(dir)).as("removed by the next pull").isEmpty();
+    }
+
+    /** Two models, one and two, of 13 files each in v1; v2 changes every file and adds two/new.txt: 27 renames. */
+    Path twoModels(String name, Map<String, String> files, boolean second) throws IOException {
+        for (String model : List.of("one", "two")) {
+            List<String> names = new ArrayList<>(List.of("mfsim.nam"));
+            for (int i = 0; i < 12; i++) names.add(String.format("%s%02d.txt", model.equals("one") ? "f" : "g", i));
+            if (second && model.equals("two")) names.add("new.txt");
+            for (String n : names) files.put(model + "/" + n, (second ? "v2 " : "v1 ") + model + "/" + n + (second ? " changed" : ""));
+        }
+        Path root = tmp.resolve(name);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.createDirectories(root.resolve(f.getKey()).getParent());
+            Files.writeString(root.resolve(f.getKey()), f.getValue());
+        }
+        return root;
+    }
+
+    /**
+     * Which ref the files below {@code prefix} of {@code dir} hold, wholly: "v1" (a file v1 has not is absent), "v2",
+     * or a description of the mix.
+     */
+    static String holds(Path dir, String prefix, Map<String, String> v1, Map<String, String> v2) throws IOException {
+        int one = 0;
+        int two = 0;
+        List<String> other = new ArrayList<>();
+        List<String> keys = v2.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        for (String k : keys) {
+            Path f = dir.resolve(k);
+            String now = Files.exists(f) ? Files.readString(f) : null;
+            if (v2.get(k).equals(now)) two++;
+            else if (Objects.equals(v1.get(k), now)) one++;
+            else other.add(k);
+        }
+        if (two == keys.size()) return "v2";
+        if (one == keys.size()) return "v1";
+        return "a mix: " + two + " of v2, " + one + " of v1, neither: " + other;
+    }
+
+    static List<String> leftovers(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".partial") || n.equals(JOURNAL)
+                    || n.endsWith(".lock") || n.contains(".staging-") || n.contains(".old-")).toList();
+        }
+    }
+
+    /**
+     * A pull of v2 into a directory holding v1, halted before 10 of its 27 renames ({@code pull.rename-N}) and after
+     * the last: the next pull, copy or verify on that directory says "interrupted pull of REF" in one line and
+     * finishes the pull (every new file staged and verified) or rolls it back (a staged file lost); either way every
+     * file is then wholly v1's or wholly v2's, and no temp file, kept file or journal is left.
+     */
+    @Test
+    void aPullKilledAtTenRenamesIsFinishedOrRolledBackByTheNextCommand() throws Exception {
+        Map<String, String> v1 = new TreeMap<>();
+        Map<String, String> v2 = new TreeMap<>();
+        Path a = twoModels("two-a", v1, false);
+        Path b = twoModels("two-b", v2, true);
+        String ref1 = "oci-layout:" + layout + ":v1";
+        String ref2 = "oci-layout:" + layout + ":v2";
+        ok("push", a.toString(), ref1, "--name", "ex");
+        ok("push", b.toString(), ref2, "--name", "ex");
+        Path pristine = tmp.resolve("pristine");
+        ok("pull", ref1, pristine.toString());
+        assertThat(holds(pristine, "", v1, v2)).isEqualTo("v1");
+        assertThat(v2).hasSize(27);
+
+        Path dir = tmp.resolve("dir");
+        List<String> points = new ArrayList<>();
+        for (int n : new int[] {1, 3, 6, 9, 12, 15, 18, 21, 24, 27}) points.add("pull.rename-" + n);
+        points.add("pull.renames-done");
+        List<String> report = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            String point = points.get(i);
+            Trees.delete(dir);
+            Modelreg.copyTree(pristine, dir);
+            Modelreg.Run killed = run(point, "pull", ref2, dir.toString());
+            assertThat(killed.code()).as(point + ": " + killed.err()).isEqualTo(KILLED);
+            assertThat(dir.resolve(JOURNAL)).as(point + ": the journal").exists();
+            int renamed = point.startsWith("pull.rename-") ? Integer.parseInt(point.substring("pull.rename-".length())) - 1 : 27;
+            String mix = holds(dir, "", v1, v2);
+            if (renamed > 0 && renamed < 27) assertThat(mix).as(point).startsWith("a mix: " + renamed + " of v2, ");
+            // at three points (one for each next command) a staged file is lost before the next run: it must roll back
+            boolean lose = i == 2 || i == 4 || i == 6;
+            if (lose) {
+                try (Stream<Path> s = Files.list(dir.resolve("two"))) {
+                    Path staged = s.filter(p -> p.getFileName().toString().startsWith(".new.txt.")).findFirst().orElseThrow();
+                    Files.delete(staged);
+                }
+            }
+            String[] next = switch (i % 3) {
+                case 0 -> new String[] {"pull", ref2, dir.toString()};
+                case 1 -> new String[] {"verify", "--from", ref2, "ex/two", dir.resolve("two").toString()};
+                default -> new String[] {"copy", "--from", ref2, "ex/one", dir.resolve("one").toString(), "--overwrite"};
+            };
+            Modelreg.Run after = run(null, next);
+            List<String> said = after.err().lines().filter(l -> l.contains("interrupted pull")).toList();
+            String outcome = lose ? "rolled back" : "finished";
+            assertThat(said).as(point + ", then " + next[0] + ": " + after.err()).singleElement().asString()
+                    .contains("interrupted pull of " + ref2 + " (sha256:").contains(": " + outcome);
+            int want = next[0].equals("verify") && lose ? 2 : 0; // verify: the rolled-back directory is v1, not v2
+            assertThat(after.code()).as(point + ", then " + next[0] + ": " + after.err()).isEqualTo(want);
+            // what the recovery left: the pull's files wholly one ref's (then a pull wrote v2 over all, a copy over one/)
+            String recovered = lose && !next[0].equals("pull") ? "v1" : "v2";
+            assertThat(holds(dir, "two/", v1, v2)).as(point + ", then " + next[0]).isEqualTo(recovered);
+            assertThat(holds(dir, "one/", v1, v2)).as(point + ", then " + next[0])
+                    .isEqualTo(next[0].equals("copy") ? "v2" : recovered);
+            assertThat(leftovers(dir)).as(point + ", then " + next[0] + ": temp files, kept files, the journal").isEmpty();
+            assertThat(beside("dir")).as(point + ", then " + next[0] + ": beside the directory").isEmpty();
+            report.add(point + " (" + renamed + " of 27 renamed" + (lose ? ", a staged file lost" : "") + ") -> " + next[0]
+                    + ": " + said.get(0).replaceAll(".*: (finished|rolled back)", "$1"));
+        }
+        report.forEach(System.out::println);
     }
 
     List<String> beside(String name) throws IOException {

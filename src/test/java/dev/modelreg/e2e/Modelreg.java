@@ -41,7 +41,11 @@ final class Modelreg {
 
     /** A fresh copy of examples/models (outside any git checkout, so created = the fixed epoch). */
     static Path copyExamples(Path to) {
-        Path from = repoRoot().resolve("examples/models");
+        return copyTree(repoRoot().resolve("examples/models"), to);
+    }
+
+    /** A copy of the tree {@code from} at {@code to}. */
+    static Path copyTree(Path from, Path to) {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
                 Path t = to.resolve(from.relativize(p).toString());
@@ -52,6 +56,19 @@ final class Modelreg {
             throw new UncheckedIOException(e);
         }
         return to;
+    }
+
+    /**
+     * A model directory {@code model} (created) holding {@code mfsim.nam} and {@code file}: {@code size} random bytes
+     * (seed 3), which are returned.
+     */
+    static byte[] bigModel(Path model, String file, int size) throws IOException {
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("mfsim.nam"), "BEGIN options\nEND options\n");
+        byte[] bytes = new byte[size];
+        new java.util.Random(3).nextBytes(bytes);
+        Files.write(model.resolve(file), bytes);
+        return bytes;
     }
 
     /** A started CLI process; {@link #finish()} waits for it (bounded) and collects its output. */
@@ -110,6 +127,23 @@ final class Modelreg {
         Path err = Files.createTempFile(tmp, "stderr-", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         return new Started(pb.start(), out, err, System.nanoTime(), what);
+    }
+
+    /**
+     * Starts every command at once (each {@code modelreg ARGS} with {@code env}) and waits for all, each at most
+     * {@code limit}; whatever happens (a failure, the test's timeout), none is left running.
+     */
+    static List<Run> all(Path tmp, Map<String, String> env, Duration limit, List<List<String>> commands)
+            throws IOException, InterruptedException {
+        List<Started> these = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
+        try {
+            for (List<String> c : commands) these.add(start(tmp, tmp, FAST_JVM, env, c.toArray(String[]::new)));
+            for (Started s : these) runs.add(s.finish(limit));
+        } finally {
+            for (Started s : these) s.kill();
+        }
+        return runs;
     }
 
     static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +22,7 @@ class NoCacheCliTest {
 
     @Test
     void pullAndCopyWithNoCacheWriteOnlyTheTarget() throws Exception {
-        Path models = tmp.resolve("models/big");
-        Files.createDirectories(models);
-        Files.writeString(models.resolve("mfsim.nam"), "BEGIN options\nEND options\n");
-        byte[] weights = new byte[3 << 20];
-        new Random(3).nextBytes(weights);
-        Files.write(models.resolve("weights.bin"), weights);
+        byte[] weights = Modelreg.bigModel(tmp.resolve("models/big"), "weights.bin", 3 << 20);
         Digest blob = Digest.sha256Of(weights);
         Path cache = tmp.resolve("cache");
         Map<String, String> env = Map.of("MODELREG_CACHE", cache.toString());

@@ -10,7 +10,8 @@ import picocli.CommandLine.ParseResult;
  * The one factory for the command line: injected out/err writers, the exit codes of {@link ExitCodes} (from the kind
  * of each failure, see {@link Failure}), and one error path for every command: one line on stderr
  * ({@code modelreg: error: ...}, a stack trace only with {@code -v} before or after the command, or
- * {@code MODELREG_DEBUG=1}) and, with {@code --json}, one error document on stdout. {@link Main} and the tests use it.
+ * {@code MODELREG_DEBUG=1}) and, with {@code --json}, one error document on stdout, whatever failed (an exception or an
+ * Error). {@link Main} and the tests use it.
  */
 public final class Cli {
     private Cli() {}
@@ -23,6 +24,16 @@ public final class Cli {
         Help.install(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 report(commandLine, Failure.of(ex), ex, jsonRequested(parseResult), verbose(parseResult)));
+        // picocli hands only Exceptions to the handler above; an Error (a StackOverflowError, an AssertionError, an
+        // OutOfMemoryError) leaves execute() as it is: report it the same way, so --json still prints its document
+        CommandLine.IExecutionStrategy run = cl.getExecutionStrategy();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return run.execute(parseResult);
+            } catch (Error e) {
+                return report(ran(parseResult), Failure.of(e), e, jsonRequested(parseResult), verbose(parseResult));
+            }
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             boolean json = List.of(args).contains("--json");
@@ -51,6 +62,13 @@ public final class Cli {
         e.flush();
         if (json) root(commandLine).printDocument(commandLine.getOut(), f.toJson());
         return f.exitCode();
+    }
+
+    /** The command line of the subcommand that ran. */
+    private static CommandLine ran(ParseResult p) {
+        ParseResult r = p;
+        while (r.subcommand() != null) r = r.subcommand();
+        return r.commandSpec().commandLine();
     }
 
     static RootCommand root(CommandLine commandLine) {

@@ -14,8 +14,17 @@ import picocli.CommandLine.ParameterException;
  * carries one (itself or a cause), else from the exception's type.
  */
 public record Failure(String kind, int exitCode, String message) {
+    /** The message of an OutOfMemoryError. */
+    static final String OUT_OF_MEMORY = "out of memory (give the JVM more, e.g. MODELREG_JAVA_OPTS=-Xmx512m)";
 
     public static Failure of(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            return new Failure("error", ExitCodes.ERROR, OUT_OF_MEMORY);
+        }
+        if (t instanceof Error) { // a bug of ours, not bad input: say what it was, once
+            return new Failure("error", ExitCodes.ERROR, "internal error: " + t.getClass().getName()
+                    + (t.getMessage() != null ? ": " + ExitException.messageOf(t) : "") + " (run with -v for the stack trace)");
+        }
         String message = ExitException.messageOf(t);
         if (t instanceof ExitException x) return new Failure(kindOfCode(x.code()), x.code(), message);
         if (t instanceof ParameterException) {

@@ -10,8 +10,7 @@ public final class Main {
         // A worker thread that dies of an Error (e.g. OutOfMemoryError under a small -Xmx) can leave a future that
         // never completes: exit with one line instead of hanging. The handler may itself be short of memory, so the
         // fallback message is built up front and the halt is unconditional.
-        byte[] fallback = "modelreg: error: out of memory (give the JVM more, e.g. MODELREG_JAVA_OPTS=-Xmx512m)\n"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] fallback = ("modelreg: error: " + Failure.OUT_OF_MEMORY + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             if (!(e instanceof Error)) return;
             try {

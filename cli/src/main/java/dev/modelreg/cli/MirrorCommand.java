@@ -79,7 +79,7 @@ public final class MirrorCommand extends BaseCommand {
             CopyOptions co = CopyOptions.of(o).withListener(progress);
             if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
             m = Mirror.run(source, destination, o, co);
-        } catch (IllegalArgumentException e) {
+        } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
         CopyResult r = m.copy();

@@ -101,4 +101,70 @@ class TagsCommandTest {
             assertThat(ok("tags", h + "/site/two").out().trim()).isEqualTo("v1 " + a.digest() + " " + h + "/site/two");
         }
     }
+
+    /** Writes {@code entries} (tag, repository or null, manifest) as the layout's index.json. */
+    private static void index(java.nio.file.Path layout, List<Object[]> entries) throws Exception {
+        List<Object> ms = new java.util.ArrayList<>();
+        for (Object[] e : entries) {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>(Manifest.descriptorJson((Descriptor) e[2]));
+            Map<String, Object> annotations = new java.util.LinkedHashMap<>();
+            if (e[1] != null) annotations.put("io.containerd.image.name", e[1] + ":" + e[0]);
+            annotations.put("org.opencontainers.image.ref.name", e[0]);
+            entry.put("annotations", annotations);
+            ms.add(entry);
+        }
+        java.nio.file.Files.write(layout.resolve("index.json"), Json.writeBytes(Map.of("schemaVersion", 2L, "manifests", ms)));
+    }
+
+    /** Exit 1 (invalid), one error line containing {@code want}, and one JSON document of kind invalid. */
+    private static void invalid(String want, String... args) {
+        String[] withJson = java.util.stream.Stream.concat(java.util.stream.Stream.of(args), java.util.stream.Stream.of("--json"))
+                .toArray(String[]::new);
+        MirrorCommandTest.Run r = run(withJson);
+        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(ExitCodes.ERROR);
+        assertThat(r.err().lines().toList()).hasSize(1);
+        assertThat(r.err()).startsWith("modelreg: error: ").contains(want);
+        assertThat(Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "out").get("error"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("kind", "invalid");
+    }
+
+    @Test
+    void refsThatWouldShareATagAreRefusedAndABadRepositoryIsInvalidNotUsage() throws Exception {
+        java.nio.file.Path dir = tmp.resolve("src");
+        OciLayout l = OciLayout.open(dir);
+        Descriptor a = artifact(l, "a", "v1");
+        Descriptor b = artifact(l, "b", "v2");
+        String src = "oci-layout:" + dir;
+        java.nio.file.Path tar = tmp.resolve("out/all.tar");
+        java.nio.file.Path layout = tmp.resolve("out/layout");
+        String two = "names different manifests in " + src + " (";
+
+        // one tag twice (the same repository, none, or none beside one): refused before anything is written
+        index(dir, List.<Object[]>of(new Object[] {"v1", null, a}, new Object[] {"v1", null, b}));
+        invalid("tag 'v1' " + two + "v1 " + a.digest() + ", v1 " + b.digest() + "), which would get one tag in oci-archive:"
+                + tar + ": mirror one of them by digest", "mirror", src, "oci-archive:" + tar);
+        invalid("tag 'v1' " + two, "mirror", src, "oci-layout:" + layout);
+        index(dir, List.<Object[]>of(new Object[] {"v1", "example.com/m", a}, new Object[] {"v1", "example.com/m", b}));
+        invalid("tag 'v1' " + two + "example.com/m:v1 " + a.digest(), "mirror", src, "oci-archive:" + tar);
+        index(dir, List.<Object[]>of(new Object[] {"v1", "example.com/m", a}, new Object[] {"v1", null, b}));
+        invalid("tag 'v1' " + two, "mirror", src, "oci-archive:" + tar);
+        // into a registry, two repositories that become one path there (the registry is not contacted)
+        index(dir, List.<Object[]>of(new Object[] {"v1", "a.example.com/m", a}, new Object[] {"v1", "b.example.com/m", b}));
+        invalid("tag 'v1' " + two + "a.example.com/m:v1 " + a.digest() + ", b.example.com/m:v1 " + b.digest()
+                + "), which would get one tag in 127.0.0.1:9/site/m", "mirror", src, "127.0.0.1:9/site");
+        assertThat(tmp.resolve("out")).doesNotExist();
+
+        // a repository the source names that cannot be one at the destination: invalid content (1), not usage (3)
+        index(dir, List.<Object[]>of(new Object[] {"v1", "example.com/Not Lowercase", a}));
+        invalid("oci-layout:" + dir + ": ref 'example.com/Not Lowercase:v1' names a repository that cannot be one under"
+                + " 127.0.0.1:9/site: invalid OCI reference", "mirror", src, "127.0.0.1:9/site");
+
+        // the same tag of two repositories into an archive, or the same manifest twice: both kept, nothing refused
+        index(dir, List.<Object[]>of(new Object[] {"v1", "example.com/m", a}, new Object[] {"v1", "example.com/n", b},
+                new Object[] {"v2", null, b}, new Object[] {"v2", null, b}));
+        assertThat(ok("mirror", src, "oci-archive:" + tar).out().lines()).containsExactly("oci-archive:" + tar + ":v1@"
+                + a.digest(), "oci-archive:" + tar + ":v1@" + b.digest(), "oci-archive:" + tar + ":v2@" + b.digest());
+        assertThat(ok("tags", "oci-archive:" + tar).out().lines()).containsExactlyInAnyOrder(
+                "v1 " + a.digest() + " example.com/m", "v1 " + b.digest() + " example.com/n", "v2 " + b.digest());
+    }
 }

@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.BlobCache;
 import dev.modelreg.content.Crash;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;
@@ -95,6 +96,11 @@ public final class Cache {
         return sourcesDir().resolve(escape(sourceKey)).resolve(escape(ref));
     }
 
+    /** Makes {@link #refDir} if missing, never through a link: a link or a file on the way is replaced (9.2). */
+    private Path refDirectory(String sourceKey, String ref) throws IOException {
+        return SafeFiles.ownDirectories(root, refDir(sourceKey, ref));
+    }
+
     /** Keeps [A-Za-z0-9.-] (not leading '.'); every other UTF-8 byte becomes '_' + two hex digits. Reversible. */
     public static String escape(String s) {
         StringBuilder sb = new StringBuilder();
@@ -152,8 +158,7 @@ public final class Cache {
         }
         if (!has(d)) blobs().add(new java.io.ByteArrayInputStream(registry), registry.length, "models.toml of " + ref);
         Crash.point("cache.before-state");
-        Path dir = refDir(sourceKey, ref);
-        Files.createDirectories(dir);
+        Path dir = refDirectory(sourceKey, ref);
         AtomicFiles.cleanLeftovers(dir);
         writeState(sourceKey, ref, state);
         Crash.point("cache.after-state");
@@ -162,8 +167,7 @@ public final class Cache {
 
     /** Replaces a ref's state.json atomically (the registry it names must be in the cache already). */
     public void writeState(String sourceKey, String ref, RefState state) throws IOException {
-        Path dir = refDir(sourceKey, ref);
-        Files.createDirectories(dir);
+        Path dir = refDirectory(sourceKey, ref);
         AtomicFiles.write(dir.resolve("state.json"), (Json.write(state.toJson()) + "\n")
                 .getBytes(StandardCharsets.UTF_8));
     }

@@ -4,15 +4,12 @@ import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.content.Cleanup;
-import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Hashing;
 import dev.modelreg.content.Leftovers;
-import dev.modelreg.content.Streams;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.Text;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +49,7 @@ final class Checkout {
         long bytes;
         Path root = workspace.toAbsolutePath().normalize();
         try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            PullJournal.heal(root, lock, progress);
             bytes = withScratch(root, noCache, blobs -> Workspace.install(workspace, relByKey, overwrite,
                     "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, blobs)));
         }
@@ -59,8 +57,11 @@ final class Checkout {
                 new TreeSet<>(relByKey.values()).stream().toList(), bytes);
     }
 
-    /** Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified. */
-    CopyResult pull(Synced s, Path dir, List<String> models, boolean noCache) throws IOException {
+    /**
+     * Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified; into a
+     * directory that has files, each is replaced under the pull journal ({@link PullJournal}), {@code ref} naming it.
+     */
+    CopyResult pull(Synced s, String ref, Path dir, List<String> models, boolean noCache) throws IOException {
         Set<String> keys = new LinkedHashSet<>();
         if (models == null || models.isEmpty()) {
             keys.addAll(s.registry().files().keySet());
@@ -78,6 +79,7 @@ final class Checkout {
         String what = s.label() + " into " + root;
         long bytes;
         try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
+            PullJournal.heal(root, lock, progress);
             Workspace.healLeftovers(root);
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new ConsumerException("pull target " + root + " exists and is not a directory");
@@ -85,7 +87,8 @@ final class Checkout {
             // into a new or empty directory: build it beside and swap it in (one rename); else file by file
             bytes = withScratch(root, noCache, blobs -> !Files.exists(root) || Workspace.isEmptyDir(root)
                     ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
-                    : Workspace.writeEach(root, relByKey, what, dests -> materialize(s, dests, blobs)));
+                    : Workspace.writeEach(root, relByKey, what, PullJournal.Ref.of(ref, s, list),
+                            dests -> materialize(s, dests, blobs)));
         }
         progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
@@ -126,7 +129,11 @@ final class Checkout {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         Path ws = workspace.toAbsolutePath().normalize();
         try (WorkspaceLock lock = WorkspaceLock.forReading(ws, progress)) {
-            if (lock != null) Workspace.healLeftovers(ws);
+            PullJournal.heal(ws, lock, progress);
+            if (lock != null) {
+                Workspace.healLeftovers(ws);
+                PullJournal.sweep(ws, s.registry().models().get(name), s.label());
+            }
             return verifyFiles(s, name, ws);
         }
     }
@@ -154,18 +161,10 @@ final class Checkout {
                 unverifiable.add(rel);
                 continue;
             }
-            Digest got = sha256(f);
+            Digest got = Hashing.sha256(f);
             if (got.equals(e.hash())) matched++;
             else bad.add(new Mismatch(rel, "modified", e.hash(), got));
         }
         return new VerifyResult(name, s.source().key(), s.ref(), ws, matched, bad, unverifiable);
-    }
-
-    static Digest sha256(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f);
-             DigestingOutputStream out = new DigestingOutputStream(OutputStream.nullOutputStream())) {
-            Streams.copy(in, out, Files.size(f));
-            return out.digest();
-        }
     }
 }

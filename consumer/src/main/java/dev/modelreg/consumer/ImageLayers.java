@@ -4,6 +4,7 @@ import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.GunzipSink;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Descriptor;
@@ -23,7 +24,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,9 +39,10 @@ import java.util.function.LongConsumer;
 
 /**
  * The layers of a model image (spec/README.md 3.11) read as a source. A layer (gzip or plain tar) is read in the pass
- * that downloads it ({@link #sink}): decompressed with a bound, every entry must be a directory or a regular file
- * under the image root (no links, devices, absolute names, '..', duplicates), every file must be one that models.toml
- * places in this layer and match its hash, and {@code ROOT/models.toml} (only in the layer marked as holding it) must
+ * that downloads it ({@link #sink}): decompressed no further than its models.toml allows ({@link LayerBudget}), every
+ * entry must be a directory or a regular file under the image root (no links, devices, absolute names, '..',
+ * duplicates), every file must be one that models.toml places in this layer (checked by name and size at its header,
+ * before its bytes) and match its hash, and {@code ROOT/models.toml} (only in the layer marked as holding it) must
  * match the manifest's registry digest. Anything else fails the layer before it enters the cache.
  */
 final class ImageLayers {
@@ -80,50 +81,40 @@ final class ImageLayers {
         return new Plan(blobs, new ArrayList<>(out.values()));
     }
 
-    /** Every file (key -> hash) that {@code layer} serves: the files of each group the image maps to it. */
-    static Map<String, Digest> serves(ModelsToml r, Modelcar car, Descriptor layer,
-                                      SortedMap<String, SortedSet<String>> groups) {
-        Map<String, Digest> out = new HashMap<>();
+    /** Every file (key -> entry, with a hash) that {@code layer} serves: the files of each group the image maps to it. */
+    static Map<String, FileEntry> serves(ModelsToml r, Modelcar car, Descriptor layer,
+                                         SortedMap<String, SortedSet<String>> groups) {
+        Map<String, FileEntry> out = new HashMap<>();
         groups.forEach((g, keys) -> {
             Descriptor l = car.layerOf(g);
             if (l == null || !l.digest().equals(layer.digest())) return;
             for (String k : keys) {
                 FileEntry e = r.files().get(k);
-                if (e != null && e.hash() != null) out.put(k, e.hash());
+                if (e != null && e.hash() != null) out.put(k, e);
             }
         });
         return out;
     }
 
     /**
-     * The sink of {@code layer}: checks it as above against {@code serves} (key -> hash) and writes the members named
+     * The sink of {@code layer}: checks it as above against {@code serves} (key -> entry) and writes the members named
      * in {@code dests}; at its end every wanted member must have been seen, and {@code done} gets the bytes written.
      */
-    static BlobSink sink(Modelcar car, Descriptor layer, Map<String, Digest> serves, Map<String, Path> dests,
+    static BlobSink sink(Modelcar car, Descriptor layer, Map<String, FileEntry> serves, Map<String, Path> dests,
                          LongConsumer done, String what) {
         Reader reader = new Reader(car, layer, serves, dests, what);
         return layerSink(reader, layer, what, () -> done.accept(reader.written.get()));
     }
 
     /**
-     * The sink of the layer holding models.toml when models.toml is not known yet (a resolve): every member is hashed,
-     * and at the end models.toml (which must match the manifest's digest) is parsed and every other member checked
-     * against it; then {@code registry} gets its bytes.
+     * The sink of the layer holding models.toml when models.toml is not known yet (a resolve): the members before
+     * {@code ROOT/models.toml} are hashed in memory (nothing is written) within the allowance of files without a size;
+     * once models.toml matched the manifest's digest it is parsed, the members read so far are checked against it,
+     * and every later one is checked by name and size before its bytes; then {@code registry} gets its bytes.
      */
     static BlobSink registrySink(Modelcar car, Consumer<byte[]> registry, String what) {
         Reader reader = new Reader(car, car.registryLayer(), null, Map.of(), what);
-        return layerSink(reader, car.registryLayer(), what, () -> {
-            byte[] bytes = reader.registry.toByteArray();
-            ModelsToml r;
-            try {
-                r = ModelsTomlCodec.read(bytes, "models.toml of " + what);
-            } catch (IllegalArgumentException e) {
-                throw new ConsumerException(e.getMessage());
-            }
-            Map<String, Digest> serves = serves(r, car, car.registryLayer(), FileGroups.groups(r));
-            for (Map.Entry<String, Digest> e : reader.seen.entrySet()) reader.check(e.getKey(), serves, e.getValue());
-            registry.accept(bytes);
-        });
+        return layerSink(reader, car.registryLayer(), what, () -> registry.accept(reader.registry.toByteArray()));
     }
 
     /** What runs once a layer's tar has been read and checked. */
@@ -136,6 +127,7 @@ final class ImageLayers {
         BlobSink tar = new BlobSink() {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
+                reader.budget.expand(len); // before a byte past the budget reaches the tar
                 reader.tar.write(b, off, len);
             }
 
@@ -162,8 +154,10 @@ final class ImageLayers {
     /** The tar side of one layer's read. */
     private static final class Reader {
         final Modelcar car;
+        final Descriptor layer;
         final boolean holdsRegistry;
-        final Map<String, Digest> serves; // null: checked at the end, against the models.toml read from this layer
+        Map<String, FileEntry> serves; // null until the models.toml read from this layer is known (a resolve)
+        final LayerBudget budget;
         final Map<String, Path> dests;
         final String what;
         final String prefix;
@@ -176,17 +170,20 @@ final class ImageLayers {
         long entries;
         final TarStream tar;
 
-        Reader(Modelcar car, Descriptor layer, Map<String, Digest> serves, Map<String, Path> dests, String what) {
+        Reader(Modelcar car, Descriptor layer, Map<String, FileEntry> serves, Map<String, Path> dests, String what) {
             this.car = car;
+            this.layer = layer;
             this.holdsRegistry = layer.digest().equals(car.registryLayer().digest());
             this.serves = serves;
+            this.budget = serves == null ? LayerBudget.unknown(layer.size(), what)
+                    : LayerBudget.of(serves, car.entryPrefix(), layer.size(), what);
             this.dests = dests;
             this.what = what;
             this.prefix = car.entryPrefix();
             this.tar = new TarStream(new TarStream.Members() {
                 @Override
                 public TarStream.Member open(String name, long size) throws IOException {
-                    return member(name);
+                    return member(name, size);
                 }
 
                 @Override
@@ -222,7 +219,8 @@ final class ImageLayers {
             }
         }
 
-        TarStream.Member member(String name) throws IOException {
+        /** A file entry of {@code size} bytes: checked by name and size before any of its bytes is read. */
+        TarStream.Member member(String name, long size) throws IOException {
             count(name);
             if (!names.add(name)) throw invalid("tar entry '" + Text.printable(name) + "' occurs twice");
             if (!name.startsWith(prefix)) {
@@ -232,21 +230,23 @@ final class ImageLayers {
             safe(key, name);
             if (key.equals(Modelcar.REGISTRY_FILE)) {
                 if (!holdsRegistry) throw invalid("holds " + car.root() + "/models.toml but is not the layer marked as holding it");
+                if (size > Limits.MAX_REGISTRY_BYTES) throw invalid(car.root() + "/models.toml is over " + Limits.MAX_REGISTRY_BYTES + " bytes");
                 registrySeen = true;
-                return hashed(registry, Limits.MAX_REGISTRY_BYTES, (d, n) -> {
+                budget.registry(size);
+                return hashed(registry, (d, n) -> {
                     if (!d.equals(car.registry())) {
                         throw VerifyingInputStream.mismatch(car.root() + "/models.toml in " + what, car.registry(), d, registry.size());
                     }
+                    if (serves == null) know(registry.toByteArray());
                 });
             }
+            FileEntry entry = serves == null ? null : serves.get(key);
+            if (serves != null && entry == null) throw unlisted(key);
+            budget.file(key, size, entry);
             Path dest = dests.get(key);
             OutputStream out = dest == null ? OutputStream.nullOutputStream()
-                    : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            if (serves != null && !serves.containsKey(key)) {
-                out.close();
-                throw invalid("holds file '" + Text.printable(key) + "', which models.toml does not place in this layer");
-            }
-            return hashed(out, Long.MAX_VALUE, (d, n) -> {
+                    : SafeFiles.newOutputStream(dest);
+            return hashed(out, (d, n) -> {
                 sizes.put(key, n);
                 if (serves != null) check(key, serves, d);
                 else seen.put(key, d);
@@ -254,11 +254,41 @@ final class ImageLayers {
             });
         }
 
-        void check(String key, Map<String, Digest> serves, Digest got) throws IOException {
-            Digest want = serves.get(key);
-            if (want == null) throw invalid("holds file '" + Text.printable(key) + "', which models.toml does not place in this layer");
-            if (!want.equals(got)) {
-                throw VerifyingInputStream.mismatch("file '" + key + "' in " + what, want, got, sizes.getOrDefault(key, 0L));
+        /**
+         * models.toml was read from this layer and matched the manifest's digest (a resolve): parsed, the files read
+         * before it are checked against it, and the layer's budget becomes what it allows.
+         */
+        private void know(byte[] bytes) throws IOException {
+            ModelsToml r;
+            try {
+                r = ModelsTomlCodec.read(bytes, "models.toml of " + what);
+            } catch (IllegalArgumentException e) {
+                throw new ConsumerException(e.getMessage());
+            }
+            Map<String, FileEntry> known = serves(r, car, layer, FileGroups.groups(r));
+            long unsized = 0;
+            for (Map.Entry<String, Digest> e : Map.copyOf(seen).entrySet()) {
+                String key = e.getKey();
+                FileEntry entry = known.get(key);
+                if (entry == null) throw unlisted(key);
+                long n = sizes.get(key);
+                if (entry.size() == null) unsized += n;
+                else if (entry.size() != n) throw VerifyingInputStream.sizeMismatch("file '" + Text.printable(key) + "' in " + what, entry.size(), n);
+                check(key, known, e.getValue());
+            }
+            serves = known;
+            budget.know(known, prefix, bytes.length, unsized);
+        }
+
+        private ContentException unlisted(String key) {
+            return invalid("holds file '" + Text.printable(key) + "', which models.toml does not place in this layer");
+        }
+
+        void check(String key, Map<String, FileEntry> serves, Digest got) throws IOException {
+            FileEntry want = serves.get(key);
+            if (want == null) throw unlisted(key);
+            if (!want.hash().equals(got)) {
+                throw VerifyingInputStream.mismatch("file '" + key + "' in " + what, want.hash(), got, sizes.getOrDefault(key, 0L));
             }
             seen.put(key, got);
         }
@@ -274,13 +304,12 @@ final class ImageLayers {
             void accept(Digest d, long bytes) throws IOException;
         }
 
-        private TarStream.Member hashed(OutputStream to, long max, Check check) {
+        private TarStream.Member hashed(OutputStream to, Check check) {
             DigestingOutputStream out = new DigestingOutputStream(to);
             return new TarStream.Member() {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    if (out.count() + len > max) throw invalid(car.root() + "/models.toml is over " + max + " bytes");
-                    out.write(b, off, len);
+                    out.write(b, off, len); // the entry's size was checked at its header: TarStream gives no more
                 }
 
                 @Override

@@ -193,7 +193,7 @@ public final class ModelReg {
      * {@code dir}, and none enters the cache; what the cache holds is still copied from it (spec/README.md 9.1).
      */
     public CopyResult pull(RefSpec ref, Path dir, List<String> models, boolean noCache) throws IOException {
-        return checkout.pull(open(ref, false), dir, models, noCache);
+        return checkout.pull(open(ref, false), ref.toString(), dir, models, noCache);
     }
 
     public CopyResult pull(String ref, Path dir, List<String> models, boolean noCache) throws IOException {

@@ -56,7 +56,8 @@ final class ModelSetFormat implements ArtifactFormat {
     }
 
     /**
-     * Plans by the rule of {@link LayerIndex}. For a tar layer, {@code members} are the keys it serves: it may also hold
+     * Plans by the rule of {@link LayerIndex}; a file layer whose size is not the one models.toml gives is refused before
+     * it is fetched. For a tar layer, {@code members} are the keys it serves: it may also hold
      * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used.
      */
     @Override
@@ -81,6 +82,11 @@ final class ModelSetFormat implements ArtifactFormat {
                 throw new ConsumerException(label + ": layer " + l.digest() + " titled '" + key
                         + "' does not match the file's hash " + hash.hex());
             }
+            Long size = r.files().get(key).size();
+            if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && size != null && l.size() != size) {
+                throw new ConsumerException(ConsumerException.Kind.SIZE_MISMATCH, label + ": layer " + l.digest()
+                        + " titled '" + key + "' is " + l.size() + " bytes, models.toml says " + size);
+            }
             out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cache.has(d), new LinkedHashMap<>(), new HashMap<>()))
                     .files().put(key, hash);
         }
@@ -90,7 +96,7 @@ final class ModelSetFormat implements ArtifactFormat {
                     : LayerIndex.groupsOf(f.layer()).stream().flatMap(g -> index.group(g).stream()).toList();
             for (String k : candidates) {
                 FileEntry e = r.files().get(k);
-                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e.hash());
+                if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e);
             }
         }
         return new Plan(blobs, new ArrayList<>(out.values()));

@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +18,8 @@ record Plan(Map<String, Digest> blobs, List<Fetch> layers) {
 
     /**
      * A planned layer: the layer, whether it is already in the cache, the wanted files in it (key -> hash) and, for a
-     * layer that is extracted, the hash of every registry file it holds (each is checked before the layer may enter
-     * the cache).
+     * layer that is unpacked, the entry (hash, size) of every registry file it serves (each is checked before the layer
+     * may enter the cache).
      */
-    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, Digest> members) {}
+    record Fetch(Descriptor layer, boolean cached, Map<String, Digest> files, Map<String, FileEntry> members) {}
 }

@@ -3,9 +3,11 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Text;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,8 @@ import java.util.function.LongConsumer;
  * Tar layers (the small files of a model group) are stored whole in the blob cache, by their layer digest, and files
  * are written out of them. {@link #sink} is what a copy gives the layer's download: the tar is parsed in the same
  * pass that streams the layer into the cache, every member the registry lists is checked against its models.toml
- * hash, and the wanted members are written to their destinations; the copy renames the layer into the cache only
+ * size (at its header, before its bytes) and hash, and the wanted members are written to their destinations; a
+ * member the layer does not serve is skipped unread; the copy renames the layer into the cache only
  * when all of that passed. {@link #extract} feeds a layer cached earlier through the same sink.
  */
 final class TarLayers {
@@ -32,12 +34,13 @@ final class TarLayers {
 
     /**
      * A sink that writes the members named in {@code dests} (member -> file; created or truncated) and checks every
-     * member of {@code hashes} (at least those of {@code dests}) against its hash. At its end it fails if a wanted
+     * member of {@code hashes} (at least those of {@code dests}) against its size, if it has one, before reading it, and
+     * against its hash. At its end it fails if a wanted
      * member was not in the tar, else hands {@code done} the bytes written to {@code dests}. A tar layer holds regular
      * files (and, tolerated, directories) with relative names, each once: any other entry, an absolute name, a '..'
      * segment, a name twice or more than {@link Limits#MAX_TAR_MEMBERS} entries fails the layer (INVALID, one line).
      */
-    static BlobSink sink(Map<String, Digest> hashes, Map<String, Path> dests, LongConsumer done, String what) {
+    static BlobSink sink(Map<String, FileEntry> hashes, Map<String, Path> dests, LongConsumer done, String what) {
         Set<String> seen = new HashSet<>();
         Set<String> names = new HashSet<>();
         AtomicLong written = new AtomicLong();
@@ -47,10 +50,13 @@ final class TarLayers {
             public TarStream.Member open(String name, long size) throws IOException {
                 check(name, entries, what);
                 if (!names.add(name)) throw invalid(what + ": tar entry '" + Text.printable(name) + "' occurs twice");
-                Digest want = hashes.get(name);
-                if (want == null) return null; // not a registry file this layer serves: never used
+                FileEntry want = hashes.get(name);
+                if (want == null) return null; // not a registry file this layer serves: never used, never read
+                if (want.size() != null && want.size() != size) {
+                    throw VerifyingInputStream.sizeMismatch("file '" + Text.printable(name) + "' in " + what, want.size(), size);
+                }
                 seen.add(name);
-                return member(name, want, dests.get(name), written, what);
+                return member(name, want.hash(), dests.get(name), written, what);
             }
 
             @Override
@@ -107,7 +113,7 @@ final class TarLayers {
     private static TarStream.Member member(String name, Digest want, Path dest, AtomicLong written, String what)
             throws IOException {
         OutputStream file = dest == null ? OutputStream.nullOutputStream()
-                : Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                : SafeFiles.newOutputStream(dest);
         DigestingOutputStream out = new DigestingOutputStream(file);
         return new TarStream.Member() {
             @Override
@@ -128,7 +134,7 @@ final class TarLayers {
     }
 
     /** Writes the members named in {@code dests} out of the cached layer {@code tar}, each checked against {@code hashes}. */
-    static long extract(Path tar, Map<String, Digest> hashes, Map<String, Path> dests, String what) throws IOException {
+    static long extract(Path tar, Map<String, FileEntry> hashes, Map<String, Path> dests, String what) throws IOException {
         AtomicLong written = new AtomicLong();
         BlobSink sink = sink(hashes, dests, written::addAndGet, what);
         try (InputStream in = Files.newInputStream(tar)) {

@@ -1,8 +1,8 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.spec.Digest;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the staging directory it lives in). Only the first file of a blob is written here; a blob listed under several
  * keys is copied to the others, and a blob that came from elsewhere (another process stored it) is copied out as
  * before: {@link #wrote} tells which files are done. A failed attempt's stream is not closed here (a sink has no
- * abort); FileOutputStream's cleaner closes it.
+ * abort); the channel's cleaner closes it.
  */
 final class TeeSinks {
     private final Map<Digest, Path> first = new HashMap<>();
@@ -36,7 +36,7 @@ final class TeeSinks {
         }
     }
 
-    /** A sink writing blob {@code d} to its first file (created or truncated); null when it has none. */
+    /** A sink writing blob {@code d} to its first file (a new file, in place of what was there); null when it has none. */
     BlobSink sink(Digest d) {
         Path dest = first.get(d);
         return dest == null ? null : new BlobSink() {
@@ -45,14 +45,14 @@ final class TeeSinks {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                if (out == null) out = new FileOutputStream(dest.toFile()); // created or truncated: a retry starts over
+                if (out == null) out = SafeFiles.newOutputStream(dest); // a new file: a retry starts over
                 out.write(b, off, len);
                 n += len;
             }
 
             @Override
             public void finish() throws IOException {
-                if (out == null) out = new FileOutputStream(dest.toFile()); // an empty blob
+                if (out == null) out = SafeFiles.newOutputStream(dest); // an empty blob
                 out.close();
                 written.add(d);
                 bytes.addAndGet(n);

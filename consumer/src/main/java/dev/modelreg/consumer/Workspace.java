@@ -7,6 +7,7 @@ import dev.modelreg.content.Crash;
 import dev.modelreg.content.DigestingOutputStream;
 import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.Parallel;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.Streams;
 import dev.modelreg.content.Trees;
 import dev.modelreg.content.VerifyingInputStream;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
@@ -162,7 +164,8 @@ final class Workspace {
     static void healLeftovers(Path target) throws IOException {
         Path parent = target.getParent();
         for (Path old : Leftovers.stale(parent, oldPrefix(target))) {
-            if (!Files.exists(target)) move(old, target);
+            // only a directory is put back: a link planted under that name would make the target a way out of it
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) move(old, target);
             else Trees.delete(old);
         }
         for (Path staging : Leftovers.stale(parent, stagingPrefix(target))) Trees.delete(staging);
@@ -176,17 +179,20 @@ final class Workspace {
 
     /**
      * Writes every key of {@code relByKey} into the existing directory {@code root}, each file whole or not at all:
-     * all are written to temp files beside their targets first and renamed over them only when every one verified.
+     * all are written to temp files beside their targets first and renamed over them only when every one verified,
+     * under a journal naming {@code ref} ({@link PullJournal}), so that a kill between two renames is finished or
+     * rolled back by the next run.
      */
-    static long writeEach(Path root, Map<String, String> relByKey, String what, Filler filler) throws IOException {
+    static long writeEach(Path root, Map<String, String> relByKey, String what, PullJournal.Ref ref, Filler filler)
+            throws IOException {
         Map<String, Path> finals = destinations(root, relByKey, what);
         Map<String, Path> temps = new LinkedHashMap<>();
-        String tag = "." + Leftovers.ownerTag() + Long.toHexString(System.nanoTime()) + ".partial";
+        String tag = Leftovers.ownerTag() + Long.toHexString(System.nanoTime());
         Set<Path> dirs = new HashSet<>();
         for (Map.Entry<String, Path> f : finals.entrySet()) {
             Path p = f.getValue();
             if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
-            temps.put(f.getKey(), p.resolveSibling("." + p.getFileName() + tag));
+            temps.put(f.getKey(), PullJournal.temp(p, tag));
             if (dirs.add(p.getParent())) {
                 AtomicFiles.cleanLeftovers(p.getParent()); // same .NAME.PID-*.partial names
             }
@@ -195,7 +201,7 @@ final class Workspace {
         try {
             long bytes = filler.fill(temps);
             Crash.point("workspace.files-written");
-            for (Map.Entry<String, Path> t : temps.entrySet()) AtomicFiles.replace(t.getValue(), finals.get(t.getKey()));
+            PullJournal.replace(root, ref, tag, finals);
             return bytes;
         } finally {
             for (Path t : temps.values()) {
@@ -205,7 +211,10 @@ final class Workspace {
         }
     }
 
-    /** key -> root/rel, refusing paths that escape {@code root}; creates the parent directories. */
+    /**
+     * key -> root/rel, refusing paths that escape {@code root}; creates the parent directories, never through a link
+     * (a directory of {@code root} that is a symbolic link is refused: it would lead the files out of it).
+     */
     private static Map<String, Path> destinations(Path root, Map<String, String> relByKey, String what) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
         Set<Path> dirs = new HashSet<>();
@@ -216,13 +225,9 @@ final class Workspace {
             out.put(f.getKey(), dest);
             if (dirs.add(dest.getParent())) {
                 try {
-                    Files.createDirectories(dest.getParent());
-                } catch (java.nio.file.FileSystemException e) {
-                    Path in = dest.getParent();
-                    while (in != null && !Files.exists(in)) in = in.getParent();
-                    if (in == null || Files.isDirectory(in)) throw e;
-                    throw new ConsumerException(what + ": cannot create the directory for '" + rel + "': " + in
-                            + " exists and is not a directory");
+                    SafeFiles.directories(root, dest.getParent());
+                } catch (ContentException e) {
+                    throw new ConsumerException(what + ": cannot create the directory for '" + rel + "': " + e.getMessage(), e);
                 }
             }
         }
@@ -251,16 +256,20 @@ final class Workspace {
      */
     static long copyOut(Cache cache, Digest d, Path dest, String what) throws IOException {
         if (!cache.isVerifiedNow(d)) {
-            try (OutputStream out = Files.newOutputStream(dest)) {
+            try (OutputStream out = SafeFiles.newOutputStream(dest)) {
                 return copyVerified(cache, d, out, what);
             }
         }
         try (FileChannel in = FileChannel.open(cache.blob(d), StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(dest, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
+             FileChannel out = SafeFiles.replace(dest)) {
             long size = in.size();
             for (long pos = 0; pos < size; ) {
-                long n = in.transferTo(pos, size - pos, out);
+                long n;
+                try {
+                    n = in.transferTo(pos, size - pos, out);
+                } catch (IOException e) {
+                    throw SafeFiles.named(dest, e); // "No space left on device" says where
+                }
                 if (n <= 0) throw new IOException(what + ": short copy from the cache at byte " + pos + " of " + size);
                 pos += n;
             }

@@ -130,6 +130,22 @@ class HostileLayoutTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"layout", "archive"})
+    void aFileLayerWhoseSizeIsNotItsSizeInModelsTomlIsRefusedBeforeItIsRead(String kind) throws IOException {
+        byte[] file = new byte[0];
+        byte[] toml = "[files.\"m/mfsim.nam\"]\nhash = \"".concat(Digest.sha256Of(file).hex()).concat("\"\nsize = 0\n").getBytes(UTF_8);
+        blob(toml);
+        Descriptor layer = new Descriptor(MediaTypes.FILE_LAYER, Digest.sha256Of(file), 2L << 30,
+                Map.of("org.opencontainers.image.title", "m/mfsim.nam")); // no blob: it must not be read
+        byte[] m = HostileRegistry.manifestBytes(Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(toml), toml.length), List.of(layer));
+        blob(m);
+        index(Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(m), m.length));
+        String ref = write(kind);
+        assertThat(pullFails(ref)).isEqualTo(ref.replace(":v1", "@v1") + ": layer " + layer.digest()
+                + " titled 'm/mfsim.nam' is 2147483648 bytes, models.toml says 0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"layout", "archive"})
     void anIndexJsonOverTheLimitIsRefused(String kind) throws IOException {
         index(Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(new byte[0]), 0));
         byte[] json = layout.get("index.json");

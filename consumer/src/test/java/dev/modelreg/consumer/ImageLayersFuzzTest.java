@@ -8,6 +8,7 @@ import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.Modelcar;
 import dev.modelreg.testkit.Fuzz;
@@ -36,7 +37,7 @@ class ImageLayersFuzzTest {
     @TempDir Path tmp;
 
     final Map<String, byte[]> files = new LinkedHashMap<>();
-    final Map<String, Digest> hashes = new LinkedHashMap<>();
+    final Map<String, FileEntry> hashes = new LinkedHashMap<>();
     final Map<String, Path> dests = new LinkedHashMap<>();
     Modelcar car;
     Descriptor layer;
@@ -59,7 +60,8 @@ class ImageLayersFuzzTest {
             byte[] b = new byte[n.endsWith(".bin") ? 5000 : r.nextInt(1200)];
             r.nextBytes(b);
             files.put(n, b);
-            hashes.put(n, Digest.sha256Of(b));
+            // every other file with its size in models.toml: both kinds of bound are fuzzed
+            hashes.put(n, new FileEntry(Digest.sha256Of(b), null, null, hashes.size() % 2 == 0 ? (long) b.length : null));
             if (!n.endsWith("other.txt")) dests.put(n, tmp.resolve("out/f" + dests.size()));
             tar.writeBytes(TarMutator.entry("models/" + n, (byte) '0', b, ""));
         }

@@ -8,6 +8,7 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.FileGroups;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.Modelcar;
@@ -80,7 +81,7 @@ class ImageLayersTest {
         Manifest m = new Manifest(null, Descriptor.of(Modelcar.IMAGE_CONFIG, Digest.sha256Of(new byte[1]), 1),
                 List.of(reg, model), Map.of(Modelcar.ROOT, "/models", Modelcar.REGISTRY, Digest.sha256Of(TOML).toString()));
         Modelcar car = ImageLayers.modelcar(m, "image");
-        Map<String, Digest> serves = ImageLayers.serves(REGISTRY, car, model, FileGroups.groups(REGISTRY));
+        Map<String, FileEntry> serves = ImageLayers.serves(REGISTRY, car, model, FileGroups.groups(REGISTRY));
         long[] written = {0};
         BlobSink sink = ImageLayers.sink(car, model, serves, Map.of("m/a.txt", dest), n -> written[0] = n, "layer L");
         sink.write(gz, 0, gz.length);

@@ -7,6 +7,7 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Trees;
 import dev.modelreg.publisher.ReproducibleTar;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.FileEntry;
 import dev.modelreg.testkit.Fuzz;
 import dev.modelreg.testkit.TarMutator;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +52,7 @@ class TarLayersFuzzTest {
         return out.toByteArray();
     }
 
-    final Map<String, Digest> hashes = new LinkedHashMap<>();
+    final Map<String, FileEntry> hashes = new LinkedHashMap<>();
     final Map<String, Path> dests = new LinkedHashMap<>();
 
     @Test
@@ -63,7 +64,7 @@ class TarLayersFuzzTest {
             r.nextBytes(b);
             files.put(n, b);
         }
-        files.forEach((n, b) -> hashes.put(n, Digest.sha256Of(b)));
+        files.forEach((n, b) -> hashes.put(n, new FileEntry(Digest.sha256Of(b), null, null, (long) b.length)));
         for (String n : files.keySet()) if (!n.startsWith("unwanted/")) dests.put(n, tmp.resolve("out/f" + dests.size()));
         List<String> names = new ArrayList<>(files.keySet());
         List<byte[]> seeds = new ArrayList<>(List.of(layer(names)));

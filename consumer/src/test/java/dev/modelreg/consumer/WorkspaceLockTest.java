@@ -46,6 +46,21 @@ class WorkspaceLockTest {
         assertThat(tmp.resolve(".ws.lock")).doesNotExist();
     }
 
+    /**
+     * The OS lock holds for other processes as long as the writer holds the lock: reading the token back by name must
+     * not close a descriptor of the locked file (that drops the process's POSIX lock on it).
+     */
+    @Test
+    void anotherProcessSeesTheLockHeldUntilItIsReleased() throws Exception {
+        Path ws = tmp.resolve("ws");
+        Path lockFile = tmp.resolve(".ws.lock");
+        try (WorkspaceLock l = WorkspaceLock.acquire(ws, m -> { })) {
+            assertThat(dev.modelreg.testkit.LockProbe.heldByAnotherProcess(lockFile)).as("held while locked").isTrue();
+        }
+        Files.createFile(lockFile);
+        assertThat(dev.modelreg.testkit.LockProbe.heldByAnotherProcess(lockFile)).as("free once released").isFalse();
+    }
+
     @Test
     void neverTwoHoldersAmongThreadsAndTheLockFileIsRemovedAfterEach() throws Exception {
         Path ws = tmp.resolve("ws");

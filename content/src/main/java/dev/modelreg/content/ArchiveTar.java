@@ -35,70 +35,82 @@ final class ArchiveTar {
 
     /** The regular files of the tar at {@code file}, by normalized name, in archive order. */
     static Map<String, Entry> index(Path file, String what) throws IOException {
-        Map<String, Entry> files = new LinkedHashMap<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long length = ch.size();
-            long pos = 0;
-            String longName = null;
-            Map<String, String> pax = Map.of();
-            int count = 0;
-            byte[] h = new byte[BLOCK];
-            while (true) {
-                int n = readFully(ch, pos, h);
-                if (n == 0 && pos > 0) break; // end without the zero blocks: accepted, as tar does
-                if (n < BLOCK) {
-                    if (pos == 0 && n >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
-                        throw invalid(what + ": a gzip file, not a tar (OCI archives are uncompressed: gunzip it first)");
-                    }
-                    throw invalid(what + ": not a tar file (truncated header at byte " + pos + ")");
-                }
-                if (TarFields.isZero(h)) break;
-                if (pos == 0 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
+            return index(ch, what);
+        }
+    }
+
+    /** The regular files of the tar open as {@code ch} (left open), by normalized name, in archive order. */
+    static Map<String, Entry> index(FileChannel ch, String what) throws IOException {
+        Map<String, Entry> files = new LinkedHashMap<>();
+        long length = ch.size();
+        long pos = 0;
+        String longName = null;
+        Map<String, String> pax = Map.of();
+        int count = 0;
+        byte[] h = new byte[BLOCK];
+        while (true) {
+            int n = readFully(ch, pos, h);
+            if (n == 0 && pos > 0) break; // end without the zero blocks: accepted, as tar does
+            if (n < BLOCK) {
+                if (pos == 0 && n >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
                     throw invalid(what + ": a gzip file, not a tar (OCI archives are uncompressed: gunzip it first)");
                 }
-                if (!TarFields.checksumOk(h)) {
-                    throw invalid(what + ": not a tar file (bad header checksum at byte " + pos + ")");
-                }
-                if (++count > MAX_ENTRIES) throw invalid(what + ": more than " + MAX_ENTRIES + " entries");
-                byte type = h[156];
-                boolean extension = type == 'x' || type == 'L' || type == 'K' || type == 'g';
-                long size = TarFields.number(h, 124, 12, what, pos);
-                if (!extension && pax.containsKey("size")) size = TarFields.paxSize(pax.get("size"), what);
-                long data = pos + BLOCK;
-                if (size < 0 || size > length - data) { // (data + size could overflow)
-                    throw invalid(what + ": truncated (an entry at byte " + pos + " claims " + size + " bytes)");
-                }
-                long next = data + TarFields.round(size);
-                if (extension) {
-                    byte[] ext = readExtension(ch, data, size, what, pos);
-                    if (type == 'x') pax = TarFields.parsePax(ext, what, pos);
-                    else if (type == 'L') longName = TarFields.cString(ext, 0, ext.length);
-                    // 'K' (long link name) belongs to a link, refused below; 'g' (global PAX) sets nothing we use
-                    pos = next;
-                    continue;
-                }
-                String raw = pax.containsKey("path") ? pax.get("path") : longName != null ? longName : TarFields.headerName(h);
-                longName = null;
-                pax = Map.of();
-                String name = safeName(raw, what);
-                switch (type) {
-                    case '0', 0, '7' -> {
-                        if (files.containsKey(name)) throw invalid(what + ": duplicate entry '" + Text.printable(raw) + "'");
-                        files.put(name, new Entry(name, data, size));
-                    }
-                    case '5' -> { }
-                    default -> throw invalid(what + ": entry '" + Text.printable(raw) + "' is " + TarStream.kind(type)
-                            + " (only regular files and directories are allowed)");
-                }
-                pos = next;
+                throw invalid(what + ": not a tar file (truncated header at byte " + pos + ")");
             }
+            if (TarFields.isZero(h)) break;
+            if (pos == 0 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b) {
+                throw invalid(what + ": a gzip file, not a tar (OCI archives are uncompressed: gunzip it first)");
+            }
+            if (!TarFields.checksumOk(h)) {
+                throw invalid(what + ": not a tar file (bad header checksum at byte " + pos + ")");
+            }
+            if (++count > MAX_ENTRIES) throw invalid(what + ": more than " + MAX_ENTRIES + " entries");
+            byte type = h[156];
+            boolean extension = type == 'x' || type == 'L' || type == 'K' || type == 'g';
+            long size = TarFields.number(h, 124, 12, what, pos);
+            if (!extension && pax.containsKey("size")) size = TarFields.paxSize(pax.get("size"), what);
+            long data = pos + BLOCK;
+            if (size < 0 || size > length - data) { // (data + size could overflow)
+                throw invalid(what + ": truncated (an entry at byte " + pos + " claims " + size + " bytes)");
+            }
+            long next = data + TarFields.round(size);
+            if (extension) {
+                byte[] ext = readExtension(ch, data, size, what, pos);
+                if (type == 'x') pax = TarFields.parsePax(ext, what, pos);
+                else if (type == 'L') longName = TarFields.cString(ext, 0, ext.length);
+                // 'K' (long link name) belongs to a link, refused below; 'g' (global PAX) sets nothing we use
+                pos = next;
+                continue;
+            }
+            String raw = pax.containsKey("path") ? pax.get("path") : longName != null ? longName : TarFields.headerName(h);
+            longName = null;
+            pax = Map.of();
+            String name = safeName(raw, what);
+            switch (type) {
+                case '0', 0, '7' -> {
+                    if (files.containsKey(name)) throw invalid(what + ": duplicate entry '" + Text.printable(raw) + "'");
+                    files.put(name, new Entry(name, data, size));
+                }
+                case '5' -> { }
+                default -> throw invalid(what + ": entry '" + Text.printable(raw) + "' is " + TarStream.kind(type)
+                        + " (only regular files and directories are allowed)");
+            }
+            pos = next;
         }
         return files;
     }
 
     /** A stream over {@code size} bytes of {@code file} from {@code offset} (its own channel: safe to use in parallel). */
     static InputStream open(Path file, long offset, long size) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        return open(FileChannel.open(file, StandardOpenOption.READ), offset, size, true);
+    }
+
+    /**
+     * A stream over {@code size} bytes of the open tar {@code ch} from {@code offset}, by positional reads (several
+     * streams may share one channel); closing it closes {@code ch} only when {@code owned}.
+     */
+    static InputStream open(FileChannel ch, long offset, long size, boolean owned) {
         return new ChunkedInputStream() {
             private long pos = offset;
             private final long end = offset + size;
@@ -115,7 +127,7 @@ final class ArchiveTar {
 
             @Override
             public void close() throws IOException {
-                ch.close();
+                if (owned) ch.close();
             }
         };
     }

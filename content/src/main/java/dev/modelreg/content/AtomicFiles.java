@@ -23,17 +23,22 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /** A temp file made by {@link #createTemp}: its name and the channel it was opened with (to write it). */
+    public record Temp(Path path, java.nio.channels.FileChannel channel) {}
+
     /**
-     * Creates a new empty file {@code dir/PREFIX<random>SUFFIX} that did not exist (O_EXCL) with the default
-     * permissions (umask applies: usually 0644). Unlike {@link Files#createTempFile}, which makes 0600 files, what
-     * is renamed into place from here reads like any other file the user writes (models.toml, index.json, blobs).
+     * Creates a new empty file {@code dir/PREFIX<random>SUFFIX} that did not exist and opens it for writing in the same
+     * call ({@code O_CREAT|O_EXCL}: a link planted at the name is never followed, and the file is never reopened by
+     * name), with the default permissions (umask applies: usually 0644). Unlike {@link Files#createTempFile}, which
+     * makes 0600 files, what is renamed into place from here reads like any other file the user writes (models.toml,
+     * index.json, blobs).
      */
-    public static Path tempFile(Path dir, String prefix, String suffix) throws IOException {
+    public static Temp createTemp(Path dir, String prefix, String suffix) throws IOException {
         java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + Long.toUnsignedString(rnd.nextLong(), 36) + suffix);
             try {
-                return Files.createFile(p);
+                return new Temp(p, SafeFiles.createNew(p));
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
             }
@@ -43,16 +48,24 @@ public final class AtomicFiles {
     /**
      * Writes through a temp file {@code .NAME.PID-RANDOM.partial} (a later run removes it if this process dies, see
      * {@link #cleanLeftovers}), flushed to disk before the rename, and the directory after it: after a crash or a
-     * power loss the target holds the old content or the new, whole.
+     * power loss the target holds the old content or the new, whole. A link at the target's name is replaced by the
+     * file, never written through; a write error names the target ("No space left on device").
      */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = tempFile(dir, "." + target.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        write(target, dir, "." + target.getFileName() + "." + Leftovers.ownerTag(), writer);
+    }
+
+    /**
+     * {@link #write(Path, Writer)} with the temp file {@code PREFIX<random>.partial} in {@code tempDir} (on the file
+     * system of the target: an OCI layout keeps its temp files in {@code ingest/}); {@code tempDir} exists.
+     */
+    public static void write(Path target, Path tempDir, String prefix, Writer writer) throws IOException {
+        Temp tmp = createTemp(tempDir, prefix, ".partial");
         try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            try (java.nio.channels.FileChannel ch = tmp.channel();
+                 OutputStream out = SafeFiles.outputStream(ch, target)) {
                 java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 64 << 10) {
                     @Override
                     public void close() throws IOException {
@@ -61,13 +74,17 @@ public final class AtomicFiles {
                 };
                 writer.write(buffered);
                 buffered.flush();
-                ch.force(true);
+                try {
+                    ch.force(true);
+                } catch (IOException e) {
+                    throw SafeFiles.named(target, e);
+                }
             }
             Crash.point("atomic-write.before-rename");
-            replace(tmp, target);
-            syncDirectory(dir);
+            replace(tmp.path(), target);
+            syncDirectory(target.toAbsolutePath().getParent());
         } finally {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(tmp.path());
         }
     }
 

@@ -21,11 +21,11 @@ public final class BlobCache implements Storage, ResumablePusher {
     private final Set<Digest> verifiedNow = ConcurrentHashMap.newKeySet();
 
     private BlobCache(Path root) {
-        this.blobs = new BlobDir(root, "cache " + root);
+        this.blobs = new BlobDir(root, "cache " + root, true);
     }
 
     public static BlobCache open(Path root) throws IOException {
-        Files.createDirectories(root.resolve("blobs"));
+        SafeFiles.ownDirectories(root, root.resolve("blobs"));
         return new BlobCache(root);
     }
 
@@ -63,6 +63,7 @@ public final class BlobCache implements Storage, ResumablePusher {
      */
     public byte[] read(Digest digest, long maxSize, String what) throws IOException {
         Path p = path(digest);
+        if (!has(digest)) return null; // (a link at its name is not a cached blob)
         InputStream file;
         try {
             file = Files.newInputStream(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -108,7 +109,7 @@ public final class BlobCache implements Storage, ResumablePusher {
      * pass that hashes it, then renamed to its content address.
      */
     public Digest add(InputStream in, long maxSize, String what) throws IOException {
-        Files.createDirectories(ingestDir());
+        blobs.ingestDirectory();
         Ingest.cleanup(ingestDir());
         PartialFile tmp = PartialFile.temp(ingestDir(), "sha256-unknown");
         try (in) {
@@ -124,7 +125,7 @@ public final class BlobCache implements Storage, ResumablePusher {
             }
             Digest d = out.digest();
             Path target = path(d);
-            Files.createDirectories(target.getParent());
+            blobs.directoryOf(target);
             if (tmp.moveTo(target)) verifiedNow.add(d);
             return d;
         } finally {

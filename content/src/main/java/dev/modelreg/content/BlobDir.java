@@ -5,8 +5,10 @@ import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Content-addressed blobs under {@code root/blobs/<algorithm>/<hex>}, written only through {@link Ingest} with
@@ -17,11 +19,17 @@ final class BlobDir {
     private final Path root;
     private final Path ingest;
     private final String name;
+    private final boolean own;
 
-    BlobDir(Path root, String name) {
+    /**
+     * {@code own}: the tree is modelreg's alone (a cache, a staging directory), so a link or a file where one of its
+     * directories should be is replaced by the directory; else (an OCI layout, which other tools share) it is refused.
+     */
+    BlobDir(Path root, String name, boolean own) {
         this.root = root;
         this.ingest = root.resolve("ingest");
         this.name = name;
+        this.own = own;
     }
 
     Path root() {
@@ -32,21 +40,32 @@ final class BlobDir {
         return ingest;
     }
 
+    /** Makes {@code ingest/} if missing, never through a link (replaced or refused, see the constructor); returns it. */
+    Path ingestDirectory() throws IOException {
+        return directories(ingest);
+    }
+
+    /** Makes the directory of {@code blob} (a path of this store) as {@link #ingestDirectory} does. */
+    void directoryOf(Path blob) throws IOException {
+        directories(blob.getParent());
+    }
+
+    private Path directories(Path dir) throws IOException {
+        return own ? SafeFiles.ownDirectories(root, dir) : SafeFiles.directories(root, dir);
+    }
+
     Path path(Digest d) {
         return root.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
     }
 
+    /** True if the blob is here: a regular file itself (a link planted in its place is not a blob of this store). */
     boolean has(Digest d) {
-        return Files.isRegularFile(path(d));
+        return Files.isRegularFile(path(d), LinkOption.NOFOLLOW_LINKS);
     }
 
     boolean exists(Descriptor d) throws IOException {
-        Path p = path(d.digest());
-        try {
-            return Files.size(p) == d.size();
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        BasicFileAttributes a = SafeFiles.attributes(path(d.digest()));
+        return a != null && a.isRegularFile() && a.size() == d.size();
     }
 
     InputStream fetch(Descriptor d) throws IOException {
@@ -59,13 +78,20 @@ final class BlobDir {
 
     /** Verified write (not resumable: the content is a stream); true if this call stored the blob. */
     boolean push(Descriptor expected, InputStream content) throws IOException {
-        Ingest.cleanup(ingest);
+        prepare(expected.digest());
         return Ingest.write(ingest, path(expected.digest()), expected, content, "blob " + expected.digest() + " for " + name);
     }
 
     /** Verified, resumable write; true if this call stored the blob. */
     boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException {
-        Ingest.cleanup(ingest);
+        prepare(expected.digest());
         return Ingest.write(ingest, path(expected.digest()), expected, source, true, sink, listener, what);
+    }
+
+    /** The directories a write of {@code d} uses, made safely; then the leftovers of earlier writers are cleaned. */
+    private void prepare(Digest d) throws IOException {
+        ingestDirectory();
+        directoryOf(path(d));
+        Ingest.cleanup(ingest);
     }
 }

@@ -5,7 +5,6 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Manifest;
-import dev.modelreg.spec.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one copy between stores (oras-go's copy.go), used by push, pull, copy, sync, mirror and GitHub mode: walk the
- * root manifest (an image index is walked into its manifests), move the config and the layers the destination
- * lacks with bounded parallelism, push each manifest after all of its blobs, and tag last. Every blob is verified
- * on its way, once (a corrupt source never reaches the destination); a blob the destination has is skipped; on one
- * registry blobs are mounted; a transient failure is retried and, into a local store, resumed from the partial file
- * it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes in the same pass (tar extraction);
- * {@link CopyListener} hooks see everything (progress). Errors say which side failed and what it was doing.
+ * The one copy between stores (oras-go's copy.go), used by push, pull, copy, sync, mirror and GitHub mode: read the
+ * graph under the root ({@link Graph}: an image index is walked into its manifests, within bounds), move the config
+ * and the layers the destination lacks with bounded parallelism, push each manifest after all of its blobs, and tag
+ * last. Every blob is verified on its way, once (a corrupt source never reaches the destination); a blob the
+ * destination has is skipped; on one registry blobs are mounted; a transient failure is retried and, into a local
+ * store, resumed from the partial file it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes
+ * in the same pass (tar extraction); {@link CopyListener} hooks see everything (progress). Errors say which side
+ * failed and what it was doing.
  */
 public final class Copy {
     private final String srcName;
@@ -68,12 +68,12 @@ public final class Copy {
             throws IOException {
         CopyOptions opts = o == null ? CopyOptions.defaults() : o;
         Copy c = new Copy(name(src), dst, opts, mountSource(src, dst, opts));
-        List<Descriptor> manifests = new ArrayList<>();
-        Map<Digest, byte[]> bytes = new LinkedHashMap<>();
+        Graph graph = Graph.read(src, c.srcName, root, opts.layerFilter());
+        Map<Digest, byte[]> bytes = graph.bytes;
         Map<Digest, Item> blobs = new LinkedHashMap<>();
-        c.walk(src, root, manifests, bytes, blobs);
+        for (Descriptor d : graph.blobs.values()) blobs.put(d.digest(), c.item(src, d));
         c.moveAll(new ArrayList<>(blobs.values()));
-        for (Descriptor m : manifests) { // children before parents, the root last
+        for (Descriptor m : graph.manifests) { // children before parents, the root last
             if (dst.exists(m)) {
                 c.count(c.skipped, c.skippedBytes, m.size());
                 c.options.listener().skipped(m.digest(), m.size());
@@ -124,7 +124,7 @@ public final class Copy {
     private void relink(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs) throws IOException {
         byte[] b = bytes.get(m.digest());
         List<Descriptor> refs = new ArrayList<>();
-        if (isIndex(m)) {
+        if (Graph.isIndex(m)) {
             refs.addAll(ImageIndex.parse(b, "index " + m.digest() + " in " + srcName).manifests());
         } else {
             Manifest parsed = Manifest.parse(b, "manifest " + m.digest() + " in " + srcName);
@@ -208,37 +208,6 @@ public final class Copy {
         };
     }
 
-    /** Reads the graph under {@code node}: manifests in push order (children first), their bytes, and the blobs. */
-    private void walk(ReadOnlyStorage src, Descriptor node, List<Descriptor> manifests, Map<Digest, byte[]> bytes,
-                      Map<Digest, Item> blobs) throws IOException {
-        if (bytes.containsKey(node.digest())) return;
-        String what = "manifest " + node.digest() + " in " + srcName;
-        byte[] b;
-        try {
-            b = Manifests.read(src, node, what);
-        } catch (ContentException e) {
-            throw srcFailure(e, "reading manifest", node.digest());
-        }
-        bytes.put(node.digest(), b);
-        try {
-            if (isIndex(node)) {
-                for (Descriptor child : ImageIndex.parse(b, "index " + node.digest() + " in " + srcName).manifests()) {
-                    if (child.isManifest()) walk(src, child, manifests, bytes, blobs);
-                    else blobs.putIfAbsent(child.digest(), item(src, child));
-                }
-            } else {
-                Manifest m = Manifest.parse(b, what);
-                blobs.putIfAbsent(m.config().digest(), item(src, m.config()));
-                for (Descriptor l : m.layers()) {
-                    if (options.layerFilter() == null || options.layerFilter().test(l)) blobs.putIfAbsent(l.digest(), item(src, l));
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
-        }
-        manifests.add(node);
-    }
-
     private void moveAll(List<Item> items) throws IOException {
         long total = 0;
         for (Item i : items) total += Math.max(0, i.size());
@@ -314,10 +283,6 @@ public final class Copy {
         return it.size();
     }
 
-    private static boolean isIndex(Descriptor d) {
-        return MediaTypes.OCI_INDEX.equals(d.mediaType()) || MediaTypes.DOCKER_MANIFEST_LIST.equals(d.mediaType());
-    }
-
     private BlobSink sinkFor(Item it) {
         return options.sinks() == null ? null : options.sinks().apply(it.digest());
     }
@@ -377,7 +342,7 @@ public final class Copy {
         return side("destination " + name(dst), e, doing, subject);
     }
 
-    private static ContentException side(String side, ContentException e, String doing, Object subject) {
+    static ContentException side(String side, ContentException e, String doing, Object subject) {
         String m = e.getMessage();
         String msg = side + ": " + (m.contains(String.valueOf(subject)) ? m : doing + " " + subject + ": " + m);
         return new ContentException(e.kind(), msg, e, e.isTransient());

@@ -7,6 +7,7 @@ import java.io.SequenceInputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -63,10 +64,14 @@ public final class Ingest {
         }
     }
 
-    /** Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. */
+    /**
+     * Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. A manifest
+     * over the limit is refused before a byte is read.
+     */
     public static boolean write(Path ingestDir, Path target, Descriptor expected, InputStream content, String what)
             throws IOException {
         try {
+            if (expected.isManifest()) Manifests.checkSize(expected.size(), what);
             return write(ingestDir, target, Expected.of(expected), offset -> new RangeFetcher.Fetched(content, 0), false,
                     null, CopyListener.NONE, what); // not resumable: one stream
         } finally {
@@ -78,15 +83,15 @@ public final class Ingest {
      * Verified, optionally resumable write. Returns true if this call wrote {@code target}, false if it existed.
      * {@code sink} (may be null) sees every byte of the blob, replayed ones included, and is finished before the
      * rename; when the target exists already, the sink reads it from there (verified), so it has always seen the
-     * whole blob when this returns.
+     * whole blob when this returns. {@code ingestDir} and the target's directory exist (the store makes them without
+     * following links, {@link SafeFiles}); a link or a FIFO at the target's name is removed, never read or written.
      */
     public static boolean write(Path ingestDir, Path target, Expected expected, Source source, boolean resumable,
                                 BlobSink sink, CopyListener listener, String what) throws IOException {
-        if (Files.exists(target)) {
-            if (sink != null) feed(Files.newInputStream(target), expected, sink, what);
+        if (SafeFiles.isOwnFile(target)) { // a link or a FIFO planted there is removed: our own file takes its place
+            if (sink != null) feed(Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS), expected, sink, what);
             return false;
         }
-        Files.createDirectories(ingestDir);
         String name = expected.digest().algorithm() + "-" + expected.digest().hex();
         resumable = resumable && source.canResume();
         PartialFile p = resumable ? PartialFile.resumable(ingestDir.resolve(name + ".partial")) : null;
@@ -105,7 +110,6 @@ public final class Ingest {
                 if (f != null && f.range() && f.offset() == have) { // else the whole blob (or nothing): one stream
                     listener.started(expected.digest(), expected.knownSize(), have);
                     RangedDownload.run(p, have, expected, ranges, f, sink, listener, what);
-                    Files.createDirectories(target.getParent());
                     return p.moveTo(target);
                 }
             }
@@ -122,7 +126,6 @@ public final class Ingest {
             try (remote; InputStream in = selfVerifying ? body : expected.verifying(body, what)) {
                 drain(in, expected, sink);
             }
-            Files.createDirectories(target.getParent());
             return p.moveTo(target); // another writer's copy may have won: the sink has seen these same bytes
         } catch (ContentException e) {
             keep = resumable && isTransferFailure(e);

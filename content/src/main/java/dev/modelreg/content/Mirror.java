@@ -4,6 +4,7 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.spec.Reference;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,19 +25,26 @@ public final class Mirror {
     public record Result(String source, String destination, Descriptor root, String tag, CopyResult copy) {}
 
     /**
-     * Usage errors (a missing tag, a digest destination) are IllegalArgumentExceptions naming the text at fault; a text
-     * that is not a reference is INVALID.
+     * A source or destination of the wrong shape for the request (a missing tag, a digest destination), naming the text
+     * at fault: a usage error. What a source holds is never one: bad content is a {@link ContentException}.
      */
+    public static final class Usage extends IllegalArgumentException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
+    /** Usage errors (a missing tag, a digest destination) are {@link Usage}; a text that is not a reference is INVALID. */
     public static Result run(String source, String destination, RegistryOptions o, CopyOptions co) throws IOException {
         Reference src = parse(source);
         Reference dst = parse(destination);
         if (src.reference() == null) {
-            throw new IllegalArgumentException("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+            throw new Usage("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         }
-        if (dst.digest() != null) throw new IllegalArgumentException("destination '" + destination + "' takes a tag, not a digest");
+        if (dst.digest() != null) throw new Usage("destination '" + destination + "' takes a tag, not a digest");
         String tag = dst.tag() != null ? dst.tag() : src.digest() == null ? src.tag() : null;
         if (tag == null && dst.kind() == Reference.Kind.ARCHIVE) {
-            throw new IllegalArgumentException("destination '" + destination
+            throw new Usage("destination '" + destination
                     + "' needs a :TAG (the source is a digest; an archive is read by tag)");
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
@@ -116,13 +124,13 @@ public final class Mirror {
         Reference src = parse(source);
         Reference dst = parse(destination);
         if (src.reference() != null && sel.any()) {
-            throw new IllegalArgumentException("source '" + source + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
+            throw new Usage("source '" + source + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
         }
         if (src.reference() == null && !src.isLocal() && !sel.any()) {
-            throw new IllegalArgumentException("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+            throw new Usage("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         }
         if (dst.reference() != null) {
-            throw new IllegalArgumentException("destination '" + destination + "' takes no tag or digest when several refs are copied");
+            throw new Usage("destination '" + destination + "' takes no tag or digest when several refs are copied");
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
             List<ImageIndex.Named> refs = new ArrayList<>();
@@ -135,18 +143,26 @@ public final class Mirror {
                 throw ContentException.notFound("no tags in " + in.target().name() + (sel.glob() != null ? " match '" + sel.glob() + "'" : ""));
             }
             boolean fromRegistry = in.target() instanceof RegistryStore;
+            List<Reference> tos = new ArrayList<>();
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (java.util.Iterator<ImageIndex.Named> it = refs.iterator(); it.hasNext(); ) {
+                ImageIndex.Named n = it.next();
+                Reference to = destinationOf(dst, n, fromRegistry, in.target().name());
+                if (listed.add(to.location() + "\0" + n.repository() + "\0" + n.tag() + "\0" + n.manifest().digest())) {
+                    tos.add(to);
+                } else {
+                    it.remove(); // the same manifest under the same name again: once is enough
+                }
+            }
+            checkOneManifestPerTag(refs, tos, in.target().name());
             Map<String, Targets.Opened> outs = new LinkedHashMap<>();
             Map<Target, List<ImageIndex.Named>> present = new java.util.IdentityHashMap<>(); // a layout's or archive's refs, read once
             try {
                 List<Moved> plan = new ArrayList<>();
                 List<Target> where = new ArrayList<>();
-                for (ImageIndex.Named n : refs) {
-                    Reference to = dst;
-                    if (dst.kind() == Reference.Kind.REGISTRY && !fromRegistry && n.repository() != null) {
-                        OciReference r = dst.registry();
-                        to = new Reference(Reference.Kind.REGISTRY, r.withRepository(r.repository() + "/" + repositoryPath(n.repository())),
-                                null, null, null, null);
-                    }
+                for (int i = 0; i < refs.size(); i++) {
+                    ImageIndex.Named n = refs.get(i);
+                    Reference to = tos.get(i);
                     Targets.Opened out = outs.get(to.location());
                     if (out == null) {
                         out = Targets.open(to, o);
@@ -179,6 +195,59 @@ public final class Mirror {
                 if (first != null) throw first;
             }
         }
+    }
+
+    /**
+     * Where ref {@code n} of a many-ref mirror goes: {@code dst}, or into a registry, for a ref of a layout or archive
+     * that names a repository, {@code DST/PATH} ({@link #repositoryPath}). A repository that cannot be one there is
+     * the source's invalid content (INVALID, naming the ref), not a usage error.
+     */
+    private static Reference destinationOf(Reference dst, ImageIndex.Named n, boolean fromRegistry, String source)
+            throws ContentException {
+        if (dst.kind() != Reference.Kind.REGISTRY || fromRegistry || n.repository() == null) return dst;
+        OciReference r = dst.registry();
+        try {
+            return new Reference(Reference.Kind.REGISTRY, r.withRepository(r.repository() + "/" + repositoryPath(n.repository())),
+                    null, null, null, null);
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(source + ": ref '" + Text.printable(n.displayName()) + "' names a repository"
+                    + " that cannot be one under " + r + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses (INVALID, before anything is copied) two refs that would get one tag at the destination but name
+     * different manifests: the same tag into the same registry repository, or into a layout or archive the same tag
+     * of the same repository or of none (what {@link ImageIndex#withTag(String, Descriptor, String)} replaces). A
+     * pull refuses such a tag the same way ({@link OciLayout#resolve}).
+     */
+    private static void checkOneManifestPerTag(List<ImageIndex.Named> refs, List<Reference> tos, String source)
+            throws ContentException {
+        Map<String, List<Integer>> byTag = new LinkedHashMap<>(); // destination and tag: the refs that go there
+        for (int i = 0; i < refs.size(); i++) {
+            byTag.computeIfAbsent(tos.get(i).location() + "\0" + refs.get(i).tag(), k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> same : byTag.values()) {
+            if (same.size() < 2) continue;
+            boolean registry = tos.get(same.get(0)).kind() == Reference.Kind.REGISTRY;
+            Integer bare = null; // into a layout or archive: a ref of no repository takes the tag from every repository
+            for (int i : same) if (refs.get(i).repository() == null && bare == null) bare = i;
+            Map<String, Integer> first = new java.util.HashMap<>();
+            for (int i : same) {
+                String key = registry || bare != null ? "" : refs.get(i).repository();
+                Integer other = bare != null ? bare : first.putIfAbsent(key, i);
+                if (other != null && !refs.get(other).manifest().digest().equals(refs.get(i).manifest().digest())) {
+                    throw twoManifests(refs.get(other), refs.get(i), source, tos.get(i));
+                }
+            }
+        }
+    }
+
+    private static ContentException twoManifests(ImageIndex.Named a, ImageIndex.Named b, String source, Reference to) {
+        return ContentException.invalid("tag '" + Text.printable(a.tag()) + "' names different manifests in " + source + " ("
+                + Text.printable(a.displayName()) + " " + a.manifest().digest() + ", " + Text.printable(b.displayName()) + " "
+                + b.manifest().digest() + "), which would get one tag in " + to.location()
+                + ": mirror one of them by digest, with a tag of its own");
     }
 
     /** Whether {@code out} already has {@code tag} (of {@code repository}, in a layout or archive) at {@code manifest}. */

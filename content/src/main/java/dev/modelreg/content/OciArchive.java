@@ -8,12 +8,10 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,19 +34,33 @@ import java.util.stream.Stream;
  * points at the new manifest. Without a commit, or when anything fails, {@code FILE} is left as it was (absent or
  * the previous archive). The written tar is deterministic: {@code oci-layout}, {@code index.json}, {@code blobs/},
  * {@code blobs/sha256/}, then the blobs sorted by digest; ustar headers with mode 0644/0755, uid/gid 0, mtime 0,
- * no PAX headers. Two processes writing the same archive at once: the last commit wins (layouts have a lock,
- * archives do not).
+ * no PAX headers.
+ * <p>The archive as opened is read through a channel held open on that file ({@link Snapshot}): another writer may
+ * replace {@code FILE} meanwhile, and what this one reads stays the version it indexed. Writers commit one at a time,
+ * holding {@link ExclusiveLock} on {@code .FILE.lock} beside it, and each reads the archive again under the lock and
+ * adds its blobs and tags to what is there then: concurrent writers, in any processes, lose nothing.
  */
 public final class OciArchive implements Target, AutoCloseable, TagLister, NamedTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
 
+    /**
+     * One version of the archive file, indexed and read through the channel it was indexed from (held open: the file
+     * may be replaced by a writer's rename, its bytes stay readable here); null entries and index when there was none.
+     */
+    private record Snapshot(FileChannel channel, Map<String, ArchiveTar.Entry> entries, ImageIndex index) {
+        static final Snapshot NONE = new Snapshot(null, Map.of(), null);
+
+        InputStream open(ArchiveTar.Entry e) {
+            return ArchiveTar.open(channel, e.offset(), e.size(), false);
+        }
+    }
+
     private final Path file;
     private final String name;
-    private Map<String, ArchiveTar.Entry> entries = Map.of();
-    private ImageIndex index; // null when there is no archive yet
-    private Object stamp; // identity of the indexed file: blobs are read by offset, so a replaced file must not be read
+    private Snapshot snapshot = Snapshot.NONE;
+    private final List<Snapshot> retired = new ArrayList<>(); // earlier snapshots: a stream may still read one
     private final List<ImageIndex.Named> tags = new ArrayList<>(); // set since opening, in order
     private Path stagingDir;
     private BlobDir staging;
@@ -61,7 +73,7 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
     /** Opens the archive at {@code file}: an existing tar is indexed (and checked); a missing one is created by {@link #commit()}. */
     public static OciArchive open(Path file) throws IOException {
         OciArchive a = new OciArchive(file.toAbsolutePath().normalize());
-        a.load();
+        a.snapshot = a.load();
         return a;
     }
 
@@ -82,22 +94,22 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
     @Override
     public synchronized boolean exists(Descriptor d) throws IOException {
         if (staging != null && staging.exists(d)) return true;
-        ArchiveTar.Entry e = entries.get(blobName(d.digest()));
+        ArchiveTar.Entry e = snapshot.entries().get(blobName(d.digest()));
         return e != null && e.size() == d.size();
     }
 
     @Override
     public InputStream fetch(Descriptor d) throws IOException {
         BlobDir s;
-        ArchiveTar.Entry e;
+        Snapshot from;
         synchronized (this) {
             s = staging;
-            e = entries.get(blobName(d.digest()));
+            from = snapshot;
         }
         if (s != null && s.has(d.digest())) return s.fetch(d);
+        ArchiveTar.Entry e = from.entries().get(blobName(d.digest()));
         if (e == null) throw ContentException.notFound("blob " + d.digest() + " not found in " + name);
-        checkUnchanged();
-        return ArchiveTar.open(file, e.offset(), e.size());
+        return from.open(e);
     }
 
     @Override
@@ -109,15 +121,15 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         staging().push(expected, content);
     }
 
-    /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest. */
+    /** Resolves a tag (tags set since opening first, then the archive's index.json) or a manifest digest (staged ones too). */
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        if (index == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
+        if (snapshot.index() == null && tags.isEmpty() && staging == null) throw ContentException.notFound("no OCI archive at " + file);
         return OciLayout.resolve(mergedIndex(), reference, name, this::has, this);
     }
 
     private synchronized boolean has(Digest d) {
-        return (staging != null && staging.has(d)) || entries.containsKey(blobName(d));
+        return (staging != null && staging.has(d)) || snapshot.entries().containsKey(blobName(d));
     }
 
     /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
@@ -150,17 +162,36 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
     /** The tagged entries of the archive as it would be committed now, with their repositories. */
     @Override
     public synchronized List<ImageIndex.Named> refs() throws IOException {
-        if (index == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
+        if (snapshot.index() == null && tags.isEmpty()) throw ContentException.notFound("no OCI archive at " + file);
         return mergedIndex().named();
     }
 
     /**
-     * Writes the archive (existing content plus what was pushed and tagged since opening) to a temp file beside
-     * {@code FILE} and renames it over {@code FILE}. Does nothing (returns false) when nothing was pushed or tagged.
+     * Writes the archive (the archive as it is now plus what was pushed and tagged since opening) to a temp file beside
+     * {@code FILE} and renames it over {@code FILE}, holding the archive's lock ({@code .FILE.lock}): the archive is read
+     * again under it, so what another writer committed since this one opened it is kept, its tags included (a tag set
+     * by both points where this writer's does). Does nothing (returns false) when nothing was pushed or tagged.
      * Refuses to write an archive whose index.json would be empty.
      */
     public synchronized boolean commit() throws IOException {
         if (staging == null && tags.isEmpty()) return false;
+        Files.createDirectories(file.getParent());
+        try (ExclusiveLock ignored = ExclusiveLock.acquire(file.resolveSibling("." + file.getFileName() + ".lock"), name)) {
+            Snapshot now = load();
+            retired.add(snapshot);
+            snapshot = now;
+            write(now);
+            Snapshot written = load();
+            retired.add(snapshot);
+            snapshot = written;
+        }
+        deleteStaging();
+        tags.clear();
+        return true;
+    }
+
+    /** Writes {@code now} (the archive as it is under the lock) with this writer's blobs and tags added. */
+    private void write(Snapshot now) throws IOException {
         ImageIndex merged = mergedIndex();
         if (merged.isEmpty()) {
             throw new ContentException(ContentException.Kind.INVALID, "nothing tagged in " + name
@@ -168,11 +199,11 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         }
         byte[] indexBytes = merged.toBytes();
 
-        // every blob, by tar name: a staged file (verified when it was staged) or an entry of the previous archive
+        // every blob, by tar name: a staged file (verified when it was staged), an entry of the archive as it is now,
+        // or one of a version read before (a writer that was not modelreg may have dropped a blob this one relied on)
         TreeMap<String, Object> blobs = new TreeMap<>();
-        for (ArchiveTar.Entry e : entries.values()) {
-            if (blobDigest(e.name()) != null) blobs.put(e.name(), e);
-        }
+        for (Snapshot old : retired) addBlobs(blobs, old);
+        addBlobs(blobs, now);
         if (staging != null && Files.isDirectory(stagingDir.resolve("blobs"))) {
             Path root = stagingDir.resolve("blobs");
             try (Stream<Path> s = Files.walk(root)) {
@@ -185,102 +216,96 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         dirs.put("blobs/", true);
         for (String b : blobs.keySet()) dirs.put(b.substring(0, b.lastIndexOf('/') + 1), true);
 
-        checkUnchanged(); // another writer's archive is not silently replaced
-        Files.createDirectories(file.getParent());
         for (Path stale : Leftovers.staleTempFiles(file.getParent())) {
             if (stale.getFileName().toString().startsWith("." + file.getFileName() + ".")) Files.deleteIfExists(stale);
         }
-        Path tmp = AtomicFiles.tempFile(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        AtomicFiles.Temp temp = AtomicFiles.createTemp(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
+        Path tmp = temp.path();
         Cleanup.register(tmp);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            try (FileChannel ch = temp.channel()) {
+                OutputStream out = new BufferedOutputStream(SafeFiles.outputStream(ch, file), 1 << 16);
                 writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
                 writeEntry(out, INDEX_FILE, indexBytes);
                 for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
                 for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
                 TarHeaders.end(out);
                 out.flush();
-                ch.force(true); // the file is about to be carried away on removable media
+                try {
+                    ch.force(true); // the file is about to be carried away on removable media
+                } catch (IOException e) {
+                    throw SafeFiles.named(file, e);
+                }
             }
             AtomicFiles.replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
             Cleanup.unregister(tmp);
         }
-        deleteStaging();
-        tags.clear();
-        load();
-        return true;
     }
 
-    /** Removes the staging directory; what was not committed is dropped. */
+    /** The blobs of {@code s} into {@code blobs} by tar name, replacing what is there. */
+    private static void addBlobs(TreeMap<String, Object> blobs, Snapshot s) {
+        for (ArchiveTar.Entry e : s.entries().values()) {
+            if (blobDigest(e.name()) != null) blobs.put(e.name(), new Stored(s, e));
+        }
+    }
+
+    /** A blob of the archive as read in {@code snapshot}. */
+    private record Stored(Snapshot snapshot, ArchiveTar.Entry entry) {}
+
+    /** Removes the staging directory (what was not committed is dropped) and lets go of the archive's file. */
     @Override
     public synchronized void close() throws IOException {
-        deleteStaging();
-        tags.clear();
+        try {
+            deleteStaging();
+            tags.clear();
+        } finally {
+            retired.add(snapshot);
+            snapshot = Snapshot.NONE;
+            for (Snapshot old : retired) if (old.channel() != null) old.channel().close();
+            retired.clear();
+        }
     }
 
     // ----
 
-    private void load() throws IOException {
-        if (!Files.exists(file)) {
-            entries = Map.of();
-            index = null;
-            stamp = null;
-            return;
-        }
+    /** Indexes the archive file as it is now (and checks it), through a channel kept open for reading it. */
+    private Snapshot load() throws IOException {
+        if (!Files.exists(file)) return Snapshot.NONE;
         if (!Files.isRegularFile(file)) {
             throw new ContentException(ContentException.Kind.INVALID, name + ": not a file");
         }
-        Object before = stamp(file);
-        Map<String, ArchiveTar.Entry> found = ArchiveTar.index(file, name);
-        OciLayout.checkLayoutFile(readSmall(found, LAYOUT_FILE), name);
-        ImageIndex idx;
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            idx = ImageIndex.parse(readSmall(found, INDEX_FILE), name + " index.json");
-        } catch (IllegalArgumentException e) {
-            throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
-        }
-        entries = found;
-        index = idx;
-        stamp = before;
-    }
-
-    /** The file's identity: its file key (device and inode) where there is one, plus size and modification time. */
-    private static Object stamp(Path p) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
-    }
-
-    private void checkUnchanged() throws IOException {
-        Object now;
-        try {
-            now = stamp(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            now = null;
-        }
-        if (!java.util.Objects.equals(now, stamp)) {
-            throw new ContentException(ContentException.Kind.INVALID, name + " changed since it was opened (written by"
-                    + " another process?): open it again");
+            Map<String, ArchiveTar.Entry> found = ArchiveTar.index(ch, name);
+            OciLayout.checkLayoutFile(readSmall(ch, found, LAYOUT_FILE), name);
+            try {
+                return new Snapshot(ch, found, ImageIndex.parse(readSmall(ch, found, INDEX_FILE), name + " index.json"));
+            } catch (IllegalArgumentException e) {
+                throw new ContentException(ContentException.Kind.INVALID, e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
-    private byte[] readSmall(Map<String, ArchiveTar.Entry> found, String entry) throws IOException {
+    private byte[] readSmall(FileChannel ch, Map<String, ArchiveTar.Entry> found, String entry) throws IOException {
         ArchiveTar.Entry e = found.get(entry);
         if (e == null) {
             throw new ContentException(ContentException.Kind.INVALID,
                     name + ": not an OCI archive (no " + entry + " in the tar)");
         }
         Manifests.checkSize(e.size(), name + ": " + entry);
-        try (InputStream in = ArchiveTar.open(file, e.offset(), e.size())) {
+        try (InputStream in = ArchiveTar.open(ch, e.offset(), e.size(), false)) {
             return in.readAllBytes();
         }
     }
 
     /** The archive's index with the tags set since opening applied (replacing entries of the same tag, appended). */
     private synchronized ImageIndex mergedIndex() {
-        ImageIndex out = index != null ? index : ImageIndex.empty(name + " index.json");
+        ImageIndex out = snapshot.index() != null ? snapshot.index() : ImageIndex.empty(name + " index.json");
         for (ImageIndex.Named t : tags) out = out.withTag(t.tag(), t.manifest(), t.repository());
         return out;
     }
@@ -293,7 +318,7 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
             for (Path stale : Leftovers.stale(parent, stagingPrefix())) Trees.delete(stale);
             stagingDir = Files.createTempDirectory(parent, stagingPrefix() + Leftovers.ownerTag());
             Cleanup.register(stagingDir);
-            staging = new BlobDir(stagingDir, name);
+            staging = new BlobDir(stagingDir, name, true);
         }
         return staging;
     }
@@ -325,9 +350,10 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
             out.flush();
             Files.delete(p);
         } else {
-            ArchiveTar.Entry e = (ArchiveTar.Entry) source;
+            Stored stored = (Stored) source;
+            ArchiveTar.Entry e = stored.entry();
             TarHeaders.file(out, tarName, e.size(), 0);
-            try (VerifyingInputStream in = new VerifyingInputStream(ArchiveTar.open(file, e.offset(), e.size()),
+            try (VerifyingInputStream in = new VerifyingInputStream(stored.snapshot().open(e),
                     blobDigest(tarName), e.size(), "blob " + blobDigest(tarName) + " in " + name)) {
                 Streams.copy(in, out, e.size());
                 if (!in.verified()) in.verifyToEnd();

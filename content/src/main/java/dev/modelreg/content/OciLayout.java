@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,7 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
     private OciLayout(Path dir) {
         this.dir = dir;
         this.name = Reference.LAYOUT_PREFIX + dir;
-        this.blobs = new BlobDir(dir, name);
+        this.blobs = new BlobDir(dir, name, false);
     }
 
     /** Opens the layout at {@code dir}, creating the directory, {@code oci-layout} and an empty index.json if missing. */
@@ -53,7 +51,8 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw ContentException.invalid(layout.name + ": not a directory");
         }
-        Files.createDirectories(abs.resolve("blobs").resolve(Digest.SHA256));
+        Path sha256 = abs.resolve("blobs").resolve(Digest.SHA256);
+        if (!Files.isDirectory(sha256)) SafeFiles.directories(abs, sha256); // never through a link (9.2)
         Path marker = abs.resolve(LAYOUT_FILE);
         if (Files.exists(marker)) checkLayoutFile(readSmall(marker, layout.name + "/" + LAYOUT_FILE), layout.name);
         layout.withIndexLock(() -> {
@@ -234,18 +233,19 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
         }
     }
 
+    /**
+     * Replaces {@code target} (index.json, oci-layout) through a temp file {@code ingest/.NAME.PID-*.partial}, under
+     * the index lock: so any temp file of index.json or oci-layout found there then is a dead writer's, removed first
+     * (also those named {@code NAME-*.partial} by earlier versions, which carried no PID).
+     */
     private void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(blobs.ingestDir());
-        Path tmp = AtomicFiles.tempFile(blobs.ingestDir(), target.getFileName() + "-", ".partial");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        Path ingest = blobs.ingestDirectory();
+        String name = target.getFileName().toString();
+        try (java.nio.file.DirectoryStream<Path> old = Files.newDirectoryStream(ingest, "{" + INDEX_FILE + "," + LAYOUT_FILE + "}-*.partial")) {
+            for (Path p : old) Files.deleteIfExists(p);
         }
+        AtomicFiles.cleanLeftovers(ingest);
+        AtomicFiles.write(target, ingest, "." + name + "." + Leftovers.ownerTag(), out -> out.write(bytes));
     }
 
     private interface Locked<T> {
@@ -257,9 +257,7 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
         ReentrantLock jvm = JVM_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
         jvm.lock();
         try {
-            Files.createDirectories(blobs.ingestDir());
-            try (FileChannel ch = FileChannel.open(blobs.ingestDir().resolve("index.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel ch = SafeFiles.openOwn(blobs.ingestDirectory().resolve("index.lock"));
                  FileLock ignored = ch.lock()) {
                 return body.run();
             }

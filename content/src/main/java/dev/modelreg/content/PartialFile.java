@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -46,9 +47,9 @@ final class PartialFile {
         if (!ACTIVE.add(path)) return null; // another thread of this JVM writes it (claimed before any open)
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = SafeFiles.openOwn(path); // a link planted there is removed (never written through): the blob starts over
             FileLock lock = ch.tryLock();
-            if (lock == null || !Files.exists(path)) { // another process writes it, or a cleaner removed it meanwhile
+            if (lock == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) { // another process writes it, or a cleaner removed it meanwhile
                 if (lock != null) lock.release();
                 ch.close();
                 ACTIVE.remove(path);
@@ -67,7 +68,7 @@ final class PartialFile {
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
-                FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileChannel ch = SafeFiles.createNew(p);
                 return new PartialFile(p, ch, ch.lock(), false);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
@@ -80,12 +81,16 @@ final class PartialFile {
     }
 
     void truncate() throws IOException {
-        channel.truncate(0);
+        truncate(0);
     }
 
     /** Cuts the file to its first {@code length} bytes. */
     void truncate(long length) throws IOException {
-        channel.truncate(length);
+        try {
+            channel.truncate(length);
+        } catch (IOException e) {
+            throw SafeFiles.named(path, e);
+        }
     }
 
     Path path() {
@@ -95,7 +100,11 @@ final class PartialFile {
     /** Writes {@code b[off, off+len)} at {@code pos} (positional: safe from several threads for disjoint ranges). */
     void writeAt(byte[] b, int off, int len, long pos) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) pos += channel.write(buf, pos);
+        try {
+            while (buf.hasRemaining()) pos += channel.write(buf, pos);
+        } catch (IOException e) {
+            throw SafeFiles.named(path, e); // "No space left on device" says where
+        }
     }
 
     /** Reads up to {@code len} bytes at {@code pos}; -1 at the end of the file. */
@@ -129,7 +138,11 @@ final class PartialFile {
                 int n = in.read(b, off, len);
                 if (n > 0) {
                     ByteBuffer buf = ByteBuffer.wrap(b, off, n);
-                    while (buf.hasRemaining()) channel.write(buf);
+                    try {
+                        while (buf.hasRemaining()) channel.write(buf);
+                    } catch (IOException e) {
+                        throw SafeFiles.named(path, e); // "No space left on device" says where
+                    }
                     listener.transferred(n);
                 }
                 return n;
@@ -177,13 +190,17 @@ final class PartialFile {
                     String n = p.getFileName().toString();
                     if (n.endsWith(RangedDownload.MARKER)) { // a crashed ranged download's marker whose partial is gone
                         Path partial = p.resolveSibling(n.substring(0, n.length() - RangedDownload.MARKER.length()));
-                        if (!Files.exists(partial) && !ACTIVE.contains(partial)) Files.deleteIfExists(p);
+                        if (!Files.exists(partial, LinkOption.NOFOLLOW_LINKS) && !ACTIVE.contains(partial)) Files.deleteIfExists(p);
                         continue;
                     }
                     if (ACTIVE.contains(p)) continue;
+                    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) { // a link (or a FIFO) is no writer's: removed, never opened
+                        Files.deleteIfExists(p);
+                        continue;
+                    }
                     boolean partial = p.getFileName().toString().endsWith(".partial");
-                    if (Files.getLastModifiedTime(p).toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                         FileLock l = ch.tryLock();
                         if (l == null) continue; // another process is writing it
                         try {

@@ -96,12 +96,15 @@ final class RangedDownload {
     static long validPrefix(PartialFile p) throws IOException {
         long have = p.size();
         Path m = markerOf(p.path());
-        if (!Files.exists(m)) return have;
-        long mark;
-        try {
-            mark = Long.parseLong(new String(Files.readAllBytes(m), StandardCharsets.US_ASCII).trim());
-        } catch (IOException | NumberFormatException e) {
-            mark = 0;
+        java.nio.file.attribute.BasicFileAttributes a = SafeFiles.attributes(m);
+        if (a == null) return have;
+        long mark = 0; // a marker that is not a small regular file of ours (a link, a FIFO): trust nothing, read nothing
+        if (a.isRegularFile() && a.size() <= 20) {
+            try (java.io.InputStream in = Files.newInputStream(m, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                mark = Long.parseLong(new String(in.readNBytes(20), StandardCharsets.US_ASCII).trim());
+            } catch (IOException | NumberFormatException e) {
+                mark = 0;
+            }
         }
         long keep = Math.max(0, Math.min(have, mark));
         p.truncate(keep);
@@ -230,7 +233,7 @@ final class RangedDownload {
 
     /** Records {@code frontier} in the marker (written after the bytes below it, so never ahead of them). */
     private void mark(long frontier) throws IOException {
-        Files.write(marker, Long.toString(frontier).getBytes(StandardCharsets.US_ASCII));
+        SafeFiles.writeOwn(marker, Long.toString(frontier).getBytes(StandardCharsets.US_ASCII));
     }
 
     private long frontier() {

@@ -55,7 +55,7 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
 
     /** A store for {@code ref}'s registry and repository (its tag or digest, if any, is not used here). */
     public static RegistryStore connect(OciReference ref, RegistryOptions o) {
-        boolean plain = o.plainHttp() != null ? o.plainHttp() : isLoopback(ref.registry()) && o.caFile() == null;
+        boolean plain = o.plainHttp() != null ? o.plainHttp() : RegistryClient.isLoopback(ref.registry()) && o.caFile() == null;
         String scheme = plain ? "http" : "https";
         RegistryClient client = new RegistryClient(HttpTransport.of(o.http()), ref.registry(), scheme, o.credentials(),
                 ref.repository());
@@ -453,16 +453,5 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static boolean isLoopback(String registry) {
-        String host = registry;
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.indexOf(']'));
-            return host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
-        }
-        int colon = host.indexOf(':');
-        if (colon >= 0) host = host.substring(0, colon);
-        return host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }

@@ -11,8 +11,9 @@ public interface ResumablePusher {
     /** Like {@link Pusher#push}, for content of exactly or at most {@code expected}'s size. Returns true if stored now. */
     boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException;
 
-    /** {@link #push(Expected, Ingest.Source, BlobSink, CopyListener, String)} for a descriptor. */
+    /** {@link #push(Expected, Ingest.Source, BlobSink, CopyListener, String)} for a descriptor; a manifest over the limit is refused unread. */
     default boolean push(Descriptor d, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException {
+        if (d.isManifest()) Manifests.checkSize(d.size(), what);
         return push(Expected.of(d), source, sink, listener, what);
     }
 }

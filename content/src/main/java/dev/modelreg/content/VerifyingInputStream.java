@@ -63,6 +63,12 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
                 + ", got " + got + " (" + bytes + " bytes read)");
     }
 
+    /** The one wording of a size mismatch known up front: {@code WHAT: size mismatch: want W bytes, got G}. */
+    public static ContentException sizeMismatch(String what, long want, long got) {
+        return new ContentException(ContentException.Kind.SIZE_MISMATCH, what + ": size mismatch: want " + want
+                + " bytes, got " + got);
+    }
+
     public Digest expected() {
         return expected;
     }
@@ -92,8 +98,7 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
     private void check() throws ContentException {
         if (verified) return;
         if (exactSize && count != expectedSize) {
-            throw new ContentException(ContentException.Kind.SIZE_MISMATCH, what + ": size mismatch: want "
-                    + expectedSize + " bytes, got " + count);
+            throw sizeMismatch(what, expectedSize, count);
         }
         Digest got = expected.sameAlgorithm(hasher);
         if (!got.equals(expected)) throw mismatch(what, expected, got, count);

@@ -50,8 +50,12 @@ class AtomicFilesTest {
 
     @Test
     void tempFilesAreNewAndDistinct() throws IOException {
-        Path a = AtomicFiles.tempFile(tmp, ".x-", ".partial");
-        Path b = AtomicFiles.tempFile(tmp, ".x-", ".partial");
+        AtomicFiles.Temp ta = AtomicFiles.createTemp(tmp, ".x-", ".partial");
+        AtomicFiles.Temp tb = AtomicFiles.createTemp(tmp, ".x-", ".partial");
+        ta.channel().close();
+        tb.channel().close();
+        Path a = ta.path();
+        Path b = tb.path();
         assertThat(a).isNotEqualTo(b).exists().isEmptyFile();
         assertThat(b.getFileName().toString()).startsWith(".x-").endsWith(".partial");
     }

@@ -40,4 +40,37 @@ class LeftoversTest {
         assertThat(dir).doesNotExist();
         assertThat(Cleanup.registered()).doesNotContain(dir.toAbsolutePath());
     }
+
+    /**
+     * A layout's index.json and oci-layout are written through temp files in ingest/ named by their process; the next
+     * tag of the layout (under the index lock) removes those of dead processes and the PID-less ones earlier versions
+     * left, and keeps a live process's.
+     */
+    @Test
+    void aLayoutsIndexTempFilesAreNamedByTheirProcessAndSweptByTheNextTag() throws Exception {
+        Path dir = Files.createTempDirectory("modelreg-leftovers-layout-");
+        try {
+            Blobs.Artifact a = Blobs.artifact(31, 1);
+            OciLayout layout = OciLayout.open(dir);
+            a.pushTo(layout);
+            Path ingest = dir.resolve("ingest");
+            long dead = deadPid();
+            long live = ProcessHandle.current().parent().orElseThrow().pid();
+            Path[] stale = {ingest.resolve("index.json-3k2j1h.partial"), ingest.resolve("oci-layout-9f8e7d.partial"),
+                    ingest.resolve(".index.json." + dead + "-abc.partial"), ingest.resolve(".oci-layout." + dead + "-def.partial")};
+            for (Path p : stale) Files.writeString(p, "left by a killed writer");
+            Path alive = Files.writeString(ingest.resolve(".index.json." + live + "-ghi.partial"), "a live writer's");
+
+            layout.tag(a.root(), "v1");
+
+            for (Path p : stale) assertThat(p).as(p.getFileName().toString()).doesNotExist();
+            assertThat(alive).exists();
+            try (java.util.stream.Stream<Path> s = Files.list(ingest)) {
+                assertThat(s.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("index.lock", alive.getFileName().toString());
+            }
+        } finally {
+            Trees.deleteQuietly(dir);
+        }
+    }
 }

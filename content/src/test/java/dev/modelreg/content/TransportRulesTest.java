@@ -129,6 +129,38 @@ class TransportRulesTest {
     }
 
     @Test
+    void aPlainHttpRegistrySendsCredentialsOnlyToARealmOnItsOwnHostOrOnLoopback() throws IOException {
+        String[] realm = new String[1];
+        byte[] token = "{\"token\":\"t0k\"}".getBytes(StandardCharsets.UTF_8);
+        try (StubServer own = StubServer.http("127.0.0.1", x -> StubServer.answer(x, 200, token));
+             StubServer loopback = StubServer.http("127.0.0.2", x -> StubServer.answer(x, 200, token));
+             StubServer reg = StubServer.http("127.0.0.1", x -> {
+                 if ("Bearer t0k".equals(x.getRequestHeaders().getFirst("Authorization"))) manifestHead(x);
+                 else StubServer.answer(x, 401, null, "WWW-Authenticate", "Bearer realm=\"" + realm[0] + "\",service=\"reg\"");
+             })) {
+            RegistryOptions creds = RegistryOptions.defaults().withCredentials("u", "secret-password");
+            // a challenge rewritten on the way (it came over plain http) names another host: the password stays here
+            for (String far : List.of("http://tokens.example.invalid/token", "https://tokens.example.invalid:8443/token")) {
+                realm[0] = far;
+                RegistryStore s = store(reg.host(), creds);
+                assertThat(s.scheme()).isEqualTo("http");
+                assertThatThrownBy(() -> s.resolve("v1"))
+                        .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.UNAUTHORIZED))
+                        .hasMessage("refusing to send the credentials for " + reg.host() + " (from the given user and password)"
+                                + " to the token service " + far + ": the token realm of a plain-http registry must be on its"
+                                + " own host or on loopback");
+            }
+            // its own host (on another port) and another loopback address: the credentials go, the token comes back
+            String basic = "Basic " + Base64.getEncoder().encodeToString("u:secret-password".getBytes(StandardCharsets.UTF_8));
+            for (StubServer near : List.of(own, loopback)) {
+                realm[0] = "http://" + near.host() + "/token";
+                assertThat(store(reg.host(), creds).resolve("v1").digest()).isEqualTo(Digest.sha256Of(MANIFEST));
+                assertThat(near.seen()).singleElement().satisfies(q -> assertThat(q.authorization()).isEqualTo(basic));
+            }
+        }
+    }
+
+    @Test
     void a503IsRetriedAndA429WaitsAsAsked() throws IOException {
         AtomicInteger heads = new AtomicInteger();
         try (StubServer reg = StubServer.http("127.0.0.1", x -> {

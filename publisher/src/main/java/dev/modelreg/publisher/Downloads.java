@@ -3,6 +3,7 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Expected;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.content.auth.CredentialSource;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
@@ -81,7 +82,7 @@ final class Downloads {
                     continue;
                 }
                 Files.createDirectories(out.getParent());
-                try (InputStream in = zf.getInputStream(e); var os = Files.newOutputStream(out)) {
+                try (InputStream in = zf.getInputStream(e); var os = SafeFiles.newOutputStream(out)) {
                     for (int r; (r = in.read(buf)) >= 0; ) os.write(buf, 0, r);
                 }
             }

@@ -91,7 +91,7 @@ public final class Indexer {
             Hashed h = hashes.get(k);
             String url = o.assetUrl() != null ? o.assetUrl()
                     : o.fileUrlBase() != null ? o.fileUrlBase() + "/" + GitHubUrls.encodePath(k) : null;
-            entries.put(k, new FileEntry(h.digest(), url, null));
+            entries.put(k, new FileEntry(h.digest(), url, null, h.size()));
             sizes.put(k, h.size());
         }
         SortedMap<String, List<String>> examples = o.examples() ? examples(o.prefix(), modelDirs) : new TreeMap<>();

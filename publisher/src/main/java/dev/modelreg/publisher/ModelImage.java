@@ -8,13 +8,16 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import dev.modelreg.content.AtomicFiles;
 import dev.modelreg.content.Cleanup;
-import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Crash;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.Leftovers;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.OciArchive;
 import dev.modelreg.content.ReadOnlyStorage;
+import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -30,8 +33,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A model image (spec/README.md 3.11), built by jib-core and moved by our engine. jib builds the layers (reproducible:
@@ -301,20 +306,45 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
     /**
      * Writes the same image as a docker-archive tar ({@code manifest.json}, what {@code docker load} and
      * {@code skopeo ... docker-archive:} read) to {@code file}, named {@code name}: jib builds it again from its layer
-     * cache, in its docker format, into a temp file beside {@code file} that is renamed into place when complete.
+     * cache, in its docker format. jib opens its output by name (following links), so it writes into a private
+     * directory {@code .FILE.building-PID-*} beside {@code file} (mode 0700: no one else can plant a link in it), and
+     * the tar is renamed into place when complete. What a killed run left there is removed first (spec/README.md 9.2).
      */
     void writeDockerTar(Path file, String name) throws IOException {
         Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
-        Cleanup.register(tmp);
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        String prefix = "." + abs.getFileName() + ".building-";
+        removeLeftovers(dir, abs.getFileName().toString(), prefix);
+        Path building = Files.createTempDirectory(dir, prefix + Leftovers.ownerTag());
+        Cleanup.register(building);
         try {
-            Files.delete(tmp);
+            Path tmp = building.resolve(abs.getFileName());
             containerize(builder.setFormat(ImageFormat.Docker), tmp, name, staging);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Crash.point("image-tar.before-rename");
+            AtomicFiles.replace(tmp, abs);
         } finally {
-            Files.deleteIfExists(tmp);
-            Cleanup.unregister(tmp);
+            Leftovers.removeTempDir(building);
+        }
+    }
+
+    /** Pattern of the temp files earlier versions wrote beside the tar ({@code Files.createTempFile}: no PID in the name). */
+    private static final Pattern OLD_TEMP = Pattern.compile("\\.(.+)\\.\\d+\\.partial");
+
+    /**
+     * Removes the building directories of {@code dir} whose process is gone, and the PID-less temp files of earlier
+     * versions for the same tar once they are 10 minutes old (a writer still writing would have touched it since).
+     */
+    private static void removeLeftovers(Path dir, String tarName, String prefix) throws IOException {
+        for (Path dead : Leftovers.stale(dir, prefix)) Trees.deleteQuietly(dead);
+        Instant cutoff = Instant.now().minusSeconds(600);
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
+            Matcher m = OLD_TEMP.matcher(p.getFileName().toString());
+            return m.matches() && m.group(1).equals(tarName);
+        })) {
+            for (Path p : ds) {
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) Files.deleteIfExists(p);
+            }
         }
     }
 

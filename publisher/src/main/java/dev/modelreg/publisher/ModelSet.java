@@ -3,6 +3,7 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.SafeFiles;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -14,7 +15,6 @@ import dev.modelreg.spec.RegistryFormatException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +114,7 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
             members.add(new ReproducibleTar.Member(k, files.paths().get(k), files.sizes().get(k), files.digests().get(k)));
         }
         DigestingOutputStream dos;
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 256 * 1024)) {
+        try (OutputStream os = new BufferedOutputStream(SafeFiles.newOutputStream(out), 256 * 1024)) {
             dos = new DigestingOutputStream(os);
             ReproducibleTar.write(dos, members, 0L);
             dos.flush();

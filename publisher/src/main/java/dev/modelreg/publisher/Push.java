@@ -316,6 +316,10 @@ public final class Push {
                 throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,
                         h.digest(), h.size());
             }
+            Long size = e.getValue().size();
+            if (size != null && size != h.size()) {
+                throw VerifyingInputStream.sizeMismatch("file '" + e.getKey() + "' listed in " + label, size, h.size());
+            }
             digests.put(e.getKey(), h.digest());
             sizes.put(e.getKey(), h.size());
         }

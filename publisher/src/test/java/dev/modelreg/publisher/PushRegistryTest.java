@@ -189,6 +189,13 @@ class PushRegistryTest {
 
         Files.writeString(dir.resolve("ex-gwf-bcf2ss/gwf.oc"), "tampered");
         assertThatThrownBy(() -> Push.run(req)).hasMessageContaining("ex-gwf-bcf2ss/gwf.oc").hasMessageContaining("digest mismatch");
+        // a size that is not the file's (its hash right) is refused too: every consumer would refuse the file
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\[files\\.\"ex-gwf-bcf2ss/gwf\\.ic\"]\nhash = \"[0-9a-f]+\"\nsize = )(\\d+)")
+                .matcher(Files.readString(dir.resolve(".registry/models.toml")));
+        assertThat(size.find()).isTrue();
+        Files.writeString(regFile, size.replaceFirst("$1" + (Long.parseLong(size.group(2)) + 1)));
+        assertThatThrownBy(() -> Push.run(req)).hasMessageContaining("file 'ex-gwf-bcf2ss/gwf.ic'")
+                .hasMessageContaining("size mismatch: want " + (Long.parseLong(size.group(2)) + 1) + " bytes");
     }
 
     @Test

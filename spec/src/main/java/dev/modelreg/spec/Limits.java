@@ -21,6 +21,15 @@ public final class Limits {
     /** An image index lists at most this many manifests on read. */
     public static final int MAX_INDEX_ENTRIES = 100_000;
     /**
+     * The graph a copy walks under one root: image indexes nest at most this deep (the root is level 1; a multi-platform
+     * image is 2 levels, an index of such images 3), ...
+     */
+    public static final int MAX_GRAPH_DEPTH = 16;
+    /** ... hold at most this many distinct manifests and indexes, the root included, ... */
+    public static final int MAX_GRAPH_MANIFESTS = 10_000;
+    /** ... of at most this many bytes together (a copy holds them in memory until it pushes them, children first). */
+    public static final long MAX_GRAPH_MANIFEST_BYTES = 64L << 20;
+    /**
      * A registry's tag list ({@code /v2/NAME/tags/list}, every page) is read up to this many tags, in at most
      * {@link #MAX_TAG_PAGES} pages; a repository with more is refused (name the tags wanted with a tag or --tags).
      */
@@ -49,6 +58,8 @@ public final class Limits {
     public static final int MAX_ERROR_BODY_BYTES = 64 << 10;
     /** A token endpoint's answer is at most 1 MiB. */
     public static final int MAX_TOKEN_BYTES = 1 << 20;
+    /** A credential helper's answer (its standard output) is at most 64 KiB (spec/README.md 13). */
+    public static final int MAX_HELPER_ANSWER_BYTES = 64 << 10;
     /** Redirects followed for one request. */
     public static final int MAX_REDIRECTS = 10;
     /** JSON nesting depth accepted in any document read. */
@@ -63,8 +74,22 @@ public final class Limits {
     public static final int MAX_METADATA_VALUE_BYTES = 8 << 10;
     /** A text from a remote peer shown in a message is cut to this many characters. */
     public static final int MAX_SHOWN_TEXT = 300;
-    /** A compressed layer of a model image (spec/README.md 3.11) is refused when it expands past this many bytes. */
+    /**
+     * A compressed layer of a model image (spec/README.md 3.11) is refused when it expands past this many bytes, and
+     * past what its models.toml allows it (the sizes of the files it serves plus these overheads, see 3.11).
+     */
     public static final long MAX_LAYER_EXPANDED_BYTES = 64L << 30;
+    /** What one tar entry of a layer may take besides its file's bytes (header, PAX records, padding). */
+    public static final int TAR_ENTRY_OVERHEAD_BYTES = 4 << 10;
+    /** What a layer's end-of-archive blocks and record padding may take. */
+    public static final int TAR_END_OVERHEAD_BYTES = 20 << 10;
+    /**
+     * The files of a model image layer to which models.toml gives no {@code size} take together at most this many
+     * bytes plus {@link #UNSIZED_EXPANSION_RATIO} times the layer's compressed size.
+     */
+    public static final long UNSIZED_EXPANSION_FLOOR = 1 << 20;
+    /** See {@link #UNSIZED_EXPANSION_FLOOR}. */
+    public static final int UNSIZED_EXPANSION_RATIO = 100;
 
     /** Refuses a manifest (or index) of {@code size} bytes over {@link #MAX_MANIFEST_BYTES}: one line naming {@code what}. */
     public static void checkManifestSize(long size, String what) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Reads every models.toml variant in use and writes one canonical form. See spec/README.md, "models.toml".
  *
  * <p>Read: {@code hash} as bare hex or {@code sha256:<hex>} (any case, kept lowercase), or absent/empty;
- * optional {@code url} and {@code path}; top-level {@code schema_version}, {@code generated_at},
+ * optional {@code size} (a non-negative integer), {@code url} and {@code path}; top-level {@code schema_version}, {@code generated_at},
  * {@code devtools_version} and an {@code [_meta]} table are tolerated; unknown keys and tables are ignored;
  * {@code [models]}/{@code [examples]} may be empty or missing. File keys (in {@code [files]} and in model
  * lists) must be safe relative paths. Read with {@code entrySet()}, so {@code [files."a.b/c.nam"]} is the one
@@ -178,7 +178,18 @@ public final class ModelsTomlCodec {
                         + "': quote keys that contain dots, e.g. [files.\"" + Text.printable(key) + "." + sub + "\"]");
             }
         }
-        return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where));
+        return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where), size(t, where));
+    }
+
+    /** {@code size}: the file's length in bytes, a non-negative integer; absent means not said. */
+    private static Long size(Map<?, ?> t, String where) throws RegistryFormatException {
+        Object v = t.get("size");
+        if (v == null) return null;
+        if (!(v instanceof Long n) || n < 0) {
+            throw new RegistryFormatException(where + ": size must be a non-negative integer (bytes), not "
+                    + Text.printable(String.valueOf(v)));
+        }
+        return n;
     }
 
     /** {@code hash}: bare hex or ALGORITHM:HEX, any case (stored lowercase); absent or "" means no hash. */
@@ -237,6 +248,7 @@ public final class ModelsTomlCodec {
             sb.append("\n[files.").append(quote(e.getKey())).append("]\n");
             FileEntry f = e.getValue();
             if (f.hash() != null) sb.append("hash = ").append(quote(hashText(f.hash()))).append("\n");
+            if (f.size() != null) sb.append("size = ").append(f.size()).append("\n");
             if (f.path() != null) sb.append("path = ").append(quote(f.path())).append("\n");
             if (f.url() != null) sb.append("url = ").append(quote(f.url())).append("\n");
         }

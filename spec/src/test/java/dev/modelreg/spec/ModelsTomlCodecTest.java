@@ -131,7 +131,6 @@ class ModelsTomlCodecTest {
                 generator = { name = "other", version = 3 }
                 [files."a/b.txt"]
                 hash = "%s"
-                size = 123
                 mtime = 2024-01-01T00:00:00Z
                 [models]
                 m = ["a/b.txt"]
@@ -141,6 +140,18 @@ class ModelsTomlCodecTest {
         assertThat(r.schemaVersion()).isEqualTo("1");
         assertThat(r.files()).containsOnlyKeys("a/b.txt");
         assertThat(r.files().get("a/b.txt")).isEqualTo(FileEntry.ofHash(Digest.sha256(H1)));
+    }
+
+    @Test
+    void aSizeIsReadAndMustBeANonNegativeInteger() throws java.io.IOException {
+        ModelsToml r = read("[files.a]\nhash = \"%s\"\nsize = 123\n[files.b]\nsize = 0\n".formatted(H1));
+        assertThat(r.files().get("a")).isEqualTo(new FileEntry(Digest.sha256(H1), null, null, 123L));
+        assertThat(r.files().get("b").size()).isZero();
+        for (String bad : List.of("-1", "\"12\"", "1.5", "true", "[1]")) {
+            assertThatThrownBy(() -> read("[files.a]\nhash = \"%s\"\nsize = %s\n".formatted(H1, bad))).as(bad)
+                    .isInstanceOf(RegistryFormatException.class)
+                    .hasMessageContaining("[files] entry 'a': size must be a non-negative integer");
+        }
     }
 
     @Test
@@ -294,6 +305,7 @@ class ModelsTomlCodecTest {
                 "mf6/test/a" = []
                 [files."b/mfsim.nam"]
                 url = "https://raw.githubusercontent.com/o/r/develop/b/mfsim.nam"
+                size = 42
                 hash = "sha256:%s"
                 [files."a.txt"]
                 path = "a.txt"
@@ -306,6 +318,7 @@ class ModelsTomlCodecTest {
 
                 [files."b/mfsim.nam"]
                 hash = "%s"
+                size = 42
                 url = "https://raw.githubusercontent.com/o/r/develop/b/mfsim.nam"
 
                 [models]
@@ -337,7 +350,7 @@ class ModelsTomlCodecTest {
             Digest hash = rnd.nextInt(4) == 0 ? null : Digest.sha256Of(key.getBytes(UTF_8));
             String url = rnd.nextBoolean() ? "https://raw.githubusercontent.com/o/r/develop/" + key : null;
             String path = rnd.nextInt(3) == 0 ? key : null;
-            files.put(key, new FileEntry(hash, url, path));
+            files.put(key, new FileEntry(hash, url, path, i % 2 == 0 ? (long) key.length() * 1000 : null)); // no rnd draw
         }
         List<String> keys = new ArrayList<>(files.keySet());
         Map<String, List<String>> models = new LinkedHashMap<>();

@@ -70,7 +70,8 @@ class ModelsTomlFuzzTest {
         String example = Files.readString(Path.of("../examples/models/.registry/models.toml"));
         docs.add(example);
         // the same registry with inline file tables (the fast reader's other path) and with a [_meta] table (tomlj's)
-        String inline = example.replaceAll("\\[files\\.(\"[^\"]*\")\\]\nhash = (\"[0-9a-f]+\")\n", "[files]\n$1 = {hash = $2}\n");
+        String inline = example.replaceAll("\\[files\\.(\"[^\"]*\")\\]\nhash = (\"[0-9a-f]+\")\nsize = (\\d+)\n",
+                "[files]\n$1 = {hash = $2, size = $3}\n");
         int first = inline.indexOf("[files]\n") + "[files]\n".length();
         docs.add(inline.substring(0, first) + inline.substring(first).replace("[files]\n", ""));
         docs.add("[_meta]\ngenerated_at = 2025-06-01T12:00:00Z\nratio = 1.5\n" + example.replace("schema_version = \"1.0\"\n", ""));

@@ -125,6 +125,17 @@ public final class HostileRegistry implements AutoCloseable {
         return new Manifest(MediaTypes.ARTIFACT_TYPE, config, layers, Map.of()).toBytes();
     }
 
+    /** The canonical bytes of an OCI image index listing {@code entries}. */
+    public static byte[] indexBytes(List<Descriptor> entries) {
+        List<Object> ms = new java.util.ArrayList<>();
+        for (Descriptor d : entries) ms.add(Manifest.descriptorJson(d));
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("schemaVersion", 2L);
+        doc.put("mediaType", MediaTypes.OCI_INDEX);
+        doc.put("manifests", ms);
+        return dev.modelreg.spec.Json.writeBytes(doc);
+    }
+
     /** A config descriptor for {@code toml} (served too). */
     public Descriptor config(byte[] toml) {
         return Descriptor.of(MediaTypes.CONFIG, blob(toml), toml.length);

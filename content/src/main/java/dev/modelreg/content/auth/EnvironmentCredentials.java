@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -36,13 +37,22 @@ public final class EnvironmentCredentials implements CredentialSource {
     private final Map<String, String> env;
     private final CredentialHelpers helpers;
 
-    private EnvironmentCredentials(Map<String, String> env) {
+    private EnvironmentCredentials(Map<String, String> env, Duration helperLimit) {
         this.env = Map.copyOf(env);
-        this.helpers = new CredentialHelpers(this.env);
+        this.helpers = new CredentialHelpers(this.env, helperLimit);
     }
 
     public static EnvironmentCredentials of(Map<String, String> env) {
-        return new EnvironmentCredentials(env);
+        return new EnvironmentCredentials(env, CredentialHelpers.DEFAULT_LIMIT);
+    }
+
+    /** With credential helpers bounded by {@code helperLimit} instead of 30 s (for tests). */
+    static EnvironmentCredentials of(Map<String, String> env, Duration helperLimit) {
+        return new EnvironmentCredentials(env, helperLimit);
+    }
+
+    Duration helperLimit() {
+        return helpers.limit();
     }
 
     @Override
@@ -102,12 +112,12 @@ public final class EnvironmentCredentials implements CredentialSource {
             Object helper = helperMap.get(host);
             if (helper == null) helper = helperMap.get(h);
             if (helper instanceof String name && !name.isBlank()) {
-                Credential c = helpers.get(name, host, file + " (credHelpers: " + name + ")");
+                Credential c = helpers.get(name, host, file, "credHelpers");
                 if (c != null) return c;
             }
         }
         if (doc.get("credsStore") instanceof String store && !store.isBlank()) {
-            Credential c = helpers.get(store, host, file + " (credsStore: " + store + ")");
+            Credential c = helpers.get(store, host, file, "credsStore");
             if (c != null) return c;
         }
         if (doc.get("auths") instanceof Map<?, ?> auths) return fromAuths(auths, host, repository, file);

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       request's scopes (fetched with the credential as basic auth, or anonymously without one), cached until it
  *       expires;</li>
  *   <li>credentials never travel over plain http unless the registry itself is plain http: an https registry whose
- *       token realm is http gets no credentials sent there;</li>
+ *       token realm is http gets no credentials sent there; and a plain-http registry (whose challenge anyone on
+ *       the path may have rewritten) sends them only to a realm on its own host or on loopback;</li>
  *   <li>a final 401 says which: {@code no credentials for HOST (looked in ...)} or
  *       {@code credentials for HOST from SOURCE were rejected}.</li>
  * </ul>
@@ -164,6 +165,11 @@ public final class RegistryClient {
                     + cred.source() + ") to the plain-http token service " + Text.printable(realmUri.toString())
                     + " of an https registry");
         }
+        if (sendCredential && scheme.equals("http") && !sameHost(realmUri.getHost()) && !isLoopback(realmUri.getHost())) {
+            throw new ContentException(Kind.UNAUTHORIZED, "refusing to send the credentials for " + registry + " (from "
+                    + cred.source() + ") to the token service " + Text.printable(realmUri.toString()) + ": the token"
+                    + " realm of a plain-http registry must be on its own host or on loopback");
+        }
         Set<String> all = new TreeSet<>(scopes);
         String challenged = c.param("scope");
         if (challenged != null) for (String s : challenged.split(" ")) if (!s.isBlank()) all.add(s);
@@ -222,6 +228,22 @@ public final class RegistryClient {
         String source = l == null || l.credential() == null ? "the configuration" : l.credential().source();
         return new ContentException(Kind.UNAUTHORIZED, "credentials for " + registry + " from " + source
                 + " were rejected" + (r == null ? "" : " (" + r.what() + ")") + (detail == null ? "" : " (" + detail + ")"));
+    }
+
+    private boolean sameHost(String host) {
+        return host.equalsIgnoreCase(URI.create(scheme + "://" + registry + "/").getHost());
+    }
+
+    /** {@code localhost}, {@code 127.x.y.z} or {@code [::1]}, with or without a port. */
+    public static boolean isLoopback(String registry) {
+        String host = registry;
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.indexOf(']'));
+            return host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+        }
+        int colon = host.indexOf(':');
+        if (colon >= 0) host = host.substring(0, colon);
+        return host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private static String key(Set<String> scopes, Challenge c) {

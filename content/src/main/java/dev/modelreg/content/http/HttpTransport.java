@@ -198,7 +198,11 @@ public final class HttpTransport {
         }
     }
 
-    /** Streams the request body: the source's own errors (e.g. a digest mismatch) are rethrown as they are. */
+    /**
+     * Streams the request body: the source's own errors (e.g. a digest mismatch) are rethrown as they are. Before the
+     * last bytes go out, the source is read once more and must be at its end (a verifying source checks its size and
+     * digest there): a source that is wrong, or longer than the body, never completes a body the server would commit.
+     */
     private void upload(HttpURLConnection c, Request r, Watchdog.Watch watch) throws IOException {
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(r.streamLength());
@@ -208,28 +212,37 @@ public final class HttpTransport {
         OutputStream out = c.getOutputStream();
         try {
             long sent = 0;
-            while (sent < r.streamLength()) {
-                int n;
-                try {
-                    n = in.read(buf, 0, (int) Math.min(buf.length, r.streamLength() - sent));
-                } catch (IOException e) {
-                    c.disconnect();
-                    throw new SourceFailure(e);
-                }
+            do {
+                int n = sent < r.streamLength() ? read(c, in, buf, (int) Math.min(buf.length, r.streamLength() - sent)) : 0;
                 if (n < 0) {
                     c.disconnect();
                     throw new SourceFailure(new ContentException(Kind.SIZE_MISMATCH, r.what() + ": the source ended after "
                             + sent + " of " + r.streamLength() + " bytes"));
                 }
+                if (sent + n == r.streamLength() && read(c, in, new byte[1], 1) >= 0) {
+                    c.disconnect();
+                    throw new SourceFailure(new ContentException(Kind.SIZE_MISMATCH, r.what() + ": the source has more than "
+                            + r.streamLength() + " bytes"));
+                }
                 out.write(buf, 0, n);
                 watch.progress(n);
                 sent += n;
-            }
+            } while (sent < r.streamLength());
         } catch (SourceFailure e) {
             throw e; // the output stream is not closed: that would send a short body
         }
         out.close();
         watch.deadline(options.requestTimeout());
+    }
+
+    /** A read of the upload's source; its failure drops the connection and is marked as the source's. */
+    private static int read(HttpURLConnection c, InputStream in, byte[] buf, int len) throws SourceFailure {
+        try {
+            return in.read(buf, 0, len);
+        } catch (IOException e) {
+            c.disconnect();
+            throw new SourceFailure(e);
+        }
     }
 
     /** Marks an exception of the upload's source, so it is not reported as a network failure. */

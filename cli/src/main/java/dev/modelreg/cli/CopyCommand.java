@@ -1,7 +1,9 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.Results.CopyResult;
+import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,12 +38,21 @@ public final class CopyCommand extends BaseCommand {
             description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
 
+    @Option(names = "--include", paramLabel = "GLOB", description = "Only the model's files whose key matches (repeatable; * within "
+            + "a directory, ** across directories).")
+    List<String> include;
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out the model's files whose key matches (repeatable).")
+    List<String> exclude;
+
     @Override
     public Integer call() throws Exception {
         CopyResult r;
         try (Progress progress = progress()) {
             var reg = opts.open(err(), registry, progress);
-            r = from == null ? reg.copy(model, workspace, overwrite, noCache) : reg.copyFrom(reg.ref(from), model, workspace, overwrite, noCache);
+            Selection files = Selection.ALL.withFilters(include, exclude);
+            r = from == null ? reg.copy(model, workspace, overwrite, noCache, files)
+                    : reg.copyFrom(reg.ref(from), model, workspace, overwrite, noCache, files);
         }
         if (json) {
             printJson(r.toJson());

@@ -3,6 +3,7 @@ package dev.modelreg.cli;
 import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.CopyResult;
+import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
                 "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
-                "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline"},
+                "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
+                "  modelreg pull ghcr.io/acme/models:v1 ./models --include 'ex-gwf-*/**'"},
         mixinStandardHelpOptions = true, description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
 public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
@@ -27,8 +29,15 @@ public final class PullCommand extends BaseCommand {
     @Parameters(index = "1", paramLabel = "DIR", description = "Output directory.")
     Path dir;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Only the files of this model (repeatable).")
+    @Option(names = "--model", paramLabel = "NAME", description = "Only the files of this model: a name or a glob (repeatable).")
     List<String> models;
+
+    @Option(names = "--include", paramLabel = "GLOB", description = "Only files whose key matches (repeatable; * within a "
+            + "directory, ** across directories). Only the layers holding them are fetched.")
+    List<String> include;
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out files whose key matches (repeatable).")
+    List<String> exclude;
 
     @Option(names = "--no-cache", description = "Write each downloaded byte once, into DIR only: layers are not kept in the cache "
             + "(files it holds already are copied from it). For big models on a slow disk; DIR stays independent of the cache.")
@@ -39,7 +48,7 @@ public final class PullCommand extends BaseCommand {
         CopyResult r;
         try (Progress progress = progress()) {
             ModelReg reg = opts.open(err(), registry, progress);
-            r = reg.pull(reg.ref(ref), dir, models, noCache);
+            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude), noCache);
         }
         if (json) {
             printJson(r.toJson());

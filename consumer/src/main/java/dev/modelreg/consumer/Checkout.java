@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -36,13 +34,14 @@ final class Checkout {
     }
 
     /** Copies the model {@code model} (the first of {@code candidates} the registry has) into {@code workspace}. */
-    CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, boolean noCache)
-            throws IOException {
+    CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, boolean noCache,
+                    Selection files) throws IOException {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
         for (String k : keys) Workspace.safeRelative(k, s.label());
-        String base = Workspace.commonDir(keys);
+        String base = Workspace.commonDir(keys); // of every file of the model: a filter does not move the others
+        if (!files.include().isEmpty() || !files.exclude().isEmpty()) keys = List.copyOf(files.filter(keys, "model '" + name + "' of " + s.label()));
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
         progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
@@ -61,17 +60,9 @@ final class Checkout {
      * Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified; into a
      * directory that has files, each is replaced under the pull journal ({@link PullJournal}), {@code ref} naming it.
      */
-    CopyResult pull(Synced s, String ref, Path dir, List<String> models, boolean noCache) throws IOException {
-        Set<String> keys = new LinkedHashSet<>();
-        if (models == null || models.isEmpty()) {
-            keys.addAll(s.registry().files().keySet());
-        } else {
-            for (String m : models) {
-                List<String> cands = List.of(m, s.source().name() + "/" + m);
-                keys.addAll(s.registry().models().get(ModelLookup.pick(s.registry(), cands, s.label(), m)));
-            }
-        }
-        List<String> list = List.copyOf(keys);
+    CopyResult pull(Synced s, String ref, Path dir, Selection sel, boolean noCache) throws IOException {
+        List<String> keys = sel.keys(s.registry(), s.source().name(), s.label());
+        List<String> list = keys;
         for (String k : list) Workspace.safeRelative(k, s.label());
         Path root = dir.toAbsolutePath().normalize();
         Map<String, String> relByKey = new LinkedHashMap<>();
@@ -91,7 +82,7 @@ final class Checkout {
                             dests -> materialize(s, dests, blobs)));
         }
         progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
-        return new CopyResult(models == null || models.isEmpty() ? null : String.join(",", models), s.source().key(),
+        return new CopyResult(sel.models().isEmpty() ? null : String.join(",", sel.models()), s.source().key(),
                 s.ref(), s.state().digest(), root, list, bytes);
     }
 

@@ -168,8 +168,14 @@ public final class ModelReg {
      * (spec/README.md 9.1).
      */
     public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache) throws IOException {
+        return copy(model, workspace, overwrite, noCache, Selection.ALL);
+    }
+
+    /** {@link #copy(String, Path, boolean, boolean)} of the model's files that {@code files}' globs select. */
+    public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
+            throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
-        return checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache);
+        return checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache, files);
     }
 
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
@@ -177,31 +183,34 @@ public final class ModelReg {
     }
 
     /** {@link #copy(String, Path, boolean, boolean)} with the model looked up in {@code from}. */
-    public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache)
-            throws IOException {
+    public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache,
+                               Selection files) throws IOException {
         Synced s = open(from, false);
-        return checkout.copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite, noCache);
+        return checkout.copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite, noCache,
+                files);
     }
 
     public CopyResult copyFrom(String from, String model, Path workspace, boolean overwrite) throws IOException {
-        return copyFrom(ref(from), model, workspace, overwrite, false);
+        return copyFrom(ref(from), model, workspace, overwrite, false, Selection.ALL);
     }
 
     /**
-     * Writes every file of {@code ref} (or of the named models) into {@code dir} by its registry path, verified; a
-     * reference without a tag reads {@code latest}. With {@code noCache}, layers it downloads are written once, into
-     * {@code dir}, and none enters the cache; what the cache holds is still copied from it (spec/README.md 9.1).
+     * Writes the files of {@code ref} that {@code files} selects (every file, some models, globs) into {@code dir} by
+     * their registry paths, verified, fetching only the layers that hold them; a reference without a tag reads
+     * {@code latest}. With {@code noCache}, layers it downloads are written once, into {@code dir}, and none enters the
+     * cache; what the cache holds is still copied from it (spec/README.md 9.1).
      */
-    public CopyResult pull(RefSpec ref, Path dir, List<String> models, boolean noCache) throws IOException {
-        return checkout.pull(open(ref, false), ref.toString(), dir, models, noCache);
+    public CopyResult pull(RefSpec ref, Path dir, Selection files, boolean noCache) throws IOException {
+        return checkout.pull(open(ref, false), ref.toString(), dir, files, noCache);
     }
 
+    /** {@link #pull(RefSpec, Path, Selection, boolean)} of the named models (null or empty: every file). */
     public CopyResult pull(String ref, Path dir, List<String> models, boolean noCache) throws IOException {
-        return pull(ref(ref), dir, models, noCache);
+        return pull(ref(ref), dir, Selection.models(models), noCache);
     }
 
     public CopyResult pull(String ref, Path dir, List<String> models) throws IOException {
-        return pull(ref(ref), dir, models, false);
+        return pull(ref, dir, models, false);
     }
 
     /**

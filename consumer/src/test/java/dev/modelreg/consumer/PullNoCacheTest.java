@@ -94,7 +94,7 @@ class PullNoCacheTest {
         ModelReg reg = new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
 
         Path ws = tmp.resolve("ws");
-        reg.copyFrom(reg.ref(ref), "t/a", ws, false, true);
+        reg.copyFrom(reg.ref(ref), "t/a", ws, false, true, Selection.ALL);
         assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("a/mfsim.nam"));
         assertThat(ws.resolve("big.bin")).hasBinaryContent(files.get("a/big.bin"));
         Cache cache = new Cache(tmp.resolve("cache"));
@@ -105,7 +105,7 @@ class PullNoCacheTest {
 
         // the default copy keeps them: the same model again, now cached, and an edit of the first workspace stays there
         Files.write(ws.resolve("big.bin"), new byte[] {4, 5, 6});
-        reg.copyFrom(reg.ref(ref), "t/a", tmp.resolve("ws2"), false, false);
+        reg.copyFrom(reg.ref(ref), "t/a", tmp.resolve("ws2"), false, false, Selection.ALL);
         assertThat(tmp.resolve("ws2/big.bin")).hasBinaryContent(files.get("a/big.bin"));
         assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("a/big.bin")))).isTrue();
     }

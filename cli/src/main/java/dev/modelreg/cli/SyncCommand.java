@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg sync                               # every configured source and ref",
                 "  modelreg sync --source example --ref develop --force",
-                "  modelreg sync --offline --json                # what is cached; never touches the network"},
+                "  modelreg sync --offline --json        # what is cached; no network"},
         mixinStandardHelpOptions = true, description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
 public final class SyncCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;

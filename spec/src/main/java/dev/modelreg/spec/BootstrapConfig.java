@@ -137,8 +137,10 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
             return LocalFiles.read(file, "config file", Limits.MAX_REGISTRY_BYTES);
         } catch (IllegalArgumentException e) {
             throw new RegistryFormatException(e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) { // not found (exit 4 on the command line), as a missing directory
+            throw new RegistryFormatException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new RegistryFormatException(file + ": cannot read: " + e.getMessage());
+            throw new RegistryFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

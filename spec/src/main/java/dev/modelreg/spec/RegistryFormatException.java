@@ -5,4 +5,9 @@ public class RegistryFormatException extends RuntimeException {
     public RegistryFormatException(String message) {
         super(message);
     }
+
+    /** With the cause, e.g. the {@link java.nio.file.NoSuchFileException} of a file that is not there. */
+    public RegistryFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -31,9 +31,7 @@ public final class ConsumerOptions {
         Settings s = Settings.fromEnvironment();
         if (offline) s = s.withOffline(true);
         if (registry != null) s = s.withRegistryOptions(registry.apply(s.registryOptions()));
-        return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> {
-            err.println(m);
-            err.flush();
-        }).onTransfer(progress);
+        return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> progress.println(err, m))
+                .onTransfer(progress);
     }
 }

@@ -39,7 +39,7 @@ public final class CopyCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         CopyResult r;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             var reg = opts.open(err(), registry, progress);
             r = from == null ? reg.copy(model, workspace, overwrite, noCache) : reg.copyFrom(from, model, workspace, overwrite, noCache);
         }

@@ -71,7 +71,7 @@ public final class MirrorCommand extends BaseCommand {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress(finishing(destination))) {
             CopyOptions co = CopyOptions.of(o).withListener(progress);
             if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
             m = Mirror.run(source, destination, o, co);
@@ -95,7 +95,7 @@ public final class MirrorCommand extends BaseCommand {
         } else {
             out().println(Mirror.landed(m));
             out().flush();
-            err().println("copied " + r.blobsCopied() + " blobs (" + r.bytesCopied() + " bytes), skipped "
+            err().println("copied " + r.blobsCopied() + " blobs and manifests (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
             err().flush();
         }
@@ -139,7 +139,7 @@ public final class MirrorCommand extends BaseCommand {
         } else {
             for (Mirror.Moved m : moved) out().println(m.destination() + ":" + m.tag() + "@" + m.root().digest());
             out().flush();
-            err().println(Text.count(moved.size(), "ref") + " (" + unchanged + " unchanged): copied " + Text.count(blobs, "blob") + " (" + bytes
+            err().println(Text.count(moved.size(), "ref") + " (" + unchanged + " unchanged): copied " + blobs + " blobs and manifests (" + bytes
                     + " bytes), skipped " + skippedBlobs + " (" + skippedBytes + " bytes)");
             err().flush();
         }

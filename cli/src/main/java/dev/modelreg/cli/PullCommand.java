@@ -36,7 +36,7 @@ public final class PullCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         CopyResult r;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             r = opts.open(err(), registry, progress).pull(ref, dir, models, noCache);
         }
         if (json) {

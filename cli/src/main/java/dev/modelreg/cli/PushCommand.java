@@ -115,15 +115,12 @@ public final class PushCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Consumer<String> progress = System.console() != null ? s -> {
-            err().println("modelreg: " + s);
-            err().flush();
-        } : null;
         Map<String, String> extra = new TreeMap<>();
         if (metadata != null) extra.putAll(Metadata.read(metadata));
         extra.putAll(annotations);
         Push.Result r;
-        try (Progress display = progress()) {
+        try (Progress display = progress(finishing(destination))) {
+            Consumer<String> progress = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
             r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
                     mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
                     .withBase(base).withListener(display).withImage(imageOptions()));

@@ -38,7 +38,7 @@ public final class SyncCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         List<SyncResult> results;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             results = opts.open(err(), registry, progress).sync(source, ref, repo, force);
         }
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();

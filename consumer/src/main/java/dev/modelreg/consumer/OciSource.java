@@ -204,7 +204,9 @@ final class OciSource {
         Manifest m;
         try {
             Limits.checkManifestSize(md.size(), label + ": manifest " + md.digest());
-            ingest(t, md, "manifest " + md.digest() + " of " + label);
+            if (!cache.has(md.digest())) { // a manifest: not one of the blobs a progress display counts (Copy's rule)
+                Copy.blobs(t, List.of(md), cache.blobs(), copyOptions().withListener(CopyListener.NONE));
+            }
             m = Manifest.parse(Files.readAllBytes(cache.blob(md.digest())), label + ": manifest " + md.digest());
             if (Modelcar.isImage(m)) {
                 Modelcar car = ImageLayers.modelcar(m, label + ": manifest " + md.digest());

@@ -62,6 +62,13 @@ public final class Cli {
         return commandLine(out, err, args).execute(args);
     }
 
+    /** As above with the environment the consumer commands read (cache, config, offline) given: for tests. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cl = commandLine(out, err, args);
+        ((RootCommand) cl.getCommand()).env(env);
+        return cl.execute(args);
+    }
+
     /** The command class {@code args} name alone (with {@code help COMMAND}: that one), or null: build all. */
     static List<Class<?>> named(String[] args) {
         int i = 0;

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -29,6 +30,18 @@ public final class RootCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors (also after the command, where it shows more detail too).")
     boolean verbose;
+
+    /** The environment the run reads (the process's; a test gives its own, see {@link Cli#run(String[], PrintWriter, PrintWriter, Map)}). */
+    private Map<String, String> env = System.getenv();
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    RootCommand env(Map<String, String> env) {
+        this.env = env;
+        return this;
+    }
 
     /** One JSON document per run: the first to claim it prints it (a result, an error, or an interruption). */
     private final AtomicBoolean documentPrinted = new AtomicBoolean();

@@ -56,7 +56,7 @@ public final class SyncCommand extends BaseCommand {
             if (failure != null) m.putAll(failure.toJson());
             printJson(m);
         } else {
-            out().println("Sync complete:");
+            out().println(failed == 0 ? "Sync complete:" : failed == results.size() ? "Sync failed:" : "Sync incomplete:");
             out().println("  Synced: " + synced);
             out().println("  Unchanged: " + unchanged);
             out().println("  Skipped: " + skipped);

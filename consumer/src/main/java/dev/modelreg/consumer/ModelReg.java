@@ -145,13 +145,18 @@ public final class ModelReg {
                 try {
                     out.add(syncRef(s, r, force));
                 } catch (ConsumerException | IOException | UncheckedIOException | IllegalArgumentException e) {
-                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    String msg = withoutLabel(s.name() + "@" + r, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                     progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
                     out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));
                 }
             }
         }
         return out;
+    }
+
+    /** {@code message} without a leading {@code label: } (a result names its ref already; the error said it too). */
+    private static String withoutLabel(String label, String message) {
+        return message.startsWith(label + ": ") ? message.substring(label.length() + 2) : message;
     }
 
     /** Configured plus cached refs of a source (key or name): how an address with a '/' in its ref is split. */
@@ -174,6 +179,11 @@ public final class ModelReg {
         return null;
     }
 
+    /** " at ENDPOINT" when a mirror endpoint, not {@code upstream} itself, served {@code r}; else nothing. */
+    private static String via(OciSource.Resolved r, String upstream) {
+        return r.servedBy() != null && !r.servedBy().equals(upstream) ? " at " + r.servedBy() : "";
+    }
+
     private SyncResult syncRef(SourceConfig s, String ref, boolean force) throws IOException {
         String label = s.name() + "@" + ref;
         RefState prev;
@@ -192,7 +202,7 @@ public final class ModelReg {
         }
         if (s.oci() != null) {
             try {
-                progress.accept("Resolving " + label + " in " + s.oci() + "...");
+                progress.accept("Resolving " + label + " in " + oci.endpointsOf(s.oci()) + "...");
                 OciSource.Resolved r;
                 try {
                     r = oci.resolve(s.oci(), ref, prev, force, label);
@@ -204,13 +214,13 @@ public final class ModelReg {
                 if (r.unchanged() && prev != null && prev.isOci() && prev.digest().equals(r.manifest().digest())
                         && (r.servedBy() == null || r.servedBy().equals(prev.servedBy())) // else record who served it
                         && cache.registryBytes(s.key(), ref) != null) {
-                    progress.accept("  [=] " + label + " unchanged (" + prev.digest() + ")");
+                    progress.accept("  [=] " + label + " unchanged" + via(r, s.oci()) + " (" + prev.digest() + ")");
                     return result(prev, "unchanged");
                 }
                 parse(r.config(), label);
                 RefState st = oci.stateFor(s.key(), s.name(), ref, s.oci(), r);
                 cache.save(s.key(), ref, r.config(), st);
-                progress.accept("  [+] Synced " + label + " (" + st.digest() + ")");
+                progress.accept("  [+] Synced " + label + via(r, s.oci()) + " (" + st.digest() + ")");
                 return result(st, "synced");
             } catch (ContentException e) {
                 if (e.kind() != ContentException.Kind.NOT_FOUND || s.repo() == null) {

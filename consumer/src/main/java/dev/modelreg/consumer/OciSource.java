@@ -102,6 +102,11 @@ final class OciSource {
         return n;
     }
 
+    /** Where {@code oci} is read, in the order tried: {@code oci} itself, or its mirror endpoints ("A, else B"). */
+    String endpointsOf(String oci) {
+        return String.join(", else ", mirrors.endpoints(oci));
+    }
+
     /**
      * Resolves {@code ref} in repository {@code oci}. With a previous state for the same ref and no force, an
      * unchanged tag costs one HEAD request and a cached digest pin none.

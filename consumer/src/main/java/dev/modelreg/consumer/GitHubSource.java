@@ -51,14 +51,19 @@ final class GitHubSource {
 
     private final Settings settings;
     private final Cache cache;
-    private final HttpTransport http;
+    private volatile HttpTransport http; // made at the first request: info, list and the cache paths need none
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     private volatile CopyListener listener = CopyListener.NONE;
 
     GitHubSource(Settings settings, Cache cache) {
         this.settings = settings;
         this.cache = cache;
-        this.http = HttpTransport.of(settings.registryOptions().http());
+    }
+
+    private HttpTransport http() {
+        HttpTransport h = http;
+        if (h == null) http = h = HttpTransport.of(settings.registryOptions().http());
+        return h;
     }
 
     void listener(CopyListener l) {
@@ -117,7 +122,7 @@ final class GitHubSource {
     /** Null on 404; the body on 2xx; {@link HttpStatus} otherwise. */
     private byte[] fetchBytes(String url, String what) throws IOException {
         requests.incrementAndGet();
-        try (Response r = http.send(Request.get(URI.create(url), what, null))) {
+        try (Response r = http().send(Request.get(URI.create(url), what, null))) {
             if (r.status() == 404) return null;
             if (!r.ok()) throw new HttpStatus(r.status());
             return r.bytes(Limits.MAX_REGISTRY_BYTES);
@@ -198,7 +203,7 @@ final class GitHubSource {
             out.put(key, e.hash());
         }
         if (!files.isEmpty()) {
-            GitHubFiles src = new GitHubFiles(http, files, s.label());
+            GitHubFiles src = new GitHubFiles(http(), files, s.label());
             CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
                     .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT).withSinks(sinks);
             try {
@@ -228,7 +233,7 @@ final class GitHubSource {
     private Digest downloadZip(String url, String what) throws IOException {
         for (int attempt = 0; ; attempt++) {
             requests.incrementAndGet();
-            try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
+            try (Response r = http().send(Request.get(URI.create(url), what, null).streamed())) {
                 if (!r.ok()) throw new ConsumerException(Failures.kindOf(r.status()), what + ": " + httpError(r.status()));
                 return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
             } catch (ContentException e) {

@@ -931,7 +931,7 @@ def case7(ctx):
             ("modelreg --version", [MODELREG, "--version"]),
             ("archive bin/modelreg info (system JDK, class-data archive)",
              [os.path.join(plain, "bin", "modelreg"), "info"] if plain else None),
-            ("archive with own runtime: bin/modelreg info (its prebuilt class-data archive)",
+            ("archive with own runtime: bin/modelreg info (JDK 17 runtime, class-data archive)",
              [os.path.join(own, "bin", "modelreg"), "info"] if own else None),
             ("java -jar modelreg.jar info (no launcher, no class-data archive)",
              ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar, "info"]),
@@ -939,7 +939,7 @@ def case7(ctx):
     rows = {what: ctx.row(7, what, "java" if argv is floor else "modelreg") for what, argv in cmds}
     s = run([MODELREG, "sync"], env=env, tmp=ctx.tmp) if not err else None
     warm_err = err or (None if s.ok else "warm-up sync failed: " + s.error)
-    # the archives' class-data archives: the plain one is built in the background by its first command
+    # the archives' class-data archives: each is built in the background by its first command
     for home in (plain, own):
         if home:
             run([os.path.join(home, "bin", "modelreg"), "--version"], env=env, rss=False, tmp=ctx.tmp)
@@ -965,7 +965,7 @@ def case7(ctx):
                          f"load {load[0]} -> {load[1]}")
     fl = rows["JVM floor: java -version, same flags"]
     for what in ("modelreg info (warm cache)", "archive bin/modelreg info (system JDK, class-data archive)",
-                 "archive with own runtime: bin/modelreg info (its prebuilt class-data archive)"):
+                 "archive with own runtime: bin/modelreg info (JDK 17 runtime, class-data archive)"):
         r = rows[what]
         if r.ok and fl.ok:
             ratio = r.median / fl.median

@@ -2,8 +2,6 @@ package dev.modelreg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,15 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClearAndInspectTest {
     @TempDir Path tmp;
 
-    record Ran(int code, String out, String err) {}
-
     Ran run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "HOME", tmp.resolve("home").toString()));
-        assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
-        return new Ran(code, out.toString(), err.toString());
+        Ran r = Ran.of(Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "HOME", tmp.resolve("home").toString()), args);
+        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+        return r;
     }
 
     private String layoutWithTwoTags() throws Exception {

@@ -3,8 +3,6 @@ package dev.modelreg.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.testkit.RegistryFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,15 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncMessagesTest {
     @TempDir Path tmp;
 
-    record Ran(int code, String out, String err) {}
-
     Ran run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Map<String, String> env = Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "MODELREG_RETRIES", "0",
-                "HOME", tmp.resolve("home").toString());
-        int code = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
-        return new Ran(code, out.toString(), err.toString());
+        return Ran.of(Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "MODELREG_RETRIES", "0",
+                "HOME", tmp.resolve("home").toString()), args);
     }
 
     @Test

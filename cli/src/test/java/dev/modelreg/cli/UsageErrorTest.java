@@ -2,11 +2,8 @@ package dev.modelreg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,17 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class UsageErrorTest {
     @TempDir Path tmp;
 
-    record Ran(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
     static Ran run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Ran(code, out.toString(), err.toString());
+        return Ran.of(args);
     }
 
     @Test

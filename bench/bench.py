@@ -996,7 +996,7 @@ def case7(ctx):
             rmtree(d)
         if first.ok and second.ok:
             extra = first.median - second.median
-            ctx.target(7, f"{label}: first command < second + 2 s", f"+{extra:.2f} s", "< 2 s",
+            ctx.target(7, f"{label}: first command < second + 2 s", f"{extra:+.2f} s", "< 2 s",
                        "PASS" if extra < 2 else "MISS", f"first {first.median:.3f} s, second {second.median:.3f} s (medians of 3)")
     rmtree(cache)
 

@@ -22,6 +22,12 @@ apt_install() {
   as_root apt-get install -y -qq --no-install-recommends "$@" ca-certificates >/dev/null
 }
 
+# mvn_plain ARG...: mvn without colours, its stderr on stdout. Debian's Maven 3.8 writes ESC[0m codes to both streams
+# even with -B -q and -Dstyle.color=never; logs (CI, scripts/dist) get plain text. The exit code is mvn's (pipefail).
+mvn_plain() {
+  ( set -o pipefail; mvn -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' )
+}
+
 # require_jdk_and_maven: a JDK 17+ and Maven, installed with apt-get when missing.
 require_jdk_and_maven() {
   local missing=()

@@ -93,26 +93,52 @@ class DistributionTest {
         Result verify = modelreg(noCds, "verify", "--from", layout, "example/ex-gwt-keating", tmp.resolve("ws").toString(), "--json");
         assertThat(Json.parse(verify.out().strip())).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("ok", true);
         assertThat(modelreg(noCds, "completion", "bash").out()).contains("complete -F _complete_modelreg");
-        // the class-data archive is built on first use beside the jar (lib/ is writable here), then used
-        modelreg(Map.of(), "--version");
-        assertThat(home.resolve("lib/modelreg.jsa")).exists();
-        assertThat(home.resolve("lib/modelreg.jsa.key")).exists();
+        // the first command starts the class-data archive's build in the background (beside the jar: lib/ is writable
+        // here) and does not wait for it; it is there for the next commands
+        Result first = modelreg(Map.of(), "--version");
+        assertThat(first.err()).contains("modelreg: preparing the start-up archive in the background");
+        assertThat(first.out()).startsWith("modelreg ");
+        awaitArchive(home.resolve("lib/modelreg.jsa"));
+        assertThat(modelreg(Map.of(), "--version").err()).isEmpty();
+    }
+
+    /** Waits (at most 3 min) until the launcher's background build wrote ARCHIVE and its key, and let go of its lock. */
+    void awaitArchive(Path jsa) throws Exception {
+        Path key = jsa.resolveSibling(jsa.getFileName() + ".key");
+        for (int i = 0; i < 360 && !Files.exists(key); i++) Thread.sleep(500);
+        assertThat(key).as("the archive's key; log: " + (Files.exists(jsa.resolveSibling(jsa.getFileName() + ".log"))
+                ? Files.readString(jsa.resolveSibling(jsa.getFileName() + ".log")) : "none")).exists();
+        assertThat(jsa).exists();
+        run(List.of("flock", jsa.resolveSibling(jsa.getFileName() + ".lock").toString(), "true"), Map.of()); // its builder ended
     }
 
     @Test
-    void anInstallationTheUserCannotWriteKeepsItsClassDataArchiveInTheUsersCache() throws Exception {
-        // run as nobody (root writes anywhere): lib/ belongs to root, the user's cache to everyone
-        Path cache = Files.createDirectories(tmp.resolve("xdg-cache"));
+    void anUnprivilegedUserWithHomeSetKeepsEverythingUnderThatHome() throws Exception {
+        // nobody (root writes anywhere) with HOME set and no XDG or MODELREG variables: nobody's own home in the password
+        // database (/nonexistent) is never used; lib/ belongs to root, so the class-data archive goes to the user's cache
+        Path userHome = Files.createDirectories(tmp.resolve("nobody-home"));
         for (Path p = tmp; p != null && p.startsWith(tmp.getRoot().resolve("tmp")); p = p.getParent()) {
             if (Files.getOwner(p).getName().equals("root")) run(List.of("chmod", "a+rx", p.toString()), Map.of());
         }
-        run(List.of("chmod", "a+rwx", cache.toString()), Map.of());
-        Result r = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                home.resolve("bin/modelreg").toString(), "--version"), Map.of());
-        assertThat(r.code()).as(r.err()).isZero();
+        run(List.of("chown", "65534:65534", userHome.toString()), Map.of());
+        Map<String, String> env = Map.of("HOME", userHome.toString(), "XDG_CACHE_HOME", "", "XDG_CONFIG_HOME", "",
+                "MODELREG_CACHE", "", "DOCKER_CONFIG", "");
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", home.resolve("bin/modelreg").toString());
+        String layout = "oci-layout:" + userHome.resolve("layout") + ":demo";
+        for (List<String> args : List.of(List.of("--version"),
+                List.of("push", home.resolve("examples/models").toString(), layout, "--name", "example", "--ref", "demo"),
+                List.of("copy", "--from", layout, "example/ex-gwt-keating", userHome.resolve("ws").toString()))) {
+            List<String> cmd = new java.util.ArrayList<>(asNobody);
+            cmd.addAll(args);
+            Result r = run(cmd, env);
+            assertThat(r.code()).as(args + ": " + r.err()).isZero();
+        }
+        assertThat(userHome.resolve(".cache/modelreg/blobs/sha256")).as("the cache under $HOME").isDirectory();
         assertThat(home.resolve("lib/modelreg.jsa")).doesNotExist();
-        try (Stream<Path> s = Files.list(cache.resolve("modelreg/cds"))) {
-            assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+        Path cds = userHome.resolve(".cache/modelreg/cds");
+        try (Stream<Path> s = Files.list(cds)) {
+            Path jsa = s.filter(p -> p.getFileName().toString().endsWith(".jsa.lock")).findFirst().orElseThrow();
+            awaitArchive(cds.resolve(jsa.getFileName().toString().replace(".lock", "")));
         }
     }
 

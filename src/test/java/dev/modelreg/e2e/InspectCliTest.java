@@ -78,7 +78,7 @@ class InspectCliTest {
             assertThat((Map<String, Object>) j.get("metadata")).containsExactly(
                     Map.entry("title", "Synthetic models"), Map.entry("description", "5,000 small files in 100 models"),
                     Map.entry("version", "v1"), Map.entry("authors", "Ann Modeller, Bob Hydro"),
-                    Map.entry("licenses", "CC0-1.0"), Map.entry("vendor", "Example Org"),
+                    Map.entry("license", "CC0-1.0"), Map.entry("vendor", "Example Org"),
                     Map.entry("documentation", "https://example.org/docs"), Map.entry("grid", "structured"));
             assertThat((Map<String, Object>) j.get("annotations")).containsEntry("org.opencontainers.image.licenses", "CC0-1.0")
                     .containsEntry("dev.modelreg.metadata.grid", "structured").containsEntry("dev.modelreg.ref", "v1");

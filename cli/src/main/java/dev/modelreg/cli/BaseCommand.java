@@ -23,9 +23,18 @@ public abstract class BaseCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress display (there is none when stderr is not a terminal, or with --json).")
     protected boolean quiet;
 
-    /** The live progress display for this command's transfers (nothing when not on a terminal, --json, --quiet). */
-    protected Progress progress() {
-        return Progress.of(spec.name(), json, quiet);
+    /**
+     * The live progress display for this command's transfers (nothing when not on a terminal, --json, --quiet),
+     * showing {@code phase} once they are done while the command finishes.
+     */
+    protected Progress progress(String phase) {
+        return Progress.of(spec.name(), phase, json, quiet);
+    }
+
+    /** What a push or mirror to {@code destination} does after its transfers: write an archive, else set the tag. */
+    static String finishing(String destination) {
+        return destination != null && destination.startsWith(dev.modelreg.spec.Reference.ARCHIVE_PREFIX)
+                ? "writing the archive" : "tagging";
     }
 
     protected PrintWriter out() {

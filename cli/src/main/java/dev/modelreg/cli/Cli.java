@@ -1,8 +1,11 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -12,12 +15,81 @@ import picocli.CommandLine.ParseResult;
  * ({@code modelreg: error: ...}, a stack trace only with {@code -v} before or after the command, or
  * {@code MODELREG_DEBUG=1}) and, with {@code --json}, one error document on stdout, whatever failed (an exception or an
  * Error). {@link Main} and the tests use it.
+ * <p>
+ * Start-up: picocli builds a command's model from its annotations by reflection, a few tens of milliseconds per
+ * command on a cold JVM. {@link #commandLine(PrintWriter, PrintWriter, String[])} builds only the command a run names
+ * (every one when it needs the list: no command, an unknown one, {@code --help}, {@code help}, {@code completion}).
  */
 public final class Cli {
     private Cli() {}
 
+    /** The subcommands in the order of the help, by every name a command line may use (aliases too). */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("make-registry", MakeRegistryCommand.class);
+        COMMANDS.put("push", PushCommand.class);
+        COMMANDS.put("sync", SyncCommand.class);
+        COMMANDS.put("info", InfoCommand.class);
+        COMMANDS.put("list", ListCommand.class);
+        COMMANDS.put("copy", CopyCommand.class);
+        COMMANDS.put("cp", CopyCommand.class);
+        COMMANDS.put("pull", PullCommand.class);
+        COMMANDS.put("verify", VerifyCommand.class);
+        COMMANDS.put("clear", ClearCommand.class);
+        COMMANDS.put("mirror", MirrorCommand.class);
+        COMMANDS.put("tags", TagsCommand.class);
+        COMMANDS.put("tag", TagCommand.class);
+        COMMANDS.put("inspect", InspectCommand.class);
+        COMMANDS.put("export", ExportCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
+        COMMANDS.put("help", HelpCommand.class);
+    }
+
+    /** The root options that may come before the command ({@code modelreg -v info}). */
+    private static final List<String> ROOT_OPTIONS = List.of("-v", "--verbose", "-h", "--help", "-V", "--version");
+
+    /** Every command (the help, the completion script and the tests see them all). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return build(out, err, null);
+    }
+
+    /** The command line for {@code args}: the command they name only, or every command when they need the list. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+        return build(out, err, named(args));
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, args).execute(args);
+    }
+
+    /** As above with the environment the consumer commands read (cache, config, offline) given: for tests. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cl = commandLine(out, err, args);
+        ((RootCommand) cl.getCommand()).env(env);
+        return cl.execute(args);
+    }
+
+    /** The command class {@code args} name alone (with {@code help COMMAND}: that one), or null: build all. */
+    static List<Class<?>> named(String[] args) {
+        int i = 0;
+        while (i < args.length && ROOT_OPTIONS.contains(args[i])) i++;
+        if (i == args.length) {
+            boolean versionOnly = List.of(args).contains("-V") || List.of(args).contains("--version");
+            return versionOnly && !List.of(args).contains("-h") && !List.of(args).contains("--help") ? List.of() : null;
+        }
+        Class<?> c = COMMANDS.get(args[i]);
+        if (c == null || c == CompletionCommand.class) return null;
+        if (c != HelpCommand.class) return List.of(c);
+        Class<?> topic = i + 1 < args.length ? COMMANDS.get(args[i + 1]) : null;
+        return topic == null || topic == HelpCommand.class || i + 2 < args.length ? null : List.of(topic, HelpCommand.class);
+    }
+
+    private static CommandLine build(PrintWriter out, PrintWriter err, List<Class<?>> only) {
         CommandLine cl = new CommandLine(new RootCommand());
+        for (Class<?> c : only != null ? only : COMMANDS.values().stream().distinct().toList()) {
+            cl.addSubcommand(c == HelpCommand.class ? new HelpCommand() : instance(c));
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -35,23 +107,25 @@ public final class Cli {
             }
         });
         cl.setParameterExceptionHandler((ex, args) -> {
+            List<String> a = List.of(args);
             CommandLine c = ex.getCommandLine();
-            boolean json = List.of(args).contains("--json");
-            boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
-            int code = report(c, Failure.of(ex), ex, json, verbose);
-            if (!json) {
-                if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                    c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-                }
-                c.getErr().flush();
-            }
-            return code;
+            Failure f = Failure.usage(Usage.message(ex));
+            return report(c, f, ex, a.contains("--json"), a.contains("-v") || a.contains("--verbose"));
         });
         return cl;
     }
 
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+    private static Object instance(Class<?> c) {
+        try {
+            return c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create command " + c.getName(), e);
+        }
+    }
+
+    /** The names (and aliases) of {@link #COMMANDS}, for the test that keeps them equal to the annotations. */
+    static Map<String, Class<?>> commands() {
+        return java.util.Collections.unmodifiableMap(COMMANDS);
     }
 
     /** Reports a failure (stderr line, the JSON document when asked for) and returns its exit code. */

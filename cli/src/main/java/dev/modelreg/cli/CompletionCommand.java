@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
         footer = {
                 "  source <(modelreg completion bash)          # this bash session",
                 "  modelreg completion bash > ~/.local/share/bash-completion/completions/modelreg",
-                "  echo 'source <(modelreg completion zsh)' >> ~/.zshrc"})
+                "  modelreg completion zsh > ~/.modelreg.zsh && \\",
+                "      echo 'source ~/.modelreg.zsh' >> ~/.zshrc    # no JVM per new shell"})
 public final class CompletionCommand extends BaseCommand {
     /** The shells the script supports. */
     enum Shell { bash, zsh }

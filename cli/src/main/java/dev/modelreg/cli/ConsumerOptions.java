@@ -5,10 +5,16 @@ import dev.modelreg.consumer.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every consumer command shares: which sources (--config), whether the network may be used. */
 public final class ConsumerOptions {
+    /** The command this mixin is part of: its root holds the run's environment. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Bootstrap file to use alone (default: bundled sources + user overlay; env MODELREG_CONFIG).")
     Path config;
@@ -28,12 +34,11 @@ public final class ConsumerOptions {
 
     /** As above, with transfers shown on {@code progress}. */
     ModelReg open(PrintWriter err, RegistryFlags registry, Progress progress) throws IOException {
-        Settings s = Settings.fromEnvironment();
+        java.util.Map<String, String> env = Cli.root(mixee.commandLine()).env();
+        Settings s = Settings.from(env);
         if (offline) s = s.withOffline(true);
         if (registry != null) s = s.withRegistryOptions(registry.apply(s.registryOptions()));
-        return new ModelReg(ModelReg.loadConfig(config, System.getenv()), s).onProgress(m -> {
-            err.println(m);
-            err.flush();
-        }).onTransfer(progress);
+        return new ModelReg(ModelReg.loadConfig(config, env), s).onProgress(m -> progress.println(err, m))
+                .onTransfer(progress);
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
                 "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01",
-                "  modelreg copy --no-cache example/big-weights ./run1    # written once, not kept in the cache"},
+                "  modelreg copy --no-cache example/big-weights ./run1   # not kept in the cache"},
         mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
 public final class CopyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
@@ -48,7 +48,7 @@ public final class CopyCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         CopyResult r;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             var reg = opts.open(err(), registry, progress);
             Selection files = Selection.ALL.withFilters(include, exclude);
             r = from == null ? reg.copy(model, workspace, overwrite, noCache, files)

@@ -11,12 +11,12 @@ import picocli.CommandLine.Option;
 @Command(name = "export",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg export --source example --output /tmp/site.tar",
-                "  modelreg export --source mf6/test --ref develop --output /media/usb/testmodels.tar"},
+                "  modelreg export --source mf6/test --ref develop --output /media/usb/mf6.tar"},
         mixinStandardHelpOptions = true,
         description = {"Write a configured source's refs into one OCI archive.",
-                "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg",
-                "artifacts (config = the verified models.toml, every file verified). Read it with",
-                "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
+                "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg "
+                        + "artifacts (config = the verified models.toml, every file verified). Read it with "
+                        + "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
 public final class ExportCommand extends BaseCommand {
     @Option(names = "--source", required = true, paramLabel = "NAME", description = "Configured source (key or name).")
     String source;

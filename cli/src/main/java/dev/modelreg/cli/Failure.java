@@ -41,6 +41,11 @@ public record Failure(String kind, int exitCode, String message) {
         return new Failure("error", ExitCodes.ERROR, message);
     }
 
+    /** A bad command line (exit 3) with its one-line message. */
+    static Failure usage(String message) {
+        return new Failure("usage", ExitCodes.USAGE, message);
+    }
+
     static Failure of(ModelregException.Kind kind, String message) {
         return switch (kind) {
             case NOT_FOUND -> new Failure("not_found", ExitCodes.NOT_FOUND, message);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "info",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg info",
-                "  modelreg info -v --json                       # digests and the pins copy accepts"},
+                "  modelreg info -v --json               # digests and the pins copy accepts"},
         mixinStandardHelpOptions = true, description = "Show registry sync status.")
 public final class InfoCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;

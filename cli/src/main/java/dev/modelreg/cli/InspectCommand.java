@@ -17,13 +17,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg inspect ghcr.io/acme/models:v1",
-                "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:<hex> --json",
+                "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:HEX --json",
                 "  modelreg inspect example@demo --config examples/sources.toml"},
         mixinStandardHelpOptions = true,
         description = {"Describe an artifact from its manifest and config alone.",
-                "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations;",
-                "the models (files, bytes of their layers); the layers and what each holds;",
-                "the referrers by artifactType (the OCI referrers API, else the sha256-HEX tag scheme)."})
+                "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations; the models "
+                        + "(files, bytes of their layers); the layers and what each holds; the referrers by artifactType "
+                        + "(the OCI referrers API, else the sha256-HEX tag scheme)."})
 public final class InspectCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         footer = {"  modelreg list",
                 "  modelreg list -v --source example             # every model name, and metadata"},
         mixinStandardHelpOptions = true, description = {"List available models (of cached registries).",
-        "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
+                "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 

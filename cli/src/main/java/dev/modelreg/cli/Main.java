@@ -29,7 +29,7 @@ public final class Main {
         if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
         PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
         PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
-        picocli.CommandLine cl = Cli.commandLine(out, err);
+        picocli.CommandLine cl = Cli.commandLine(out, err, args);
         if (java.util.List.of(args).contains("--json")) Interruption.reportAsJson((RootCommand) cl.getCommand(), out);
         int code = cl.execute(args);
         out.flush();

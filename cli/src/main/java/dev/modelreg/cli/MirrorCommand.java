@@ -22,19 +22,15 @@ import picocli.CommandLine.Parameters;
                 "  modelreg mirror oci-archive:/media/usb/all.tar registry.internal:5000/mirror"},
         mixinStandardHelpOptions = true,
         description = {"Copy artifacts between registries, layouts and archives.",
-                "Every blob is verified. Blobs the destination has",
-                "are skipped; on one registry they are mounted; the tag is set last. An",
-                "oci-archive file is written whole at the end (an existing one is added",
-                "to) or not at all.",
-                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST],",
-                "      oci-archive:FILE[:TAG|@DIGEST].",
-                "Many refs: --all-tags or --tags GLOB (a registry source), or a layout or",
-                "archive source without a tag (every ref in it). Refs keep their repository",
-                "in a layout or archive; into REGISTRY/PREFIX each goes to PREFIX/REPO:TAG",
-                "(REPO without its registry host). Tags already at the same digest are",
-                "skipped; no tag is set unless every ref's content copied and verified.",
-                "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to",
-                "its own tag (GitHub-mode refs become modelreg artifacts; see also export).",
+                "Every blob is verified. Blobs the destination has are skipped; on one registry they are mounted; the tag "
+                        + "is set last. An oci-archive file is written whole at the end (an existing one is added to) or not at all.",
+                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST].",
+                "Many refs: --all-tags or --tags GLOB (a registry source), or a layout or archive source without a tag "
+                        + "(every ref in it). Refs keep their repository in a layout or archive; into REGISTRY/PREFIX each goes to "
+                        + "PREFIX/REPO:TAG (REPO without its registry host). Tags already at the same digest are skipped; no tag is "
+                        + "set unless every ref's content copied and verified.",
+                "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to its own tag (GitHub-mode "
+                        + "refs become modelreg artifacts; see also export).",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
 public final class MirrorCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")
@@ -75,7 +71,7 @@ public final class MirrorCommand extends BaseCommand {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress(finishing(destination))) {
             CopyOptions co = CopyOptions.of(o).withListener(progress);
             if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
             m = Mirror.run(source, destination, o, co);
@@ -99,7 +95,7 @@ public final class MirrorCommand extends BaseCommand {
         } else {
             out().println(Mirror.landed(m));
             out().flush();
-            err().println("copied " + r.blobsCopied() + " blobs (" + r.bytesCopied() + " bytes), skipped "
+            err().println("copied " + r.blobsCopied() + " blobs and manifests (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
             err().flush();
         }
@@ -143,7 +139,7 @@ public final class MirrorCommand extends BaseCommand {
         } else {
             for (Mirror.Moved m : moved) out().println(m.destination() + ":" + m.tag() + "@" + m.root().digest());
             out().flush();
-            err().println(Text.count(moved.size(), "ref") + " (" + unchanged + " unchanged): copied " + Text.count(blobs, "blob") + " (" + bytes
+            err().println(Text.count(moved.size(), "ref") + " (" + unchanged + " unchanged): copied " + blobs + " blobs and manifests (" + bytes
                     + " bytes), skipped " + skippedBlobs + " (" + skippedBytes + " bytes)");
             err().flush();
         }

@@ -46,7 +46,7 @@ public final class PullCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         CopyResult r;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             ModelReg reg = opts.open(err(), registry, progress);
             r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude), noCache);
         }

@@ -17,14 +17,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "push",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
-                "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1     # upload only what changed",
-                "  modelreg push examples/models oci-layout:/tmp/images:v1 --name example --image   # modelcar"},
+                "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
+                "      --metadata model-set.toml",
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
+                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
-                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image (modelcar)",
-                "with the files under --image-root and models.toml beside them.",
-                "Prints the manifest digest. DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
+                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
+                        + "(modelcar) with the files under --image-root and models.toml beside them. Prints the manifest digest.",
+                "DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
@@ -33,8 +34,8 @@ public final class PushCommand extends BaseCommand {
             description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG] (optional with --image --to-tar).")
     String destination;
 
-    @Option(names = "--image", description = {"Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the",
-            "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes)."})
+    @Option(names = "--image", description = "Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the "
+            + "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes).")
     boolean image;
 
     @Option(names = "--image-root", paramLabel = "DIR", defaultValue = "/models",
@@ -68,8 +69,8 @@ public final class PushCommand extends BaseCommand {
     Map<String, String> annotations = new TreeMap<>();
 
     @Option(names = "--metadata", paramLabel = "FILE",
-            description = {"Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license,",
-                    "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8)."})
+            description = "Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license, "
+                    + "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8).")
     Path metadata;
 
     @Option(names = "--mount-from", paramLabel = "REPOSITORY",
@@ -114,15 +115,12 @@ public final class PushCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Consumer<String> progress = System.console() != null ? s -> {
-            err().println("modelreg: " + s);
-            err().flush();
-        } : null;
         Map<String, String> extra = new TreeMap<>();
         if (metadata != null) extra.putAll(Metadata.read(metadata));
         extra.putAll(annotations);
         Push.Result r;
-        try (Progress display = progress()) {
+        try (Progress display = progress(finishing(destination))) {
+            Consumer<String> progress = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
             r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
                     mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
                     .withBase(base).withListener(display).withImage(imageOptions()));

@@ -1,12 +1,17 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 
-/** {@code modelreg}: lists the subcommands. Each subcommand is a few dozen lines that call publisher/consumer. */
+/**
+ * {@code modelreg}: lists the subcommands ({@link Cli} adds them: only the one a run names). Each subcommand is a few
+ * dozen lines that call publisher/consumer. Without a command it prints the short usage on stderr and exits 3.
+ */
 @Command(name = "modelreg",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -17,39 +22,41 @@ import picocli.CommandLine.Option;
                 "  modelreg push examples/models oci-layout:/tmp/models:v1 --name demo",
                 "  modelreg copy demo/ex-gwf-twri01 ./twri --from oci-layout:/tmp/models:v1",
                 "",
-                "-v/--verbose (before or after the command) prints a stack trace with an error; every command takes",
-                "--json: exactly one JSON document on stdout, {\"error\": {\"kind\", \"message\", \"exitCode\"}} on failure."},
-        subcommands = {
-                MakeRegistryCommand.class,
-                PushCommand.class,
-                SyncCommand.class,
-                InfoCommand.class,
-                ListCommand.class,
-                CopyCommand.class,
-                PullCommand.class,
-                VerifyCommand.class,
-                ClearCommand.class,
-                MirrorCommand.class,
-                TagsCommand.class,
-                TagCommand.class,
-                InspectCommand.class,
-                ExportCommand.class,
-                CompletionCommand.class,
-                HelpCommand.class,
-        })
-public final class RootCommand implements Runnable {
+                "-v/--verbose (before or after the command) prints a stack trace with an error; every command takes "
+                        + "--json: exactly one JSON document on stdout, {\"error\": {\"kind\", \"message\", \"exitCode\"}} on failure."})
+public final class RootCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors (also after the command, where it shows more detail too).")
     boolean verbose;
 
+    /** The environment the run reads (the process's; a test gives its own, see {@link Cli#run(String[], PrintWriter, PrintWriter, Map)}). */
+    private Map<String, String> env = System.getenv();
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    RootCommand env(Map<String, String> env) {
+        this.env = env;
+        return this;
+    }
+
     /** One JSON document per run: the first to claim it prints it (a result, an error, or an interruption). */
     private final AtomicBoolean documentPrinted = new AtomicBoolean();
 
+    /** No command: the short usage (synopsis and commands) on stderr, a usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        Help help = spec.commandLine().getHelp();
+        PrintWriter err = spec.commandLine().getErr();
+        err.print("Usage: " + help.synopsis(0));
+        err.print(help.commandListHeading());
+        err.print(help.commandList());
+        err.println("See 'modelreg help COMMAND' for a command's options and examples, 'modelreg --help' for more.");
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     /** Prints {@code doc} on {@code out} unless a document was printed already in this run; true if it printed. */

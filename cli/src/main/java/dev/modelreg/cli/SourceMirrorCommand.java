@@ -13,12 +13,9 @@ final class SourceMirrorCommand {
                    String destination) throws Exception {
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
         List<SourceMirror.Landed> landed;
-        try (Progress progress = cmd.progress()) {
+        try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
-            landed = SourceMirror.run(reg, source, refs, destination, o, progress, m -> {
-                cmd.err().println(m);
-                cmd.err().flush();
-            });
+            landed = SourceMirror.run(reg, source, refs, destination, o, progress, m -> progress.println(cmd.err(), m));
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(SourceMirror.Landed::toJson).toList()));

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg sync                               # every configured source and ref",
                 "  modelreg sync --source example --ref develop --force",
-                "  modelreg sync --offline --json                # what is cached; never touches the network"},
+                "  modelreg sync --offline --json        # what is cached; no network"},
         mixinStandardHelpOptions = true, description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
 public final class SyncCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
@@ -38,7 +38,7 @@ public final class SyncCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         List<SyncResult> results;
-        try (Progress progress = progress()) {
+        try (Progress progress = progress("committing")) {
             results = opts.open(err(), registry, progress).sync(source, ref, repo, force);
         }
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();
@@ -56,7 +56,7 @@ public final class SyncCommand extends BaseCommand {
             if (failure != null) m.putAll(failure.toJson());
             printJson(m);
         } else {
-            out().println("Sync complete:");
+            out().println(failed == 0 ? "Sync complete:" : failed == results.size() ? "Sync failed:" : "Sync incomplete:");
             out().println("  Synced: " + synced);
             out().println("  Unchanged: " + unchanged);
             out().println("  Skipped: " + skipped);

@@ -21,9 +21,8 @@ import picocli.CommandLine.Parameters;
                 "  modelreg tags oci-archive:/media/usb/all.tar --json"},
         mixinStandardHelpOptions = true,
         description = {"List the tags of a repository, an OCI layout or an OCI archive.",
-                "Each with its manifest digest (and, in a layout or archive,",
-                "the repository each ref came from). One line per tag: TAG DIGEST [REPOSITORY].",
-                "A registry's tag list is bounded (spec/README.md 14).",
+                "Each with its manifest digest (and, in a layout or archive, the repository each ref came from). One line "
+                        + "per tag: TAG DIGEST [REPOSITORY]. A registry's tag list is bounded (spec/README.md 14).",
                 "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})
 public final class TagsCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Where to list tags (without a tag or digest).")

@@ -1,8 +1,12 @@
 package dev.modelreg.cli;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** What the process's stderr is attached to: a progress display is drawn only on a terminal. */
 final class Terminal {
@@ -33,5 +37,29 @@ final class Terminal {
             if (v != null && !v.isEmpty()) return v.toUpperCase(Locale.ROOT).replace("-", "").contains("UTF8");
         }
         return false;
+    }
+
+    /**
+     * The terminal's width in columns: {@code $COLUMNS} when it is a positive number, else what {@code stty size}
+     * says of {@code /dev/tty}, else 80.
+     */
+    static int width(Map<String, String> env) {
+        String c = env.get("COLUMNS");
+        if (c != null && c.strip().matches("[0-9]{1,4}") && Integer.parseInt(c.strip()) > 0) return Integer.parseInt(c.strip());
+        try {
+            Process p = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(2, TimeUnit.SECONDS)) {
+                String[] rowsCols = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+                if (rowsCols.length == 2 && rowsCols[1].matches("[0-9]{1,4}") && Integer.parseInt(rowsCols[1]) > 0) {
+                    return Integer.parseInt(rowsCols[1]);
+                }
+            } else {
+                p.destroyForcibly();
+            }
+        } catch (Exception e) {
+            // no terminal to ask
+        }
+        return 80;
     }
 }

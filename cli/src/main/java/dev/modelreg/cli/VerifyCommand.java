@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
-                "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01 --json"},
+                "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
+                "      ./twri01 --json"},
         mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Exit 0: every file matches; 2: a file differs or is missing; else the error's code."})
 public final class VerifyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;

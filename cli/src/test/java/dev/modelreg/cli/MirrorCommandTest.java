@@ -57,7 +57,7 @@ class MirrorCommandTest {
         Run again = run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-layout:" + tmp.resolve("b") + ":other");
         assertThat(again.code()).isZero();
         assertThat(again.out().trim()).isEqualTo("oci-layout:" + tmp.resolve("b") + ":other@" + root.digest());
-        assertThat(again.err()).contains("copied 0 blobs (0 bytes), skipped 3");
+        assertThat(again.err()).contains("copied 0 blobs and manifests (0 bytes), skipped 3");
     }
 
     @Test

@@ -192,8 +192,15 @@ public final class Cache {
     }
 
     /** Removes one ref's registry state (blobs stay: they may be shared). Returns true if something was removed. */
+    /** Removes a ref's state and registry file; its source's directory too when that was its last ref. */
     public boolean removeRef(String sourceKey, String ref) throws IOException {
-        return Trees.delete(refDir(sourceKey, ref));
+        boolean removed = Trees.delete(refDir(sourceKey, ref));
+        try {
+            Files.deleteIfExists(sourcesDir().resolve(escape(sourceKey)));
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // other refs of the source stay
+        }
+        return removed;
     }
 
     public boolean removeSource(String sourceKey) throws IOException {

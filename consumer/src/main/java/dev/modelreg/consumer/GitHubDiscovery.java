@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Finds the registry file of a GitHub-mode ref as modflow-devtools does: the release asset
@@ -23,10 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class GitHubDiscovery {
     private final Settings settings;
-    private final HttpTransport http;
+    private final Supplier<HttpTransport> http;
     private final AtomicLong requests;
 
-    GitHubDiscovery(Settings settings, HttpTransport http, AtomicLong requests) {
+    GitHubDiscovery(Settings settings, Supplier<HttpTransport> http, AtomicLong requests) {
         this.settings = settings;
         this.http = http;
         this.requests = requests;
@@ -83,7 +84,7 @@ final class GitHubDiscovery {
     /** Null on 404; the body on 2xx; {@link GitHub.Status} otherwise. */
     private byte[] fetchBytes(String url, String what) throws IOException {
         requests.incrementAndGet();
-        try (Response r = http.send(Request.get(URI.create(url), what, null))) {
+        try (Response r = http.get().send(Request.get(URI.create(url), what, null))) {
             if (r.status() == 404) return null;
             if (!r.ok()) throw new GitHub.Status(r.status());
             return r.bytes(Limits.MAX_REGISTRY_BYTES);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.Function;
 
 /**
@@ -34,12 +35,12 @@ final class GitHubPull {
 
     private final Settings settings;
     private final Cache cache;
-    private final HttpTransport http;
+    private final Supplier<HttpTransport> http;
     private final AtomicLong requests;
     private final CopyListener listener;
     private final ReleaseZips zips;
 
-    GitHubPull(Settings settings, Cache cache, HttpTransport http, AtomicLong requests, CopyListener listener) {
+    GitHubPull(Settings settings, Cache cache, Supplier<HttpTransport> http, AtomicLong requests, CopyListener listener) {
         this.settings = settings;
         this.cache = cache;
         this.http = http;
@@ -117,7 +118,7 @@ final class GitHubPull {
             out.put(key, e.hash());
         }
         if (!files.isEmpty()) {
-            GitHubFiles src = new GitHubFiles(http, files, s.label());
+            GitHubFiles src = new GitHubFiles(http.get(), files, s.label());
             CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
                     .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT).withSinks(sinks);
             try {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * GitHub mode, discovering exactly as modflow-devtools does: the release asset
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 final class GitHubSource implements Source {
     private final Settings settings;
     private final Cache cache;
-    private final HttpTransport http;
+    private final Supplier<HttpTransport> http;
     private final Consumer<String> progress;
     private final AtomicLong requests = new AtomicLong();
     private final GitHubDiscovery discovery;
@@ -32,7 +33,7 @@ final class GitHubSource implements Source {
         this.settings = settings;
         this.cache = cache;
         this.progress = progress;
-        this.http = HttpTransport.of(settings.registryOptions().http());
+        this.http = new Lazy<>(() -> HttpTransport.of(settings.registryOptions().http())); // info and list need none
         this.discovery = new GitHubDiscovery(settings, http, requests);
     }
 

@@ -41,6 +41,11 @@ final class OciEndpoints {
         return endpoints;
     }
 
+    /** Where {@code upstream} is read, in the order tried: itself, or its mirror endpoints ("A, else B"). */
+    String describe(String upstream) {
+        return String.join(", else ", mirrors.endpoints(upstream));
+    }
+
     boolean mirrorOnly(String upstream) {
         return mirrors.mirrorOnly(upstream);
     }

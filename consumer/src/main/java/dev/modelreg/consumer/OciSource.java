@@ -63,24 +63,29 @@ final class OciSource implements Source {
         return state.isOci();
     }
 
+    /** " at ENDPOINT" when a mirror endpoint, not {@code upstream} itself, served {@code r}; else nothing. */
+    private static String via(Resolved r, String upstream) {
+        return r.servedBy() != null && !r.servedBy().equals(upstream) ? " at " + r.servedBy() : "";
+    }
+
     /** What a resolve found: the manifest descriptor, the parsed manifest and the models.toml bytes. */
     private record Resolved(Descriptor manifest, Manifest parsed, byte[] config, boolean unchanged, String servedBy) {}
 
     @Override
     public Resolution resolve(SourceConfig s, String ref, RefState previous, boolean force) throws IOException {
         String label = s.name() + "@" + ref;
-        progress.accept("Resolving " + label + " in " + s.oci() + "...");
+        progress.accept("Resolving " + label + " in " + endpoints.describe(s.oci()) + "...");
         Resolved r = resolve(s.oci(), ref, false, previous, force, label);
         if (r.unchanged() && previous != null && previous.isOci() && previous.digest().equals(r.manifest().digest())
                 && (r.servedBy() == null || r.servedBy().equals(previous.servedBy())) // else record who served it
                 && cache.registryBytes(previous) != null) {
-            progress.accept("  [=] " + label + " unchanged (" + previous.digest() + ")");
+            progress.accept("  [=] " + label + " unchanged" + via(r, s.oci()) + " (" + previous.digest() + ")");
             return new Resolution(previous, r.config(), Resolution.UNCHANGED);
         }
         Registries.parse(r.config(), label);
         RefState st = stateFor(s.key(), s.name(), ref, s.oci(), r);
         cache.save(s.key(), ref, r.config(), st);
-        progress.accept("  [+] Synced " + label + " (" + st.digest() + ")");
+        progress.accept("  [+] Synced " + label + via(r, s.oci()) + " (" + st.digest() + ")");
         return new Resolution(st, r.config(), Resolution.SYNCED);
     }
 
@@ -143,7 +148,8 @@ final class OciSource implements Source {
         }
         byte[] raw = cache.manifest(md.digest(), label);
         if (raw == null) {
-            Copy.blobs(t, List.of(md), cache.blobs(), copyOptions());
+            // a manifest: not one of the blobs a progress display counts (Copy's rule)
+            Copy.blobs(t, List.of(md), cache.blobs(), copyOptions().withListener(CopyListener.NONE));
             raw = cache.manifest(md.digest(), label);
             if (raw == null) throw new ConsumerException(what + " did not reach the cache");
         }

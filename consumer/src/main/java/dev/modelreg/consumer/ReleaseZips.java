@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -31,10 +32,10 @@ import java.util.zip.ZipFile;
 final class ReleaseZips {
     private final Settings settings;
     private final Cache cache;
-    private final HttpTransport http;
+    private final Supplier<HttpTransport> http;
     private final AtomicLong requests;
 
-    ReleaseZips(Settings settings, Cache cache, HttpTransport http, AtomicLong requests) {
+    ReleaseZips(Settings settings, Cache cache, Supplier<HttpTransport> http, AtomicLong requests) {
         this.settings = settings;
         this.cache = cache;
         this.http = http;
@@ -73,7 +74,7 @@ final class ReleaseZips {
     Digest download(String url, String what) throws IOException {
         for (int attempt = 0; ; attempt++) {
             requests.incrementAndGet();
-            try (Response r = http.send(Request.get(URI.create(url), what, null).streamed())) {
+            try (Response r = http.get().send(Request.get(URI.create(url), what, null).streamed())) {
                 if (!r.ok()) throw new ConsumerException(Failures.kindOf(r.status()), what + ": " + GitHub.error(r.status()));
                 return cache.blobs().add(r.body(), Expected.MAX_UNSIZED, what);
             } catch (ContentException e) {

@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.UserDirs;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -36,13 +37,9 @@ public record Settings(Path cacheRoot, GitHubUrls github, boolean offline, int c
         return new Settings(root, github, offline, concurrency, registryOptions);
     }
 
-    /** $MODELREG_CACHE, else $XDG_CACHE_HOME/modelreg, else ~/.cache/modelreg. */
+    /** $MODELREG_CACHE, else $XDG_CACHE_HOME/modelreg, else $HOME/.cache/modelreg ({@link UserDirs#cache}). */
     static Path cacheRoot(Map<String, String> env) {
-        String c = env.get("MODELREG_CACHE");
-        if (c != null && !c.isBlank()) return Path.of(c).toAbsolutePath();
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "modelreg").toAbsolutePath();
-        return Path.of(System.getProperty("user.home"), ".cache", "modelreg");
+        return UserDirs.cache(env);
     }
 
     private static GitHubUrls github(Map<String, String> env) {

@@ -58,13 +58,18 @@ final class Syncer {
                 try {
                     out.add(result(syncRef(s, r, force)));
                 } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    String msg = withoutLabel(s.name() + "@" + r, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                     progress.accept("  [-] Failed to sync " + s.name() + "@" + r + ": " + msg);
                     out.add(new SyncResult(s.key(), s.name(), r, "failed", null, null, null, msg, ConsumerException.kindOf(e)));
                 }
             }
         }
         return out;
+    }
+
+    /** {@code message} without a leading {@code label: } (a result names its ref already; the error said it too). */
+    private static String withoutLabel(String label, String message) {
+        return message.startsWith(label + ": ") ? message.substring(label.length() + 2) : message;
     }
 
     /** The configured source with this key, else with this name; null if none. */

@@ -77,6 +77,8 @@ class PartsTest {
         assertThat(s.github().rebase("https://github.com/o/r/releases/download/v1/m.zip")).isEqualTo("https://github.com/o/r/releases/download/v1/m.zip");
         assertThat(s.github().rebase("https://example.org/x")).isEqualTo("https://example.org/x");
         assertThat(Settings.from(Map.of("MODELREG_CACHE", "/c", "XDG_CACHE_HOME", "/x")).cacheRoot()).isEqualTo(Path.of("/c"));
+        // the environment's HOME, not the account's home from the password database (containers, CI, sudo -u)
+        assertThat(Settings.from(Map.of("HOME", "/h")).cacheRoot()).isEqualTo(Path.of("/h/.cache/modelreg"));
         assertThatThrownBy(() -> Settings.from(Map.of("MODELREG_CONCURRENCY", "0"))).hasMessageContaining("MODELREG_CONCURRENCY");
     }
 

@@ -5,7 +5,8 @@ import dev.modelreg.spec.Digest;
 /**
  * Hooks of a copy (oras-go's CopyGraphOptions): progress displays, logs and counters attach here instead of being
  * threaded through every caller. Called from the copy's worker threads; implementations must be thread-safe.
- * {@code size} is -1 for a blob whose size is not known in advance (a GitHub-mode file).
+ * {@code size} is -1 for a blob whose size is not known in advance (a GitHub-mode file). The hooks are about blobs
+ * (configs, layers, files); the manifests a copy pushes after them are not reported.
  */
 public interface CopyListener {
     /** The copy will look at {@code blobs} blobs of {@code bytes} bytes in all (some may turn out to be skipped). */

@@ -115,7 +115,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
     /**
      * Where the user overlay lives: {@code %APPDATA%\modelreg\models.toml} on Windows, else
      * {@code $XDG_CONFIG_HOME/modelreg/models.toml} (an unset, empty or relative XDG_CONFIG_HOME means
-     * {@code $HOME/.config}).
+     * {@code $HOME/.config}, see {@link UserDirs}).
      */
     public static Path userOverlayPath(Map<String, String> env, String osName) {
         boolean windows = osName != null && osName.toLowerCase(Locale.ROOT).startsWith("windows");
@@ -124,9 +124,7 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
             if (appData != null && !appData.isBlank()) return Path.of(appData, "modelreg", "models.toml");
             return Path.of(home(env, "USERPROFILE"), "AppData", "Roaming", "modelreg", "models.toml");
         }
-        String xdg = env.get("XDG_CONFIG_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "modelreg", "models.toml");
-        return Path.of(home(env, "HOME"), ".config", "modelreg", "models.toml");
+        return UserDirs.configHome(env).resolve("modelreg").resolve("models.toml");
     }
 
     private static String home(Map<String, String> env, String var) {
@@ -139,8 +137,10 @@ public record BootstrapConfig(Map<String, SourceConfig> sources, Mirrors mirrors
             return LocalFiles.read(file, "config file", Limits.MAX_REGISTRY_BYTES);
         } catch (IllegalArgumentException e) {
             throw new RegistryFormatException(e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) { // not found (exit 4 on the command line), as a missing directory
+            throw new RegistryFormatException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new RegistryFormatException(file + ": cannot read: " + e.getMessage());
+            throw new RegistryFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -11,12 +11,13 @@ public final class LocalFiles {
     private LocalFiles() {}
 
     /**
-     * The bytes of {@code file}, at most {@code maxBytes}; a directory, a missing file or a larger one is an
-     * {@link IllegalArgumentException} of one line naming {@code what} and the path.
+     * The bytes of {@code file}, at most {@code maxBytes}; a directory or a larger file is an
+     * {@link IllegalArgumentException} of one line naming {@code what} and the path, a missing one a
+     * {@link NoSuchFileException} of that line (not found, as a missing directory is).
      */
     public static byte[] read(Path file, String what, long maxBytes) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(what + " " + file + " is a directory, not a file");
-        if (!Files.exists(file)) throw new IllegalArgumentException(what + " " + file + " does not exist");
+        if (!Files.exists(file)) throw missing(file, what);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (b.length > maxBytes) {
@@ -24,7 +25,11 @@ public final class LocalFiles {
             }
             return b;
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(what + " " + file + " does not exist");
+            throw missing(file, what);
         }
+    }
+
+    private static NoSuchFileException missing(Path file, String what) {
+        return new NoSuchFileException(null, null, what + " " + file + " does not exist");
     }
 }

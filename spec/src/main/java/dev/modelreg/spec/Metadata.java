@@ -30,7 +30,7 @@ public final class Metadata {
         m.put("description", Annotations.DESCRIPTION);
         m.put("version", Annotations.VERSION);
         m.put("authors", Annotations.AUTHORS);
-        m.put("licenses", Annotations.LICENSES);
+        m.put("license", Annotations.LICENSES); // the key a metadata file uses ("licenses" is accepted too)
         m.put("vendor", Annotations.VENDOR);
         m.put("url", Annotations.URL);
         m.put("documentation", Annotations.DOCUMENTATION);
@@ -72,7 +72,7 @@ public final class Metadata {
                 throw new IllegalArgumentException(where + ": want lower-case letters, digits, '.', '_' or '-', starting"
                         + " with a letter, at most " + Limits.MAX_METADATA_KEY_CHARS + " characters");
             }
-            String name = key.equals("license") ? "licenses" : key;
+            String name = key.equals("licenses") ? "license" : key;
             String annotation = STANDARD.getOrDefault(name, Annotations.METADATA_PREFIX + name);
             if (out.containsKey(annotation)) throw new IllegalArgumentException(where + ": given twice (license, licenses)");
             out.put(annotation, value(e.getValue(), name, where));

@@ -8,4 +8,9 @@ public class RegistryFormatException extends ModelregException {
     public RegistryFormatException(String message) {
         super(Kind.INVALID, message);
     }
+
+    /** With the cause: the {@link java.nio.file.NoSuchFileException} of a file that is not there is NOT_FOUND. */
+    public RegistryFormatException(String message, Throwable cause) {
+        super(cause instanceof java.nio.file.NoSuchFileException ? Kind.NOT_FOUND : Kind.INVALID, message, cause);
+    }
 }

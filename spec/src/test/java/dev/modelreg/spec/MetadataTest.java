@@ -29,7 +29,7 @@ class MetadataTest {
                 "dev.modelreg.metadata.grid", "structured"));
         assertThat(Metadata.of(a)).containsExactly(Map.entry("title", "Examples"),
                 Map.entry("description", "MODFLOW 6 examples"), Map.entry("authors", "Ann, Bob"),
-                Map.entry("licenses", "CC0-1.0"), Map.entry("grid", "structured"));
+                Map.entry("license", "CC0-1.0"), Map.entry("grid", "structured"));
     }
 
     @Test

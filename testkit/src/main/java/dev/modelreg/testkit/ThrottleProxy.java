@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 in front of a server (a registry, the GitHub fixture) that caps the rate at which each
  * connection delivers the server's bytes to the client, as a CDN or a slow link does: transfers last long enough to
- * be watched, interrupted and resumed. Client-to-server bytes pass unthrottled. {@link #rate} can be changed while it
- * runs. Each connection uses two daemon threads; {@link #close()} ends them all.
+ * be watched, interrupted and resumed. Client-to-server bytes pass unthrottled, unless it was started with
+ * {@link #startBothWays} (uploads to watch). {@link #rate} can be changed while it runs. Each connection uses two daemon threads; {@link #close()} ends them all.
  */
 public final class ThrottleProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -24,19 +24,31 @@ public final class ThrottleProxy implements AutoCloseable {
     private final AtomicLong bytesPerSecond;
     private final AtomicLong delivered = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final boolean uploads;
     private volatile boolean closed;
 
-    private ThrottleProxy(ServerSocket server, InetSocketAddress target, long bytesPerSecond) {
+    private ThrottleProxy(ServerSocket server, InetSocketAddress target, long bytesPerSecond, boolean uploads) {
         this.server = server;
         this.target = target;
         this.bytesPerSecond = new AtomicLong(bytesPerSecond);
+        this.uploads = uploads;
     }
 
     /** Proxies 127.0.0.1:PORT to {@code targetPort} on loopback at {@code bytesPerSecond} per connection. */
     public static ThrottleProxy start(int targetPort, long bytesPerSecond) {
+        return start(targetPort, bytesPerSecond, false);
+    }
+
+    /** As {@link #start}, capping the client's bytes to the server (uploads) at the same rate too. */
+    public static ThrottleProxy startBothWays(int targetPort, long bytesPerSecond) {
+        return start(targetPort, bytesPerSecond, true);
+    }
+
+    private static ThrottleProxy start(int targetPort, long bytesPerSecond, boolean uploads) {
         try {
             ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            ThrottleProxy p = new ThrottleProxy(s, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), bytesPerSecond);
+            ThrottleProxy p = new ThrottleProxy(s, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort),
+                    bytesPerSecond, uploads);
             Thread t = new Thread(p::acceptLoop, "throttle-proxy-accept");
             t.setDaemon(true);
             t.start();
@@ -73,15 +85,15 @@ public final class ThrottleProxy implements AutoCloseable {
                 upstream.connect(target, 5000);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream, false);
-                pump(upstream, client, true);
+                pump(client, upstream, uploads, false);
+                pump(upstream, client, true, true);
             } catch (IOException e) {
                 if (closed) return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean throttled) {
+    private void pump(Socket from, Socket to, boolean throttled, boolean counted) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -90,8 +102,8 @@ public final class ThrottleProxy implements AutoCloseable {
                 for (int n; (n = in.read(buf, 0, throttled ? (int) Math.min(buf.length, Math.max(1, bytesPerSecond.get() / 20)) : buf.length)) >= 0; ) {
                     out.write(buf, 0, n);
                     out.flush();
+                    if (counted) delivered.addAndGet(n);
                     if (!throttled) continue;
-                    delivered.addAndGet(n);
                     sent += n;
                     long due = start + (long) (sent * 1e9 / Math.max(1, bytesPerSecond.get()));
                     long wait = due - System.nanoTime();

@@ -1,0 +1,167 @@
+package dev.modelreg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Help that can be pasted: every {@code --help}, rendered at 80 columns, has no line wider than that, and each example
+ * is a whole shell command (a long one continued after a {@code \}) whose modelreg arguments parse on the same
+ * command line {@link Main} builds, naming the command whose help shows it. Prose is wrapped at the width it is
+ * given ({@code $COLUMNS}), never cut inside a word, and every description element is a whole sentence.
+ */
+class HelpExamplesTest {
+    static final int WIDTH = 80;
+
+    private static CommandLine cli(int width) {
+        CommandLine cl = Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        Help.install(cl, width);
+        return cl;
+    }
+
+    private static List<CommandLine> commands(CommandLine root) {
+        List<CommandLine> out = new ArrayList<>(List.of(root));
+        root.getSubcommands().forEach((name, c) -> {
+            if (name.equals(c.getCommandName()) && !name.equals("help")) out.add(c);
+        });
+        return out;
+    }
+
+    private static String help(CommandLine c) {
+        StringWriter w = new StringWriter();
+        c.usage(new PrintWriter(w));
+        return w.toString();
+    }
+
+    /** The examples of a help text: the lines after "Examples:" up to the first blank line, continuations joined. */
+    static List<String> examples(String help) {
+        List<String> lines = help.lines().dropWhile(l -> !l.equals("Examples:")).skip(1).takeWhile(l -> !l.isBlank()).toList();
+        List<String> out = new ArrayList<>();
+        StringBuilder cmd = null;
+        for (String l : lines) {
+            if (cmd != null) {
+                assertThat(l).as("a continuation line is indented further: " + l).startsWith("      ");
+                cmd.append(' ').append(l.strip());
+            } else {
+                assertThat(l).as("an example starts a command at two spaces: '" + l + "'").startsWith("  ").doesNotStartWith("   ");
+                cmd = new StringBuilder(l.strip());
+            }
+            if (cmd.toString().endsWith(" \\")) {
+                cmd.setLength(cmd.length() - 2);
+            } else {
+                out.add(cmd.toString());
+                cmd = null;
+            }
+        }
+        assertThat(cmd).as("the last example ends with a continuation").isNull();
+        return out;
+    }
+
+    @Test
+    void everyExampleIsAWholeCommandThatParsesAtEightyColumns() {
+        CommandLine root = cli(WIDTH);
+        int checked = 0;
+        for (CommandLine c : commands(root)) {
+            String help = help(c);
+            String name = c.getCommandSpec().qualifiedName();
+            assertThat(help.lines().filter(l -> l.length() > WIDTH)).as(name + " lines over " + WIDTH + " columns\n" + help).isEmpty();
+            List<String> examples = examples(help);
+            assertThat(examples).as(name + " examples").isNotEmpty();
+            for (String example : examples) {
+                List<List<String>> runs = Shell.invocations(example, "modelreg");
+                assertThat(runs).as(name + ": '" + example + "' runs modelreg").isNotEmpty();
+                for (List<String> args : runs) {
+                    String[] a = args.toArray(String[]::new);
+                    ParseResult all = parses(cli(WIDTH), a, example);
+                    ParseResult lazy = parses(Cli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), a), a, example);
+                    if (c != root) {
+                        assertThat(all.subcommand()).as(example).isNotNull();
+                        assertThat(all.subcommand().commandSpec().name()).as(name + ": '" + example + "' runs another command").isEqualTo(c.getCommandName());
+                        assertThat(lazy.subcommand().commandSpec().name()).isEqualTo(c.getCommandName());
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    private static ParseResult parses(CommandLine cl, String[] args, String example) {
+        try {
+            return cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError("'" + example + "' does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void examplesAreNeverWrappedWhileProseFollowsTheWidth() {
+        for (int width : new int[] {Help.MIN_WIDTH, 100, 140}) {
+            for (CommandLine c : commands(cli(width))) {
+                String help = help(c);
+                for (String line : help.lines().toList()) {
+                    boolean example = examples(help).stream().anyMatch(e -> e.contains(line.strip().replace(" \\", "")));
+                    if (!example) assertThat(line.length()).as(c.getCommandSpec().qualifiedName() + " at " + width + ": " + line).isLessThanOrEqualTo(width);
+                }
+                // the examples are the same lines at every width
+                assertThat(examples(help)).isEqualTo(examples(help(find(cli(WIDTH), c.getCommandSpec().qualifiedName()))));
+            }
+        }
+        assertThat(Help.width(Map.of("COLUMNS", "100"))).isEqualTo(100);
+        assertThat(Help.width(Map.of("COLUMNS", "20"))).isEqualTo(Help.MIN_WIDTH);
+        assertThat(Help.width(Map.of("COLUMNS", "wide"))).isZero();
+        assertThat(Help.width(Map.of())).isZero(); // the terminal's width, asked when help is printed
+        assertThat(Help.wrap("a bb ccc dddd", 6)).containsExactly("a bb", "ccc", "dddd");
+    }
+
+    private static CommandLine find(CommandLine root, String qualifiedName) {
+        for (CommandLine c : commands(root)) if (c.getCommandSpec().qualifiedName().equals(qualifiedName)) return c;
+        throw new AssertionError(qualifiedName);
+    }
+
+    @Test
+    void everyDescriptionElementIsAWholeSentence() {
+        List<String> cut = new ArrayList<>();
+        for (CommandLine c : commands(cli(WIDTH))) {
+            CommandSpec s = c.getCommandSpec();
+            for (String d : s.usageMessage().description()) if (!whole(d)) cut.add(s.qualifiedName() + ": " + d);
+            for (ArgSpec a : s.args()) {
+                for (String d : a.description()) if (!whole(d)) cut.add(s.qualifiedName() + " " + a.paramLabel() + ": " + d);
+            }
+        }
+        assertThat(cut).as("description lines that break a sentence (one array element per paragraph)").isEmpty();
+    }
+
+    private static boolean whole(String d) {
+        String t = d.strip();
+        return t.isEmpty() || t.endsWith(".") || t.endsWith(".)") || t.endsWith(":") || t.endsWith("?");
+    }
+
+    @Test
+    void theNamesOfTheLazyTableAreTheCommandsOwn() {
+        CommandLine root = cli(WIDTH);
+        Cli.commands().forEach((name, type) -> {
+            CommandLine c = root.getSubcommands().get(name);
+            assertThat(c).as(name).isNotNull();
+            assertThat(c.getCommand().getClass()).as(name).isEqualTo(type);
+        });
+        assertThat(Cli.commands().keySet()).containsAll(root.getSubcommands().keySet());
+        // each run builds the command it names only; help, completion and unknown words build them all
+        assertThat(Cli.named(new String[] {"-v", "info", "--json"})).containsExactly(InfoCommand.class);
+        assertThat(Cli.named(new String[] {"cp", "a", "b"})).containsExactly(CopyCommand.class);
+        assertThat(Cli.named(new String[] {"--version"})).isEmpty();
+        assertThat(Cli.named(new String[] {"help", "pull"})).containsExactly(PullCommand.class, CommandLine.HelpCommand.class);
+        for (String[] all : new String[][] {{}, {"--help"}, {"help"}, {"completion", "bash"}, {"nosuch"}, {"--json"}, {"-v"}}) {
+            assertThat(Cli.named(all)).as(String.join(" ", all)).isNull();
+        }
+    }
+}

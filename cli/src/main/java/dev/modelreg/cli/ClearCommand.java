@@ -33,7 +33,7 @@ public final class ClearCommand extends BaseCommand {
         String what = source == null && ref == null ? "the whole cache at " + reg.cacheRoot()
                 : "cached registries" + (source != null ? " of " + source : "") + (ref != null ? " at ref " + ref : "");
         if (!force) {
-            Console c = System.console();
+            Console c = context().console();
             if (c == null) throw new ExitException(ExitCodes.USAGE, "refusing to clear " + what + " without confirmation; use --force");
             String a = c.readLine("Clear %s? [y/N] ", what);
             if (a == null || !a.trim().equalsIgnoreCase("y")) {

@@ -2,7 +2,11 @@ package dev.modelreg.cli;
 
 import java.io.PrintWriter;
 
-/** Entry point: builds the command line through {@link Cli} and exits with its status. */
+/**
+ * Entry point: runs the command line of {@link Cli} in the process's {@link Context} and exits with its status. What
+ * belongs to the process alone is here: the handler of an Error in a worker thread, the JVM-wide connection limit, the
+ * signal handlers of a --json run, the exit.
+ */
 public final class Main {
     private Main() {}
 
@@ -27,9 +31,9 @@ public final class Main {
         // HttpURLConnection keeps at most http.maxConnections idle connections per host (JVM-wide, read once, default
         // 5): keep one per parallel transfer (GitHub mode runs up to 4 x MODELREG_CONCURRENCY at once).
         if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
-        PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
-        PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
-        picocli.CommandLine cl = Cli.commandLine(out, err, args);
+        PrintWriter out = Cli.writer(System.out);
+        PrintWriter err = Cli.writer(System.err);
+        picocli.CommandLine cl = Cli.commandLine(out, err, Context.ofProcess(), args);
         if (java.util.List.of(args).contains("--json")) Interruption.reportAsJson((RootCommand) cl.getCommand(), out);
         int code = cl.execute(args);
         out.flush();

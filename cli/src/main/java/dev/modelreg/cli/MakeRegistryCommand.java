@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
 import dev.modelreg.publisher.MakeRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,8 +59,15 @@ public final class MakeRegistryCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(path, name, repo, ref, namefile, output,
-                assetFile, releaseAssets, examples, pathInRepo, System.getenv()));
+        Context c = context();
+        String dir = path;
+        String out = output;
+        if (!c.processWorkDir()) { // another working directory than the process's: resolve a local --path against it,
+            dir = c.localDirectory(path); // and --output too unless it is relative to a local --path
+            if (dir == null || !Files.isDirectory(Path.of(dir))) out = c.resolve(output == null ? MakeRegistry.DEFAULT_OUTPUT : output);
+        }
+        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(dir, name, repo, ref, namefile, out,
+                assetFile, releaseAssets, examples, pathInRepo, c.env()));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("registry", r.registryFile() == null ? null : r.registryFile().toString());

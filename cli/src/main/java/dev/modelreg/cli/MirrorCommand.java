@@ -68,7 +68,7 @@ public final class MirrorCommand extends BaseCommand {
             }
             return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source);
         }
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
+        RegistryOptions o = registry.options(context().env()).withConcurrency(concurrency);
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {

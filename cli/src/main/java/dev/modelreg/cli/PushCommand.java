@@ -120,9 +120,9 @@ public final class PushCommand extends BaseCommand {
         extra.putAll(annotations);
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
-            Consumer<String> progress = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
+            Consumer<String> progress = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
             r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
-                    mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, System.getenv(), progress)
+                    mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, context().env(), progress)
                     .withBase(base).withListener(display).withImage(imageOptions()));
         }
         if (json) {

@@ -11,7 +11,7 @@ final class SourceMirrorCommand {
 
     static int run(BaseCommand cmd, ConsumerOptions opts, RegistryFlags registry, String source, List<String> refs,
                    String destination) throws Exception {
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(cmd.context().env());
         List<SourceMirror.Landed> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);

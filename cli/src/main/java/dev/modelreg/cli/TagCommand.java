@@ -40,7 +40,7 @@ public final class TagCommand extends BaseCommand {
         if (r.reference() == null) { // one that parses but has the wrong shape for this command: usage (3)
             throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
         }
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(context().env());
         List<Retag.Moved> moved;
         String location;
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {

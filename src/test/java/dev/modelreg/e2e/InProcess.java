@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code modelreg ARGS} run in this JVM: the command line {@link Main} runs (the same factory, {@link Cli}, and the
+ * {@code modelreg ARGS} run in this JVM: the command line {@code Main} runs (the same factory, {@link Cli}, and the
  * same writers, {@link Cli#writer}), given the environment and working directory a process would have had
  * ({@link Context#of}), on a thread of its own. What only a process has stays out: the exit (the code is returned),
  * the signal handlers, the handler of an Error in a worker thread, crash points and JVM options (a test that needs

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * environment and working directory and writers of its own), unless the run needs a process of its own: JVM options
  * of its own (a small heap) or a crash point ({@code MODELREG_TEST_CRASH_AT}, which halts the process). A test about
  * the process itself (signals, kill -9, concurrent processes, a pseudo-terminal, the launcher) starts one with
- * {@link #start}, {@link #startCommand}, {@link #all} or {@link #process}. With {@code -Dmodelreg.e2e.processes=true}
+ * {@link #start}, {@link #startCommand} or {@link #all}. With {@code -Dmodelreg.e2e.processes=true}
  * every run is a process (the same assertions hold both ways).
  */
 final class Modelreg {
@@ -201,11 +201,6 @@ final class Modelreg {
             return start(tmp, workDir, jvmArgs, env, args).finish(limit);
         }
         return InProcess.run(workDir, environment(tmp, env), limit, args);
-    }
-
-    /** {@code modelreg ARGS} in {@code tmp} in a process of its own (for a test about the launched process). */
-    static Run process(Path tmp, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return start(tmp, tmp, FAST_JVM, env, args).finish();
     }
 
     static Run ok(Path tmp, String... args) throws IOException, InterruptedException {

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * Moving a large file into its group's tar costs nothing when pulling: whoever needs one file of a group needs
  * the whole group (every model listing a file lists its whole group). Merging tars is the last resort.
  */
-public final class LayerPlanner {
+final class LayerPlanner {
     private LayerPlanner() {}
 
     /** 1 MiB: files this big or bigger get a layer of their own. */
@@ -42,9 +42,9 @@ public final class LayerPlanner {
     public static final String ROOT_GROUP_TITLE = "_root";
 
     public static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
-                                 Map<String, Digest> digests, long threshold, int maxLayers) {
+                                 Map<String, Digest> digests, long threshold, int maxLayers) throws PublishException {
         if (maxLayers < 1 || maxLayers > Limits.MAX_LAYERS) {
-            throw new IllegalArgumentException("--max-layers must be 1 to " + Limits.MAX_LAYERS + " (what consumers read), got "
+            throw PublishException.invalid("--max-layers must be 1 to " + Limits.MAX_LAYERS + " (what consumers read), got "
                     + maxLayers);
         }
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(registry);

@@ -21,11 +21,20 @@ public record GitHubUrls(String webUrl, String rawUrl, String apiUrl) {
         apiUrl = trimTrailingSlash(apiUrl);
     }
 
+    /** github.com: {@link #DEFAULT_WEB}, {@link #DEFAULT_RAW}, {@link #DEFAULT_API}. */
     public static GitHubUrls defaults() {
         return new GitHubUrls(DEFAULT_WEB, DEFAULT_RAW, DEFAULT_API);
     }
 
-    /** The bases from the environment; a blank variable means the default, a malformed one is an error naming it. */
+    /** {@link #fromEnvironment(Map)} of the process environment. */
+    public static GitHubUrls fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * The bases from the environment ({@code MODELREG_GITHUB_URL}, {@code MODELREG_GITHUB_RAW_URL},
+     * {@code MODELREG_GITHUB_API_URL}); a blank variable means the default, a malformed one is an error naming it.
+     */
     public static GitHubUrls fromEnvironment(Map<String, String> env) {
         return new GitHubUrls(base(env, "MODELREG_GITHUB_URL", DEFAULT_WEB), base(env, "MODELREG_GITHUB_RAW_URL", DEFAULT_RAW),
                 base(env, "MODELREG_GITHUB_API_URL", DEFAULT_API));

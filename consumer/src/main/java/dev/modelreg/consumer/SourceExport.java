@@ -6,6 +6,7 @@ import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.Mirror;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
+import dev.modelreg.publisher.KnownRegistry;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.GitHubUrls;
@@ -83,7 +84,7 @@ final class SourceExport {
         progress.accept("pushing " + label + " (" + Text.count(e.files().size(), "file") + ") to " + to);
         String repo = e.synced().source().repo();
         String url = repo == null ? null : GitHubUrls.repositoryPage(GitHubUrls.Repo.parse(repo));
-        Push.KnownRegistry known = new Push.KnownRegistry(e.config(), "models.toml of " + label, e.files(), e.gitRef(), url);
+        KnownRegistry known = new KnownRegistry(e.config(), "models.toml of " + label, e.files(), e.gitRef(), url);
         Push.Result r = Push.pushRegistry(known, to, created, ro, listener, progress);
         return new Exported(key, ref, "github", to.tag(), to.withDigest(r.digest()), r.digest());
     }

@@ -63,7 +63,12 @@ public final class MakeRegistry {
             connection = b.connection;
         }
 
-        /** A request to index models named {@code name}/... (the model name prefix, e.g. {@code mf6/example}). */
+        /**
+         * A request to index models named {@code name}/....
+         *
+         * @param name the model name prefix, e.g. {@code mf6/example}
+         * @return a builder with the defaults of the command line
+         */
         public static Builder builder(String name) {
             return new Builder(Objects.requireNonNull(name, "name"));
         }
@@ -175,7 +180,14 @@ public final class MakeRegistry {
      */
     public record Result(Path registryFile, Path releaseZip, int models, int files, long bytes, Index index) {}
 
-    /** Runs the indexing {@code r} describes and writes its files. */
+    /**
+     * Runs the indexing {@code r} describes and writes its files.
+     *
+     * @param r what to index and where to write
+     * @return the files written and the index
+     * @throws PublishException bad input (repo without ref, nothing to index)
+     * @throws IOException      a missing directory ({@link NoSuchFileException}), a failed download
+     */
     public static Result run(Request r) throws IOException {
         if ((r.repo == null) != (r.ref == null)) {
             throw PublishException.invalid("give both --repo OWNER/NAME and --ref REF, or neither");

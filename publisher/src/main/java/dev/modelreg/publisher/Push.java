@@ -60,18 +60,6 @@ public final class Push {
                          int manifestBytes) {}
 
     /**
-     * A models.toml known byte for byte, with where each file it lists is (e.g. a content-addressed cache): what
-     * {@link #pushRegistry} publishes.
-     *
-     * @param config    the models.toml bytes, the config of the artifact as they are
-     * @param label     how errors name it ("models.toml of SOURCE@REF")
-     * @param files     file key to the file holding its content
-     * @param ref       the git ref to record (and to tag with when the destination names no tag), or null
-     * @param sourceUrl the {@code org.opencontainers.image.source} annotation, or null
-     */
-    public record KnownRegistry(byte[] config, String label, Map<String, Path> files, String ref, String sourceUrl) {}
-
-    /**
      * What to push and where, immutable; made with {@link #builder} (or {@link #of}). Every option has the default of
      * the command line, except that nothing is read from the environment unless asked: give
      * {@code registry(RegistryOptions.fromEnvironment())} and {@code created(CreationTime.fromEnvironment())} for the
@@ -117,8 +105,12 @@ public final class Push {
         }
 
         /**
-         * A push of the models in {@code dir} to {@code destination} ({@code REGISTRY/REPOSITORY[:TAG]},
-         * {@code oci-layout:DIR[:TAG]} or {@code oci-archive:FILE[:TAG]}; null only for an image written to a tar alone).
+         * A push of the models in {@code dir} to {@code destination}.
+         *
+         * @param dir         the model repository directory
+         * @param destination {@code REGISTRY/REPOSITORY[:TAG]}, {@code oci-layout:DIR[:TAG]} or
+         *                    {@code oci-archive:FILE[:TAG]}; null only for an image written to a tar alone
+         * @return a builder with the defaults of the command line
          */
         public static Builder builder(Path dir, Reference destination) {
             return new Builder(Objects.requireNonNull(dir, "dir"), destination);
@@ -128,6 +120,8 @@ public final class Push {
          * The common case: index {@code dir} (models named {@code name}/..., found by {@code mfsim.nam}) and push it to
          * {@code destination} for git ref {@code ref} (null: the destination's tag), with the process environment's
          * credentials ({@link RegistryOptions#fromEnvironment()}) and creation time ({@link CreationTime#fromEnvironment()}).
+         *
+         * @return the request, built
          */
         public static Request of(Path dir, Reference destination, String name, String ref) {
             return builder(dir, destination).name(name).ref(ref).registry(RegistryOptions.fromEnvironment())
@@ -285,18 +279,27 @@ public final class Push {
         }
     }
 
-    /** Runs the push {@code r} describes. */
+    /**
+     * Runs the push {@code r} describes.
+     *
+     * @param r what to push and where
+     * @return the manifest digest, where it landed and what was sent
+     * @throws PublishException bad input (no model name prefix, no models, a digest destination, a bad time)
+     * @throws IOException      a missing directory or file ({@link NoSuchFileException}), a refused or failed
+     *                          transfer ({@code ContentException}, with its kind)
+     */
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
         if (!Files.isDirectory(r.dir())) {
             throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
                     ? "not a directory (push indexes a directory of models)" : "no such directory");
         }
+        if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
         if (r.image() != null && r.base() != null) {
             throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
         }
-        Destination dest = tarOnly ? null : Destination.of(r.destination());
+        PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
         if (ref == null && tag == null) {
@@ -330,12 +333,22 @@ public final class Push {
      * or {@code oci-archive:FILE} with a tag (without one: the tag of the known ref). The manifest is annotated with the
      * ref and source URL and {@code created} ({@link CreationTime#fromEnvironment()}: {@code SOURCE_DATE_EPOCH}, else
      * the epoch), so the same inputs give the same digest.
+     *
+     * @param known       the registry bytes and where its files are
+     * @param destination where to push, with a tag or without (then the tag of the known ref)
+     * @param created     the creation time of the manifest
+     * @param ro          how to reach the destination registry
+     * @param listener    the hooks of the upload, or null
+     * @param progress    where progress lines go, or null
+     * @return the manifest digest, where it landed and what was sent
+     * @throws IOException bad input ({@link PublishException}), content that is not what the registry says, a failed
+     *                     transfer
      */
     public static Result pushRegistry(KnownRegistry known, Reference destination, CreationTime created,
                                       RegistryOptions ro, CopyListener listener, Consumer<String> progress)
             throws IOException {
         Consumer<String> p = progress == null ? s -> { } : progress;
-        Destination dest = Destination.of(destination);
+        PushDestination dest = PushDestination.of(destination);
         String t = dest.tag() != null ? dest.tag() : known.ref() == null ? null : RefTags.toTag(known.ref());
         if (t == null) throw PublishException.invalid("no tag for " + known.label() + ": give DESTINATION:TAG");
         PushInputs.Loaded loaded = PushInputs.fromKnown(known);
@@ -343,7 +356,7 @@ public final class Push {
         return push(loaded, dest, t, known.ref(), ann, ro, null, null, LayerPlanner.DEFAULT_MAX_LAYERS, listener, p);
     }
 
-    private static Result push(PushInputs.Loaded loaded, Destination dest, String tag, String ref,
+    private static Result push(PushInputs.Loaded loaded, PushDestination dest, String tag, String ref,
                                Map<String, String> ann, RegistryOptions ro, String baseRef, String mountFrom,
                                int maxLayers, CopyListener listener, Consumer<String> progress) throws IOException {
         try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
@@ -370,15 +383,6 @@ public final class Push {
             return RefTags.fromTag(tag);
         } catch (IllegalArgumentException e) {
             return tag;
-        }
-    }
-
-    /** The destination: the store (no tag) and the tag (null if none). */
-    record Destination(Reference target, String tag) {
-        static Destination of(Reference ref) throws PublishException {
-            if (ref == null) throw PublishException.invalid("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
-            if (ref.digest() != null) throw PublishException.invalid("push needs a tag, not a digest: '" + ref + "'");
-            return new Destination(ref.withTag(null), ref.tag());
         }
     }
 }

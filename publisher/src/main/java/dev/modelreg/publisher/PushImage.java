@@ -17,7 +17,7 @@ final class PushImage {
      * Builds the model image with jib ({@link ModelImage}), then copies it with the one engine to the destination (if
      * any) and writes the docker-archive tar (if asked). Without a destination the result names the tar.
      */
-    static Push.Result run(PushInputs.Loaded loaded, Push.Destination dest, String tag, String ref,
+    static Push.Result run(PushInputs.Loaded loaded, PushDestination dest, String tag, String ref,
                            Map<String, String> ann, Push.Request r, Consumer<String> progress) throws IOException {
         ImageOptions io = r.image();
         progress.accept("building the image of " + loaded.registry().files().size() + " files under " + io.root());

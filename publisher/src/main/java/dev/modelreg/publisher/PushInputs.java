@@ -70,7 +70,7 @@ final class PushInputs {
     }
 
     /** A registry known byte for byte whose files are elsewhere (a cache): every file must be hashed in it. */
-    static Loaded fromKnown(Push.KnownRegistry known) throws IOException {
+    static Loaded fromKnown(KnownRegistry known) throws IOException {
         ModelsToml registry = ModelsTomlCodec.read(known.config(), known.label());
         List<String> unhashed = registry.files().entrySet().stream().filter(e -> e.getValue().hash() == null)
                 .map(Map.Entry::getKey).toList();

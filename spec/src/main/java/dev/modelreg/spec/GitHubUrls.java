@@ -11,10 +11,14 @@ import java.util.Map;
  * and asset names are percent-encoded per path segment, so any registry file key makes a valid URL.
  */
 public record GitHubUrls(String webUrl, String rawUrl, String apiUrl) {
+    /** The web base: {@value}. */
     public static final String DEFAULT_WEB = "https://github.com";
+    /** The raw-file base: {@value}. */
     public static final String DEFAULT_RAW = "https://raw.githubusercontent.com";
+    /** The REST API base: {@value}. */
     public static final String DEFAULT_API = "https://api.github.com";
 
+    /** Drops a trailing slash from each base. */
     public GitHubUrls {
         webUrl = trimTrailingSlash(webUrl);
         rawUrl = trimTrailingSlash(rawUrl);
@@ -90,6 +94,7 @@ public record GitHubUrls(String webUrl, String rawUrl, String apiUrl) {
 
     /** A GitHub repository, {@code owner/name}. */
     public record Repo(String owner, String name) {
+        /** Parses {@code OWNER/NAME}; anything else is an error naming the text. */
         public static Repo parse(String text) {
             String[] parts = text.split("/", -1);
             if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {

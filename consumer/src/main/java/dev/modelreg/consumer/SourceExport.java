@@ -28,19 +28,7 @@ import java.util.function.Consumer;
  * the verified models.toml bytes, files fetched and verified through the cache, layers planned as a push
  * ({@link Push#pushRegistry}).
  */
-final class SourceExport {
-    private final BootstrapConfig config;
-    private final Syncer syncer;
-    private final Sources sources;
-    private final Consumer<String> progress;
-
-    SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Consumer<String> progress) {
-        this.config = config;
-        this.syncer = syncer;
-        this.sources = sources;
-        this.progress = progress;
-    }
-
+record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Consumer<String> progress) {
     List<Exported> run(String source, List<String> refs, Reference destination, CreationTime created,
                        RegistryOptions ro, CopyListener listener) throws IOException {
         if (destination.tag() != null || destination.digest() != null) {

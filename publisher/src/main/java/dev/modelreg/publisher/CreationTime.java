@@ -18,15 +18,14 @@ public final class CreationTime {
     /** The time of a push that has no other: {@code 1970-01-01T00:00:00Z}. */
     public static final String EPOCH = "1970-01-01T00:00:00Z";
 
-    private static final CreationTime REPRODUCIBLE = new CreationTime(null, false, null);
+    private static final CreationTime REPRODUCIBLE = new CreationTime(null, null);
+    private static final CreationTime NOW = new CreationTime(null, null);
 
     private final Instant at;
-    private final boolean now;
     private final String sourceDateEpoch;
 
-    private CreationTime(Instant at, boolean now, String sourceDateEpoch) {
+    private CreationTime(Instant at, String sourceDateEpoch) {
         this.at = at;
-        this.now = now;
         this.sourceDateEpoch = sourceDateEpoch;
     }
 
@@ -37,12 +36,12 @@ public final class CreationTime {
 
     /** This time (cut to the second). */
     public static CreationTime at(Instant time) {
-        return new CreationTime(Objects.requireNonNull(time, "time").truncatedTo(ChronoUnit.SECONDS), false, null);
+        return new CreationTime(Objects.requireNonNull(time, "time").truncatedTo(ChronoUnit.SECONDS), null);
     }
 
     /** The time of the push: the only choice that gives a new digest for the same tree. */
     public static CreationTime now() {
-        return new CreationTime(null, true, null);
+        return NOW;
     }
 
     /** {@link #fromEnvironment(Map)} of the process environment. */
@@ -56,7 +55,7 @@ public final class CreationTime {
      */
     public static CreationTime fromEnvironment(Map<String, String> env) {
         String sde = env.get("SOURCE_DATE_EPOCH");
-        return sde == null || sde.isBlank() ? REPRODUCIBLE : new CreationTime(null, false, sde);
+        return sde == null || sde.isBlank() ? REPRODUCIBLE : new CreationTime(null, sde);
     }
 
     /**
@@ -72,7 +71,7 @@ public final class CreationTime {
 
     /** The annotation value for a push of {@code dir} (null: not a directory of the publisher's, e.g. a known registry). */
     String resolve(Path dir) throws PublishException {
-        if (now) return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        if (this == NOW) return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         if (at != null) return at.toString();
         if (sourceDateEpoch != null) {
             try {
@@ -98,9 +97,22 @@ public final class CreationTime {
         }
     }
 
+    /** What this time is: {@code now}, the instant, {@code SOURCE_DATE_EPOCH=...} or {@code reproducible}. */
     @Override
     public String toString() {
-        return now ? "now" : at != null ? at.toString() : sourceDateEpoch != null ? "SOURCE_DATE_EPOCH=" + sourceDateEpoch
-                : "reproducible";
+        if (this == NOW) return "now";
+        if (at != null) return at.toString();
+        return sourceDateEpoch != null ? "SOURCE_DATE_EPOCH=" + sourceDateEpoch : "reproducible";
+    }
+
+    /** Equal when they name the same time the same way (their {@link #toString()} is the same). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CreationTime c && toString().equals(c.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
     }
 }

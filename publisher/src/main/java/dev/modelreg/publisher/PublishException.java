@@ -9,18 +9,13 @@ import dev.modelreg.spec.ModelregException;
  * destination that names a digest). Failures of the transfer itself are the content layer's kinds.
  */
 public class PublishException extends ModelregException {
-    /** A failure of {@code kind} with a one-line {@code message}. */
-    public PublishException(Kind kind, String message) {
-        super(kind, message);
-    }
-
-    /** A failure of {@code kind} with a one-line {@code message}, caused by {@code cause}. */
+    /** A failure of {@code kind} with a one-line {@code message}, caused by {@code cause} (or null). */
     public PublishException(Kind kind, String message, Throwable cause) {
         super(kind, message, cause);
     }
 
     /** Bad input: {@link Kind#INVALID}. */
     static PublishException invalid(String message) {
-        return new PublishException(Kind.INVALID, message);
+        return new PublishException(Kind.INVALID, message, null);
     }
 }

@@ -1,16 +1,13 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Reference;
-import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -322,8 +319,12 @@ public final class Push {
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
-        if (r.image() != null) return PushImage.run(loaded, dest, tag, ref, ann, r, progress);
-        return push(loaded, dest, tag, ref, ann, r.registry(), r.base(), r.mountFrom(), r.maxLayers(), r.listener(), progress);
+        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
+        if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+        Pushed p = r.image() != null
+                ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+                : PushArtifact.run(loaded, dest, tag, ann, r.registry(), co, r.base(), r.maxLayers(), progress);
+        return result(p, tag, ref, loaded.registry().files().size());
     }
 
     /**
@@ -353,29 +354,16 @@ public final class Push {
         if (t == null) throw PublishException.invalid("no tag for " + known.label() + ": give DESTINATION:TAG");
         PushInputs.Loaded loaded = PushInputs.fromKnown(known);
         Map<String, String> ann = ManifestAnnotations.of(null, known.ref(), known.sourceUrl(), created, null);
-        return push(loaded, dest, t, known.ref(), ann, ro, null, null, LayerPlanner.DEFAULT_MAX_LAYERS, listener, p);
+        CopyOptions co = CopyOptions.of(ro).withListener(listener);
+        Pushed pushed = PushArtifact.run(loaded, dest, t, ann, ro, co, null, LayerPlanner.DEFAULT_MAX_LAYERS, p);
+        return result(pushed, t, known.ref(), loaded.registry().files().size());
     }
 
-    private static Result push(PushInputs.Loaded loaded, PushDestination dest, String tag, String ref,
-                               Map<String, String> ann, RegistryOptions ro, String baseRef, String mountFrom,
-                               int maxLayers, CopyListener listener, Consumer<String> progress) throws IOException {
-        try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
-            DeltaPlanner.Base base = baseRef == null ? null : PushInputs.base(opened.target(), baseRef, progress);
-            progress.accept("building layers for " + Text.count(loaded.registry().files().size(), "file"));
-            try (ModelSet set = ModelSet.build(loaded.registry(), loaded.config(), loaded.sources(), ann, maxLayers,
-                    LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
-                progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
-                        + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
-                CopyOptions co = CopyOptions.of(ro).withListener(listener);
-                if (mountFrom != null) co = co.withMountFrom(mountFrom);
-                CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
-                opened.commit(); // an oci-archive: file is written here
-                String reference = dest.target().withTag(tag).withDigest(set.descriptor().digest()).toString();
-                return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry().files().size(),
-                        set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
-                        cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
-            }
-        }
+    private static Result result(Pushed p, String tag, String ref, int files) {
+        CopyResult c = p.copy(); // null: nothing copied (an image written only to a tar)
+        return new Result(p.manifest().digest(), tag, ref, p.reference(), files, p.layers(), c == null ? 0 : c.bytesCopied(),
+                c == null ? 0 : c.bytesSkipped(), c == null ? 0 : c.blobsCopied(), c == null ? 0 : c.blobsSkipped(),
+                c == null ? 0 : c.blobsMounted(), (int) p.manifest().size());
     }
 
     private static String refOfTag(String tag) {

@@ -3,6 +3,7 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
@@ -17,18 +18,16 @@ final class PushImage {
      * Builds the model image with jib ({@link ModelImage}), then copies it with the one engine to the destination (if
      * any) and writes the docker-archive tar (if asked). Without a destination the result names the tar.
      */
-    static Push.Result run(PushInputs.Loaded loaded, PushDestination dest, String tag, String ref,
-                           Map<String, String> ann, Push.Request r, Consumer<String> progress) throws IOException {
-        ImageOptions io = r.image();
+    static Pushed run(PushInputs.Loaded loaded, PushDestination dest, String tag, Map<String, String> ann,
+                      ImageOptions io, int maxLayers, RegistryOptions ro, CopyOptions co, Consumer<String> progress)
+            throws IOException {
         progress.accept("building the image of " + loaded.registry().files().size() + " files under " + io.root());
-        try (ModelImage image = ModelImage.build(loaded.registry(), loaded.config(), loaded.sources(), ann, io, r.maxLayers())) {
+        try (ModelImage image = ModelImage.build(loaded.registry(), loaded.config(), loaded.sources(), ann, io, maxLayers)) {
             CopyResult cr = null;
             String reference;
             if (dest != null) {
-                try (Targets.Opened opened = Targets.open(dest.target(), r.registry())) {
+                try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
                     progress.accept("pushing " + image.manifest().layers().size() + " layers to " + opened.target().name());
-                    CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
-                    if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
                     cr = Copy.copy(image, image.descriptor(), opened.target(), tag, co);
                     opened.commit();
                 }
@@ -42,10 +41,7 @@ final class PushImage {
                 progress.accept("writing the docker-archive tar " + io.toTar() + " (" + name + ")");
                 image.writeDockerTar(io.toTar(), name);
             }
-            return new Push.Result(image.descriptor().digest(), tag, ref, reference, loaded.registry().files().size(),
-                    image.manifest().layers().size(), cr == null ? 0 : cr.bytesCopied(), cr == null ? 0 : cr.bytesSkipped(),
-                    cr == null ? 0 : cr.blobsCopied(), cr == null ? 0 : cr.blobsSkipped(), cr == null ? 0 : cr.blobsMounted(),
-                    (int) image.descriptor().size());
+            return new Pushed(image.descriptor(), image.manifest().layers().size(), cr, reference);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.spec.Text;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.MakeRegistry;
+import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.Text;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,8 +60,11 @@ public final class MakeRegistryCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(path, name, repo, ref, namefile, output,
-                assetFile, releaseAssets, examples, pathInRepo, System.getenv()));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder(name).path(path)
+                .repo(repo == null ? null : GitHubUrls.Repo.parse(repo)).ref(ref).namefile(namefile)
+                .output(output == null ? null : Path.of(output)).assetFile(assetFile).releaseAssets(releaseAssets)
+                .examples(examples).pathInRepo(pathInRepo).github(GitHubUrls.fromEnvironment())
+                .connection(RegistryOptions.fromEnvironment()).build());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("registry", r.registryFile() == null ? null : r.registryFile().toString());

@@ -38,7 +38,7 @@ import java.util.TreeSet;
  *       element of the model's directory; its models listed with names containing "gwf" first, then by name.</li>
  * </ul>
  */
-public final class Indexer {
+final class Indexer {
     private Indexer() {}
 
     public static Index index(Path root, IndexOptions o) throws IOException {
@@ -99,9 +99,9 @@ public final class Indexer {
         return new Index(base, registry, paths, sizes);
     }
 
-    static String modelName(String prefix, String dir) {
+    static String modelName(String prefix, String dir) throws PublishException {
         if (dir.isEmpty()) {
-            if (prefix.isEmpty()) throw new IllegalArgumentException("the root directory is a model: give a --name prefix");
+            if (prefix.isEmpty()) throw PublishException.invalid("the root directory is a model: give a --name prefix");
             return prefix;
         }
         return prefix.isEmpty() ? dir : prefix + "/" + dir;
@@ -113,7 +113,7 @@ public final class Indexer {
         return files.subMap(dir + "/", dir + "0");
     }
 
-    private static SortedMap<String, List<String>> examples(String prefix, TreeSet<String> modelDirs) {
+    private static SortedMap<String, List<String>> examples(String prefix, TreeSet<String> modelDirs) throws PublishException {
         TreeMap<String, List<String>> ex = new TreeMap<>();
         for (String dir : modelDirs) {
             if (dir.isEmpty()) continue;

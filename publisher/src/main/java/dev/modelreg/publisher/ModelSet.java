@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * {@link #build} plans the layers, writes each tar layer once into the staging directory while hashing it, and
  * assembles the manifest: artifactType {@link MediaTypes#ARTIFACT_TYPE}, config = the exact models.toml bytes.
  */
-public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
+record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
     /** Registries refuse bigger manifests (distribution's default limit). */
     /** Annotation of a tar layer that holds several groups (merged to fit the layer limit): a JSON array of names. */
     public static final String GROUPS_ANNOTATION = Annotations.GROUPS;

@@ -17,7 +17,7 @@ import java.util.zip.ZipOutputStream;
  * names are exactly the {@code [files]} keys (what modflow-devtools' zip fetch extracts). Entries are sorted and
  * carry a fixed timestamp (1980-01-01 00:00, zone independent), so the member list and metadata are reproducible.
  */
-public final class ReleaseAssets {
+final class ReleaseAssets {
     private ReleaseAssets() {}
 
     public static final String DEFAULT_ZIP = "models.zip";

@@ -30,11 +30,13 @@ import java.util.List;
 public final class ReproducibleTar {
     private ReproducibleTar() {}
 
+    /** The tar block size: headers and member data are padded to it. */
     public static final int BLOCK = TarHeaders.BLOCK;
 
     /** A file to put in the tar under {@code name} (a registry file key). */
     public record Member(String name, Path file, long size, Digest digest) {}
 
+    /** Writes {@code members}, in the given order, as one tar to {@code out}, every header with {@code mtime}. */
     public static void write(OutputStream out, List<Member> members, long mtime) throws IOException {
         byte[] buf = new byte[64 * 1024];
         for (Member m : members) {

@@ -72,7 +72,7 @@ final class SourceMirror {
             String to = dst.withTag(tag).toString();
             if (e.isArtifact()) {
                 progress.accept("mirroring " + label + " (" + e.artifact() + ") to " + to);
-                Mirror.Result m = Mirror.run(e.artifact().toString(), to, ro, CopyOptions.of(ro).withListener(listener));
+                Mirror.Result m = Mirror.run(e.artifact(), dst.withTag(tag), ro, CopyOptions.of(ro).withListener(listener));
                 out.add(new Landed(e.synced().source().key(), ref, "oci", tag,
                         dst.withTag(tag).withDigest(m.root().digest()).toString(), m.root().digest().toString()));
             } else {

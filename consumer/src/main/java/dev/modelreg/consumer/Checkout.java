@@ -41,8 +41,8 @@ final class Checkout {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
-        for (String k : keys) Workspace.safeRelative(k, s.label());
-        String base = Workspace.commonDir(keys);
+        for (String k : keys) WorkspacePaths.safeRelative(k, s.label());
+        String base = WorkspacePaths.commonDir(keys);
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
         progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
@@ -72,7 +72,7 @@ final class Checkout {
             }
         }
         List<String> list = List.copyOf(keys);
-        for (String k : list) Workspace.safeRelative(k, s.label());
+        for (String k : list) WorkspacePaths.safeRelative(k, s.label());
         Path root = dir.toAbsolutePath().normalize();
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : list) relByKey.put(k, k);
@@ -145,12 +145,12 @@ final class Checkout {
         }
         if (!Files.isDirectory(ws)) throw ConsumerException.notFound("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);
-        String base = Workspace.commonDir(keys);
+        String base = WorkspacePaths.commonDir(keys);
         int matched = 0;
         List<Mismatch> bad = new ArrayList<>();
         List<String> unverifiable = new ArrayList<>();
         for (String k : keys) {
-            String rel = Workspace.safeRelative(k, s.label()).substring(base.length());
+            String rel = WorkspacePaths.safeRelative(k, s.label()).substring(base.length());
             FileEntry e = s.registry().files().get(k);
             Path f = ws.resolve(rel);
             if (!Files.isRegularFile(f)) {

@@ -5,11 +5,13 @@ import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Hashing;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Targets;
+import dev.modelreg.content.VerifiedRead;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Limits;
@@ -22,7 +24,6 @@ import dev.modelreg.spec.OciReference;
 import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.RefTags;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -252,9 +253,7 @@ public final class Push {
     }
 
     private static byte[] readVerified(dev.modelreg.content.Target target, Descriptor d, String what) throws IOException {
-        try (InputStream in = new VerifyingInputStream(target.fetch(d), d, what)) {
-            return in.readAllBytes();
-        }
+        return VerifiedRead.read(target, d, Limits.MAX_REGISTRY_BYTES, what);
     }
 
     private static String refOfTag(String tag) {
@@ -306,11 +305,11 @@ public final class Push {
         for (String key : registry.files().keySet()) {
             if (!paths.containsKey(key)) throw new IllegalArgumentException(label + ": no content for file '" + key + "'");
         }
-        Map<String, Indexer.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
+        Map<String, Hashing.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
         Map<String, Digest> digests = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
         for (Map.Entry<String, FileEntry> e : registry.files().entrySet()) {
-            Indexer.Hashed h = hashed.get(e.getKey());
+            Hashing.Hashed h = hashed.get(e.getKey());
             Digest want = e.getValue().hash();
             if (want != null && !want.equals(h.digest())) {
                 throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,

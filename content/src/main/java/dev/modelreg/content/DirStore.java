@@ -7,9 +7,10 @@ import java.io.InputStream;
 
 /**
  * A store whose blobs are files of a {@link BlobDir} ({@code root/blobs/ALG/HEX}, written only through {@link Ingest}
- * from {@code root/ingest}): the blob cache and an OCI layout read and write their blobs the same way, here.
+ * from {@code root/ingest}): the blob cache and an OCI layout read and write their blobs the same way, here (its
+ * constructor is package-private: no store outside this package extends it).
  */
-abstract sealed class DirStore implements Storage, ResumablePusher, LocalBlobs permits BlobCache, OciLayout {
+abstract class DirStore implements Storage, ResumablePusher, LocalBlobs {
     final BlobDir blobs;
 
     DirStore(BlobDir blobs) {

@@ -27,9 +27,14 @@ class CopyErrorsTest {
         return a;
     }
 
-    static CopyException copyFailure(Throwable t) {
+    /** {@code t} is a copy's failure of {@code origin} doing {@code op}, of {@code kind}; returned for more checks. */
+    static CopyException copyFailure(Throwable t, CopyException.Origin origin, CopyException.Op op, ContentException.Kind kind) {
         assertThat(t).isInstanceOf(CopyException.class);
-        return (CopyException) t;
+        CopyException e = (CopyException) t;
+        assertThat(e.origin()).as("origin").isEqualTo(origin);
+        assertThat(e.op()).as("op").isEqualTo(op);
+        assertThat(e.kind()).as("kind").isEqualTo(kind);
+        return e;
     }
 
     @Test
@@ -44,10 +49,7 @@ class CopyErrorsTest {
         // into a local store (an ingest that may resume)
         OciLayout b = OciLayout.open(tmp.resolve("b"));
         assertThatThrownBy(() -> Copy.copy(a, "v1", b, "v1", CopyOptions.defaults())).satisfies(t -> {
-            CopyException e = copyFailure(t);
-            assertThat(e.origin()).isEqualTo(CopyException.Origin.SOURCE);
-            assertThat(e.op()).isEqualTo(CopyException.Op.FETCH);
-            assertThat(e.kind()).isEqualTo(ContentException.Kind.DIGEST_MISMATCH);
+            CopyException e = copyFailure(t, CopyException.Origin.SOURCE, CopyException.Op.FETCH, ContentException.Kind.DIGEST_MISMATCH);
             assertThat(e.getMessage()).startsWith("blob " + layer.digest() + " from " + a.name() + ": digest mismatch");
         });
         assertThat(b.exists(layer)).isFalse();
@@ -56,10 +58,8 @@ class CopyErrorsTest {
         try (RegistryFixture r = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("reg"))) {
             RegistryStore reg = RegistryStore.connect(OciReference.parse(r.host() + "/errors"), RegistryOptions.defaults());
             assertThatThrownBy(() -> Copy.copy(a, "v1", reg, "v1", CopyOptions.defaults())).satisfies(t -> {
-                CopyException e = copyFailure(t);
-                assertThat(e.origin()).isEqualTo(CopyException.Origin.SOURCE);
-                assertThat(e.op()).isEqualTo(CopyException.Op.FETCH);
-                assertThat(e.kind()).isEqualTo(ContentException.Kind.DIGEST_MISMATCH);
+                CopyException e = copyFailure(t, CopyException.Origin.SOURCE, CopyException.Op.FETCH,
+                        ContentException.Kind.DIGEST_MISMATCH);
                 assertThat(e.getMessage()).contains("blob " + layer.digest() + " from " + a.name());
             });
         }
@@ -72,17 +72,12 @@ class CopyErrorsTest {
         Files.delete(a.blobPath(art.layer(0).digest()));
         OciLayout b = OciLayout.open(tmp.resolve("b"));
         assertThatThrownBy(() -> Copy.copy(a, "v1", b, "v1", CopyOptions.defaults())).satisfies(t -> {
-            CopyException e = copyFailure(t);
-            assertThat(e.origin()).isEqualTo(CopyException.Origin.SOURCE);
-            assertThat(e.op()).isEqualTo(CopyException.Op.FETCH);
-            assertThat(e.kind()).isEqualTo(ContentException.Kind.NOT_FOUND);
+            CopyException e = copyFailure(t, CopyException.Origin.SOURCE, CopyException.Op.FETCH, ContentException.Kind.NOT_FOUND);
             assertThat(e.getMessage()).isEqualTo("blob " + art.layer(0).digest() + " not found in " + a.name());
         });
         // and a tag the source does not have: its resolve
         assertThatThrownBy(() -> Copy.copy(a, "nope", b, "v1", CopyOptions.defaults())).satisfies(t -> {
-            CopyException e = copyFailure(t);
-            assertThat(e.origin()).isEqualTo(CopyException.Origin.SOURCE);
-            assertThat(e.op()).isEqualTo(CopyException.Op.RESOLVE);
+            CopyException e = copyFailure(t, CopyException.Origin.SOURCE, CopyException.Op.RESOLVE, ContentException.Kind.NOT_FOUND);
             assertThat(e.getMessage()).isEqualTo("tag 'nope' not found in " + a.name());
         });
     }
@@ -94,10 +89,7 @@ class CopyErrorsTest {
 
         OciLayout b = OciLayout.open(tmp.resolve("b"));
         assertThatThrownBy(() -> Copy.copy(a, "v1", b, "bad tag!", CopyOptions.defaults())).satisfies(t -> {
-            CopyException e = copyFailure(t);
-            assertThat(e.origin()).isEqualTo(CopyException.Origin.DESTINATION);
-            assertThat(e.op()).isEqualTo(CopyException.Op.TAG);
-            assertThat(e.kind()).isEqualTo(ContentException.Kind.INVALID);
+            CopyException e = copyFailure(t, CopyException.Origin.DESTINATION, CopyException.Op.TAG, ContentException.Kind.INVALID);
             assertThat(e.getMessage()).startsWith("destination " + b.name() + ": invalid tag 'bad tag!'");
         });
         assertThat(b.exists(art.root())).as("the content is in; only the tag failed").isTrue();
@@ -108,11 +100,8 @@ class CopyErrorsTest {
         Files.delete(sha256);
         Files.createDirectories(tmp.resolve("elsewhere"));
         Files.createSymbolicLink(sha256, tmp.resolve("elsewhere"));
-        assertThatThrownBy(() -> Copy.copy(a, "v1", c, "v1", CopyOptions.defaults())).satisfies(t -> {
-            CopyException e = copyFailure(t);
-            assertThat(e.origin()).isEqualTo(CopyException.Origin.DESTINATION);
-            assertThat(e.op()).isEqualTo(CopyException.Op.PUSH);
-        });
+        assertThatThrownBy(() -> Copy.copy(a, "v1", c, "v1", CopyOptions.defaults())).satisfies(t ->
+                copyFailure(t, CopyException.Origin.DESTINATION, CopyException.Op.PUSH, ContentException.Kind.INVALID));
         try (var s = Files.list(tmp.resolve("elsewhere"))) {
             assertThat(s).as("nothing written through the link").isEmpty();
         }

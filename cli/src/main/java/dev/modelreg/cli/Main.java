@@ -24,9 +24,6 @@ public final class Main {
                 Runtime.getRuntime().halt(ExitCodes.ERROR);
             }
         });
-        // HttpURLConnection keeps at most http.maxConnections idle connections per host (JVM-wide, read once, default
-        // 5): keep one per parallel transfer (GitHub mode runs up to 4 x MODELREG_CONCURRENCY at once).
-        if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
         PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
         PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
         picocli.CommandLine cl = Cli.commandLine(out, err, args);

@@ -66,7 +66,7 @@ record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Cons
         String label = e.synced().label();
         if (e.isArtifact()) {
             progress.accept("mirroring " + label + " (" + e.artifact() + ") to " + to);
-            Mirror.Result m = Mirror.run(e.artifact().toString(), to.toString(), ro, CopyOptions.of(ro).withListener(listener));
+            Mirror.Result m = Mirror.run(e.artifact(), to, ro, CopyOptions.of(ro).withListener(listener));
             return new Exported(key, ref, "oci", to.tag(), to.withDigest(m.root().digest()), m.root().digest());
         }
         progress.accept("pushing " + label + " (" + Text.count(e.files().size(), "file") + ") to " + to);

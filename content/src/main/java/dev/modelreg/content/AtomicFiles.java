@@ -3,14 +3,18 @@ package dev.modelreg.content;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes a named file whole or not at all: a temp file in the same directory, then an atomic rename over the target
- * (the previous content stays until the rename). For content-addressed blobs use {@link Ingest}, which verifies and
- * keeps an existing target instead.
+ * The one place of modelreg's renames. Writes a named file whole or not at all: a temp file in the same directory
+ * (named with the writer's PID: {@link #cleanLeftovers} removes a dead writer's), flushed, then an atomic rename over
+ * the target (the previous content stays until the rename). Also the renames others build on: {@link #place} (a
+ * verified content-addressed blob, an existing one wins: {@link Ingest}), {@link #replace} (a temp file over a file
+ * that may exist), {@link #commit} (a finished temp file made durable, then renamed) and {@link #rename} (a directory
+ * swapped in, never over another).
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -63,6 +67,7 @@ public final class AtomicFiles {
      */
     public static void write(Path target, Path tempDir, String prefix, Writer writer) throws IOException {
         Temp tmp = createTemp(tempDir, prefix, ".partial");
+        Cleanup.register(tmp.path()); // an interrupted process removes it; after a kill -9, the next run (its PID)
         try {
             try (java.nio.channels.FileChannel ch = tmp.channel();
                  OutputStream out = SafeFiles.outputStream(ch, target)) {
@@ -85,7 +90,23 @@ public final class AtomicFiles {
             syncDirectory(target.toAbsolutePath().getParent());
         } finally {
             Files.deleteIfExists(tmp.path());
+            Cleanup.unregister(tmp.path());
         }
+    }
+
+    /**
+     * Makes a finished temp file {@code tmp} (written by someone else, e.g. a library that opens its output by name)
+     * durable and renames it over {@code target}, then flushes the directory: as {@link #write} does for its own.
+     */
+    public static void commit(Path tmp, Path target) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw SafeFiles.named(target, e);
+        }
+        replace(tmp, target);
+        syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Removes the temp files of {@link #write} in {@code dir} whose process no longer runs. */
@@ -108,12 +129,37 @@ public final class AtomicFiles {
         }
     }
 
-    /** Renames {@code tmp} over {@code target}, atomically where the file system can. */
+    /** Renames {@code tmp} over {@code target}, atomically where the file system can (else moved: copied across). */
     public static void replace(Path tmp, Path target) throws IOException {
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * Renames a verified temp file to its content-addressed name; an existing target wins (same address, same bytes)
+     * and false is returned. True if this call put it there.
+     */
+    public static boolean place(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (AtomicMoveNotSupportedException e) {
+            if (Files.exists(target)) return false;
+            Files.move(tmp, target);
+            return true;
+        }
+    }
+
+    /**
+     * Renames {@code from} (a directory: a workspace swapped in or moved aside, a file moved aside) to {@code to} in one
+     * atomic step; fails rather than replace what is at {@code to}, or copy across file systems.
+     */
+    public static void rename(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 }

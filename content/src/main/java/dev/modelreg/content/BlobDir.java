@@ -68,30 +68,47 @@ final class BlobDir {
         return a != null && a.isRegularFile() && a.size() == d.size();
     }
 
-    InputStream fetch(Descriptor d) throws IOException {
+    /** The blob by digest alone, never through a link at its name (not verified: {@link VerifiedRead}). */
+    InputStream open(Digest d) throws IOException {
+        if (!has(d)) throw ContentException.notFound("blob " + d + " not found in " + name);
         try {
-            return Files.newInputStream(path(d.digest()));
+            return Files.newInputStream(path(d), LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw ContentException.notFound("blob " + d.digest() + " not found in " + name);
+            throw ContentException.notFound("blob " + d + " not found in " + name);
         }
+    }
+
+    long size(Digest d) throws IOException {
+        BasicFileAttributes a = SafeFiles.attributes(path(d));
+        if (a == null || !a.isRegularFile()) throw ContentException.notFound("blob " + d + " not found in " + name);
+        return a.size();
     }
 
     /** Verified write (not resumable: the content is a stream); true if this call stored the blob. */
     boolean push(Descriptor expected, InputStream content) throws IOException {
-        prepare(expected.digest());
-        return Ingest.write(ingest, path(expected.digest()), expected, content, "blob " + expected.digest() + " for " + name);
+        prepare();
+        return Ingest.write(ingest, address(expected.digest()), expected, content, "blob " + expected.digest() + " for " + name);
     }
 
-    /** Verified, resumable write; true if this call stored the blob. */
-    boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException {
-        prepare(expected.digest());
-        return Ingest.write(ingest, path(expected.digest()), expected, source, true, sink, listener, what);
+    /**
+     * Verified, resumable write (or, for {@link Expected#unknown}, a write to the address of the digest that arrived):
+     * the blob's digest, and whether this call stored it.
+     */
+    Ingest.Stored push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what) throws IOException {
+        prepare();
+        return Ingest.write(ingest, this::address, expected, source, true, sink, listener, what);
     }
 
-    /** The directories a write of {@code d} uses, made safely; then the leftovers of earlier writers are cleaned. */
-    private void prepare(Digest d) throws IOException {
+    /** Where the blob of {@code d} goes, its directory made safely. */
+    private Path address(Digest d) throws IOException {
+        Path p = path(d);
+        directoryOf(p);
+        return p;
+    }
+
+    /** The ingest directory, made safely; then the leftovers of earlier writers are cleaned. */
+    private void prepare() throws IOException {
         ingestDirectory();
-        directoryOf(path(d));
         Ingest.cleanup(ingest);
     }
 }

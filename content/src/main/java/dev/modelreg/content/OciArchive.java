@@ -4,7 +4,6 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Reference;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +39,7 @@ import java.util.stream.Stream;
  * holding {@link ExclusiveLock} on {@code .FILE.lock} beside it, and each reads the archive again under the lock and
  * adds its blobs and tags to what is there then: concurrent writers, in any processes, lose nothing.
  */
-public final class OciArchive implements Target, AutoCloseable, TagLister, NamedTagger {
+public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
@@ -100,16 +99,7 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
 
     @Override
     public InputStream fetch(Descriptor d) throws IOException {
-        BlobDir s;
-        Snapshot from;
-        synchronized (this) {
-            s = staging;
-            from = snapshot;
-        }
-        if (s != null && s.has(d.digest())) return s.fetch(d);
-        ArchiveTar.Entry e = from.entries().get(blobName(d.digest()));
-        if (e == null) throw ContentException.notFound("blob " + d.digest() + " not found in " + name);
-        return from.open(e);
+        return open(d.digest());
     }
 
     @Override
@@ -125,11 +115,34 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
     @Override
     public Descriptor resolve(String reference) throws IOException {
         if (snapshot.index() == null && tags.isEmpty() && staging == null) throw ContentException.notFound("no OCI archive at " + file);
-        return OciLayout.resolve(mergedIndex(), reference, name, this::has, this);
+        return OciLayout.resolve(mergedIndex(), reference, name, this);
     }
 
-    private synchronized boolean has(Digest d) {
+    @Override
+    public synchronized boolean has(Digest d) {
         return (staging != null && staging.has(d)) || snapshot.entries().containsKey(blobName(d));
+    }
+
+    @Override
+    public InputStream open(Digest d) throws IOException {
+        BlobDir s;
+        Snapshot from;
+        synchronized (this) {
+            s = staging;
+            from = snapshot;
+        }
+        if (s != null && s.has(d)) return s.open(d);
+        ArchiveTar.Entry e = from.entries().get(blobName(d));
+        if (e == null) throw ContentException.notFound("blob " + d + " not found in " + name);
+        return from.open(e);
+    }
+
+    @Override
+    public synchronized long size(Digest d) throws IOException {
+        if (staging != null && staging.has(d)) return staging.size(d);
+        ArchiveTar.Entry e = snapshot.entries().get(blobName(d));
+        if (e == null) throw ContentException.notFound("blob " + d + " not found in " + name);
+        return e.size();
     }
 
     /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
@@ -173,6 +186,7 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
      * by both points where this writer's does). Does nothing (returns false) when nothing was pushed or tagged.
      * Refuses to write an archive whose index.json would be empty.
      */
+    @Override
     public synchronized boolean commit() throws IOException {
         if (staging == null && tags.isEmpty()) return false;
         Files.createDirectories(file.getParent());
@@ -219,29 +233,14 @@ public final class OciArchive implements Target, AutoCloseable, TagLister, Named
         for (Path stale : Leftovers.staleTempFiles(file.getParent())) {
             if (stale.getFileName().toString().startsWith("." + file.getFileName() + ".")) Files.deleteIfExists(stale);
         }
-        AtomicFiles.Temp temp = AtomicFiles.createTemp(file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), ".partial");
-        Path tmp = temp.path();
-        Cleanup.register(tmp);
-        try {
-            try (FileChannel ch = temp.channel()) {
-                OutputStream out = new BufferedOutputStream(SafeFiles.outputStream(ch, file), 1 << 16);
-                writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
-                writeEntry(out, INDEX_FILE, indexBytes);
-                for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
-                for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
-                TarHeaders.end(out);
-                out.flush();
-                try {
-                    ch.force(true); // the file is about to be carried away on removable media
-                } catch (IOException e) {
-                    throw SafeFiles.named(file, e);
-                }
-            }
-            AtomicFiles.replace(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-            Cleanup.unregister(tmp);
-        }
+        // flushed to disk before the rename: the file is about to be carried away on removable media
+        AtomicFiles.write(file, file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), out -> {
+            writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
+            writeEntry(out, INDEX_FILE, indexBytes);
+            for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
+            for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
+            TarHeaders.end(out);
+        });
     }
 
     /** The blobs of {@code s} into {@code blobs} by tar name, replacing what is there. */

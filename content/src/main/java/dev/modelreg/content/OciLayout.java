@@ -4,7 +4,6 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Json;
-import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,20 +27,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * file + rename) while holding a file lock on {@code DIR/ingest/index.lock}, so processes and threads can tag the
  * same layout concurrently; entries and fields we do not know (platform, other annotations) are kept as they are.
  */
-public final class OciLayout implements Target, ResumablePusher, TagLister, NamedTagger {
+public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
     static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path dir;
-    private final BlobDir blobs;
     private final String name;
 
     private OciLayout(Path dir) {
+        super(new BlobDir(dir, Reference.LAYOUT_PREFIX + dir, false));
         this.dir = dir;
         this.name = Reference.LAYOUT_PREFIX + dir;
-        this.blobs = new BlobDir(dir, name, false);
     }
 
     /** Opens the layout at {@code dir}, creating the directory, {@code oci-layout} and an empty index.json if missing. */
@@ -98,36 +96,14 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
         return name;
     }
 
-    @Override
-    public boolean exists(Descriptor d) throws IOException {
-        return blobs.exists(d);
-    }
-
-    @Override
-    public InputStream fetch(Descriptor d) throws IOException {
-        return blobs.fetch(d);
-    }
-
-    @Override
-    public void push(Descriptor expected, InputStream content) throws IOException {
-        blobs.push(expected, content);
-    }
-
-    @Override
-    public boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what)
-            throws IOException {
-        return blobs.push(expected, source, sink, listener, what);
-    }
-
     /** Resolves a tag (an index.json ref.name) or a digest (of a manifest held in blobs/). */
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        return resolve(readIndex(), reference, name, blobs::has, this);
+        return resolve(readIndex(), reference, name, this);
     }
 
     /** The resolution rule shared with {@link OciArchive}: a tag through the index, a digest through it or the blobs. */
-    static Descriptor resolve(ImageIndex index, String reference, String name, java.util.function.Predicate<Digest> has,
-                              Fetcher fetcher) throws IOException {
+    static Descriptor resolve(ImageIndex index, String reference, String name, LocalBlobs blobs) throws IOException {
         if (reference == null || reference.isEmpty()) {
             throw ContentException.invalid(name + ": empty reference (want a tag or a digest)");
         }
@@ -135,8 +111,9 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
             Digest digest = Digest.parse(reference);
             Descriptor entry = index.byDigest(digest);
             if (entry != null) return entry;
-            if (!has.test(digest)) throw ContentException.notFound("manifest " + reference + " not found in " + name);
-            byte[] bytes = readUnsized(fetcher, digest, name);
+            if (!blobs.has(digest)) throw ContentException.notFound("manifest " + reference + " not found in " + name);
+            byte[] bytes = VerifiedRead.read(blobs, digest, dev.modelreg.spec.Limits.MAX_MANIFEST_BYTES,
+                    "manifest " + digest + " in " + name); // found by digest alone: read within the manifest limit
             return Descriptor.of(Manifests.sniffMediaType(bytes, name + " manifest " + reference), digest, bytes.length);
         }
         Descriptor d = index.byTag(reference);
@@ -150,15 +127,6 @@ public final class OciLayout implements Target, ResumablePusher, TagLister, Name
                     + String.join(", ", repos) + ", ...): name one by digest, or copy them all (no tag)");
         }
         return d;
-    }
-
-    /** A manifest blob found by digest alone: read within the manifest limit and verified. */
-    private static byte[] readUnsized(Fetcher fetcher, Digest digest, String name) throws IOException {
-        try (InputStream in = fetcher.fetch(Descriptor.of(MediaTypes.OCI_MANIFEST, digest, 0));
-             VerifyingInputStream v = VerifyingInputStream.unsized(in, digest, dev.modelreg.spec.Limits.MAX_MANIFEST_BYTES,
-                     "manifest " + digest + " in " + name)) {
-            return v.readAllBytes();
-        }
     }
 
     /** Points {@code tag} at {@code manifest} (which must be in blobs/): replaces any entry with the same tag. */

@@ -8,7 +8,6 @@ import dev.modelreg.content.http.Response;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
-import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.OciReference;
@@ -33,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (never re-serialized), tags resolve with one HEAD. Errors are {@link ContentException}s naming the registry,
  * repository and digest.
  */
-public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLister, ReferrersApi {
+public final class RegistryStore implements Repository, RangeFetcher, Mounter, TagLister, ReferrersApi, RequestCounter {
     private final OciReference repo;
     private final String scheme;
     private final URI base;
@@ -88,6 +87,7 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
     }
 
     /** How many requests this store sent to the registry (a request answered 401 and sent again counts twice). */
+    @Override
     public long requestCount() {
         return client.requestCount();
     }
@@ -255,49 +255,10 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
         }
     }
 
-    /**
-     * The repository's tags ({@code GET /v2/NAME/tags/list?n=1000}, following {@code Link: <...>; rel="next"} on
-     * the same origin), in the registry's order, duplicates dropped. Bounded: more than {@link Limits#MAX_TAGS} tags
-     * or {@link Limits#MAX_TAG_PAGES} pages is refused (INVALID), each page is at most
-     * {@link Limits#MAX_MANIFEST_BYTES}. A repository the registry does not know is NOT_FOUND.
-     */
+    /** The repository's tags, in the registry's order, within bounds ({@link TagList}). */
+    @Override
     public List<String> listTags() throws IOException {
-        LinkedHashSet<String> tags = new LinkedHashSet<>();
-        URI next = base.resolve("tags/list?n=1000");
-        for (int page = 0; next != null; page++) {
-            if (page >= Limits.MAX_TAG_PAGES) {
-                throw ContentException.invalid(name() + ": the tag list has more than " + Limits.MAX_TAG_PAGES
-                        + " pages (the limit): name the tags to copy");
-            }
-            String what = "tag list (page " + (page + 1) + ")";
-            Map<String, Object> doc;
-            String link;
-            try (Response r = send(Request.get(next, what, name()), pull)) {
-                if (r.status() != 200) throw r.error();
-                link = r.header("Link");
-                try {
-                    doc = Json.parseObject(r.bytes(Limits.MAX_MANIFEST_BYTES), name() + " " + what);
-                } catch (IllegalArgumentException e) {
-                    throw ContentException.invalid(e.getMessage());
-                }
-            }
-            Object t = doc.get("tags");
-            if (t != null && !(t instanceof List<?>)) throw ContentException.invalid(name() + " " + what + ": 'tags' is not a list");
-            if (t instanceof List<?> l) {
-                for (Object o : l) {
-                    if (!(o instanceof String s) || !OciReference.isTag(s)) {
-                        throw ContentException.invalid(name() + " " + what + ": invalid tag '" + Text.printable(String.valueOf(o)) + "'");
-                    }
-                    tags.add(s);
-                    if (tags.size() > Limits.MAX_TAGS) {
-                        throw ContentException.invalid(name() + " lists more than " + Limits.MAX_TAGS
-                                + " tags (the limit): name the tags to copy");
-                    }
-                }
-            }
-            next = nextPage(link, what);
-        }
-        return new ArrayList<>(tags);
+        return TagList.read(base, name(), r -> send(r, pull));
     }
 
     /** {@code GET /v2/NAME/referrers/DIGEST}: the index (bounded by the manifest limit), or null on 404 (no referrers API). */
@@ -310,24 +271,6 @@ public final class RegistryStore implements Target, RangeFetcher, Mounter, TagLi
             if (resp.status() != 200) throw resp.error();
             return resp.bytes(Limits.MAX_MANIFEST_BYTES);
         }
-    }
-
-    /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */
-    private URI nextPage(String link, String what) throws ContentException {
-        if (link == null || !link.contains("rel=\"next\"")) return null;
-        int lt = link.indexOf('<');
-        int gt = link.indexOf('>', lt + 1);
-        if (lt < 0 || gt < 0) throw ContentException.invalid(name() + " " + what + ": bad Link header '" + Text.printable(link) + "'");
-        URI u;
-        try {
-            u = base.resolve(link.substring(lt + 1, gt).trim());
-        } catch (IllegalArgumentException e) {
-            throw ContentException.invalid(name() + " " + what + ": bad Link header '" + Text.printable(link) + "'");
-        }
-        if (!HttpTransport.sameOrigin(base, u)) {
-            throw ContentException.invalid(name() + " " + what + ": Link to another host (" + Text.printable(u.toString()) + "): refused");
-        }
-        return u;
     }
 
     /** Every tag ({@link #listTags()}) resolved to its manifest (one HEAD each); the repository is {@link #name()}. */

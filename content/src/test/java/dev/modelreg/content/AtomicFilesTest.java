@@ -59,4 +59,23 @@ class AtomicFilesTest {
         assertThat(a).isNotEqualTo(b).exists().isEmptyFile();
         assertThat(b.getFileName().toString()).startsWith(".x-").endsWith(".partial");
     }
+
+    /**
+     * Every temp file of a named write carries its writer's PID (a later run sweeps a killed one's) and is registered
+     * while it is written, so that an interrupted process removes it on its way out.
+     */
+    @Test
+    void aTempFileIsNamedByItsProcessAndRemovedByAnInterruptWhileWritten() throws IOException {
+        Path target = tmp.resolve("out/index.json");
+        java.util.List<Path> during = new java.util.ArrayList<>();
+        AtomicFiles.write(target, out -> {
+            during.addAll(Cleanup.registered());
+            out.write('{');
+        });
+        Path dir = target.toAbsolutePath().getParent();
+        assertThat(during).filteredOn(p -> dir.equals(p.getParent())).singleElement().satisfies(p -> assertThat(
+                p.getFileName().toString()).startsWith(".index.json." + ProcessHandle.current().pid() + "-").endsWith(".partial"));
+        assertThat(Cleanup.registered()).noneMatch(p -> dir.equals(p.getParent()));
+        assertThat(target).hasContent("{");
+    }
 }

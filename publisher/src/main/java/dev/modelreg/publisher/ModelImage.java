@@ -302,7 +302,8 @@ final class ModelImage implements ReadOnlyStorage, AutoCloseable {
      * {@code skopeo ... docker-archive:} read) to {@code file}, named {@code name}: jib builds it again from its layer
      * cache, in its docker format. jib opens its output by name (following links), so it writes into a private
      * directory {@code .FILE.building-PID-*} beside {@code file} (mode 0700: no one else can plant a link in it), and
-     * the tar is renamed into place when complete. What a killed run left there is removed first (spec/README.md 9.2).
+     * the tar is flushed to disk and renamed into place when complete ({@link AtomicFiles#commit}). What a killed run
+     * left there is removed first (spec/README.md 9.2).
      */
     void writeDockerTar(Path file, String name) throws IOException {
         Path abs = file.toAbsolutePath();
@@ -316,7 +317,7 @@ final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             Path tmp = building.resolve(abs.getFileName());
             containerize(builder.setFormat(ImageFormat.Docker), tmp, name, staging);
             Crash.point("image-tar.before-rename");
-            AtomicFiles.replace(tmp, abs);
+            AtomicFiles.commit(tmp, abs);
         } finally {
             Leftovers.removeTempDir(building);
         }

@@ -3,6 +3,8 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.Target;
+import dev.modelreg.content.Hashing;
+import dev.modelreg.content.VerifiedRead;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -16,7 +18,6 @@ import dev.modelreg.spec.ModelsTomlCodec;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.spec.RefTags;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -89,11 +90,11 @@ final class PushInputs {
         for (String key : registry.files().keySet()) {
             if (!paths.containsKey(key)) throw PublishException.invalid(label + ": no content for file '" + key + "'");
         }
-        Map<String, Indexer.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
+        Map<String, Hashing.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
         Map<String, Digest> digests = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
         for (Map.Entry<String, FileEntry> e : registry.files().entrySet()) {
-            Indexer.Hashed h = hashed.get(e.getKey());
+            Hashing.Hashed h = hashed.get(e.getKey());
             Digest want = e.getValue().hash();
             if (want != null && !want.equals(h.digest())) {
                 throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,
@@ -141,8 +142,6 @@ final class PushInputs {
     }
 
     private static byte[] readVerified(Target target, Descriptor d, String what) throws IOException {
-        try (InputStream in = new VerifyingInputStream(target.fetch(d), d, what)) {
-            return in.readAllBytes();
-        }
+        return VerifiedRead.read(target, d, Limits.MAX_REGISTRY_BYTES, what);
     }
 }

@@ -1,6 +1,6 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;

@@ -5,8 +5,10 @@ import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.consumer.Settings;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.BootstrapConfig;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,12 +27,15 @@ public final class PublishAndConsume {
     /** Publishes a model repository into a local OCI image layout, then consumes one model from it, verified. */
     public static CopyResult run(Path models, Path work) throws IOException {
         // publish: index MODELS (a model is a directory with an mfsim.nam) and push it as one OCI artifact
-        String layout = "oci-layout:" + work.resolve("layout").toAbsolutePath();
-        Push.Result pushed = Push.run(Push.Request.of(models, layout + ":demo", "example", "demo"));
+        Reference layout = Reference.parse("oci-layout:" + work.resolve("layout").toAbsolutePath());
+        Push.Result pushed = Push.run(Push.Request.builder(models, layout.withTag("demo"))
+                .name("example").ref("demo")
+                .registry(RegistryOptions.fromEnvironment()) // the credentials the command line would use
+                .build());
         System.out.println("pushed " + pushed.reference());
 
-        // consume: one source that reads that layout (a registry works the same: oci = "ghcr.io/org/models")
-        SourceConfig source = new SourceConfig("example", null, "example", List.of("demo"), ".registry", layout);
+        // consume: one source that reads that layout (a registry works the same: "ghcr.io/org/models")
+        SourceConfig source = SourceConfig.builder("example").oci(layout).refs(List.of("demo")).build();
         ModelReg reg = new ModelReg(new BootstrapConfig(Map.of("example", source)),
                 Settings.fromEnvironment().withCacheRoot(work.resolve("cache")));
         for (SyncResult r : reg.sync("example", "demo", false)) {

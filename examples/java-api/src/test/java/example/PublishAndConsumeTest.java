@@ -9,7 +9,11 @@ import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Settings;
 import dev.modelreg.content.ContentException;
+import dev.modelreg.publisher.PublishException;
+import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.BootstrapConfig;
+import dev.modelreg.spec.ModelregException;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +41,16 @@ class PublishAndConsumeTest {
     @Test
     void failuresCarryTheirKind() throws Exception {
         PublishAndConsume.run(REPO.resolve("examples/models"), tmp);
-        SourceConfig source = new SourceConfig("example", null, "example", List.of("demo"), ".registry",
-                "oci-layout:" + tmp.resolve("layout"));
+        SourceConfig source = SourceConfig.builder("example")
+                .oci(Reference.parseRepository("oci-layout:" + tmp.resolve("layout"))).refs(List.of("demo")).build();
         ModelReg reg = new ModelReg(new BootstrapConfig(Map.of("example", source)),
                 Settings.fromEnvironment().withCacheRoot(tmp.resolve("cache")));
         ConsumerException e = assertThrows(ConsumerException.class, () -> reg.copy("example/no-such-model", tmp.resolve("x"), false));
         assertEquals(ContentException.Kind.NOT_FOUND, e.kind());
+        // a refused push carries its kind too: no model name prefix
+        PublishException p = assertThrows(PublishException.class, () -> Push.run(Push.Request.builder(
+                REPO.resolve("examples/models"), Reference.parse("oci-layout:" + tmp.resolve("other") + ":v1")).build()));
+        assertEquals(ModelregException.Kind.INVALID, p.kind());
     }
 
     @Test

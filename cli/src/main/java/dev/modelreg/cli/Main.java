@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 
 /**
  * Entry point: runs the command line of {@link Cli} in the process's {@link Context} and exits with its status. What
- * belongs to the process alone is here: the handler of an Error in a worker thread, the JVM-wide connection limit, the
- * signal handlers of a --json run, the exit.
+ * belongs to the process alone is here: the handler of an Error in a worker thread, the signal handlers of a --json
+ * run, the exit.
  */
 public final class Main {
     private Main() {}
@@ -28,9 +28,6 @@ public final class Main {
                 Runtime.getRuntime().halt(ExitCodes.ERROR);
             }
         });
-        // HttpURLConnection keeps at most http.maxConnections idle connections per host (JVM-wide, read once, default
-        // 5): keep one per parallel transfer (GitHub mode runs up to 4 x MODELREG_CONCURRENCY at once).
-        if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "64");
         PrintWriter out = Cli.writer(System.out);
         PrintWriter err = Cli.writer(System.err);
         picocli.CommandLine cl = Cli.commandLine(out, err, Context.ofProcess(), args);
@@ -38,7 +35,7 @@ public final class Main {
         int code = cl.execute(args);
         out.flush();
         err.flush();
-        dev.modelreg.content.Cleanup.exiting();
+        dev.modelreg.content.fs.Cleanup.exiting();
         System.exit(code);
     }
 }

@@ -1,7 +1,9 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.spec.Text;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.MakeRegistry;
+import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,8 +68,11 @@ public final class MakeRegistryCommand extends BaseCommand {
             dir = c.localDirectory(path); // and --output too unless it is relative to a local --path
             if (dir == null || !Files.isDirectory(Path.of(dir))) out = c.resolve(output == null ? MakeRegistry.DEFAULT_OUTPUT : output);
         }
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(dir, name, repo, ref, namefile, out,
-                assetFile, releaseAssets, examples, pathInRepo, c.env()));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder(name).path(dir)
+                .repo(repo == null ? null : GitHubUrls.Repo.parse(repo)).ref(ref).namefile(namefile)
+                .output(out == null ? null : Path.of(out)).assetFile(assetFile).releaseAssets(releaseAssets)
+                .examples(examples).pathInRepo(pathInRepo).github(GitHubUrls.fromEnvironment(c.env()))
+                .connection(RegistryOptions.fromEnvironment(c.env())).build());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("registry", r.registryFile() == null ? null : r.registryFile().toString());

@@ -5,6 +5,7 @@ import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.Mirror;
 import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.spec.Reference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,13 +69,15 @@ public final class MirrorCommand extends BaseCommand {
             }
             return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source);
         }
+        Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
+        Reference dst = Reference.parse(destination);
         RegistryOptions o = registry.options(context().env()).withConcurrency(concurrency);
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
             CopyOptions co = CopyOptions.of(o).withListener(progress);
-            if (Mirror.isMany(source, sel)) return many(Mirror.runAll(source, destination, sel, o, co));
-            m = Mirror.run(source, destination, o, co);
+            if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co));
+            m = Mirror.run(src, dst, o, co);
         } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }

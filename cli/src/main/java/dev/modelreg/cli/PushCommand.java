@@ -1,8 +1,12 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.publisher.LayerPlanner;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.publisher.CreationTime;
+import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.Push;
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Metadata;
+import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +86,7 @@ public final class PushCommand extends BaseCommand {
                     "A git ref names its tag (feature/x: feature_2fx). Not found there: a full push. A chain of 4 delta layers is compacted (full tars again)."})
     String base;
 
-    @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + LayerPlanner.DEFAULT_MAX_LAYERS,
+    @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + Push.DEFAULT_MAX_LAYERS,
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
@@ -99,7 +103,7 @@ public final class PushCommand extends BaseCommand {
     @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")
     String repo;
 
-    private dev.modelreg.publisher.ModelImage.Options imageOptions() {
+    private ImageOptions imageOptions() {
         if (destination == null && (!image || toTar == null)) { // a usage error, as when DESTINATION was required
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required parameter: 'DESTINATION' (optional only with --image --to-tar FILE)");
@@ -110,7 +114,7 @@ public final class PushCommand extends BaseCommand {
             }
             return null;
         }
-        return new dev.modelreg.publisher.ModelImage.Options(imageRoot, baseImage, toTar);
+        return new ImageOptions(imageRoot, baseImage, toTar);
     }
 
     @Override
@@ -118,12 +122,17 @@ public final class PushCommand extends BaseCommand {
         Map<String, String> extra = new TreeMap<>();
         if (metadata != null) extra.putAll(Metadata.read(metadata));
         extra.putAll(annotations);
+        ImageOptions image = imageOptions();
+        Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
+                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(extra).mountFrom(mountFrom)
+                .maxLayers(maxLayers).registry(registry.options(context().env()))
+                .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
+                .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
+                .base(base).image(image);
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
-            Consumer<String> progress = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
-            r = Push.run(new Push.Request(dir, destination, name, namefile, registryFile, ref, extra,
-                    mountFrom, maxLayers, registry.plainHttp, registry.caFile, created, sourceUrl, repo, context().env(), progress)
-                    .withBase(base).withListener(display).withImage(imageOptions()));
+            Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
+            r = Push.run(request.progress(lines).listener(display).build());
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,11 +1,13 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.BlobCache;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.SafeFiles;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.store.BlobCache;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.SafeFiles;
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -156,13 +158,19 @@ public final class Cache {
             throw new IllegalArgumentException("state of " + sourceKey + "@" + ref + " names registry " + state.config()
                     + ", not the bytes given (" + d + ")");
         }
-        if (!has(d)) blobs().add(new java.io.ByteArrayInputStream(registry), registry.length, "models.toml of " + ref);
+        if (!has(d)) storeRegistry(registry);
         Crash.point("cache.before-state");
         Path dir = refDirectory(sourceKey, ref);
         AtomicFiles.cleanLeftovers(dir);
         writeState(sourceKey, ref, state);
         Crash.point("cache.after-state");
         AtomicFiles.write(dir.resolve("models.toml"), registry);
+    }
+
+    /** Stores registry bytes (models.toml) in the blob store under their digest, verified as any blob. */
+    void storeRegistry(byte[] registry) throws IOException {
+        blobs().push(Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(registry), registry.length),
+                new java.io.ByteArrayInputStream(registry));
     }
 
     /** Replaces a ref's state.json atomically (the registry it names must be in the cache already). */

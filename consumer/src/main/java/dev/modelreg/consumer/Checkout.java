@@ -3,9 +3,9 @@ package dev.modelreg.consumer;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.Hashing;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.Text;
@@ -39,8 +39,8 @@ final class Checkout {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
-        for (String k : keys) Workspace.safeRelative(k, s.label());
-        String base = Workspace.commonDir(keys); // of every file of the model: a filter does not move the others
+        for (String k : keys) WorkspacePaths.safeRelative(k, s.label());
+        String base = WorkspacePaths.commonDir(keys); // of every file of the model: a filter does not move the others
         if (!files.include().isEmpty() || !files.exclude().isEmpty()) keys = List.copyOf(files.filter(keys, "model '" + name + "' of " + s.label()));
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
@@ -63,7 +63,7 @@ final class Checkout {
     CopyResult pull(Synced s, String ref, Path dir, Selection sel, boolean noCache) throws IOException {
         List<String> keys = sel.keys(s.registry(), s.source().name(), s.label());
         List<String> list = keys;
-        for (String k : list) Workspace.safeRelative(k, s.label());
+        for (String k : list) WorkspacePaths.safeRelative(k, s.label());
         Path root = dir.toAbsolutePath().normalize();
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : list) relByKey.put(k, k);
@@ -136,12 +136,12 @@ final class Checkout {
         }
         if (!Files.isDirectory(ws)) throw ConsumerException.notFound("workspace " + ws + " does not exist");
         List<String> keys = s.registry().models().get(name);
-        String base = Workspace.commonDir(keys);
+        String base = WorkspacePaths.commonDir(keys);
         int matched = 0;
         List<Mismatch> bad = new ArrayList<>();
         List<String> unverifiable = new ArrayList<>();
         for (String k : keys) {
-            String rel = Workspace.safeRelative(k, s.label()).substring(base.length());
+            String rel = WorkspacePaths.safeRelative(k, s.label()).substring(base.length());
             FileEntry e = s.registry().files().get(k);
             Path f = ws.resolve(rel);
             if (!Files.isRegularFile(f)) {

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param gitRef the ref (for a pin: the ref it was pinned from; null when unknown)
  */
-public record Exportable(Synced synced, String gitRef, Reference artifact, byte[] config, Map<String, Path> files) {
+record Exportable(Synced synced, String gitRef, Reference artifact, byte[] config, Map<String, Path> files) {
     /** True for a ref copied as it is (OCI mode); false for one that becomes a new artifact (GitHub mode). */
     public boolean isArtifact() {
         return artifact != null;

@@ -29,7 +29,7 @@ final class Inventory {
         for (SourceConfig s : config.sources().values()) {
             List<RefState> cached = states.stream().filter(x -> x.source().equals(s.key())).toList();
             List<String> missing = s.refs().stream().filter(r -> cached.stream().noneMatch(c -> c.ref().equals(r))).toList();
-            out.add(new SourceInfo(s.key(), s.name(), s.repo(), s.oci(), s.refs(), cached, missing));
+            out.add(new SourceInfo(s.key(), s.name(), s.repo(), s.oci() == null ? null : s.oci().location(), s.refs(), cached, missing));
         }
         return out;
     }

@@ -48,7 +48,7 @@ final class ModelImageFormat implements ArtifactFormat {
                 ? ImageLayers.registrySink(car, got::set, what) : null));
         byte[] bytes = got.get();
         if (bytes == null) throw new ConsumerException(what + ": models.toml was not read");
-        cache.blobs().add(new java.io.ByteArrayInputStream(bytes), bytes.length, "models.toml of " + label);
+        cache.storeRegistry(bytes);
         return bytes;
     }
 

@@ -3,11 +3,13 @@ package dev.modelreg.consumer;
 import dev.modelreg.spec.RegistryFormatException;
 import dev.modelreg.consumer.Results.ClearResult;
 import dev.modelreg.consumer.Results.CopyResult;
+import dev.modelreg.consumer.Results.Exported;
 import dev.modelreg.consumer.Results.Listing;
 import dev.modelreg.consumer.Results.SourceInfo;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.content.CopyListener;
+import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.RefSpec;
 import dev.modelreg.spec.Reference;
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The consumer as a library: load the sources, sync their registries, list models, copy a model into a workspace,
- * pull a whole ref, verify a workspace. It picks the source that serves a ref (an OCI repository, layout or archive;
+ * pull a whole ref, verify a workspace, export a source's refs to a registry, layout or archive. It picks the source that serves a ref (an OCI repository, layout or archive;
  * GitHub release assets or raw files) and runs it; the CLI commands are thin wrappers over these methods.
  *
  * <pre>{@code
@@ -39,7 +41,9 @@ public final class ModelReg {
     private final Syncer syncer;
     private final Checkout checkout;
     private final Inventory inventory;
+    private final SourceExport export;
     private Consumer<String> progress = m -> {};
+    private CopyListener transfers = CopyListener.NONE;
 
     public ModelReg(BootstrapConfig config, Settings settings) {
         this.config = config;
@@ -50,6 +54,7 @@ public final class ModelReg {
         this.syncer = new Syncer(config, settings, cache, sources, report);
         this.checkout = new Checkout(sources, report);
         this.inventory = new Inventory(config, cache);
+        this.export = new SourceExport(config, syncer, sources, report);
     }
 
     /** Bundled bootstrap plus the user overlay (or MODELREG_CONFIG alone), settings from the process environment. */
@@ -74,6 +79,7 @@ public final class ModelReg {
 
     /** The hooks of every blob transfer (the CLI's progress display); default: none. */
     public ModelReg onTransfer(CopyListener listener) {
+        this.transfers = listener == null ? CopyListener.NONE : listener;
         sources.listener(listener);
         return this;
     }
@@ -128,15 +134,21 @@ public final class ModelReg {
         return syncer.synced(s, ref);
     }
 
-    /** The configured refs of a source (key or name). */
-    public List<String> refsOf(String source) throws ConsumerException {
-        return ModelLookup.source(config, source).refs();
-    }
-
-    /** Syncs {@code ref} of {@code source} if needed and, in GitHub mode, fetches and verifies every file it lists. */
-    public Exportable exportable(String source, String ref) throws IOException {
-        Synced s = syncer.synced(ModelLookup.source(config, source), ref);
-        return sources.of(s.state()).exportable(s);
+    /**
+     * Copies refs of a configured source (key or name) to {@code destination}, a repository without tag or digest
+     * ({@code REGISTRY/REPO}, {@code oci-layout:DIR}, {@code oci-archive:FILE}, added to if it exists), each under the
+     * tag of its git ref: {@code refs}, or the source's configured refs when null or empty. Every ref is resolved (and
+     * in GitHub mode every file fetched and verified) before anything is written. An OCI-mode ref is copied as it is;
+     * a GitHub-mode ref becomes an artifact whose config is its models.toml, created at {@code created}
+     * ({@link CreationTime#fromEnvironment()}: {@code SOURCE_DATE_EPOCH}, else the epoch). The destination is reached
+     * with {@link Settings#registryOptions()}.
+     *
+     * @throws InvalidRequestException a destination with a tag or digest, no refs, a pin with no git ref, two refs
+     *                                 with one tag
+     */
+    public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created)
+            throws IOException {
+        return export.run(source, refs, destination, created, settings.registryOptions(), transfers);
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear

@@ -1,6 +1,6 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.BlobCache;
+import dev.modelreg.content.store.BlobCache;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.Expected;
@@ -57,13 +57,13 @@ final class NoCacheStore implements Storage, ResumablePusher {
     }
 
     @Override
-    public boolean push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what)
+    public Ingest.Stored push(Expected expected, Ingest.Source source, BlobSink sink, CopyListener listener, String what)
             throws IOException {
-        if (!tars.contains(expected.digest())) return scratch.push(expected, source, sink, listener, what);
+        if (expected.learnsDigest() || !tars.contains(expected.digest())) return scratch.push(expected, source, sink, listener, what);
         listener.started(expected.digest(), expected.knownSize(), 0);
         Ingest.feed(source.open(0).in(), expected, sink, what); // verified; the sink writes the members
         extracted.add(expected.digest());
-        return true;
+        return new Ingest.Stored(expected.digest(), true);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.RequestCounter;
 import dev.modelreg.content.Target;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Mirrors;
@@ -98,7 +98,7 @@ final class OciEndpoints {
     /** Requests made to registries so far (0 for OCI layout directories and archives). */
     long requestCount() {
         long n = 0;
-        for (Target t : targets.values()) if (t instanceof RegistryStore r) n += r.requestCount();
+        for (Target t : targets.values()) if (t instanceof RequestCounter r) n += r.requestCount();
         return n;
     }
 

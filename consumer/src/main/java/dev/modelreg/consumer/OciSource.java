@@ -74,18 +74,19 @@ final class OciSource implements Source {
     @Override
     public Resolution resolve(SourceConfig s, String ref, RefState previous, boolean force) throws IOException {
         String label = s.name() + "@" + ref;
-        progress.accept("Resolving " + label + " in " + endpoints.describe(s.oci()) + "...");
-        Resolved r = resolve(s.oci(), ref, false, previous, force, label);
+        String oci = s.oci().location();
+        progress.accept("Resolving " + label + " in " + endpoints.describe(oci) + "...");
+        Resolved r = resolve(oci, ref, false, previous, force, label);
         if (r.unchanged() && previous != null && previous.isOci() && previous.digest().equals(r.manifest().digest())
                 && (r.servedBy() == null || r.servedBy().equals(previous.servedBy())) // else record who served it
                 && cache.registryBytes(previous) != null) {
-            progress.accept("  [=] " + label + " unchanged" + via(r, s.oci()) + " (" + previous.digest() + ")");
+            progress.accept("  [=] " + label + " unchanged" + via(r, oci) + " (" + previous.digest() + ")");
             return new Resolution(previous, r.config(), Resolution.UNCHANGED);
         }
         Registries.parse(r.config(), label);
-        RefState st = stateFor(s.key(), s.name(), ref, s.oci(), r);
+        RefState st = stateFor(s.key(), s.name(), ref, oci, r);
         cache.save(s.key(), ref, r.config(), st);
-        progress.accept("  [+] Synced " + label + via(r, s.oci()) + " (" + st.digest() + ")");
+        progress.accept("  [+] Synced " + label + via(r, oci) + " (" + st.digest() + ")");
         return new Resolution(st, r.config(), Resolution.SYNCED);
     }
 
@@ -97,7 +98,7 @@ final class OciSource implements Source {
         String base = ref.location();
         String tagOrDigest = ref.reference() != null ? ref.reference() : "latest";
         Resolved res = resolve(base, tagOrDigest, true, null, false, text);
-        SourceConfig adhoc = new SourceConfig(base, null, base, List.of(tagOrDigest), ".registry", base);
+        SourceConfig adhoc = SourceConfig.builder(base).refs(List.of(tagOrDigest)).oci(ref.withTag(null).withDigest(null)).build();
         RefState st = stateFor(base, base, tagOrDigest, base, res);
         return new Synced(adhoc, tagOrDigest, st, Registries.parse(res.config(), text));
     }

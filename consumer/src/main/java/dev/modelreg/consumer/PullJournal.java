@@ -1,10 +1,10 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Text;
@@ -16,7 +16,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -91,7 +90,7 @@ final class PullJournal {
             int n = 0;
             for (Path file : finals.values()) {
                 Crash.point("pull.rename-", ++n);
-                if (b.moveAside().contains(file)) Files.move(file, backup(file, tag), StandardCopyOption.ATOMIC_MOVE);
+                if (b.moveAside().contains(file)) AtomicFiles.rename(file, backup(file, tag));
                 AtomicFiles.replace(temp(file, tag), file);
             }
             Crash.point("pull.renames-done");
@@ -280,9 +279,9 @@ final class PullJournal {
      * What a verify sweeps.
      */
     static void sweep(Path ws, List<String> keys, String label) throws ConsumerException {
-        String base = Workspace.commonDir(keys);
+        String base = WorkspacePaths.commonDir(keys);
         Set<Path> dirs = new LinkedHashSet<>();
-        for (String k : keys) dirs.add(ws.resolve(Workspace.safeRelative(k, label).substring(base.length())).getParent());
+        for (String k : keys) dirs.add(ws.resolve(WorkspacePaths.safeRelative(k, label).substring(base.length())).getParent());
         for (Path d : dirs) AtomicFiles.cleanLeftovers(d);
     }
 
@@ -356,7 +355,7 @@ final class PullJournal {
 
     private static Entry entry(Path root, Path path, int n, String[] f) throws ContentException {
         try {
-            String rel = Workspace.safeRelative(f[5], path.toString());
+            String rel = WorkspacePaths.safeRelative(f[5], path.toString());
             if (!root.resolve(rel).normalize().startsWith(root) || f[3].equals("-")) throw damaged(path, n, "a bad file line");
             Digest hash = f[1].equals("-") ? null : Digest.parse(f[1]);
             long size = Long.parseLong(f[2]);

@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +132,30 @@ public final class Results {
     public record ClearResult(List<String> removed) {
         public Map<String, Object> toJson() {
             return new LinkedHashMap<>(Map.of("removed", removed));
+        }
+    }
+
+    /**
+     * One ref of a source exported ({@link ModelReg#export}): where it landed and its manifest digest.
+     *
+     * @param source    the source's key
+     * @param ref       the ref as given (a branch, tag or pin)
+     * @param mode      {@code oci} (copied as it is, digests kept) or {@code github} (pushed as a new artifact)
+     * @param tag       the tag it got in the destination: the escaped git ref
+     * @param reference {@code DESTINATION:TAG@DIGEST}
+     * @param digest    the manifest digest in the destination
+     */
+    public record Exported(String source, String ref, String mode, String tag, Reference reference, Digest digest) {
+        /** This result as plain data (for --json output). */
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", source);
+            m.put("ref", ref);
+            m.put("mode", mode);
+            m.put("tag", tag);
+            m.put("reference", reference.toString());
+            m.put("digest", digest.toString());
+            return m;
         }
     }
 }

@@ -44,9 +44,9 @@ final class Syncer {
             SourceConfig s = find(source);
             if (s == null) {
                 if (repo == null) ModelLookup.source(config, source);
-                s = new SourceConfig(source, repo, source, ref == null ? List.of() : List.of(ref), ".registry", null);
+                s = SourceConfig.builder(source).repo(repo).refs(ref == null ? List.of() : List.of(ref)).build();
             } else if (repo != null) {
-                s = new SourceConfig(s.key(), repo, s.name(), s.refs(), s.registryPath(), null);
+                s = s.toBuilder().repo(repo).oci(null).build();
             }
             selected.add(s);
         }

@@ -1,16 +1,15 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.content.Parallel;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.content.Streams;
-import dev.modelreg.content.Trees;
-import dev.modelreg.content.VerifyingInputStream;
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.content.VerifiedRead;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,47 +36,6 @@ import java.util.stream.Stream;
  */
 final class Workspace {
     private Workspace() {}
-
-    /** Refuses absolute paths, "..", empty segments and backslashes: a registry path never escapes its directory. */
-    static String safeRelative(String key, String what) throws ConsumerException {
-        if (key.isEmpty() || key.startsWith("/") || key.indexOf('\\') >= 0 || isDrive(key)) { // no regex: called per file
-            throw new ConsumerException(what + ": unsafe path '" + key + "'");
-        }
-        for (int start = 0, end; start <= key.length(); start = end + 1) {
-            end = key.indexOf('/', start);
-            if (end < 0) end = key.length();
-            int n = end - start;
-            if (n == 0 || (n == 1 && key.charAt(start) == '.') || (n == 2 && key.startsWith("..", start))) {
-                throw new ConsumerException(what + ": unsafe path '" + key + "'");
-            }
-        }
-        return key;
-    }
-
-    /** {@code C:...}: a Windows drive path. */
-    private static boolean isDrive(String key) {
-        if (key.length() < 2 || key.charAt(1) != ':') return false;
-        char c = key.charAt(0);
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    }
-
-    /** The deepest directory (with trailing '/') that contains every key; "" when they share none. */
-    static String commonDir(List<String> keys) {
-        String prefix = null;
-        for (String k : keys) {
-            int slash = k.lastIndexOf('/');
-            String dir = slash < 0 ? "" : k.substring(0, slash + 1);
-            if (prefix == null) {
-                prefix = dir;
-            } else {
-                while (!dir.startsWith(prefix)) {
-                    int s = prefix.lastIndexOf('/', prefix.length() - 2);
-                    prefix = s < 0 ? "" : prefix.substring(0, s + 1);
-                }
-            }
-        }
-        return prefix == null ? "" : prefix;
-    }
 
     static boolean isEmptyDir(Path p) throws IOException {
         if (!Files.isDirectory(p)) return false;
@@ -219,7 +177,7 @@ final class Workspace {
         Map<String, Path> out = new LinkedHashMap<>();
         Set<Path> dirs = new HashSet<>();
         for (Map.Entry<String, String> f : relByKey.entrySet()) {
-            String rel = safeRelative(f.getValue(), what);
+            String rel = WorkspacePaths.safeRelative(f.getValue(), what);
             Path dest = root.resolve(rel).normalize();
             if (!dest.startsWith(root) || dest.equals(root)) throw new ConsumerException(what + ": unsafe path '" + rel + "'");
             out.put(f.getKey(), dest);
@@ -284,32 +242,23 @@ final class Workspace {
     static long moveOut(Path blob, List<Path> dests) throws IOException {
         long size = Files.size(blob);
         for (int i = 0; i < dests.size() - 1; i++) Files.copy(blob, dests.get(i), StandardCopyOption.REPLACE_EXISTING);
-        Path last = dests.get(dests.size() - 1);
-        try {
-            Files.move(blob, last, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(blob, last, StandardCopyOption.REPLACE_EXISTING); // another file system: copied
-        }
+        AtomicFiles.replace(blob, dests.get(dests.size() - 1)); // (another file system: copied)
         return size * dests.size();
     }
 
-    /** Copies a cached blob to {@code sink}, hashing in the same pass; a corrupt cache entry fails the copy. */
-    private static long copyVerified(Cache cache, Digest d, OutputStream sink, String what) throws IOException {
-        DigestingOutputStream out = new DigestingOutputStream(sink);
-        long n;
-        try (InputStream in = Files.newInputStream(cache.blob(d))) {
-            n = Streams.copy(in, out, Files.size(cache.blob(d)));
+    /** Copies a cached blob to {@code out} through the verified read: a corrupt cache entry fails the copy. */
+    private static long copyVerified(Cache cache, Digest d, OutputStream out, String what) throws IOException {
+        String corrupt = what + ": cached blob " + d + " is corrupt (run modelreg clear --force)";
+        long size = cache.blobs().size(d);
+        try (InputStream in = VerifiedRead.open(cache.blobs(), d, size, corrupt)) {
+            return Streams.copy(in, out, size);
+        } catch (ContentException e) {
+            if (e.kind() != ContentException.Kind.DIGEST_MISMATCH) throw e;
+            throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, e.getMessage());
         }
-        out.flush();
-        Digest got = out.digest();
-        if (!got.equals(d)) {
-            throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, VerifyingInputStream.mismatch(what + ": cached blob " + d + " is corrupt (run modelreg clear"
-                    + " --force)", d, got, n).getMessage());
-        }
-        return n;
     }
 
     private static void move(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.rename(from, to);
     }
 }

@@ -3,7 +3,8 @@ package dev.modelreg.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelreg.content.OciArchive;
+import dev.modelreg.spec.Reference;
+import dev.modelreg.content.store.OciArchive;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Manifest;
@@ -22,8 +23,8 @@ class ConsumeArchiveTest {
     @TempDir Path tmp;
 
     private Path publish(Path tar) throws java.io.IOException {
-        Push.run(new Push.Request(ConsumePublishedTest.examples(), "oci-archive:" + tar + ":main", "example", null, null,
-                "main", Map.of(), null, 500, false, null, null, null, null, Map.of(), null));
+        Push.run(Push.Request.builder(ConsumePublishedTest.examples(), Reference.parse("oci-archive:" + tar + ":main"))
+                .name("example").ref("main").build());
         return tar;
     }
 

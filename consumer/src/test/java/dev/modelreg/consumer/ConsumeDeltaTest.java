@@ -2,8 +2,9 @@ package dev.modelreg.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelreg.publisher.CreationTime;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.publisher.Exclusions;
-import dev.modelreg.publisher.LayerPlanner;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
@@ -59,8 +60,8 @@ class ConsumeDeltaTest {
     }
 
     Push.Result push(Path dir, String dest, String base) throws IOException {
-        return Push.run(new Push.Request(dir, dest, "example", "mfsim.nam", null, null, Map.of(), null,
-                LayerPlanner.DEFAULT_MAX_LAYERS, false, null, "2026-01-01T00:00:00Z", null, null, Map.of(), null).withBase(base));
+        return Push.run(Push.Request.builder(dir, Reference.parse(dest)).name("example").namefile("mfsim.nam")
+                .created(CreationTime.parse("2026-01-01T00:00:00Z")).base(base).build());
     }
 
     Manifest manifest(ModelReg reg, Push.Result r) throws IOException {

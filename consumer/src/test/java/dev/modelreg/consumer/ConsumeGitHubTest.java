@@ -92,20 +92,42 @@ class ConsumeGitHubTest {
 
     /** A release-mode ref: models.toml (no hashes) and models.zip as release assets. */
     void publishRelease(String tag) throws IOException {
+        publishZip(tag, files, false, false);
+    }
+
+    /**
+     * A release ref whose models.toml names models.zip as every file's URL (with the file's hash when {@code hashes})
+     * and whose zip holds {@code members} (stored, not deflated, when {@code stored}: a member's bytes can be found in
+     * the zip). Returns the zip's bytes.
+     */
+    byte[] publishZip(String tag, Map<String, byte[]> members, boolean hashes, boolean stored) throws IOException {
         StringBuilder toml = new StringBuilder();
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(zip)) {
-            for (var e : files.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
+            for (var e : members.entrySet()) {
+                ZipEntry ze = new ZipEntry(e.getKey());
+                if (stored) {
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(e.getValue());
+                    ze.setMethod(ZipEntry.STORED);
+                    ze.setSize(e.getValue().length);
+                    ze.setCompressedSize(e.getValue().length);
+                    ze.setCrc(crc.getValue());
+                }
+                z.putNextEntry(ze);
                 z.write(e.getValue());
                 z.closeEntry();
-                toml.append("[files.\"").append(e.getKey()).append("\"]\nurl = \"https://github.com/org/models/releases/download/")
-                        .append(tag).append("/models.zip\"\n\n");
             }
+        }
+        for (var e : files.entrySet()) {
+            toml.append("[files.\"").append(e.getKey()).append("\"]\n");
+            if (hashes) toml.append("hash = \"").append(Digest.sha256Of(e.getValue()).hex()).append("\"\n");
+            toml.append("url = \"https://github.com/org/models/releases/download/").append(tag).append("/models.zip\"\n\n");
         }
         toml.append(models());
         gh.putRelease("org", "models", tag, "models.toml", toml.toString().getBytes(StandardCharsets.UTF_8));
         gh.putRelease("org", "models", tag, "models.zip", zip.toByteArray());
+        return zip.toByteArray();
     }
 
     ModelReg reg() throws IOException {
@@ -315,5 +337,57 @@ class ConsumeGitHubTest {
         reg.copy("testmodels@feature/x/my model", ws, false);
         assertThat(ws.resolve("run 1.dis")).hasBinaryContent(dis);
         assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(nam);
+    }
+
+    static final String ZIP = "/releases/download/v1.0/models.zip";
+
+    long zipGets() {
+        return gh.requests().stream().filter(q -> q.path().endsWith(ZIP)).count();
+    }
+
+    @Test
+    void aTamperedMemberNamesItsFileAndTheZipUrl() throws IOException {
+        Map<String, byte[]> members = new LinkedHashMap<>(files);
+        byte[] tampered = files.get("ex1/gwf/model.dis").clone();
+        tampered[100] ^= 1; // same size, other bytes
+        members.put("ex1/gwf/model.dis", tampered);
+        publishZip("v1.0", members, true, false);
+        Path ws = tmp.resolve("ws");
+        assertThatThrownBy(() -> reg().copy("test@v1.0/ex1", ws, false)).satisfies(e -> {
+            assertThat(e).isInstanceOf(ConsumerException.class);
+            assertThat(((ConsumerException) e).kind()).isEqualTo(ConsumerException.Kind.DIGEST_MISMATCH);
+            assertThat(e.getMessage()).doesNotContain("\n")
+                    .startsWith("file 'ex1/gwf/model.dis' of test@v1.0 (from " + gh.baseUrl())
+                    .contains(ZIP + "): digest mismatch: want " + Digest.sha256Of(files.get("ex1/gwf/model.dis")));
+        });
+        assertThat(ws).doesNotExist();
+        assertThat(tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of(tampered).hex())).doesNotExist();
+    }
+
+    @Test
+    void aCachedZipDamagedOnDiskIsFetchedAgain() throws IOException {
+        byte[] zip = publishZip("v1.0", files, false, true); // release mode: the members have no hash, the zip's digest vouches for them
+        reg().copy("test@v1.0/ex1", tmp.resolve("a"), false);
+        assertThat(zipGets()).isEqualTo(1);
+        Path cached = tmp.resolve("cache/blobs/sha256/" + Digest.sha256Of(zip).hex());
+        byte[] damaged = Files.readAllBytes(cached);
+        int at = indexOf(damaged, "ex2 namefile".getBytes(StandardCharsets.UTF_8));
+        assertThat(at).as("a member stored as it is").isPositive();
+        damaged[at] = 'X';
+        Files.write(cached, damaged);
+
+        reg().copy("test@v1.0/ex2", tmp.resolve("b"), false);
+        assertThat(tmp.resolve("b/mfsim.nam")).hasBinaryContent(files.get("ex2/mfsim.nam"));
+        assertThat(zipGets()).as("the damaged zip was not used: fetched again").isEqualTo(2);
+        assertThat(cached).hasBinaryContent(zip);
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
     }
 }

@@ -2,6 +2,7 @@ package dev.modelreg.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelreg.spec.Reference;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Manifest;
@@ -24,10 +25,10 @@ class ConsumeMergedTarsTest {
     void everyModelCopiesOutOfMergedTars() throws Exception {
         Path layout = tmp.resolve("layout");
         String ref = "oci-layout:" + layout + ":merged";
-        Push.run(new Push.Request(ConsumePublishedTest.examples(), ref, "example", "mfsim.nam", null, "main",
-                Map.of(), null, 2, false, null, null, null, null, Map.of(), null));
+        Push.run(Push.Request.builder(ConsumePublishedTest.examples(), Reference.parse(ref)).name("example")
+                .namefile("mfsim.nam").ref("main").maxLayers(2).build());
         Manifest m = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/"
-                + dev.modelreg.content.OciLayout.open(layout).resolve("merged").digest().hex())), "manifest");
+                + dev.modelreg.content.store.OciLayout.open(layout).resolve("merged").digest().hex())), "manifest");
         assertThat(m.layers()).hasSizeLessThanOrEqualTo(2);
         assertThat(m.layers()).as("the limit forced a merged tar")
                 .anySatisfy(l -> assertThat(l.annotation(Annotations.GROUPS)).isNotNull());

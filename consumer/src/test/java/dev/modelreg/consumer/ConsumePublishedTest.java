@@ -2,7 +2,7 @@ package dev.modelreg.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelreg.publisher.LayerPlanner;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
@@ -39,8 +39,8 @@ class ConsumePublishedTest {
         Path examples = examples();
         try (RegistryFixture registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("registry"))) {
             String repo = registry.host() + "/examples/models";
-            Push.Result pushed = Push.run(new Push.Request(examples, repo + ":main", "example", "mfsim.nam", null, null,
-                    Map.of(), null, LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, Map.of(), null));
+            Push.Result pushed = Push.run(Push.Request.builder(examples, Reference.parse(repo + ":main"))
+                    .name("example").namefile("mfsim.nam").build());
             Path b = tmp.resolve("bootstrap.toml");
             Files.writeString(b, "[sources.ex]\nname = \"example\"\noci = \"" + repo + "\"\nrefs = [\"main\"]\n");
             ModelReg first = new ModelReg(ModelReg.loadConfig(b, Map.of()), Settings.from(Map.of("MODELREG_CACHE",

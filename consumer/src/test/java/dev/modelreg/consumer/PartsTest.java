@@ -36,19 +36,19 @@ class PartsTest {
 
     @Test
     void modelDirectoryIsTheDeepestCommonDirectory() {
-        assertThat(Workspace.commonDir(List.of("a/mfsim.nam", "a/gwf/x", "a/gwf/deep/y"))).isEqualTo("a/");
-        assertThat(Workspace.commonDir(List.of("a/b/x", "a/b/y"))).isEqualTo("a/b/");
-        assertThat(Workspace.commonDir(List.of("a/bc/x", "a/b/y"))).isEqualTo("a/");
-        assertThat(Workspace.commonDir(List.of("x", "a/y"))).isEmpty();
-        assertThat(Workspace.commonDir(List.of("a/only"))).isEqualTo("a/");
+        assertThat(WorkspacePaths.commonDir(List.of("a/mfsim.nam", "a/gwf/x", "a/gwf/deep/y"))).isEqualTo("a/");
+        assertThat(WorkspacePaths.commonDir(List.of("a/b/x", "a/b/y"))).isEqualTo("a/b/");
+        assertThat(WorkspacePaths.commonDir(List.of("a/bc/x", "a/b/y"))).isEqualTo("a/");
+        assertThat(WorkspacePaths.commonDir(List.of("x", "a/y"))).isEmpty();
+        assertThat(WorkspacePaths.commonDir(List.of("a/only"))).isEqualTo("a/");
     }
 
     @Test
     void refusesPathsThatLeaveTheDirectory() throws java.io.IOException {
         for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "C:/x", "./a", "")) {
-            assertThatThrownBy(() -> Workspace.safeRelative(bad, "src@ref")).as(bad).hasMessageContaining("unsafe path");
+            assertThatThrownBy(() -> WorkspacePaths.safeRelative(bad, "src@ref")).as(bad).hasMessageContaining("unsafe path");
         }
-        assertThat(Workspace.safeRelative("a/b.c/d", "s")).isEqualTo("a/b.c/d");
+        assertThat(WorkspacePaths.safeRelative("a/b.c/d", "s")).isEqualTo("a/b.c/d");
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * destination has is skipped; on one registry blobs are mounted; a transient failure is retried and, into a local
  * store, resumed from the partial file it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes
  * in the same pass (tar extraction); {@link CopyListener} hooks see everything (progress). Errors say which side
- * failed and what it was doing.
+ * failed and what it was doing, in words and as data ({@link CopyException}). What it asks of the stores are their
+ * capabilities ({@link RangeFetcher}, {@link ResumablePusher}, {@link LocalBlobs}, {@link Mounter}), never their class.
  */
 public final class Copy {
     private final String srcName;
@@ -74,7 +75,7 @@ public final class Copy {
         for (Descriptor d : graph.blobs.values()) blobs.put(d.digest(), c.item(src, d));
         c.moveAll(new ArrayList<>(blobs.values()));
         for (Descriptor m : graph.manifests) { // children before parents, the root last; not blobs: the listener's
-            if (dst.exists(m)) {                // planned() counted none of them (a display showed 4/3 blobs)
+            if (c.dstHas(m)) {                  // planned() counted none of them (a display showed 4/3 blobs)
                 c.count(c.skipped, c.skippedBytes, m.size());
             } else {
                 c.pushManifest(m, bytes, blobs);
@@ -82,14 +83,14 @@ public final class Copy {
             }
         }
         if (tagOrNull != null) {
-            c.settled(root, bytes, blobs, () -> dst.tag(root, tagOrNull), "tagging", "'" + tagOrNull + "'");
+            c.settled(root, bytes, blobs, () -> dst.tag(root, tagOrNull), CopyException.Op.TAG, "tagging", "'" + tagOrNull + "'");
         }
         return c.result(root);
     }
 
     private void pushManifest(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs) throws IOException {
-        settled(m, bytes, blobs, () -> dst.push(m, new ByteArrayInputStream(bytes.get(m.digest()))), "pushing manifest",
-                m.digest());
+        settled(m, bytes, blobs, () -> dst.push(m, new ByteArrayInputStream(bytes.get(m.digest()))), CopyException.Op.PUSH,
+                "pushing manifest", m.digest());
     }
 
     /**
@@ -98,8 +99,8 @@ public final class Copy {
      * got linked), re-checks m's blobs, sends those missing and puts it again, at most {@link #MANIFEST_ATTEMPTS}
      * times; the last refusal is the error. Any other failure is final at once.
      */
-    private void settled(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs, Put put, String doing,
-                         Object subject) throws IOException {
+    private void settled(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs, Put put, CopyException.Op op,
+                         String doing, Object subject) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 put.run();
@@ -107,13 +108,13 @@ public final class Copy {
             } catch (BlobsNotLinked e) {
                 if (attempt >= MANIFEST_ATTEMPTS) {
                     throw dstFailure(new ContentException(e.kind(), e.getMessage() + " (tried " + attempt
-                            + " times, re-checking its blobs in between)", e), doing, subject);
+                            + " times, re-checking its blobs in between)", e), op, doing, subject);
                 }
                 options.listener().retrying(m.digest(), e);
                 Backoff.sleep(Backoff.delay(attempt - 1), "manifest " + m.digest());
                 relink(m, bytes, blobs);
             } catch (ContentException e) {
-                throw dstFailure(e, doing, subject);
+                throw dstFailure(e, op, doing, subject);
             }
         }
     }
@@ -141,7 +142,13 @@ public final class Copy {
     /** Resolves {@code srcRef} (tag or digest) in {@code src}, then {@link #copy(ReadOnlyStorage, Descriptor, Target, String, CopyOptions)}. */
     public static CopyResult copy(ReadOnlyTarget src, String srcRef, Target dst, String dstTagOrNull, CopyOptions o)
             throws IOException {
-        return copy(src, src.resolve(srcRef), dst, dstTagOrNull, o);
+        Descriptor root;
+        try {
+            root = src.resolve(srcRef);
+        } catch (ContentException e) {
+            throw CopyException.at(CopyException.Origin.SOURCE, CopyException.Op.RESOLVE, e);
+        }
+        return copy(src, root, dst, dstTagOrNull, o);
     }
 
     /** Copies these blobs (no manifest walk, no tag): the layers a pull needs, into the cache. */
@@ -164,46 +171,30 @@ public final class Copy {
         Copy c = new Copy(src.name(), dst, o, null);
         Map<Digest, Item> items = new LinkedHashMap<>();
         for (Digest d : digests) {
-            items.putIfAbsent(d, new Item(null, Expected.upTo(d, maxSize), offset -> src.fetch(d, offset), src.describe(d)));
+            items.putIfAbsent(d, new Item(null, Expected.upTo(d, maxSize), CopySources.sourced(offset -> src.fetch(d, offset)),
+                    src.describe(d)));
         }
         c.moveAll(new ArrayList<>(items.values()));
         return c.result(null);
     }
 
-    private Item item(ReadOnlyStorage src, Descriptor d) {
-        Ingest.Source s = src instanceof RangeFetcher rf ? ranged(rf, d) : Ingest.Source.whole(src, d);
-        return new Item(d, Expected.of(d), s, (d.isManifest() ? "manifest " : "blob ") + d.digest() + " from " + name(src));
+    /**
+     * Copies one blob whose digest is not known in advance (a release zip, a file listed without a hash) from
+     * {@code src}, named {@code what}, into a local store: hashed while it is written, at most {@code maxSize} bytes,
+     * stored under the digest of what arrived ({@link Expected#unknown}). A partial of it cannot be resumed (its name
+     * is not known): a transient failure fetches it again, whole, up to the options' retries. The listener hears of
+     * it with a null digest until the end. Returns the digest.
+     */
+    public static <S extends Storage & ResumablePusher> Digest unhashed(Ingest.Source src, String what, S dst,
+            long maxSize, CopyOptions o) throws IOException {
+        Copy c = new Copy(what, dst, o, null);
+        return c.transfer(new Item(null, Expected.unknown(maxSize), CopySources.sourced(src), what), false);
     }
 
-    /** A source that resumes from an offset and, for a big blob, may be fetched in ranges over several connections. */
-    private Ingest.Source ranged(RangeFetcher rf, Descriptor d) {
-        RangedDownload.Ranges ranges = new RangedDownload.Ranges() {
-            @Override
-            public RangeFetcher.Fetched open(long from, long end) throws IOException {
-                return rf.fetch(d, from, end);
-            }
-
-            @Override
-            public RangeOptions options() {
-                return options.ranges();
-            }
-
-            @Override
-            public int retries() {
-                return options.retries();
-            }
-        };
-        return new Ingest.Source() {
-            @Override
-            public RangeFetcher.Fetched open(long offset) throws IOException {
-                return rf.fetch(d, offset);
-            }
-
-            @Override
-            public RangedDownload.Ranges ranges() {
-                return d.isManifest() ? null : ranges;
-            }
-        };
+    private Item item(ReadOnlyStorage src, Descriptor d) {
+        Ingest.Source s = src instanceof RangeFetcher rf ? CopySources.ranged(rf, d, options) : Ingest.Source.whole(src, d);
+        return new Item(d, Expected.of(d), CopySources.sourced(s), (d.isManifest() ? "manifest " : "blob ") + d.digest()
+                + " from " + name(src));
     }
 
     private void moveAll(List<Item> items) throws IOException {
@@ -218,7 +209,7 @@ public final class Copy {
     private void move(Item it) throws IOException {
         CopyListener l = options.listener();
         boolean there = it.descriptor() != null ? dstExists(it.descriptor())
-                : dst instanceof BlobCache cache && cache.has(it.digest());
+                : dst instanceof LocalBlobs local && local.has(it.digest()); // a blob known by digest alone
         if (there) {
             BlobSink sink = sinkFor(it);
             if (sink != null) replayFromDestination(it, sink);
@@ -234,7 +225,7 @@ public final class Copy {
                     return;
                 }
             } catch (ContentException e) {
-                throw dstFailure(e, "mounting from " + mountFrom + " blob", it.digest());
+                throw dstFailure(e, CopyException.Op.MOUNT, "mounting from " + mountFrom + " blob", it.digest());
             }
         }
         transfer(it, true);
@@ -242,43 +233,56 @@ public final class Copy {
 
     /**
      * Sends the blob, retrying transient failures; with {@code sinks}, each attempt gets a new sink of its own (which
-     * sees the blob from its first byte: a partial attempt's bytes must not reach the next one's sink).
+     * sees the blob from its first byte: a partial attempt's bytes must not reach the next one's sink). Returns the
+     * blob's digest (learned, for content whose digest was not known).
      */
-    private void transfer(Item it, boolean sinks) throws IOException {
+    private Digest transfer(Item it, boolean sinks) throws IOException {
         CopyListener l = options.listener();
         for (int attempt = 0; ; attempt++) {
             try {
-                long n = moveOnce(it, sinks ? sinkFor(it) : null);
+                Ingest.Stored stored = moveOnce(it, sinks ? sinkFor(it) : null);
+                long n = it.size() >= 0 ? it.size() : dst instanceof LocalBlobs local ? local.size(stored.digest()) : 0;
                 count(copied, copiedBytes, n);
-                l.copied(it.digest(), n);
-                return;
+                l.copied(stored.digest(), n);
+                return stored.digest();
             } catch (ContentException e) {
-                if (!e.isTransient() || attempt >= options.retries()) throw e;
-                l.retrying(it.digest(), e);
+                CopyException c = transferFailure(e);
+                if (!c.isTransient() || attempt >= options.retries()) throw c;
+                l.retrying(it.digest(), c);
                 Backoff.sleep(Backoff.delay(attempt), it.what());
             }
         }
     }
 
-    /** One attempt; returns the blob's size. */
-    private long moveOnce(Item it, BlobSink sink) throws IOException {
+    /**
+     * A failure of a blob's transfer as the side it came from: one the source raised (opening it, reading it) is
+     * marked so already ({@link CopySources#sourced}); bytes that arrived wrong (a digest or size mismatch) are the
+     * source's too; anything else (storing, a sink) is the destination's.
+     */
+    private static CopyException transferFailure(ContentException e) {
+        boolean wrongBytes = e.kind() == ContentException.Kind.DIGEST_MISMATCH || e.kind() == ContentException.Kind.SIZE_MISMATCH;
+        return wrongBytes ? CopyException.at(CopyException.Origin.SOURCE, CopyException.Op.FETCH, e)
+                : CopyException.at(CopyException.Origin.DESTINATION, CopyException.Op.PUSH, e);
+    }
+
+    /** One attempt. */
+    private Ingest.Stored moveOnce(Item it, BlobSink sink) throws IOException {
         String what = it.what();
         if (dst instanceof ResumablePusher rp) {
-            rp.push(it.expected(), it.source(), sink, options.listener(), what); // the sink has seen the blob either way
-            if (it.size() >= 0) return it.size();
-            return dst instanceof BlobCache cache ? cache.path(it.digest()).toFile().length() : 0;
+            return rp.push(it.expected(), it.source(), sink, options.listener(), what); // the sink has seen the blob either way
         }
         InputStream in;
         try {
             in = it.source().open(0).in();
         } catch (ContentException e) {
-            throw srcFailure(e, "fetching blob", it.digest());
+            throw CopyException.of(CopyException.Origin.SOURCE, CopyException.Op.FETCH, "source " + srcName, e,
+                    "fetching blob", it.digest());
         }
         options.listener().started(it.digest(), it.size(), 0);
-        try (InputStream v = new Observed(new VerifyingInputStream(in, it.descriptor(), what), sink, options.listener())) {
+        try (InputStream v = new CopySources.Observed(new VerifyingInputStream(in, it.descriptor(), what), sink, options.listener())) {
             dst.push(it.descriptor(), v); // a failure of the source names it ("... from SRC"), one of the destination names that
         }
-        return it.size();
+        return new Ingest.Stored(it.digest(), true);
     }
 
     private BlobSink sinkFor(Item it) {
@@ -287,63 +291,35 @@ public final class Copy {
 
     /** The destination had the blob: its sink reads it from there, verified. */
     private void replayFromDestination(Item it, BlobSink sink) throws IOException {
-        InputStream in = it.descriptor() != null ? dst.fetch(it.descriptor())
-                : java.nio.file.Files.newInputStream(((BlobCache) dst).path(it.digest())); // a file by digest: a cache had it
-        Ingest.feed(in, it.expected(), sink, "blob " + it.digest() + " in " + name(dst));
+        try {
+            InputStream in = it.descriptor() != null ? dst.fetch(it.descriptor())
+                    : ((LocalBlobs) dst).open(it.digest()); // a blob by digest: a local store had it
+            Ingest.feed(in, it.expected(), sink, "blob " + it.digest() + " in " + name(dst));
+        } catch (ContentException e) {
+            throw CopyException.at(CopyException.Origin.DESTINATION, CopyException.Op.FETCH, e);
+        }
     }
 
     private boolean dstExists(Descriptor d) throws IOException {
         try {
             return dst.exists(d);
         } catch (ContentException e) {
-            throw dstFailure(e, "checking for blob", d.digest());
+            throw dstFailure(e, CopyException.Op.EXISTS, "checking for blob", d.digest());
         }
     }
 
-    /** A verified source stream that shows its bytes to a sink and counts them; the sink is finished at EOF. */
-    private static final class Observed extends ChunkedInputStream.Filter implements VerifiedStream {
-        private final BlobSink sink;
-        private final CopyListener listener;
-        private boolean finished;
-
-        Observed(InputStream in, BlobSink sink, CopyListener listener) {
-            super(in);
-            this.sink = sink;
-            this.listener = listener;
-        }
-
-        @Override
-        public boolean verifies(Expected e) {
-            return in instanceof VerifiedStream v && v.verifies(e);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                listener.transferred(n);
-                if (sink != null) sink.write(b, off, n);
-            } else if (n < 0 && sink != null && !finished) {
-                finished = true;
-                sink.finish();
-            }
-            return n;
+    /** Whether the destination has manifest {@code m} (a failure keeps its message, marked as the destination's). */
+    private boolean dstHas(Descriptor m) throws IOException {
+        try {
+            return dst.exists(m);
+        } catch (ContentException e) {
+            throw CopyException.at(CopyException.Origin.DESTINATION, CopyException.Op.EXISTS, e);
         }
     }
 
-    /** A failure of the source while {@code doing} something to {@code subject} (named unless the message does). */
-    private ContentException srcFailure(ContentException e, String doing, Object subject) {
-        return side("source " + srcName, e, doing, subject);
-    }
-
-    private ContentException dstFailure(ContentException e, String doing, Object subject) {
-        return side("destination " + name(dst), e, doing, subject);
-    }
-
-    static ContentException side(String side, ContentException e, String doing, Object subject) {
-        String m = e.getMessage();
-        String msg = side + ": " + (m.contains(String.valueOf(subject)) ? m : doing + " " + subject + ": " + m);
-        return new ContentException(e.kind(), msg, e, e.isTransient());
+    /** A failure of the destination while {@code doing} something to {@code subject} (named unless the message does). */
+    private CopyException dstFailure(ContentException e, CopyException.Op op, String doing, Object subject) {
+        return CopyException.of(CopyException.Origin.DESTINATION, op, "destination " + name(dst), e, doing, subject);
     }
 
     private CopyResult result(Descriptor root) {

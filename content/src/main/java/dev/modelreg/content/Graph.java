@@ -102,7 +102,8 @@ final class Graph {
         try {
             b = Manifests.read(src, node, "manifest " + node.digest() + " in " + srcName);
         } catch (ContentException e) {
-            throw Copy.side("source " + srcName, e, "reading manifest", node.digest());
+            throw CopyException.of(CopyException.Origin.SOURCE, CopyException.Op.FETCH, "source " + srcName, e,
+                    "reading manifest", node.digest());
         }
         bytes.put(node.digest(), b);
         List<Descriptor> children = new ArrayList<>();

@@ -1,15 +1,14 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one verified ingest path. Content streams into a file in {@code ingestDir} (same file store as the target)
  * while it is hashed and counted in the same pass (and shown to a {@link BlobSink}, e.g. a tar extractor); it is
  * checked against the expected digest and size; only then is it renamed into place atomically. If the target
- * already exists it is kept (content addressed: same digest, same bytes).
+ * already exists it is kept (content addressed: same digest, same bytes). Content whose digest is not known in
+ * advance goes the same way, to the address of the digest that arrived ({@link Expected#unknown}).
  *
  * <p><b>Resume.</b> A resumable write keeps its partial file under the digest's name
  * ({@code ingest/sha256-HEX.partial}, locked while written) when the transfer fails for any reason but bad content;
@@ -64,6 +64,14 @@ public final class Ingest {
         }
     }
 
+    /** Where the blob of a digest is stored in a store: its path, with its directory made (by the store's rules). */
+    public interface Address {
+        Path of(Digest d) throws IOException;
+    }
+
+    /** What a write stored: the blob's digest (learned from the bytes, for {@link Expected#unknown}), and whether this call stored it. */
+    public record Stored(Digest digest, boolean now) {}
+
     /**
      * Verified write of {@code content} (not resumable). Returns true if this call wrote {@code target}. A manifest
      * over the limit is refused before a byte is read.
@@ -80,20 +88,34 @@ public final class Ingest {
     }
 
     /**
-     * Verified, optionally resumable write. Returns true if this call wrote {@code target}, false if it existed.
-     * {@code sink} (may be null) sees every byte of the blob, replayed ones included, and is finished before the
-     * rename; when the target exists already, the sink reads it from there (verified), so it has always seen the
-     * whole blob when this returns. {@code ingestDir} and the target's directory exist (the store makes them without
-     * following links, {@link SafeFiles}); a link or a FIFO at the target's name is removed, never read or written.
+     * {@link #write(Path, Address, Expected, Source, boolean, BlobSink, CopyListener, String)} to {@code target}.
+     * Returns true if this call wrote {@code target}, false if it existed.
      */
     public static boolean write(Path ingestDir, Path target, Expected expected, Source source, boolean resumable,
                                 BlobSink sink, CopyListener listener, String what) throws IOException {
-        if (SafeFiles.isOwnFile(target)) { // a link or a FIFO planted there is removed: our own file takes its place
+        return write(ingestDir, d -> target, expected, source, resumable, sink, listener, what).now();
+    }
+
+    /**
+     * The one hash-and-commit loop: verified, optionally resumable write into the blob at {@code address}. For content
+     * whose digest is not known in advance ({@link Expected#unknown}: a release zip, a file listed without a hash),
+     * the bytes are hashed while written into a temp file (never resumed: its name is not known) and committed to the
+     * address of the digest that arrived. {@code sink} (may be null) sees every byte of the blob, replayed ones
+     * included, and is finished before the rename; when the target exists already, the sink reads it from there
+     * (verified), so it has always seen the whole blob when this returns. {@code ingestDir} exists (the store makes it
+     * without following links, {@link SafeFiles}); a link or a FIFO at the target's name is removed, never read or
+     * written.
+     */
+    public static Stored write(Path ingestDir, Address address, Expected expected, Source source, boolean resumable,
+                               BlobSink sink, CopyListener listener, String what) throws IOException {
+        boolean learn = expected.learnsDigest();
+        Path target = learn ? null : address.of(expected.digest());
+        if (target != null && SafeFiles.isOwnFile(target)) { // a link or a FIFO planted there is removed: our own file takes its place
             if (sink != null) feed(Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS), expected, sink, what);
-            return false;
+            return new Stored(expected.digest(), false);
         }
-        String name = expected.digest().algorithm() + "-" + expected.digest().hex();
-        resumable = resumable && source.canResume();
+        String name = learn ? Digest.SHA256 + "-unknown" : expected.digest().algorithm() + "-" + expected.digest().hex();
+        resumable = resumable && !learn && source.canResume();
         PartialFile p = resumable ? PartialFile.resumable(ingestDir.resolve(name + ".partial")) : null;
         if (p == null) p = PartialFile.temp(ingestDir, name);
         boolean keep = false;
@@ -110,7 +132,7 @@ public final class Ingest {
                 if (f != null && f.range() && f.offset() == have) { // else the whole blob (or nothing): one stream
                     listener.started(expected.digest(), expected.knownSize(), have);
                     RangedDownload.run(p, have, expected, ranges, f, sink, listener, what);
-                    return p.moveTo(target);
+                    return new Stored(expected.digest(), p.moveTo(target));
                 }
             }
             if (f == null) f = source.open(have);
@@ -123,10 +145,16 @@ public final class Ingest {
             // a stream that verifies this very expectation itself (the copy's) is not hashed a second time
             boolean selfVerifying = have == 0 && remote instanceof VerifiedStream vs && vs.verifies(expected);
             InputStream body = have == 0 ? p.tee(remote, listener) : new SequenceInputStream(p.replay(have), p.tee(remote, listener));
-            try (remote; InputStream in = selfVerifying ? body : expected.verifying(body, what)) {
-                drain(in, expected, sink);
+            Digest got = expected.digest();
+            try (remote; InputStream in = selfVerifying ? body : VerifyingInputStream.expecting(body, expected, what)) {
+                BlobSink.drain(in, expected.knownSize(), sink);
+                if (learn) got = ((VerifyingInputStream) in).digest();
             }
-            return p.moveTo(target); // another writer's copy may have won: the sink has seen these same bytes
+            if (learn) {
+                target = address.of(got);
+                if (SafeFiles.isOwnFile(target)) return new Stored(got, false); // stored before: the same bytes
+            }
+            return new Stored(got, p.moveTo(target)); // another writer's copy may have won: the sink has seen these same bytes
         } catch (ContentException e) {
             keep = resumable && isTransferFailure(e);
             throw e;
@@ -140,18 +168,9 @@ public final class Ingest {
 
     /** Reads {@code in} (closed here), verified against {@code expected}, into {@code sink}, and finishes the sink. */
     public static void feed(InputStream in, Expected expected, BlobSink sink, String what) throws IOException {
-        try (InputStream v = expected.verifying(in, what)) {
-            drain(v, expected, sink);
+        try (InputStream v = VerifyingInputStream.expecting(in, expected, what)) {
+            BlobSink.drain(v, expected.knownSize(), sink);
         }
-    }
-
-    /** Reads to the end (where a verifying stream verifies), showing every byte to {@code sink}, then finishes it. */
-    static void drain(InputStream in, Expected expected, BlobSink sink) throws IOException {
-        byte[] buf = new byte[Streams.bufferSize(expected.knownSize())];
-        for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
-            if (sink != null && n > 0) sink.write(buf, 0, n);
-        }
-        if (sink != null) sink.finish();
     }
 
     /** True for failures of the transfer (worth resuming), false for content that is wrong. */
@@ -160,20 +179,6 @@ public final class Ingest {
             case DIGEST_MISMATCH, SIZE_MISMATCH, INVALID -> false;
             default -> true;
         };
-    }
-
-    /** Atomically renames a verified temp file to its content-addressed name; an existing target wins. */
-    public static boolean moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (AtomicMoveNotSupportedException e) {
-            if (Files.exists(target)) return false;
-            Files.move(tmp, target);
-            return true;
-        }
     }
 
     /**

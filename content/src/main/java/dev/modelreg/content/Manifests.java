@@ -15,7 +15,7 @@ public final class Manifests {
     /** Reads {@code d} from {@code src}, verified; a descriptor over the limit is refused without reading. */
     public static byte[] read(Fetcher src, Descriptor d, String what) throws IOException {
         checkSize(d, what);
-        return read(src.fetch(d), d, what);
+        return VerifiedRead.read(src, d, Limits.MAX_MANIFEST_BYTES, what);
     }
 
     /** Reads {@code in} (closed here) as the content of {@code d}, verified, within the manifest limit. */

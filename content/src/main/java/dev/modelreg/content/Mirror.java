@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.OciReference;
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
  * names a tag or a digest; the destination takes a tag (not a digest), else the source's tag; an archive is read by
  * tag, so a digest source into an archive needs a destination tag. The source is resolved before the destination
  * is opened (nothing is created for a source that does not resolve), and an archive is written whole at the end.
+ * The ends are {@link Reference} values, parsed where their text entered; what is asked of the stores are their
+ * capabilities: a {@link Repository} (its refs are its own, its tag names listed before any is resolved), a
+ * {@link TagLister} and {@link NamedTagger} (a layout or archive: refs that record their repository).
  */
 public final class Mirror {
     private Mirror() {}
@@ -34,17 +38,15 @@ public final class Mirror {
         }
     }
 
-    /** Usage errors (a missing tag, a digest destination) are {@link Usage}; a text that is not a reference is INVALID. */
-    public static Result run(String source, String destination, RegistryOptions o, CopyOptions co) throws IOException {
-        Reference src = parse(source);
-        Reference dst = parse(destination);
+    /** Usage errors (a missing tag, a digest destination) are {@link Usage}. */
+    public static Result run(Reference src, Reference dst, RegistryOptions o, CopyOptions co) throws IOException {
         if (src.reference() == null) {
-            throw new Usage("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+            throw new Usage("source '" + src + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         }
-        if (dst.digest() != null) throw new Usage("destination '" + destination + "' takes a tag, not a digest");
+        if (dst.digest() != null) throw new Usage("destination '" + dst + "' takes a tag, not a digest");
         String tag = dst.tag() != null ? dst.tag() : src.digest() == null ? src.tag() : null;
         if (tag == null && dst.kind() == Reference.Kind.ARCHIVE) {
-            throw new Usage("destination '" + destination
+            throw new Usage("destination '" + dst
                     + "' needs a :TAG (the source is a digest; an archive is read by tag)");
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
@@ -66,7 +68,7 @@ public final class Mirror {
 
     /** The repository a ref came from: a registry's name, or what a layout or archive recorded for the tag; else null. */
     private static String repositoryOf(ReadOnlyTarget in, String tag, Descriptor root) throws IOException {
-        if (in instanceof RegistryStore r) return r.name();
+        if (in instanceof Repository r) return r.name();
         if (tag == null || !(in instanceof TagLister l)) return null;
         String found = null;
         for (ImageIndex.Named n : l.refs()) {
@@ -101,12 +103,8 @@ public final class Mirror {
         }
     }
 
-    /**
-     * Whether {@code source}/{@code destination} ask for a many-ref mirror: a selection, or a layout or archive source
-     * without a tag or digest.
-     */
-    public static boolean isMany(String source, Selection sel) throws ContentException {
-        Reference src = parse(source);
+    /** Whether {@code src} asks for a many-ref mirror: a selection, or a layout or archive source without a tag or digest. */
+    public static boolean isMany(Reference src, Selection sel) {
         return sel.any() || (src.reference() == null && src.isLocal());
     }
 
@@ -119,30 +117,30 @@ public final class Mirror {
      * pointing at the same manifest is skipped; blobs the destination has are not sent. Every ref's content is
      * copied and verified before any tag is set, so a bad blob anywhere leaves no tag set at the destination.
      */
-    public static List<Moved> runAll(String source, String destination, Selection sel, RegistryOptions o, CopyOptions co)
+    public static List<Moved> runAll(Reference src, Reference dst, Selection sel, RegistryOptions o, CopyOptions co)
             throws IOException {
-        Reference src = parse(source);
-        Reference dst = parse(destination);
         if (src.reference() != null && sel.any()) {
-            throw new Usage("source '" + source + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
+            throw new Usage("source '" + src + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
         }
         if (src.reference() == null && !src.isLocal() && !sel.any()) {
-            throw new Usage("source '" + source + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
+            throw new Usage("source '" + src + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         }
         if (dst.reference() != null) {
-            throw new Usage("destination '" + destination + "' takes no tag or digest when several refs are copied");
+            throw new Usage("destination '" + dst + "' takes no tag or digest when several refs are copied");
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
             List<ImageIndex.Named> refs = new ArrayList<>();
-            if (in.target() instanceof RegistryStore reg) { // select by name first: one HEAD per selected tag only
+            if (in.target() instanceof Repository reg) { // select by name first: one HEAD per selected tag only
                 for (String t : reg.listTags()) if (sel.matches(t)) refs.add(new ImageIndex.Named(reg.name(), t, reg.resolve(t)));
+            } else if (in.target() instanceof TagLister l) {
+                for (ImageIndex.Named n : l.refs()) if (sel.matches(n.tag())) refs.add(n);
             } else {
-                for (ImageIndex.Named n : ((TagLister) in.target()).refs()) if (sel.matches(n.tag())) refs.add(n);
+                throw ContentException.invalid(in.target().name() + " cannot list its refs");
             }
             if (refs.isEmpty()) {
                 throw ContentException.notFound("no tags in " + in.target().name() + (sel.glob() != null ? " match '" + sel.glob() + "'" : ""));
             }
-            boolean fromRegistry = in.target() instanceof RegistryStore;
+            boolean fromRegistry = in.target() instanceof Repository; // its refs are its own: no repository recorded
             List<Reference> tos = new ArrayList<>();
             java.util.Set<String> listed = new java.util.HashSet<>();
             for (java.util.Iterator<ImageIndex.Named> it = refs.iterator(); it.hasNext(); ) {
@@ -254,7 +252,7 @@ public final class Mirror {
     private static boolean has(Target out, Map<Target, List<ImageIndex.Named>> present, String tag, String repository,
                                Descriptor manifest) throws IOException {
         try {
-            if (out instanceof TagLister l && !(out instanceof RegistryStore)) {
+            if (out instanceof NamedTagger && out instanceof TagLister l) { // a layout or archive: its refs, read once
                 List<ImageIndex.Named> refs = present.get(out);
                 if (refs == null) {
                     try {
@@ -289,14 +287,6 @@ public final class Mirror {
         String first = repository.substring(0, slash);
         boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
         return host ? repository.substring(slash + 1) : repository;
-    }
-
-    private static Reference parse(String text) throws ContentException {
-        try {
-            return Reference.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw ContentException.invalid(e.getMessage());
-        }
     }
 
     /** {@code DST[:TAG]@DIGEST}: where the copy landed. */

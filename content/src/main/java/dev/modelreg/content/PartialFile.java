@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
+import dev.modelreg.content.fs.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code ALG-HEX.RANDOM.tmp} when it is private to one write (another writer holds the partial).
  */
 final class PartialFile {
+    /** The suffix of the marker beside a partial that ranges are written into ({@link RangedDownload}). */
+    static final String MARKER = ".ranged";
     /** Files this JVM writes: a cleaner never opens them (closing any descriptor of a file drops the process's lock on it). */
     private static final java.util.Set<Path> ACTIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** A temp file younger than this may be one another writer has just created and not yet locked. */
@@ -152,7 +157,7 @@ final class PartialFile {
 
     /** Renames the (verified) file to {@code target}; false if the target existed (then this file is dropped). */
     boolean moveTo(Path target) throws IOException {
-        boolean wrote = Ingest.moveIntoPlace(path, target);
+        boolean wrote = AtomicFiles.place(path, target);
         moved = wrote;
         return wrote;
     }
@@ -183,13 +188,13 @@ final class PartialFile {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
             String n = p.getFileName().toString();
             return (n.startsWith("sha256-") || n.startsWith("sha512-"))
-                    && (n.endsWith(".tmp") || n.endsWith(".partial") || n.endsWith(RangedDownload.MARKER));
+                    && (n.endsWith(".tmp") || n.endsWith(".partial") || n.endsWith(MARKER));
         })) {
             for (Path p : ds) {
                 try {
                     String n = p.getFileName().toString();
-                    if (n.endsWith(RangedDownload.MARKER)) { // a crashed ranged download's marker whose partial is gone
-                        Path partial = p.resolveSibling(n.substring(0, n.length() - RangedDownload.MARKER.length()));
+                    if (n.endsWith(MARKER)) { // a crashed ranged download's marker whose partial is gone
+                        Path partial = p.resolveSibling(n.substring(0, n.length() - MARKER.length()));
                         if (!Files.exists(partial, LinkOption.NOFOLLOW_LINKS) && !ACTIVE.contains(partial)) Files.deleteIfExists(p);
                         continue;
                     }

@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.content.http.Backoff;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class RangedDownload {
     /** The suffix of the marker beside a partial that ranges are written into. */
-    static final String MARKER = ".ranged";
+    static final String MARKER = PartialFile.MARKER;
     private static final long MARK_EVERY = 16L << 20;
     private static final int BUFFER = 256 * 1024;
 
@@ -126,8 +127,8 @@ final class RangedDownload {
             AtomicInteger next = new AtomicInteger(1);
             List<Parallel.Task> tasks = new ArrayList<>();
             tasks.add(() -> { // the one in-order pass: hash (verify) and the sink
-                try (InputStream in = expected.verifying(d.inOrder(), what)) {
-                    Ingest.drain(in, expected, sink);
+                try (InputStream in = VerifyingInputStream.expecting(d.inOrder(), expected, what)) {
+                    BlobSink.drain(in, expected.knownSize(), sink);
                 } catch (IOException | RuntimeException | Error e) {
                     d.fail(e);
                     throw e;

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
  * Tees everything read into a hasher, refuses to read past the expected size, and at end of stream checks size and
  * digest, failing with (want, got, bytes read). {@code what} names the content for the message (e.g. the blob and
  * its source). Reading to EOF is required for verification to happen: {@link #verifyToEnd()} does it. The one
- * wording of a mismatch for every module is {@link #mismatch}.
+ * wording of a mismatch for every module is {@link #mismatch}. For content whose digest is not known in advance
+ * ({@link Expected#unknown}) it only bounds and hashes: {@link #digest()} is what arrived.
  */
 public final class VerifyingInputStream extends ChunkedInputStream.Filter implements VerifiedStream {
     private final Digest expected;
@@ -20,6 +21,7 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
     private final MessageDigest hasher;
     private long count;
     private boolean verified;
+    private Digest got;
 
     public VerifyingInputStream(InputStream in, Descriptor expected, String what) {
         this(in, expected.digest(), expected.size(), what);
@@ -35,7 +37,12 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
         this.expectedSize = size;
         this.exactSize = exactSize;
         this.what = what;
-        this.hasher = expected.newHasher();
+        this.hasher = expected == null ? Digest.newSha256() : expected.newHasher();
+    }
+
+    /** A stream that checks (or, for {@link Expected#unknown}, learns) what {@code e} says of {@code in}'s bytes. */
+    public static VerifyingInputStream expecting(InputStream in, Expected e, String what) {
+        return new VerifyingInputStream(in, e.digest(), e.size(), e.exactSize(), what);
     }
 
     /**
@@ -54,7 +61,7 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
 
     @Override
     public boolean verifies(Expected e) {
-        return expected.equals(e.digest()) && (e.exactSize() ? exactSize && expectedSize == e.size() : expectedSize <= e.size());
+        return expected != null && expected.equals(e.digest()) && (e.exactSize() ? exactSize && expectedSize == e.size() : expectedSize <= e.size());
     }
 
     /** The one wording of a digest mismatch: {@code WHAT: digest mismatch: want W, got G (N bytes read)}. */
@@ -71,6 +78,11 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
 
     public Digest expected() {
         return expected;
+    }
+
+    /** The digest of the bytes read, once the end was reached (verified, or learned); null before. */
+    public Digest digest() {
+        return got;
     }
 
     @Override
@@ -100,8 +112,10 @@ public final class VerifyingInputStream extends ChunkedInputStream.Filter implem
         if (exactSize && count != expectedSize) {
             throw sizeMismatch(what, expectedSize, count);
         }
-        Digest got = expected.sameAlgorithm(hasher);
-        if (!got.equals(expected)) throw mismatch(what, expected, got, count);
+        Digest d = expected == null ? Digest.sha256(java.util.HexFormat.of().formatHex(hasher.digest()))
+                : expected.sameAlgorithm(hasher);
+        if (expected != null && !d.equals(expected)) throw mismatch(what, expected, d, count);
+        got = d;
         verified = true;
     }
 

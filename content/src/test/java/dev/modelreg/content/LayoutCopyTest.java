@@ -1,5 +1,7 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciLayout;
+import dev.modelreg.content.store.RegistryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,21 +113,21 @@ class LayoutCopyTest {
     @Test
     void targetsOpensLayoutReferences() throws IOException {
         Path dir = tmp.resolve("x");
-        Targets.Opened o = Targets.open("oci-layout:" + dir + ":v1", RegistryOptions.defaults());
+        Targets.Opened o = Targets.open(Targets.parse("oci-layout:" + dir + ":v1"), RegistryOptions.defaults());
         assertThat(o.target()).isInstanceOf(OciLayout.class);
         assertThat(o.target().name()).isEqualTo("oci-layout:" + dir);
         assertThat(o.reference()).isEqualTo("v1");
         String digest = "sha256:" + "b".repeat(64);
-        assertThat(Targets.open("oci-layout:" + dir + "@" + digest, RegistryOptions.defaults()).reference()).isEqualTo(digest);
-        assertThat(Targets.open("oci-layout:" + dir, RegistryOptions.defaults()).reference()).isNull();
-        assertThatThrownBy(() -> Targets.open("oci-layout:" + dir + ":bad tag!", RegistryOptions.defaults()))
+        assertThat(Targets.open(Targets.parse("oci-layout:" + dir + "@" + digest), RegistryOptions.defaults()).reference()).isEqualTo(digest);
+        assertThat(Targets.open(Targets.parse("oci-layout:" + dir), RegistryOptions.defaults()).reference()).isNull();
+        assertThatThrownBy(() -> Targets.open(Targets.parse("oci-layout:" + dir + ":bad tag!"), RegistryOptions.defaults()))
                 .isInstanceOf(ContentException.class).hasMessageContaining("bad tag!");
-        Targets.Opened reg = Targets.open("127.0.0.1:5999/a/b:t", RegistryOptions.defaults());
+        Targets.Opened reg = Targets.open(Targets.parse("127.0.0.1:5999/a/b:t"), RegistryOptions.defaults());
         assertThat(reg.target()).isInstanceOf(RegistryStore.class);
         assertThat(((RegistryStore) reg.target()).scheme()).isEqualTo("http");
         assertThat(reg.reference()).isEqualTo("t");
-        assertThat(((RegistryStore) Targets.open("ghcr.io/a/b", RegistryOptions.defaults()).target()).scheme()).isEqualTo("https");
-        assertThatThrownBy(() -> Targets.open("models:v1", RegistryOptions.defaults()))
+        assertThat(((RegistryStore) Targets.open(Targets.parse("ghcr.io/a/b"), RegistryOptions.defaults()).target()).scheme()).isEqualTo("https");
+        assertThatThrownBy(() -> Targets.open(Targets.parse("models:v1"), RegistryOptions.defaults()))
                 .isInstanceOf(ContentException.class).hasMessageStartingWith("invalid OCI reference 'models:v1'");
     }
 
@@ -135,7 +137,7 @@ class LayoutCopyTest {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Targets.Opened reg = Targets.open("127.0.0.1:" + port + "/a:t", RegistryOptions.defaults());
+        Targets.Opened reg = Targets.open(Targets.parse("127.0.0.1:" + port + "/a:t"), RegistryOptions.defaults());
         assertThatThrownBy(() -> reg.target().resolve("t"))
                 .isInstanceOfSatisfying(ContentException.class, e -> assertThat(e.kind()).isEqualTo(ContentException.Kind.UNAVAILABLE))
                 .hasMessage("cannot reach 127.0.0.1:" + port + "/a for tag 't': connection refused");

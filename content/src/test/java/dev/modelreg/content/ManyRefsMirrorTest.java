@@ -1,5 +1,9 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.tar.ArchiveTar;
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
+import dev.modelreg.content.store.RegistryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,10 +67,10 @@ class ManyRefsMirrorTest {
 
             Path all = tmp.resolve("all.tar");
             String archive = "oci-archive:" + all;
-            List<Mirror.Moved> m1 = Mirror.runAll(a.host() + "/team/repo1", archive, ALL, RegistryOptions.defaults(), CopyOptions.defaults());
+            List<Mirror.Moved> m1 = Mirror.runAll(Targets.parse(a.host() + "/team/repo1"), Targets.parse(archive), ALL, RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(m1).extracting(Mirror.Moved::tag).containsExactlyInAnyOrder("v1", "v2");
-            Mirror.run(a.host() + "/repo2:v1", archive, RegistryOptions.defaults(), CopyOptions.defaults()); // one ref, appended
-            Mirror.runAll(a.host() + "/repo2", archive, new Mirror.Selection(false, "sh*"), RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.run(Targets.parse(a.host() + "/repo2:v1"), Targets.parse(archive), RegistryOptions.defaults(), CopyOptions.defaults()); // one ref, appended
+            Mirror.runAll(Targets.parse(a.host() + "/repo2"), Targets.parse(archive), new Mirror.Selection(false, "sh*"), RegistryOptions.defaults(), CopyOptions.defaults());
 
             List<ImageIndex.Named> refs;
             try (OciArchive arc = OciArchive.open(all)) {
@@ -92,7 +96,7 @@ class ManyRefsMirrorTest {
             assertThat(store(b, "bysk").resolve("x")).isEqualTo(art1.root());
 
             // restore: each ref under PREFIX/PATH, PATH = its repository without the registry host
-            List<Mirror.Moved> restored = Mirror.runAll(archive, b.host() + "/site", Mirror.Selection.NONE,
+            List<Mirror.Moved> restored = Mirror.runAll(Targets.parse(archive), Targets.parse(b.host() + "/site"), Mirror.Selection.NONE,
                     RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(restored).hasSize(4).noneMatch(Mirror.Moved::skipped);
             assertThat(store(b, "site/team/repo1").resolve("v1")).isEqualTo(art1.root());
@@ -102,7 +106,7 @@ class ManyRefsMirrorTest {
 
             // a second run moves nothing: no upload, no manifest put (counted in the registry's access log)
             b.clearRequests();
-            List<Mirror.Moved> again = Mirror.runAll(archive, b.host() + "/site", Mirror.Selection.NONE,
+            List<Mirror.Moved> again = Mirror.runAll(Targets.parse(archive), Targets.parse(b.host() + "/site"), Mirror.Selection.NONE,
                     RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(again).hasSize(4).allMatch(Mirror.Moved::skipped);
             assertThat(writes(b)).isEmpty();
@@ -110,22 +114,22 @@ class ManyRefsMirrorTest {
             // registry -> archive again: unchanged, the file is not rewritten
             long before = Files.getLastModifiedTime(all).toMillis();
             byte[] bytes = Files.readAllBytes(all);
-            List<Mirror.Moved> again2 = Mirror.runAll(a.host() + "/team/repo1", archive, ALL, RegistryOptions.defaults(), CopyOptions.defaults());
+            List<Mirror.Moved> again2 = Mirror.runAll(Targets.parse(a.host() + "/team/repo1"), Targets.parse(archive), ALL, RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(again2).allMatch(Mirror.Moved::skipped);
             assertThat(Files.readAllBytes(all)).isEqualTo(bytes);
             assertThat(Files.getLastModifiedTime(all).toMillis()).isEqualTo(before);
 
             // registry -> registry, all tags; the re-run sends nothing
-            Mirror.runAll(a.host() + "/team/repo1", b.host() + "/copy", ALL, RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.runAll(Targets.parse(a.host() + "/team/repo1"), Targets.parse(b.host() + "/copy"), ALL, RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(store(b, "copy").resolve("v2")).isEqualTo(art2.root());
             b.clearRequests();
-            assertThat(Mirror.runAll(a.host() + "/team/repo1", b.host() + "/copy", ALL, RegistryOptions.defaults(),
+            assertThat(Mirror.runAll(Targets.parse(a.host() + "/team/repo1"), Targets.parse(b.host() + "/copy"), ALL, RegistryOptions.defaults(),
                     CopyOptions.defaults())).allMatch(Mirror.Moved::skipped);
             assertThat(writes(b)).isEmpty();
 
             // a layout holds several repositories too; skopeo reads it
             Path lay = tmp.resolve("lay");
-            Mirror.runAll(archive, "oci-layout:" + lay, Mirror.Selection.NONE, RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.runAll(Targets.parse(archive), Targets.parse("oci-layout:" + lay), Mirror.Selection.NONE, RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(OciLayout.open(lay).refs()).hasSize(4);
             assertThat(Skopeo.inspectRawLocal("oci:" + lay + ":shared")).isEqualTo(new String(art1.manifestBytes(), StandardCharsets.UTF_8));
         }
@@ -138,7 +142,7 @@ class ManyRefsMirrorTest {
             put(a, "src", art, "v1");
             Path sk = tmp.resolve("sk.tar");
             Skopeo.copy("docker://" + a.host() + "/src:v1", "oci-archive:" + sk + ":v1", List.of("--src-tls-verify=false"));
-            List<Mirror.Moved> m = Mirror.runAll("oci-archive:" + sk, a.host() + "/restored", Mirror.Selection.NONE,
+            List<Mirror.Moved> m = Mirror.runAll(Targets.parse("oci-archive:" + sk), Targets.parse(a.host() + "/restored"), Mirror.Selection.NONE,
                     RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(m).hasSize(1);
             assertThat(store(a, "restored").resolve("v1")).isEqualTo(art.root()); // no repository recorded: DST:TAG
@@ -146,7 +150,7 @@ class ManyRefsMirrorTest {
             // skopeo names the ref with a full name: its repository path is kept under the prefix
             Path full = tmp.resolve("full.tar");
             Skopeo.copy("docker://" + a.host() + "/src:v1", "oci-archive:" + full + ":example.com/team/m:v3", List.of("--src-tls-verify=false"));
-            Mirror.runAll("oci-archive:" + full, a.host() + "/pre", Mirror.Selection.NONE, RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.runAll(Targets.parse("oci-archive:" + full), Targets.parse(a.host() + "/pre"), Mirror.Selection.NONE, RegistryOptions.defaults(), CopyOptions.defaults());
             assertThat(store(a, "pre/team/m").resolve("v3")).isEqualTo(art.root());
         }
     }
@@ -159,8 +163,8 @@ class ManyRefsMirrorTest {
             put(a, "r1", art1, "v1");
             put(a, "r2", art2, "v1");
             Path all = tmp.resolve("all.tar");
-            Mirror.run(a.host() + "/r1:v1", "oci-archive:" + all, RegistryOptions.defaults(), CopyOptions.defaults());
-            Mirror.run(a.host() + "/r2:v1", "oci-archive:" + all, RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.run(Targets.parse(a.host() + "/r1:v1"), Targets.parse("oci-archive:" + all), RegistryOptions.defaults(), CopyOptions.defaults());
+            Mirror.run(Targets.parse(a.host() + "/r2:v1"), Targets.parse("oci-archive:" + all), RegistryOptions.defaults(), CopyOptions.defaults());
 
             // flip one byte of art2's last layer: r1's ref is fine, but no tag at all may be set
             Path bad = tmp.resolve("bad.tar");
@@ -173,7 +177,7 @@ class ManyRefsMirrorTest {
                 f.seek(e.offset() + 10);
                 f.write(v ^ 0xff);
             }
-            assertThatThrownBy(() -> Mirror.runAll("oci-archive:" + bad, a.host() + "/t", Mirror.Selection.NONE,
+            assertThatThrownBy(() -> Mirror.runAll(Targets.parse("oci-archive:" + bad), Targets.parse(a.host() + "/t"), Mirror.Selection.NONE,
                     RegistryOptions.defaults(), CopyOptions.defaults())).isInstanceOf(ContentException.class);
             assertNoTags(a, "t/r1");
             assertNoTags(a, "t/r2");
@@ -181,7 +185,7 @@ class ManyRefsMirrorTest {
             Path cut = tmp.resolve("cut.tar");
             byte[] bytes = Files.readAllBytes(all);
             Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 3000));
-            assertThatThrownBy(() -> Mirror.runAll("oci-archive:" + cut, a.host() + "/u", Mirror.Selection.NONE,
+            assertThatThrownBy(() -> Mirror.runAll(Targets.parse("oci-archive:" + cut), Targets.parse(a.host() + "/u"), Mirror.Selection.NONE,
                     RegistryOptions.defaults(), CopyOptions.defaults())).isInstanceOf(ContentException.class);
             assertNoTags(a, "u/r1");
             assertNoTags(a, "u/r2");

@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.spec.Digest;
@@ -52,7 +55,7 @@ class OciArchiveFuzzTest {
             src.tag(art.root(), "v" + k);
             art.blobs().forEach((d, b) -> blobs.put(d.digest(), b));
             blobs.put(art.root().digest(), art.manifestBytes());
-            try (Targets.Opened dst = Targets.open(OciArchive.PREFIX + archive + ":v" + k, RegistryOptions.defaults())) {
+            try (Targets.Opened dst = Targets.open(Targets.parse(OciArchive.PREFIX + archive + ":v" + k), RegistryOptions.defaults())) {
                 Copy.copy(src, "v" + k, dst.target(), dst.reference(), CopyOptions.defaults());
                 dst.commit();
             }

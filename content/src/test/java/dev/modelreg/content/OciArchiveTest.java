@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
+import dev.modelreg.content.store.RegistryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +40,7 @@ class OciArchiveTest {
 
     /** Exports {@code tag} of {@code src} into {@code archive} the way mirror does: copy, commit, close. */
     private static CopyResult export(OciLayout src, String tag, Path archive, String dstTag) throws IOException {
-        try (Targets.Opened dst = Targets.open(OciArchive.PREFIX + archive + ":" + dstTag, RegistryOptions.defaults())) {
+        try (Targets.Opened dst = Targets.open(Targets.parse(OciArchive.PREFIX + archive + ":" + dstTag), RegistryOptions.defaults())) {
             CopyResult r = Copy.copy(src, tag, dst.target(), dst.reference(), CopyOptions.defaults());
             dst.commit();
             return r;
@@ -56,7 +59,7 @@ class OciArchiveTest {
         assertThat(tar).isRegularFile();
         assertThat(siblings(tar)).containsExactly("models.tar"); // no staging directory or temp file left
 
-        try (Targets.Opened in = Targets.open(OciArchive.PREFIX + tar + ":v1", RegistryOptions.defaults())) {
+        try (Targets.Opened in = Targets.open(Targets.parse(OciArchive.PREFIX + tar + ":v1"), RegistryOptions.defaults())) {
             assertThat(in.target()).isInstanceOf(OciArchive.class);
             assertThat(in.target().name()).isEqualTo("oci-archive:" + tar);
             OciLayout back = OciLayout.open(tmp.resolve("back"));
@@ -202,7 +205,7 @@ class OciArchiveTest {
     void noCommitNoFile() throws IOException {
         OciLayout src = sourceLayout(47, 2, "v1");
         Path tar = tmp.resolve("models.tar");
-        try (Targets.Opened dst = Targets.open(OciArchive.PREFIX + tar + ":v1", RegistryOptions.defaults())) {
+        try (Targets.Opened dst = Targets.open(Targets.parse(OciArchive.PREFIX + tar + ":v1"), RegistryOptions.defaults())) {
             Copy.copy(src, "v1", dst.target(), dst.reference(), CopyOptions.defaults());
             assertThat(siblings(tar)).hasSize(2).contains("src-47").anyMatch(n -> n.startsWith(".models.tar.staging-")); // staging
         }
@@ -319,17 +322,17 @@ class OciArchiveTest {
     @Test
     void targetsParsesArchiveReferences() throws IOException {
         Path f = tmp.resolve("x.tar");
-        try (Targets.Opened o = Targets.open("oci-archive:" + f + ":v1", RegistryOptions.defaults())) {
+        try (Targets.Opened o = Targets.open(Targets.parse("oci-archive:" + f + ":v1"), RegistryOptions.defaults())) {
             assertThat(o.target()).isInstanceOf(OciArchive.class);
             assertThat(((OciArchive) o.target()).file()).isEqualTo(f);
             assertThat(o.reference()).isEqualTo("v1");
         }
         String digest = "sha256:" + "c".repeat(64);
-        assertThat(Targets.open("oci-archive:" + f + "@" + digest, RegistryOptions.defaults()).reference()).isEqualTo(digest);
-        assertThat(Targets.open("oci-archive:" + f, RegistryOptions.defaults()).reference()).isNull();
-        assertThatThrownBy(() -> Targets.open("oci-archive:" + f + ":bad tag!", RegistryOptions.defaults()))
+        assertThat(Targets.open(Targets.parse("oci-archive:" + f + "@" + digest), RegistryOptions.defaults()).reference()).isEqualTo(digest);
+        assertThat(Targets.open(Targets.parse("oci-archive:" + f), RegistryOptions.defaults()).reference()).isNull();
+        assertThatThrownBy(() -> Targets.open(Targets.parse("oci-archive:" + f + ":bad tag!"), RegistryOptions.defaults()))
                 .isInstanceOf(ContentException.class).hasMessageContaining("bad tag!");
-        assertThatThrownBy(() -> Targets.open("oci-archive::v1", RegistryOptions.defaults()))
+        assertThatThrownBy(() -> Targets.open(Targets.parse("oci-archive::v1"), RegistryOptions.defaults()))
                 .isInstanceOf(ContentException.class).hasMessage("no file in 'oci-archive::v1': want oci-archive:FILE[:TAG|@DIGEST]");
         assertThat(f).doesNotExist(); // opening creates nothing
     }
@@ -345,7 +348,7 @@ class OciArchiveTest {
             export(src, "v1", tar, "develop");
 
             RegistryStore dst = RegistryStore.connect(OciReference.parse(reg.host() + "/air/models"), RegistryOptions.defaults());
-            try (Targets.Opened in = Targets.open("oci-archive:" + tar + ":develop", RegistryOptions.defaults())) {
+            try (Targets.Opened in = Targets.open(Targets.parse("oci-archive:" + tar + ":develop"), RegistryOptions.defaults())) {
                 CopyResult r = Copy.copy(in.target(), in.reference(), dst, "develop", CopyOptions.defaults());
                 assertThat(r.blobsCopied()).isEqualTo(5);
             }
@@ -360,7 +363,7 @@ class OciArchiveTest {
             }
             // and the registry exports back into an archive identical to the first
             Path again = tmp.resolve("again.tar");
-            try (Targets.Opened out = Targets.open("oci-archive:" + again + ":develop", RegistryOptions.defaults())) {
+            try (Targets.Opened out = Targets.open(Targets.parse("oci-archive:" + again + ":develop"), RegistryOptions.defaults())) {
                 Copy.copy(fresh, "develop", out.target(), out.reference(), CopyOptions.defaults());
                 out.commit();
             }
@@ -427,7 +430,7 @@ class OciArchiveTest {
                 .hasMessageStartingWith("oci-archive:" + tar + ": ")
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-        assertThatThrownBy(() -> Copy.copy(Targets.open("oci-archive:" + tar + ":v1", RegistryOptions.defaults()).target(),
+        assertThatThrownBy(() -> Copy.copy(Targets.open(Targets.parse("oci-archive:" + tar + ":v1"), RegistryOptions.defaults()).target(),
                 "v1", OciLayout.open(tmp.resolve("never")), "v1", CopyOptions.defaults()))
                 .isInstanceOf(ContentException.class);
         assertThat(tmp.resolve("never")).doesNotExist();

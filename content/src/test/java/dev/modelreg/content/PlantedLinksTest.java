@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.BlobCache;
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -149,7 +152,8 @@ class PlantedLinksTest {
 
             BlobCache cache = BlobCache.open(root);
             pushResumable(cache, false);
-            cache.add(new ByteArrayInputStream("unknown digest".getBytes(StandardCharsets.UTF_8)), 100, "a zip");
+            cache.push(Expected.unknown(100), offset -> new RangeFetcher.Fetched(new ByteArrayInputStream(
+                    "unknown digest".getBytes(StandardCharsets.UTF_8)), 0), null, CopyListener.NONE, "a zip");
 
             assertThat(victimState()).as(name).isEqualTo(before);
             assertThat(isLink(root.resolve(name))).as(name).isFalse();

@@ -10,7 +10,9 @@ import java.util.Locale;
 public final class Exclusions {
     private Exclusions() {}
 
+    /** A file whose name contains one of these is left out. */
     public static final List<String> NAME_PATTERNS = List.of(".DS_Store", "compare");
+    /** Simulation outputs: a file with one of these extensions (any case) is left out. */
     public static final List<String> OUTPUT_EXTENSIONS =
             List.of(".lst", ".hds", ".hed", ".cbb", ".cbc", ".bud", ".ddn", ".ucn", ".glo");
 

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param skipDir      null, or a directory below the root that is never indexed (the registry's own output)
  * @param threads      hashing threads (>= 1)
  */
-public record IndexOptions(String prefix, String namefileGlob, String fileUrlBase, String assetUrl, boolean examples,
+record IndexOptions(String prefix, String namefileGlob, String fileUrlBase, String assetUrl, boolean examples,
                            Path skipDir, int threads) {
     public static final String DEFAULT_NAMEFILE = "mfsim.nam";
 

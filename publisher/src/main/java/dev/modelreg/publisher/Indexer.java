@@ -1,12 +1,11 @@
 package dev.modelreg.publisher;
 
+import dev.modelreg.content.Hashing;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.spec.GitHubUrls;
-import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -38,7 +35,7 @@ import java.util.TreeSet;
  *       element of the model's directory; its models listed with names containing "gwf" first, then by name.</li>
  * </ul>
  */
-public final class Indexer {
+final class Indexer {
     private Indexer() {}
 
     public static Index index(Path root, IndexOptions o) throws IOException {
@@ -83,12 +80,12 @@ public final class Indexer {
 
         TreeMap<String, Path> paths = new TreeMap<>();
         for (String k : used) paths.put(k, files.get(k));
-        Map<String, Hashed> hashes = hashAll(paths, o.threads());
+        Map<String, Hashing.Hashed> hashes = hashAll(paths, o.threads());
 
         TreeMap<String, FileEntry> entries = new TreeMap<>();
         TreeMap<String, Long> sizes = new TreeMap<>();
         for (String k : used) {
-            Hashed h = hashes.get(k);
+            Hashing.Hashed h = hashes.get(k);
             String url = o.assetUrl() != null ? o.assetUrl()
                     : o.fileUrlBase() != null ? o.fileUrlBase() + "/" + GitHubUrls.encodePath(k) : null;
             entries.put(k, new FileEntry(h.digest(), url, null, h.size()));
@@ -99,9 +96,9 @@ public final class Indexer {
         return new Index(base, registry, paths, sizes);
     }
 
-    static String modelName(String prefix, String dir) {
+    static String modelName(String prefix, String dir) throws PublishException {
         if (dir.isEmpty()) {
-            if (prefix.isEmpty()) throw new IllegalArgumentException("the root directory is a model: give a --name prefix");
+            if (prefix.isEmpty()) throw PublishException.invalid("the root directory is a model: give a --name prefix");
             return prefix;
         }
         return prefix.isEmpty() ? dir : prefix + "/" + dir;
@@ -113,7 +110,7 @@ public final class Indexer {
         return files.subMap(dir + "/", dir + "0");
     }
 
-    private static SortedMap<String, List<String>> examples(String prefix, TreeSet<String> modelDirs) {
+    private static SortedMap<String, List<String>> examples(String prefix, TreeSet<String> modelDirs) throws PublishException {
         TreeMap<String, List<String>> ex = new TreeMap<>();
         for (String dir : modelDirs) {
             if (dir.isEmpty()) continue;
@@ -141,27 +138,12 @@ public final class Indexer {
         return sb.toString();
     }
 
-    record Hashed(Digest digest, long size) {}
-
-    /** Hashes every file once, in parallel on a bounded pool; streaming, so memory stays flat. */
-    static Map<String, Hashed> hashAll(SortedMap<String, Path> paths, int threads) throws IOException {
-        Map<String, Hashed> found = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Hashes every file once ({@link Hashing}), in parallel on a bounded pool; streaming, so memory stays flat. */
+    static Map<String, Hashing.Hashed> hashAll(SortedMap<String, Path> paths, int threads) throws IOException {
+        Map<String, Hashing.Hashed> found = new java.util.concurrent.ConcurrentHashMap<>();
         List<Parallel.Task> tasks = new ArrayList<>();
-        for (Map.Entry<String, Path> e : paths.entrySet()) tasks.add(() -> found.put(e.getKey(), hash(e.getValue())));
+        for (Map.Entry<String, Path> e : paths.entrySet()) tasks.add(() -> found.put(e.getKey(), Hashing.hash(e.getValue())));
         Parallel.run(tasks, threads);
         return new TreeMap<>(found);
-    }
-
-    static Hashed hash(Path file) throws IOException {
-        MessageDigest md = Digest.newSha256();
-        long n = 0;
-        byte[] buf = new byte[128 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int r; (r = in.read(buf)) >= 0; ) {
-                md.update(buf, 0, r);
-                n += r;
-            }
-        }
-        return new Hashed(Digest.sha256(HexFormat.of().formatHex(md.digest())), n);
     }
 }

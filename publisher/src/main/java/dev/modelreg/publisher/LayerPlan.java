@@ -9,7 +9,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** How a registry's files are laid out in layers; see {@link LayerPlanner} for the rule. */
-public record LayerPlan(List<Layer> layers) {
+record LayerPlan(List<Layer> layers) {
     public LayerPlan {
         layers = List.copyOf(layers);
     }

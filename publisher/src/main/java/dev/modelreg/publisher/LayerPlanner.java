@@ -32,21 +32,26 @@ import java.util.TreeSet;
  * Moving a large file into its group's tar costs nothing when pulling: whoever needs one file of a group needs
  * the whole group (every model listing a file lists its whole group). Merging tars is the last resort.
  */
-public final class LayerPlanner {
+final class LayerPlanner {
     private LayerPlanner() {}
 
     /** 1 MiB: files this big or bigger get a layer of their own. */
-    public static final long LARGE_FILE_THRESHOLD = 1024 * 1024;
+    static final long LARGE_FILE_THRESHOLD = 1024 * 1024;
     /** The default layer limit (Amazon ECR's; other registries allow more). */
-    public static final int DEFAULT_MAX_LAYERS = 500;
-    public static final String ROOT_GROUP_TITLE = "_root";
+    static final int DEFAULT_MAX_LAYERS = 500;
+    static final String ROOT_GROUP_TITLE = "_root";
 
-    public static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
-                                 Map<String, Digest> digests, long threshold, int maxLayers) {
+    /** A layer limit consumers read: 1 to {@link Limits#MAX_LAYERS}. */
+    static void checkMaxLayers(int maxLayers) throws PublishException {
         if (maxLayers < 1 || maxLayers > Limits.MAX_LAYERS) {
-            throw new IllegalArgumentException("--max-layers must be 1 to " + Limits.MAX_LAYERS + " (what consumers read), got "
+            throw PublishException.invalid("--max-layers must be 1 to " + Limits.MAX_LAYERS + " (what consumers read), got "
                     + maxLayers);
         }
+    }
+
+    static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
+                                 Map<String, Digest> digests, long threshold, int maxLayers) throws PublishException {
+        checkMaxLayers(maxLayers);
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(registry);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, keys) -> keys.forEach(k -> groupOf.put(k, g)));

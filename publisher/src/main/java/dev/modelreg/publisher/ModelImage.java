@@ -8,16 +8,16 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
+import dev.modelreg.content.fs.Crash;
 import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.content.Manifests;
-import dev.modelreg.content.OciArchive;
+import dev.modelreg.content.store.OciArchive;
 import dev.modelreg.content.ReadOnlyStorage;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -55,13 +55,7 @@ import java.util.regex.Pattern;
  * read-only store, so pushing it is the generic {@code Copy}. {@link #writeDockerTar} asks jib for the same image in
  * the docker-archive form that {@code docker load} reads.
  */
-public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
-    /** Image options of a push: the root directory in the image, a base image (a docker-archive tar, or null), a docker tar to write (or null). */
-    public record Options(String root, Path baseImage, Path toTar) {
-        public Options {
-            root = Modelcar.checkRoot(root == null ? Modelcar.DEFAULT_ROOT : root, "--image-root");
-        }
-    }
+final class ModelImage implements ReadOnlyStorage, AutoCloseable {
 
     /** One planned image layer: the groups it holds and their file keys. */
     record Group(SortedSet<String> groups, SortedSet<String> keys, long bytes) {}
@@ -96,7 +90,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
      * {@code maxLayers} with the base image's layers), each annotated with its groups.
      */
     static ModelImage build(ModelsToml registry, byte[] config, ModelSet.Sources files, Map<String, String> annotations,
-                            Options o, int maxLayers) throws IOException {
+                            ImageOptions o, int maxLayers) throws IOException {
         try {
             Limits.checkRegistrySize(config.length, "the registry file (models.toml)");
         } catch (IllegalArgumentException e) {
@@ -104,10 +98,10 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         }
         dev.modelreg.spec.ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
         if (registry.files().containsKey(Modelcar.REGISTRY_FILE)) {
-            throw new IllegalArgumentException("file '" + Modelcar.REGISTRY_FILE + "' at the top of the tree would be"
+            throw PublishException.invalid("file '" + Modelcar.REGISTRY_FILE + "' at the top of the tree would be"
                     + " replaced by the image's registry file " + o.root() + "/" + Modelcar.REGISTRY_FILE + ": rename it");
         }
-        if (maxLayers < 2) throw new IllegalArgumentException("--max-layers must be at least 2 for an image (models.toml and one model)");
+        if (maxLayers < 2) throw PublishException.invalid("--max-layers must be at least 2 for an image (models.toml and one model)");
         Digest regDigest = Digest.sha256Of(config);
         SortedMap<String, SortedSet<String>> groups = dev.modelreg.spec.FileGroups.groups(registry);
         List<Group> planned = plan(groups, files.sizes(), maxLayers - 1);
@@ -186,9 +180,9 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
                 FileEntriesLayer.DEFAULT_MODIFICATION_TIME, "0:0");
     }
 
-    private static Path base(Path tar) {
+    private static Path base(Path tar) throws PublishException {
         if (!Files.isRegularFile(tar)) {
-            throw new IllegalArgumentException("--base-image " + tar + ": no such file (a docker-archive tar: what"
+            throw PublishException.invalid("--base-image " + tar + ": no such file (a docker-archive tar: what"
                     + " 'docker save', 'skopeo copy ... docker-archive:FILE' or 'modelreg push --image --to-tar' write;"
                     + " a registry image is not read as a base: save it first, skopeo copy docker://IMAGE docker-archive:FILE)");
         }
@@ -210,7 +204,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             if (c instanceof IOException io) throw new IOException("building the image: " + io.getMessage(), io);
             throw new IOException("building the image: " + c, c);
         } catch (com.google.cloud.tools.jib.api.InvalidImageReferenceException e) {
-            throw new IllegalArgumentException("image name '" + name + "': " + e.getMessage(), e);
+            throw new PublishException(PublishException.Kind.INVALID, "image name '" + name + "': " + e.getMessage(), e);
         } catch (com.google.cloud.tools.jib.api.CacheDirectoryCreationException
                  | com.google.cloud.tools.jib.api.RegistryException e) {
             throw new IOException("building the image: " + e.getMessage(), e);
@@ -241,12 +235,12 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             String prefix = root.substring(1) + "/";
             String what = "the built layer " + l.digest();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            dev.modelreg.content.TarStream tar = new dev.modelreg.content.TarStream((name, size) -> {
+            dev.modelreg.content.tar.TarStream tar = new dev.modelreg.content.tar.TarStream((name, size) -> {
                 String key = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
                 Digest d = key == null ? null : want.get(key);
                 if (d == null || !seen.add(key)) throw new IOException(what + " holds an unplanned file '" + name + "'");
                 DigestingOutputStream out = new DigestingOutputStream(java.io.OutputStream.nullOutputStream());
-                return new dev.modelreg.content.TarStream.Member() {
+                return new dev.modelreg.content.tar.TarStream.Member() {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
                         out.write(b, off, len);
@@ -261,7 +255,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
                     }
                 };
             }, what);
-            dev.modelreg.content.BlobSink sink = new dev.modelreg.content.GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
+            dev.modelreg.content.BlobSink sink = new dev.modelreg.content.tar.GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
             try (InputStream in = new dev.modelreg.content.VerifyingInputStream(archive.fetch(l), l, what)) {
                 byte[] buf = new byte[256 << 10];
                 for (int n; (n = in.read(buf)) >= 0; ) if (n > 0) sink.write(buf, 0, n);
@@ -278,7 +272,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
         int baseLayers = built.layers().size() - ours;
         if (baseLayers < 0) throw new IOException("jib built " + built.layers().size() + " layers, want at least " + ours);
         if (built.layers().size() > maxLayers) {
-            throw new IllegalArgumentException("the image would have " + built.layers().size() + " layers (" + baseLayers
+            throw PublishException.invalid("the image would have " + built.layers().size() + " layers (" + baseLayers
                     + " of the base image " + base + "), more than --max-layers " + maxLayers);
         }
         List<Descriptor> layers = new ArrayList<>(built.layers().subList(0, baseLayers));
@@ -308,7 +302,8 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
      * {@code skopeo ... docker-archive:} read) to {@code file}, named {@code name}: jib builds it again from its layer
      * cache, in its docker format. jib opens its output by name (following links), so it writes into a private
      * directory {@code .FILE.building-PID-*} beside {@code file} (mode 0700: no one else can plant a link in it), and
-     * the tar is renamed into place when complete. What a killed run left there is removed first (spec/README.md 9.2).
+     * the tar is flushed to disk and renamed into place when complete ({@link AtomicFiles#commit}). What a killed run
+     * left there is removed first (spec/README.md 9.2).
      */
     void writeDockerTar(Path file, String name) throws IOException {
         Path abs = file.toAbsolutePath();
@@ -322,7 +317,7 @@ public final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             Path tmp = building.resolve(abs.getFileName());
             containerize(builder.setFormat(ImageFormat.Docker), tmp, name, staging);
             Crash.point("image-tar.before-rename");
-            AtomicFiles.replace(tmp, abs);
+            AtomicFiles.commit(tmp, abs);
         } finally {
             Leftovers.removeTempDir(building);
         }

@@ -3,7 +3,7 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * {@link #build} plans the layers, writes each tar layer once into the staging directory while hashing it, and
  * assembles the manifest: artifactType {@link MediaTypes#ARTIFACT_TYPE}, config = the exact models.toml bytes.
  */
-public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
+record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content, LayerPlan plan) implements AutoCloseable {
     /** Registries refuse bigger manifests (distribution's default limit). */
     /** Annotation of a tar layer that holds several groups (merged to fit the layer limit): a JSON array of names. */
     public static final String GROUPS_ANNOTATION = Annotations.GROUPS;
@@ -53,7 +53,7 @@ public record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent c
         ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
         LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
         if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
-        Path staging = dev.modelreg.content.Leftovers.tempDir("modelreg-push-");
+        Path staging = dev.modelreg.content.fs.Leftovers.tempDir("modelreg-push-");
         StagedContent content = new StagedContent(staging);
         try {
             Descriptor config = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(configBytes), configBytes.length);

@@ -1,260 +1,369 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.spec.Text;
-import dev.modelreg.spec.GitHubUrls;
-import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
-import dev.modelreg.content.Manifests;
-import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.Targets;
-import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
-import dev.modelreg.spec.Limits;
-import dev.modelreg.spec.Manifest;
-import dev.modelreg.spec.MediaTypes;
-import dev.modelreg.spec.FileEntry;
-import dev.modelreg.spec.ModelsToml;
-import dev.modelreg.spec.ModelsTomlCodec;
-import dev.modelreg.spec.OciReference;
-import dev.modelreg.spec.Reference;
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
+import dev.modelreg.spec.Reference;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
  * {@code modelreg push DIR DESTINATION}: index DIR (or take a given models.toml whose hashes must match the
- * tree), build the model set ({@link ModelSet}) and copy it to the destination with the generic {@code Copy}
- * (blobs the destination has are skipped, the manifest goes after its blobs, the tag last).
+ * tree), build the model set and copy it to the destination with the generic {@code Copy} (blobs the destination has
+ * are skipped, the manifest goes after its blobs, the tag last).
+ * <pre>{@code
+ * Push.Result r = Push.run(Push.Request.builder(Path.of("models"), Reference.parse("ghcr.io/org/models:v1"))
+ *         .name("mf6/test").registry(RegistryOptions.fromEnvironment()).build());
+ * }</pre>
  *
- * <p>Tag and ref: {@code REGISTRY/REPO:TAG} gives the tag; {@code --ref} gives the git ref. With only a ref, the
+ * <p>Tag and ref: {@code REGISTRY/REPO:TAG} gives the tag; the request's ref gives the git ref. With only a ref, the
  * tag is {@link RefTags#toTag}(ref); with only a tag, the ref is {@link RefTags#fromTag}(tag); with neither, the
- * ref is the checked-out git branch of DIR. The ref is recorded verbatim in the manifest annotations.
+ * ref is the checked-out git branch of DIR. The ref is recorded verbatim in the manifest annotations. Bad input is a
+ * {@link PublishException}; a failed transfer is the content layer's {@code ContentException}.
  */
 public final class Push {
     private Push() {}
 
-    /** {@code base}: a tag or digest of a previous push in the destination to rebase on (spec/README.md 3.6), or null. */
-    public record Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
-                          Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
-                          Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
-                          Consumer<String> progress, String base, CopyListener listener, ModelImage.Options image) {
-        public Request(Path dir, String destination, String name, String namefile, Path registryFile, String ref,
-                       Map<String, String> annotations, String mountFrom, int maxLayers, boolean plainHttp,
-                       Path caFile, String created, String sourceUrl, String repo, Map<String, String> env,
-                       Consumer<String> progress) {
-            this(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers, plainHttp,
-                    caFile, created, sourceUrl, repo, env, progress, null, null, null);
-        }
+    /** The default layer limit (Amazon ECR's; other registries allow more): {@value}. */
+    public static final int DEFAULT_MAX_LAYERS = LayerPlanner.DEFAULT_MAX_LAYERS;
 
-        /**
-         * The common case for library callers: index {@code dir} (models named {@code name}/..., found by
-         * {@code mfsim.nam}) and push it to {@code destination} for git ref {@code ref} (null: the destination's tag),
-         * with the defaults of the command line and the process environment (credentials, SOURCE_DATE_EPOCH).
-         */
-        public static Request of(Path dir, String destination, String name, String ref) {
-            return new Request(dir, destination, name, IndexOptions.DEFAULT_NAMEFILE, null, ref, Map.of(), null,
-                    LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, System.getenv(), null);
-        }
-
-        public Request withBase(String base) {
-            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener, image);
-        }
-
-        /** The hooks of the upload (a progress display). */
-        public Request withListener(CopyListener l) {
-            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, l, image);
-        }
-
-        /** Push a model image (spec/README.md 3.11) instead of an artifact. */
-        public Request withImage(ModelImage.Options o) {
-            return new Request(dir, destination, name, namefile, registryFile, ref, annotations, mountFrom, maxLayers,
-                    plainHttp, caFile, created, sourceUrl, repo, env, progress, base, listener, o);
-        }
-    }
-
+    /**
+     * The outcome of a push.
+     *
+     * @param digest        the manifest digest
+     * @param tag           the tag set in the destination
+     * @param ref           the git ref recorded in the annotations
+     * @param reference     where it landed, {@code DESTINATION:TAG@DIGEST} (an image written only to a tar: the tar)
+     * @param files         files in the registry
+     * @param layers        layers of the manifest
+     * @param bytesUploaded bytes sent (blobs and manifest)
+     * @param bytesSkipped  bytes the destination had already
+     * @param blobsUploaded blobs sent
+     * @param blobsSkipped  blobs the destination had already
+     * @param blobsMounted  blobs mounted from another repository
+     * @param manifestBytes the manifest's size
+     */
     public record Result(Digest digest, String tag, String ref, String reference, int files, int layers,
                          long bytesUploaded, long bytesSkipped, int blobsUploaded, int blobsSkipped, int blobsMounted,
                          int manifestBytes) {}
 
+    /**
+     * What to push and where, immutable; made with {@link #builder} (or {@link #of}). Every option has the default of
+     * the command line, except that nothing is read from the environment unless asked: give
+     * {@code registry(RegistryOptions.fromEnvironment())} and {@code created(CreationTime.fromEnvironment())} for the
+     * credentials and {@code SOURCE_DATE_EPOCH} the command line uses.
+     */
+    public static final class Request {
+        private final Path dir;
+        private final Reference destination;
+        private final String name;
+        private final String namefile;
+        private final Path registryFile;
+        private final String ref;
+        private final Map<String, String> annotations;
+        private final String mountFrom;
+        private final int maxLayers;
+        private final RegistryOptions registry;
+        private final CreationTime created;
+        private final String sourceUrl;
+        private final GitHubUrls.Repo repo;
+        private final Consumer<String> progress;
+        private final String base;
+        private final CopyListener listener;
+        private final ImageOptions image;
+
+        private Request(Builder b) {
+            dir = b.dir;
+            destination = b.destination;
+            name = b.name;
+            namefile = b.namefile == null || b.namefile.isBlank() ? IndexOptions.DEFAULT_NAMEFILE : b.namefile;
+            registryFile = b.registryFile;
+            ref = b.ref;
+            annotations = Map.copyOf(b.annotations);
+            mountFrom = b.mountFrom;
+            maxLayers = b.maxLayers;
+            registry = b.registry;
+            created = b.created;
+            sourceUrl = b.sourceUrl;
+            repo = b.repo;
+            progress = b.progress;
+            base = b.base;
+            listener = b.listener;
+            image = b.image;
+        }
+
+        /**
+         * A push of the models in {@code dir} to {@code destination}.
+         *
+         * @param dir         the model repository directory
+         * @param destination {@code REGISTRY/REPOSITORY[:TAG]}, {@code oci-layout:DIR[:TAG]} or
+         *                    {@code oci-archive:FILE[:TAG]}; null only for an image written to a tar alone
+         * @return a builder with the defaults of the command line
+         */
+        public static Builder builder(Path dir, Reference destination) {
+            return new Builder(Objects.requireNonNull(dir, "dir"), destination);
+        }
+
+        /**
+         * The common case: index {@code dir} (models named {@code name}/..., found by {@code mfsim.nam}) and push it to
+         * {@code destination} for git ref {@code ref} (null: the destination's tag), with the process environment's
+         * credentials ({@link RegistryOptions#fromEnvironment()}) and creation time ({@link CreationTime#fromEnvironment()}).
+         *
+         * @return the request, built
+         */
+        public static Request of(Path dir, Reference destination, String name, String ref) {
+            return builder(dir, destination).name(name).ref(ref).registry(RegistryOptions.fromEnvironment())
+                    .created(CreationTime.fromEnvironment()).build();
+        }
+
+        /** A builder holding this request's values, to derive a changed copy. */
+        public Builder toBuilder() {
+            return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
+                    .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
+                    .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
+                    .image(image);
+        }
+
+        Path dir() { return dir; }
+        Reference destination() { return destination; }
+        String name() { return name; }
+        String namefile() { return namefile; }
+        Path registryFile() { return registryFile; }
+        String ref() { return ref; }
+        Map<String, String> annotations() { return annotations; }
+        String mountFrom() { return mountFrom; }
+        int maxLayers() { return maxLayers; }
+        RegistryOptions registry() { return registry; }
+        CreationTime created() { return created; }
+        String sourceUrl() { return sourceUrl; }
+        GitHubUrls.Repo repo() { return repo; }
+        Consumer<String> progress() { return progress; }
+        String base() { return base; }
+        CopyListener listener() { return listener; }
+        ImageOptions image() { return image; }
+
+        /** Builds a {@link Request}; each setter returns this builder. */
+        public static final class Builder {
+            private final Path dir;
+            private final Reference destination;
+            private String name;
+            private String namefile = IndexOptions.DEFAULT_NAMEFILE;
+            private Path registryFile;
+            private String ref;
+            private Map<String, String> annotations = Map.of();
+            private String mountFrom;
+            private int maxLayers = DEFAULT_MAX_LAYERS;
+            private RegistryOptions registry = RegistryOptions.defaults();
+            private CreationTime created = CreationTime.reproducible();
+            private String sourceUrl;
+            private GitHubUrls.Repo repo;
+            private Consumer<String> progress;
+            private String base;
+            private CopyListener listener;
+            private ImageOptions image;
+
+            private Builder(Path dir, Reference destination) {
+                this.dir = dir;
+                this.destination = destination;
+            }
+
+            /** The model name prefix: a model in directory D is named PREFIX/D (needed unless {@link #registryFile}). */
+            public Builder name(String prefix) {
+                this.name = prefix;
+                return this;
+            }
+
+            /** A model is a directory holding a file matching this glob (default {@code mfsim.nam}). */
+            public Builder namefile(String glob) {
+                this.namefile = glob;
+                return this;
+            }
+
+            /** Use this models.toml as the config, byte for byte, instead of indexing (its hashes must match the tree). */
+            public Builder registryFile(Path modelsToml) {
+                this.registryFile = modelsToml;
+                return this;
+            }
+
+            /** The git ref, recorded verbatim (without a destination tag, the tag is its escaped form). */
+            public Builder ref(String gitRef) {
+                this.ref = gitRef;
+                return this;
+            }
+
+            /** Extra manifest annotations (they override the ones the push writes). */
+            public Builder annotations(Map<String, String> extra) {
+                this.annotations = extra == null ? Map.of() : extra;
+                return this;
+            }
+
+            /** Mount blobs the registry has in this other repository instead of uploading them. */
+            public Builder mountFrom(String repository) {
+                this.mountFrom = repository;
+                return this;
+            }
+
+            /** At most this many layers (default {@value Push#DEFAULT_MAX_LAYERS}, the ECR limit). */
+            public Builder maxLayers(int n) {
+                this.maxLayers = n;
+                return this;
+            }
+
+            /** How to reach the destination registry: credentials, TLS, plain HTTP (default: anonymous, no extra CA). */
+            public Builder registry(RegistryOptions options) {
+                this.registry = options == null ? RegistryOptions.defaults() : options;
+                return this;
+            }
+
+            /** The {@code org.opencontainers.image.created} time (default {@link CreationTime#reproducible()}). */
+            public Builder created(CreationTime time) {
+                this.created = time == null ? CreationTime.reproducible() : time;
+                return this;
+            }
+
+            /** The {@code org.opencontainers.image.source} annotation (default: from {@link #repo}, else DIR's GitHub origin). */
+            public Builder sourceUrl(String url) {
+                this.sourceUrl = url;
+                return this;
+            }
+
+            /** The GitHub repository the models come from (its page is the default source URL). */
+            public Builder repo(GitHubUrls.Repo githubRepo) {
+                this.repo = githubRepo;
+                return this;
+            }
+
+            /** Where progress lines go (default: nowhere). */
+            public Builder progress(Consumer<String> lines) {
+                this.progress = lines;
+                return this;
+            }
+
+            /**
+             * Rebase on a previous push in the destination (a tag, digest or git ref): its tar layers are kept and the
+             * small files that changed go into one delta layer (spec/README.md 3.6). Not found there: a full push.
+             */
+            public Builder base(String tagDigestOrRef) {
+                this.base = tagDigestOrRef;
+                return this;
+            }
+
+            /** The hooks of the upload (a progress display). */
+            public Builder listener(CopyListener hooks) {
+                this.listener = hooks;
+                return this;
+            }
+
+            /** Push a model image (spec/README.md 3.11) instead of an artifact (null: an artifact). */
+            public Builder image(ImageOptions options) {
+                this.image = options;
+                return this;
+            }
+
+            /** The request. */
+            public Request build() {
+                return new Request(this);
+            }
+        }
+    }
+
+    /**
+     * Runs the push {@code r} describes.
+     *
+     * @param r what to push and where
+     * @return the manifest digest, where it landed and what was sent
+     * @throws PublishException bad input (no model name prefix, no models, a digest destination, a bad time)
+     * @throws IOException      a missing directory or file ({@link NoSuchFileException}), a refused or failed
+     *                          transfer ({@code ContentException}, with its kind)
+     */
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
         if (!Files.isDirectory(r.dir())) {
             throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
                     ? "not a directory (push indexes a directory of models)" : "no such directory");
         }
+        if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
-        if (r.image() == null && r.destination() == null) {
-            throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
-        }
         if (r.image() != null && r.base() != null) {
-            throw new IllegalArgumentException("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
+            throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
         }
-        Destination dest = tarOnly ? null : Destination.parse(r.destination());
+        PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
         if (ref == null && tag == null) {
             ref = Git.currentBranch(r.dir());
             if (ref == null) {
-                throw new IllegalArgumentException("no tag: give REGISTRY/REPOSITORY:TAG (or oci-layout:DIR:TAG) or --ref REF");
+                throw PublishException.invalid("no tag: give REGISTRY/REPOSITORY:TAG (or oci-layout:DIR:TAG) or --ref REF");
             }
         }
         if (tag == null) tag = RefTags.toTag(ref);
         if (ref == null) ref = refOfTag(tag);
 
         progress.accept("indexing " + r.dir());
-        Loaded loaded = r.registryFile() != null ? fromRegistryFile(r) : fromTree(r);
-        if (loaded.registry.files().isEmpty()) {
-            throw new IllegalArgumentException("nothing to push: no model files in " + r.dir()
+        PushInputs.Loaded loaded = r.registryFile() != null ? PushInputs.fromRegistryFile(r.dir(), r.registryFile())
+                : PushInputs.fromTree(r.dir(), r.name(), r.namefile());
+        if (loaded.registry().files().isEmpty()) {
+            throw PublishException.invalid("nothing to push: no model files in " + r.dir()
                     + (r.registryFile() != null ? " listed by " + r.registryFile()
-                    : " (no directory holds a file matching '" + (r.namefile() == null ? IndexOptions.DEFAULT_NAMEFILE : r.namefile()) + "')"));
+                    : " (no directory holds a file matching '" + r.namefile() + "')"));
         }
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
-                : r.repo() != null ? GitHubUrls.repositoryPage(GitHubUrls.Repo.parse(r.repo()))
-                : Git.githubOrigin(r.dir());
-        Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.env(), r.annotations());
-
-        RegistryOptions ro = RegistryOptions.fromEnvironment(r.env());
-        if (r.caFile() != null) ro = ro.withCaFile(r.caFile());
-        if (r.plainHttp()) ro = ro.withPlainHttp(Boolean.TRUE);
-        if (r.image() != null) return pushImage(loaded, dest, tag, ref, ann, ro, r, progress);
-        return push(loaded, dest, tag, ref, ann, ro, r.base(), r.mountFrom(), r.maxLayers(), r.listener(), progress);
+                : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
+        Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
+        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
+        if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
+        Pushed p = r.image() != null
+                ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+                : PushArtifact.run(loaded, dest, tag, ann, r.registry(), co, r.base(), r.maxLayers(), progress);
+        return result(p, tag, ref, loaded.registry().files().size());
     }
 
     /**
-     * Pushes a registry file that is already known, byte for byte, as the config of a new artifact: the files it lists
-     * are read from {@code files} (key -> where the bytes are, e.g. a content-addressed cache), each hashed once and
-     * checked against the registry's hash, then laid out by the same layer planning as a push of a directory.
-     * {@code destination} is {@code REGISTRY/REPO}, {@code oci-layout:DIR} or {@code oci-archive:FILE} with or without a
-     * tag; {@code tag} (if not null) replaces its tag. The manifest is annotated with {@code ref} and {@code sourceUrl};
-     * its creation time is {@code SOURCE_DATE_EPOCH} or the epoch, so the same inputs give the same digest.
+     * Pushes a registry that is already known, byte for byte, as the config of a new artifact: the files it lists are
+     * read from {@code known.files()}, each hashed once and checked against the registry's hash, then laid out by the
+     * same layer planning as a push of a directory. {@code destination} is {@code REGISTRY/REPO}, {@code oci-layout:DIR}
+     * or {@code oci-archive:FILE} with a tag (without one: the tag of the known ref). The manifest is annotated with the
+     * ref and source URL and {@code created} ({@link CreationTime#fromEnvironment()}: {@code SOURCE_DATE_EPOCH}, else
+     * the epoch), so the same inputs give the same digest.
+     *
+     * @param known       the registry bytes and where its files are
+     * @param destination where to push, with a tag or without (then the tag of the known ref)
+     * @param created     the creation time of the manifest
+     * @param ro          how to reach the destination registry
+     * @param listener    the hooks of the upload, or null
+     * @param progress    where progress lines go, or null
+     * @return the manifest digest, where it landed and what was sent
+     * @throws IOException bad input ({@link PublishException}), content that is not what the registry says, a failed
+     *                     transfer
      */
-    public static Result pushRegistry(byte[] config, String label, Map<String, Path> files, String destination,
-                                      String tag, String ref, String sourceUrl, RegistryOptions ro,
-                                      CopyListener listener, Consumer<String> progress) throws IOException {
-        Consumer<String> p = progress == null ? s -> { } : progress;
-        Destination dest = Destination.parse(destination);
-        String t = tag != null ? tag : dest.tag() != null ? dest.tag() : ref == null ? null : RefTags.toTag(ref);
-        if (t == null) throw new IllegalArgumentException("no tag for " + label + ": give DESTINATION:TAG");
-        ModelsToml registry = ModelsTomlCodec.read(config, label);
-        List<String> unhashed = registry.files().entrySet().stream().filter(e -> e.getValue().hash() == null)
-                .map(Map.Entry::getKey).toList();
-        if (!unhashed.isEmpty()) {
-            // the config is these bytes, and OCI consumers verify every file against its hash in them
-            throw new IllegalArgumentException(label + ": " + unhashed.size() + " of " + registry.files().size()
-                    + " files have no hash (first: '" + unhashed.get(0) + "'), so it cannot be the config of an OCI"
-                    + " artifact; publish a models.toml with hashes (modelreg make-registry)");
-        }
-        Loaded loaded = verified(registry, config, new TreeMap<>(files), label);
-        Map<String, String> ann = ManifestAnnotations.of(null, ref, sourceUrl, null, System.getenv(), null);
-        return push(loaded, dest, t, ref, ann, ro, null, null, LayerPlanner.DEFAULT_MAX_LAYERS, listener, p);
-    }
-
-    private static Result push(Loaded loaded, Destination dest, String tag, String ref, Map<String, String> ann,
-                               RegistryOptions ro, String baseRef, String mountFrom, int maxLayers,
-                               CopyListener listener, Consumer<String> progress) throws IOException {
-        try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
-            DeltaPlanner.Base base = baseRef == null ? null : base(opened.target(), baseRef, progress);
-            progress.accept("building layers for " + Text.count(loaded.registry.files().size(), "file"));
-            try (ModelSet set = ModelSet.build(loaded.registry, loaded.config, loaded.sources, ann, maxLayers,
-                    LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
-                progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
-                        + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
-                CopyOptions co = CopyOptions.of(ro).withListener(listener);
-                if (mountFrom != null) co = co.withMountFrom(mountFrom);
-                CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
-                opened.commit(); // an oci-archive: file is written here
-                String reference = dest.target().withTag(tag).withDigest(set.descriptor().digest()).toString();
-                return new Result(set.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
-                        set.manifest().layers().size(), cr.bytesCopied(), cr.bytesSkipped(), cr.blobsCopied(),
-                        cr.blobsSkipped(), cr.blobsMounted(), (int) set.descriptor().size());
-            }
-        }
-    }
-
-    /**
-     * Builds the model image with jib ({@link ModelImage}), then copies it with the one engine to the destination (if
-     * any) and writes the docker-archive tar (if asked). Without a destination the result names the tar.
-     */
-    private static Result pushImage(Loaded loaded, Destination dest, String tag, String ref, Map<String, String> ann,
-                                    RegistryOptions ro, Request r, Consumer<String> progress) throws IOException {
-        progress.accept("building the image of " + loaded.registry.files().size() + " files under " + r.image().root());
-        try (ModelImage image = ModelImage.build(loaded.registry, loaded.config, loaded.sources, ann, r.image(), r.maxLayers())) {
-            CopyResult cr = null;
-            String reference;
-            if (dest != null) {
-                try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
-                    progress.accept("pushing " + image.manifest().layers().size() + " layers to " + opened.target().name());
-                    CopyOptions co = CopyOptions.of(ro).withListener(r.listener());
-                    if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-                    cr = Copy.copy(image, image.descriptor(), opened.target(), tag, co);
-                    opened.commit();
-                }
-                reference = dest.target().withTag(tag).withDigest(image.descriptor().digest()).toString();
-            } else {
-                reference = r.image().toTar().toString();
-            }
-            if (r.image().toTar() != null) {
-                String name = dest != null && dest.target().kind() == Reference.Kind.REGISTRY
-                        ? dest.target().withTag(tag).toString() : "modelreg/models:" + tag;
-                progress.accept("writing the docker-archive tar " + r.image().toTar() + " (" + name + ")");
-                image.writeDockerTar(r.image().toTar(), name);
-            }
-            return new Result(image.descriptor().digest(), tag, ref, reference, loaded.registry.files().size(),
-                    image.manifest().layers().size(), cr == null ? 0 : cr.bytesCopied(), cr == null ? 0 : cr.bytesSkipped(),
-                    cr == null ? 0 : cr.blobsCopied(), cr == null ? 0 : cr.blobsSkipped(), cr == null ? 0 : cr.blobsMounted(),
-                    (int) image.descriptor().size());
-        }
-    }
-
-    /**
-     * The base manifest and registry, read from the destination and verified; null (a full push) if not there.
-     * {@code ref} is a tag, a digest, or a git ref (mapped with {@link RefTags#toTag}, so CI can pass the branch).
-     */
-    private static DeltaPlanner.Base base(dev.modelreg.content.Target target, String ref, Consumer<String> progress)
+    public static Result pushRegistry(KnownRegistry known, Reference destination, CreationTime created,
+                                      RegistryOptions ro, CopyListener listener, Consumer<String> progress)
             throws IOException {
-        Descriptor md;
-        try {
-            md = target.resolve(Digest.isDigest(ref) || OciReference.isTag(ref) ? ref : RefTags.toTag(ref));
-        } catch (dev.modelreg.content.ContentException e) {
-            // a repository that does not exist yet may answer 401/403 rather than 404 (ghcr.io does): the push
-            // itself reports real credential problems
-            switch (e.kind()) {
-                case NOT_FOUND, DENIED, UNAUTHORIZED -> {
-                    progress.accept("base " + ref + " is not in " + target.name() + " (" + e.getMessage()
-                            + "): pushing full layers");
-                    return null;
-                }
-                default -> throw e;
-            }
-        }
-        String what = "base " + ref + " (" + md.digest() + ") in " + target.name();
-        Manifest m = Manifest.parse(Manifests.read(target, md, what), what);
-        if (!MediaTypes.CONFIG.equals(m.config().mediaType())) {
-            throw new IllegalArgumentException(what + " is not a modelreg model set (config media type "
-                    + m.config().mediaType() + ")");
-        }
-        Limits.checkRegistrySize(m.config().size(), what + ": config " + m.config().digest());
-        byte[] config = readVerified(target, m.config(), "models.toml of " + what);
-        return new DeltaPlanner.Base(m, ModelsTomlCodec.read(config, "models.toml of " + what));
+        Consumer<String> p = progress == null ? s -> { } : progress;
+        PushDestination dest = PushDestination.of(destination);
+        String t = dest.tag() != null ? dest.tag() : known.ref() == null ? null : RefTags.toTag(known.ref());
+        if (t == null) throw PublishException.invalid("no tag for " + known.label() + ": give DESTINATION:TAG");
+        PushInputs.Loaded loaded = PushInputs.fromKnown(known);
+        Map<String, String> ann = ManifestAnnotations.of(null, known.ref(), known.sourceUrl(), created, null);
+        CopyOptions co = CopyOptions.of(ro).withListener(listener);
+        Pushed pushed = PushArtifact.run(loaded, dest, t, ann, ro, co, null, LayerPlanner.DEFAULT_MAX_LAYERS, p);
+        return result(pushed, t, known.ref(), loaded.registry().files().size());
     }
 
-    private static byte[] readVerified(dev.modelreg.content.Target target, Descriptor d, String what) throws IOException {
-        try (InputStream in = new VerifyingInputStream(target.fetch(d), d, what)) {
-            return in.readAllBytes();
-        }
+    private static Result result(Pushed p, String tag, String ref, int files) {
+        CopyResult c = p.copy(); // null: nothing copied (an image written only to a tar)
+        return new Result(p.manifest().digest(), tag, ref, p.reference(), files, p.layers(), c == null ? 0 : c.bytesCopied(),
+                c == null ? 0 : c.bytesSkipped(), c == null ? 0 : c.blobsCopied(), c == null ? 0 : c.blobsSkipped(),
+                c == null ? 0 : c.blobsMounted(), (int) p.manifest().size());
     }
 
     private static String refOfTag(String tag) {
@@ -262,77 +371,6 @@ public final class Push {
             return RefTags.fromTag(tag);
         } catch (IllegalArgumentException e) {
             return tag;
-        }
-    }
-
-    private record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {}
-
-    private static Loaded fromTree(Request r) throws IOException {
-        if (r.name() == null || r.name().isBlank()) {
-            throw new IllegalArgumentException("give --name PREFIX (the model name prefix) or --registry-file models.toml");
-        }
-        IndexOptions o = IndexOptions.of(r.name()).withNamefile(r.namefile())
-                .withSkipDir(r.dir().resolve(MakeRegistry.DEFAULT_OUTPUT));
-        Index index = Indexer.index(r.dir(), o);
-        Map<String, Digest> digests = new HashMap<>();
-        index.registry().files().forEach((k, f) -> digests.put(k, f.hash()));
-        return new Loaded(index.registry(), ModelsTomlCodec.write(index.registry()),
-                new ModelSet.Sources(index.paths(), index.sizes(), digests));
-    }
-
-    /** The given models.toml is the config, byte for byte; every file it names must be in DIR with its hash. */
-    private static Loaded fromRegistryFile(Request r) throws IOException {
-        byte[] config = dev.modelreg.spec.LocalFiles.read(r.registryFile(), "--registry-file",
-                dev.modelreg.spec.Limits.MAX_REGISTRY_BYTES);
-        ModelsToml registry = ModelsTomlCodec.read(config, r.registryFile().toString());
-        Path base = r.dir().toAbsolutePath().normalize();
-        TreeMap<String, Path> paths = new TreeMap<>();
-        for (String key : registry.files().keySet()) {
-            Path p = base.resolve(key).normalize();
-            if (!p.startsWith(base) || key.startsWith("/") || key.contains("\\")) {
-                throw new IllegalArgumentException(r.registryFile() + ": file key '" + key + "' is not a relative path inside " + r.dir());
-            }
-            if (!Files.isRegularFile(p)) {
-                throw new NoSuchFileException(p.toString(), null, "listed in " + r.registryFile() + " as '" + key + "' but missing");
-            }
-            paths.put(key, p);
-        }
-        return verified(registry, config, paths, r.registryFile().toString());
-    }
-
-    /** Every file of {@code registry} hashed once from {@code paths} and checked against its hash. */
-    private static Loaded verified(ModelsToml registry, byte[] config, TreeMap<String, Path> paths, String label)
-            throws IOException {
-        for (String key : registry.files().keySet()) {
-            if (!paths.containsKey(key)) throw new IllegalArgumentException(label + ": no content for file '" + key + "'");
-        }
-        Map<String, Indexer.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
-        Map<String, Digest> digests = new HashMap<>();
-        Map<String, Long> sizes = new HashMap<>();
-        for (Map.Entry<String, FileEntry> e : registry.files().entrySet()) {
-            Indexer.Hashed h = hashed.get(e.getKey());
-            Digest want = e.getValue().hash();
-            if (want != null && !want.equals(h.digest())) {
-                throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,
-                        h.digest(), h.size());
-            }
-            Long size = e.getValue().size();
-            if (size != null && size != h.size()) {
-                throw VerifyingInputStream.sizeMismatch("file '" + e.getKey() + "' listed in " + label, size, h.size());
-            }
-            digests.put(e.getKey(), h.digest());
-            sizes.put(e.getKey(), h.size());
-        }
-        return new Loaded(registry, config, new ModelSet.Sources(paths, sizes, digests));
-    }
-
-    /** The destination parsed with the one reference grammar: the store (no tag) and the tag (null if none). */
-    record Destination(Reference target, String tag) {
-        static Destination parse(String text) {
-            if (text == null || text.isBlank()) throw new IllegalArgumentException("no destination: want REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]");
-            Reference ref = Reference.parse(text);
-            if (ref.digest() != null) throw new IllegalArgumentException("push needs a tag, not a digest: '" + text + "'");
-            return new Destination(ref.withTag(null), ref.tag());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.zip.ZipOutputStream;
  * names are exactly the {@code [files]} keys (what modflow-devtools' zip fetch extracts). Entries are sorted and
  * carry a fixed timestamp (1980-01-01 00:00, zone independent), so the member list and metadata are reproducible.
  */
-public final class ReleaseAssets {
+final class ReleaseAssets {
     private ReleaseAssets() {}
 
     public static final String DEFAULT_ZIP = "models.zip";
@@ -41,7 +41,7 @@ public final class ReleaseAssets {
             }
             zos.finish();
         });
-        AtomicFiles.write(outDir.resolve(MakeRegistry.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
+        AtomicFiles.write(outDir.resolve(dev.modelreg.spec.Modelcar.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
         return zip;
     }
 }

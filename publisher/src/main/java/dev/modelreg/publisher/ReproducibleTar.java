@@ -1,6 +1,7 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.TarHeaders;
+import dev.modelreg.content.DigestingOutputStream;
+import dev.modelreg.content.tar.TarHeaders;
 import dev.modelreg.content.VerifyingInputStream;
 
 import dev.modelreg.spec.Digest;
@@ -9,8 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -30,11 +29,13 @@ import java.util.List;
 public final class ReproducibleTar {
     private ReproducibleTar() {}
 
+    /** The tar block size: headers and member data are padded to it. */
     public static final int BLOCK = TarHeaders.BLOCK;
 
     /** A file to put in the tar under {@code name} (a registry file key). */
     public record Member(String name, Path file, long size, Digest digest) {}
 
+    /** Writes {@code members}, in the given order, as one tar to {@code out}, every header with {@code mtime}. */
     public static void write(OutputStream out, List<Member> members, long mtime) throws IOException {
         byte[] buf = new byte[64 * 1024];
         for (Member m : members) {
@@ -45,22 +46,23 @@ public final class ReproducibleTar {
         TarHeaders.end(out);
     }
 
+    /** Copies the member's file into the tar, hashed in the same pass; at most its size is written. */
     private static void copyVerified(Member m, OutputStream out, byte[] buf) throws IOException {
-        MessageDigest md = Digest.newSha256();
-        long n = 0;
+        DigestingOutputStream hashed = new DigestingOutputStream(out); // not closed: the tar goes on
+        boolean more;
         try (InputStream in = Files.newInputStream(m.file())) {
-            for (int r; (r = in.read(buf)) >= 0; ) {
-                n += r;
-                if (n > m.size()) break;
-                md.update(buf, 0, r);
-                out.write(buf, 0, r);
+            for (int r; hashed.count() < m.size()
+                    && (r = in.read(buf, 0, (int) Math.min(buf.length, m.size() - hashed.count()))) >= 0; ) {
+                hashed.write(buf, 0, r);
             }
+            more = in.read() >= 0;
         }
-        if (n != m.size()) {
+        long n = hashed.count();
+        if (more || n != m.size()) {
             throw new IOException(m.name() + ": file changed while pushing: want " + m.size() + " bytes, found "
-                    + (n > m.size() ? "more" : String.valueOf(n)));
+                    + (more ? "more" : String.valueOf(n)));
         }
-        Digest got = Digest.sha256(HexFormat.of().formatHex(md.digest()));
+        Digest got = hashed.digest();
         if (m.digest() != null && !got.equals(m.digest())) {
             throw VerifyingInputStream.mismatch("file '" + m.name() + "' (" + m.file() + ", changed while pushing)",
                     m.digest(), got, n);

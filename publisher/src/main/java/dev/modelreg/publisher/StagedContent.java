@@ -17,7 +17,7 @@ import java.util.Map;
  * temp files) and large files (streamed straight from the tree). A read-only store, so pushing is the generic
  * {@code Copy} from here to any target. {@link #close()} removes the staging directory.
  */
-public final class StagedContent implements ReadOnlyStorage, AutoCloseable {
+final class StagedContent implements ReadOnlyStorage, AutoCloseable {
     private final Map<Digest, byte[]> bytes = new ConcurrentHashMap<>();
     private final Map<Digest, Path> files = new ConcurrentHashMap<>();
     private final Path stagingDir;
@@ -54,6 +54,6 @@ public final class StagedContent implements ReadOnlyStorage, AutoCloseable {
 
     @Override
     public void close() {
-        dev.modelreg.content.Leftovers.removeTempDir(stagingDir);
+        dev.modelreg.content.fs.Leftovers.removeTempDir(stagingDir);
     }
 }

@@ -3,6 +3,8 @@ package dev.modelreg.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.ModelsToml;
@@ -51,8 +53,8 @@ class GitCheckoutTest {
         Path repo = checkout();
         Path models = repo.resolve("examples/models");
         Path layout = tmp.resolve("layout");
-        Push.Result r = Push.run(new Push.Request(models, "oci-layout:" + layout, "example", null, null, null, Map.of(),
-                null, 500, false, null, null, null, "Org/Models", Map.of(), null));
+        Push.Result r = Push.run(Push.Request.builder(models, Reference.parse("oci-layout:" + layout)).name("example")
+                .repo(GitHubUrls.Repo.parse("Org/Models")).build());
         assertThat(r.ref()).isEqualTo("develop");
         assertThat(r.tag()).isEqualTo("develop");
         Manifest m = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/" + r.digest().hex())), "m");
@@ -62,8 +64,8 @@ class GitCheckoutTest {
         assertThat(m.annotations().get(Annotations.REVISION)).matches("[0-9a-f]{40}");
 
         // SOURCE_DATE_EPOCH wins over the commit time; --created now is the only way to get the current time
-        Push.Result sde = Push.run(new Push.Request(models, "oci-layout:" + layout + ":sde", "example", null, null, null,
-                Map.of(), null, 500, false, null, null, null, null, Map.of("SOURCE_DATE_EPOCH", "0"), null));
+        Push.Result sde = Push.run(Push.Request.builder(models, Reference.parse("oci-layout:" + layout + ":sde"))
+                .name("example").created(CreationTime.fromEnvironment(Map.of("SOURCE_DATE_EPOCH", "0"))).build());
         Manifest ms = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/" + sde.digest().hex())), "m");
         assertThat(ms.annotations()).containsEntry(Annotations.CREATED, ManifestAnnotations.EPOCH);
         // only the manifest differs: every layer and the config are shared
@@ -72,22 +74,23 @@ class GitCheckoutTest {
 
         // without --repo/--source-url, a GitHub origin remote gives the source
         git(repo, "remote", "add", "origin", "git@github.com:Some-Org/some.models.git");
-        Push.Result origin = Push.run(new Push.Request(models, "oci-layout:" + layout + ":origin", "example", null, null,
-                null, Map.of(), null, 500, false, null, null, null, null, Map.of(), null));
+        Push.Result origin = Push.run(Push.Request.builder(models, Reference.parse("oci-layout:" + layout + ":origin"))
+                .name("example").build());
         Manifest mo = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/" + origin.digest().hex())), "m");
         assertThat(mo.annotations()).containsEntry(Annotations.SOURCE, "https://github.com/Some-Org/some.models");
 
-        assertThatThrownBy(() -> Push.run(new Push.Request(models, "oci-layout:" + layout + ":bad", "example", null, null,
-                null, Map.of(), null, 500, false, null, "yesterday", null, null, Map.of(), null)))
+        assertThatThrownBy(() -> Push.run(Push.Request.builder(models, Reference.parse("oci-layout:" + layout + ":bad"))
+                .name("example").created(CreationTime.parse("yesterday")).build()))
                 .hasMessageContaining("--created").hasMessageContaining("yesterday");
     }
 
     @Test
     void rawUrlsIncludeThePathInsideTheRepository() throws Exception {
         Path repo = checkout();
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(repo.resolve("examples/models").toString(),
-                "example", "Org/Models", "develop", null, null, null, null, false, null,
-                Map.of("MODELREG_GITHUB_RAW_URL", "http://127.0.0.1:1")));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("example")
+                .path(repo.resolve("examples/models").toString()).repo(GitHubUrls.Repo.parse("Org/Models"))
+                .ref("develop")
+                .github(GitHubUrls.fromEnvironment(Map.of("MODELREG_GITHUB_RAW_URL", "http://127.0.0.1:1"))).build());
         ModelsToml m = ModelsTomlCodec.read(Files.readAllBytes(r.registryFile()), "t");
         assertThat(m.files().get("ex-gwf-twri01/mfsim.nam").url())
                 .isEqualTo("http://127.0.0.1:1/Org/Models/develop/examples/models/ex-gwf-twri01/mfsim.nam");

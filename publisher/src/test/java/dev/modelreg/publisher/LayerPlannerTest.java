@@ -40,7 +40,7 @@ class LayerPlannerTest {
         return new Fake(new ModelsToml("1.0", files, new TreeMap<>(models), null), paths, sizes, digests);
     }
 
-    private static LayerPlan plan(Fake f, long threshold, int max) {
+    private static LayerPlan plan(Fake f, long threshold, int max) throws PublishException {
         return LayerPlanner.plan(f.registry(), f.paths(), f.sizes(), f.digests(), threshold, max);
     }
 
@@ -54,7 +54,7 @@ class LayerPlannerTest {
     }
 
     @Test
-    void largeFilesAloneSmallFilesPerDeepestModel() {
+    void largeFilesAloneSmallFilesPerDeepestModel() throws Exception {
         Map<String, Long> sizes = new TreeMap<>(Map.of("a/mfsim.nam", 10L, "a/big.bin", 2000L, "a/n/mfsim.nam", 5L,
                 "a/n/exactly.bin", 1000L, "loose.txt", 1L));
         Fake f = fake(Map.of("p/a", List.of("a/big.bin", "a/mfsim.nam", "a/n/exactly.bin", "a/n/mfsim.nam"),
@@ -71,7 +71,7 @@ class LayerPlannerTest {
     }
 
     @Test
-    void overTheLimitLargeFilesJoinTheirGroupFirstThenSmallestTarsMerge() {
+    void overTheLimitLargeFilesJoinTheirGroupFirstThenSmallestTarsMerge() throws Exception {
         Map<String, List<String>> models = new TreeMap<>();
         Map<String, Long> sizes = new TreeMap<>();
         for (int m = 0; m < 6; m++) {
@@ -109,7 +109,7 @@ class LayerPlannerTest {
     }
 
     @Test
-    void onlyLargeFilesOverTheLimitStillFit() {
+    void onlyLargeFilesOverTheLimitStillFit() throws Exception {
         Map<String, List<String>> models = new TreeMap<>();
         Map<String, Long> sizes = new TreeMap<>();
         for (int m = 0; m < 10; m++) {
@@ -122,7 +122,7 @@ class LayerPlannerTest {
     }
 
     @Test
-    void titlesAreFilesystemSafeAndUnique() {
+    void titlesAreFilesystemSafeAndUnique() throws Exception {
         assertThat(LayerPlanner.safe("mf6/test/a b")).isEqualTo("mf6_test_a_b");
         assertThat(LayerPlanner.safe("")).isEqualTo("_root");
         assertThat(LayerPlanner.safe(".hidden")).isEqualTo("_hidden");

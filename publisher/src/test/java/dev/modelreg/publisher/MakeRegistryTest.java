@@ -4,6 +4,8 @@ import static dev.modelreg.publisher.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
 import dev.modelreg.testkit.GitHubFixture;
@@ -27,7 +29,7 @@ class MakeRegistryTest {
     Path tmp;
 
     private static MakeRegistry.Request local(Path dir, String name) {
-        return new MakeRegistry.Request(dir.toString(), name, null, null, null, null, null, null, false, null, Map.of());
+        return MakeRegistry.Request.builder(name).path(dir.toString()).build();
     }
 
     private static ModelsToml read(Path p) throws Exception {
@@ -98,8 +100,9 @@ class MakeRegistryTest {
     void urlsUseTheRawBaseFromTheEnvironmentAndTheGivenRef() throws Exception {
         Path root = tree();
         Map<String, String> env = Map.of("MODELREG_GITHUB_RAW_URL", "http://127.0.0.1:9/raw/");
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(root.toString(), "p", "Org/Models",
-                "feature/x", null, null, null, null, false, "mf6", env));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("p").path(root.toString())
+                .repo(GitHubUrls.Repo.parse("Org/Models")).ref("feature/x").pathInRepo("mf6")
+                .github(GitHubUrls.fromEnvironment(env)).connection(RegistryOptions.fromEnvironment(env)).build());
         ModelsToml m = read(r.registryFile());
         assertThat(m.files().get("a/sub/data/k.bin").url())
                 .isEqualTo("http://127.0.0.1:9/raw/Org/Models/feature/x/mf6/a/sub/data/k.bin");
@@ -109,8 +112,8 @@ class MakeRegistryTest {
     @Test
     void defaultRawBaseIsGitHub() throws Exception {
         Path root = tree();
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(root.toString(), "p", "o/n", "v1.0",
-                null, null, null, null, false, null, Map.of()));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("p").path(root.toString())
+                .repo(GitHubUrls.Repo.parse("o/n")).ref("v1.0").build());
         assertThat(read(r.registryFile()).files().get("a/gwf.dis").url())
                 .isEqualTo("https://raw.githubusercontent.com/o/n/v1.0/a/gwf.dis");
     }
@@ -139,10 +142,9 @@ class MakeRegistryTest {
         Path root = tmp.resolve("rootmodel");
         write(root, "mfsim.nam", "root model");
         write(root, "gwf.dis", "dis");
-        MakeRegistry.run(new MakeRegistry.Request(root.toString(), "solo", null, null, null, "out/reg", null, null,
-                false, null, Map.of()));
-        MakeRegistry.Result again = MakeRegistry.run(new MakeRegistry.Request(root.toString(), "solo", null, null,
-                null, "out/reg", null, null, false, null, Map.of()));
+        MakeRegistry.run(MakeRegistry.Request.builder("solo").path(root.toString()).output(Path.of("out/reg")).build());
+        MakeRegistry.Result again = MakeRegistry.run(MakeRegistry.Request.builder("solo").path(root.toString())
+                .output(Path.of("out/reg")).build());
         ModelsToml m = read(root.resolve("out/reg/models.toml"));
         assertThat(again.registryFile()).isEqualTo(root.resolve("out/reg/models.toml"));
         assertThat(m.models()).containsOnlyKeys("solo");
@@ -155,8 +157,8 @@ class MakeRegistryTest {
         write(root, "m1/model.nam", "nam");
         write(root, "m1/model.bas", "bas");
         write(root, "m2/other.nam", "nam");
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(root.toString(), "mf2005", null, null,
-                "*.nam", null, null, null, false, null, Map.of()));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("mf2005").path(root.toString())
+                .namefile("*.nam").build());
         assertThat(read(r.registryFile()).models()).containsOnlyKeys("mf2005/m1", "mf2005/m2");
     }
 
@@ -173,8 +175,10 @@ class MakeRegistryTest {
             Path checkout = gh.rawDir("Org", "models", "develop");
             TestTrees.copyTree(tree(), checkout);
             Path out = tmp.resolve("out");
-            MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(null, "mf6/test", "Org/models",
-                    "develop", null, out.toString(), null, null, false, null, gh.env()));
+            MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("mf6/test")
+                    .repo(GitHubUrls.Repo.parse("Org/models")).ref("develop").output(out)
+                    .github(GitHubUrls.fromEnvironment(gh.env())).connection(RegistryOptions.fromEnvironment(gh.env()))
+                    .build());
             ModelsToml m = read(out.resolve("models.toml"));
             assertThat(m.models()).containsOnlyKeys("mf6/test/a", "mf6/test/a/nested", "mf6/test/b/deeper");
             assertThat(m.files().get("a/gwf.dis").url()).isEqualTo(gh.rawUrl("Org", "models", "develop", "a/gwf.dis"));
@@ -183,14 +187,18 @@ class MakeRegistryTest {
             assertThat(gh.requests()).anySatisfy(q -> assertThat(q.path()).isEqualTo("/repos/Org/models/zipball/develop"));
 
             // a path that is not a local directory is a sub-path of the download
-            MakeRegistry.Result sub = MakeRegistry.run(new MakeRegistry.Request("a", "mf6/test", "Org/models",
-                    "develop", null, tmp.resolve("out2").toString(), null, null, false, null, gh.env()));
+            MakeRegistry.Result sub = MakeRegistry.run(MakeRegistry.Request.builder("mf6/test").path("a")
+                    .repo(GitHubUrls.Repo.parse("Org/models")).ref("develop").output(tmp.resolve("out2"))
+                    .github(GitHubUrls.fromEnvironment(gh.env())).connection(RegistryOptions.fromEnvironment(gh.env()))
+                    .build());
             ModelsToml ms = read(sub.registryFile());
             assertThat(ms.models()).containsOnlyKeys("mf6/test", "mf6/test/nested");
             assertThat(ms.files().get("nested/gwf.ic").url()).isEqualTo(gh.rawUrl("Org", "models", "develop", "a/nested/gwf.ic"));
 
-            assertThatThrownBy(() -> MakeRegistry.run(new MakeRegistry.Request(null, "x", "Org/models", "nope",
-                    null, tmp.resolve("out3").toString(), null, null, false, null, gh.env())))
+            assertThatThrownBy(() -> MakeRegistry.run(MakeRegistry.Request.builder("x")
+                    .repo(GitHubUrls.Repo.parse("Org/models")).ref("nope").output(tmp.resolve("out3"))
+                    .github(GitHubUrls.fromEnvironment(gh.env())).connection(RegistryOptions.fromEnvironment(gh.env()))
+                    .build()))
                     .hasMessageContaining("/repos/Org/models/zipball/nope").hasMessageContaining("404");
             assertThat(tmp.resolve("out3")).doesNotExist();
         }
@@ -202,8 +210,9 @@ class MakeRegistryTest {
         Path assets = tmp.resolve("assets");
         Map<String, String> env = new HashMap<>();
         env.put("MODELREG_GITHUB_URL", "http://127.0.0.1:9");
-        MakeRegistry.Result r = MakeRegistry.run(new MakeRegistry.Request(root.toString(), "mf6/example", "o/n",
-                "current", null, null, "mf6examples.zip", assets, false, null, env));
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder("mf6/example").path(root.toString())
+                .repo(GitHubUrls.Repo.parse("o/n")).ref("current").assetFile("mf6examples.zip").releaseAssets(assets)
+                .github(GitHubUrls.fromEnvironment(env)).connection(RegistryOptions.fromEnvironment(env)).build());
         assertThat(r.releaseZip()).isEqualTo(assets.resolve("mf6examples.zip"));
         assertThat(r.registryFile()).isNull();
         assertThat(root.resolve(".registry")).doesNotExist();
@@ -226,8 +235,10 @@ class MakeRegistryTest {
         try (GitHubFixture gh = GitHubFixture.start(tmp.resolve("gh"))) {
             gh.putRelease("o", "n", "current", "mf6examples.zip", Files.readAllBytes(r.releaseZip()));
             Path out = tmp.resolve("from-asset");
-            MakeRegistry.run(new MakeRegistry.Request(null, "mf6/example", "o/n", "current", null,
-                    out.toString(), "mf6examples.zip", null, false, null, gh.env()));
+            MakeRegistry.run(MakeRegistry.Request.builder("mf6/example").repo(GitHubUrls.Repo.parse("o/n"))
+                    .ref("current").output(out).assetFile("mf6examples.zip")
+                    .github(GitHubUrls.fromEnvironment(gh.env())).connection(RegistryOptions.fromEnvironment(gh.env()))
+                    .build());
             ModelsToml fromAsset = read(out.resolve("models.toml"));
             assertThat(fromAsset.models()).isEqualTo(m.models());
             assertThat(fromAsset.files().keySet()).isEqualTo(m.files().keySet());
@@ -256,8 +267,7 @@ class MakeRegistryTest {
     void committedExampleRegistryIsUpToDate() throws Exception {
         Path examples = TestTrees.examples();
         Path out = tmp.resolve("regen");
-        MakeRegistry.run(new MakeRegistry.Request(examples.toString(), "example", null, null, null, out.toString(),
-                null, null, false, null, Map.of()));
+        MakeRegistry.run(MakeRegistry.Request.builder("example").path(examples.toString()).output(out).build());
         assertThat(new String(Files.readAllBytes(out.resolve("models.toml")), StandardCharsets.UTF_8))
                 .as("examples/models/.registry/models.toml is stale: run ./modelreg make-registry --path examples/models --name example")
                 .isEqualTo(new String(Files.readAllBytes(examples.resolve(".registry/models.toml")), StandardCharsets.UTF_8));

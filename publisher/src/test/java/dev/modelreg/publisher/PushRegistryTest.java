@@ -3,6 +3,9 @@ package dev.modelreg.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.spec.GitHubUrls;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -59,8 +62,8 @@ class PushRegistryTest {
     }
 
     static Push.Request request(Path dir, String dest, String ref, Map<String, String> env) {
-        return new Push.Request(dir, dest, "example", null, null, ref, Map.of(), null, LayerPlanner.DEFAULT_MAX_LAYERS,
-                false, null, null, null, null, env, null);
+        return Push.Request.builder(dir, Reference.parse(dest)).name("example").ref(ref)
+                .registry(RegistryOptions.fromEnvironment(env)).created(CreationTime.fromEnvironment(env)).build();
     }
 
     @Test
@@ -80,8 +83,7 @@ class PushRegistryTest {
         assertThat(m.artifactType()).isEqualTo(MediaTypes.ARTIFACT_TYPE);
         assertThat(m.config().mediaType()).isEqualTo(MediaTypes.CONFIG);
         // config == the exact models.toml bytes make-registry writes for the same tree
-        MakeRegistry.run(new MakeRegistry.Request(dir.toString(), "example", null, null, null, null, null, null,
-                false, null, Map.of()));
+        MakeRegistry.run(MakeRegistry.Request.builder("example").path(dir.toString()).build());
         byte[] toml = Files.readAllBytes(dir.resolve(".registry/models.toml"));
         assertThat(m.config().digest()).isEqualTo(Digest.sha256Of(toml));
         assertThat(http.getBlob(repo, m.config().digest())).isEqualTo(toml);
@@ -150,8 +152,8 @@ class PushRegistryTest {
     void mountFromAnotherRepositorySendsNoLayerBytes() throws Exception {
         Path dir = examples();
         Push.Result a = Push.run(request(dir, registry.host() + "/models/src:v1", null, Map.of()));
-        Push.Request toB = new Push.Request(dir, registry.host() + "/models/dst:v1", "example", null, null, null,
-                Map.of(), "models/src", LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, Map.of(), null);
+        Push.Request toB = Push.Request.builder(dir, Reference.parse(registry.host() + "/models/dst:v1"))
+                .name("example").mountFrom("models/src").build();
         Push.Result b = Push.run(toB);
         assertThat(b.digest()).isEqualTo(a.digest());
         assertThat(b.blobsMounted()).isEqualTo(a.layers() + 1);
@@ -171,14 +173,15 @@ class PushRegistryTest {
     @Test
     void registryFileIsTheConfigByteForByteAndMustMatchTheTree() throws Exception {
         Path dir = examples();
-        MakeRegistry.run(new MakeRegistry.Request(dir.toString(), "example", "o/n", "v1", null, null, null, null,
-                false, null, Map.of()));
+        MakeRegistry.run(MakeRegistry.Request.builder("example").path(dir.toString())
+                .repo(GitHubUrls.Repo.parse("o/n")).ref("v1").build());
         Path regFile = tmp.resolve("models.toml");
         byte[] custom = ("# hand-made header kept verbatim\n" + Files.readString(dir.resolve(".registry/models.toml")))
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(regFile, custom);
-        Push.Request req = new Push.Request(dir, registry.host() + "/models/file:v1", null, null, regFile, null,
-                Map.of("org.example.note", "hi"), null, LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, "o/n", Map.of(), null);
+        Push.Request req = Push.Request.builder(dir, Reference.parse(registry.host() + "/models/file:v1"))
+                .registryFile(regFile).annotations(Map.of("org.example.note", "hi")).repo(GitHubUrls.Repo.parse("o/n"))
+                .build();
         Push.Result r = Push.run(req);
         Manifest m = Manifest.parse(http.getManifest("models/file", "v1", MediaTypes.OCI_MANIFEST), "m");
         assertThat(m.config().digest()).isEqualTo(Digest.sha256Of(custom));
@@ -220,7 +223,7 @@ class PushRegistryTest {
         Path tar = tmp.resolve("out/models.tar");
         Push.Result r = Push.run(request(dir, "oci-archive:" + tar + ":main", null, Map.of()));
         assertThat(r.reference()).isEqualTo("oci-archive:" + tar + ":main@" + r.digest());
-        try (dev.modelreg.content.OciArchive a = dev.modelreg.content.OciArchive.open(tar)) {
+        try (dev.modelreg.content.store.OciArchive a = dev.modelreg.content.store.OciArchive.open(tar)) {
             assertThat(a.tags()).containsExactly("main");
             assertThat(a.resolve("main").digest()).isEqualTo(r.digest());
         }
@@ -239,11 +242,10 @@ class PushRegistryTest {
                 .hasMessageContaining("digest");
         assertThatThrownBy(() -> Push.run(request(tmp.resolve("missing"), registry.host() + "/models/x:v1", null, Map.of())))
                 .hasMessageContaining("missing");
-        Push.Request noName = new Push.Request(dir, registry.host() + "/models/x:v1", null, null, null, null, Map.of(),
-                null, 500, false, null, null, null, null, Map.of(), null);
+        Push.Request noName = Push.Request.builder(dir, Reference.parse(registry.host() + "/models/x:v1")).build();
         assertThatThrownBy(() -> Push.run(noName)).hasMessageContaining("--name");
-        Push.Request noModels = new Push.Request(dir, "oci-layout:" + tmp.resolve("empty-layout") + ":v1", "example",
-                "*.nope", null, null, Map.of(), null, 500, false, null, null, null, null, Map.of(), null);
+        Push.Request noModels = Push.Request.builder(dir, Reference.parse("oci-layout:" + tmp.resolve("empty-layout") + ":v1"))
+                .name("example").namefile("*.nope").build();
         assertThatThrownBy(() -> Push.run(noModels)).hasMessageContaining("nothing to push").hasMessageContaining("*.nope");
         assertThat(tmp.resolve("empty-layout")).doesNotExist();
     }
@@ -251,8 +253,8 @@ class PushRegistryTest {
     @Test
     void aFiveThousandFileTreePushesUnderTheLimits() throws Exception {
         Path dir = TestTrees.manyModels(tmp.resolve("many"));
-        Push.Request req = new Push.Request(dir, registry.host() + "/models/many:v1", "mf6/test", null, null, null,
-                Map.of(), null, LayerPlanner.DEFAULT_MAX_LAYERS, false, null, null, null, null, Map.of(), null);
+        Push.Request req = Push.Request.builder(dir, Reference.parse(registry.host() + "/models/many:v1"))
+                .name("mf6/test").build();
         long t0 = System.nanoTime();
         Push.Result r = Push.run(req);
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -11,21 +11,34 @@ import java.util.Map;
  * and asset names are percent-encoded per path segment, so any registry file key makes a valid URL.
  */
 public record GitHubUrls(String webUrl, String rawUrl, String apiUrl) {
+    /** The web base: {@value}. */
     public static final String DEFAULT_WEB = "https://github.com";
+    /** The raw-file base: {@value}. */
     public static final String DEFAULT_RAW = "https://raw.githubusercontent.com";
+    /** The REST API base: {@value}. */
     public static final String DEFAULT_API = "https://api.github.com";
 
+    /** Drops a trailing slash from each base. */
     public GitHubUrls {
         webUrl = trimTrailingSlash(webUrl);
         rawUrl = trimTrailingSlash(rawUrl);
         apiUrl = trimTrailingSlash(apiUrl);
     }
 
+    /** github.com: {@link #DEFAULT_WEB}, {@link #DEFAULT_RAW}, {@link #DEFAULT_API}. */
     public static GitHubUrls defaults() {
         return new GitHubUrls(DEFAULT_WEB, DEFAULT_RAW, DEFAULT_API);
     }
 
-    /** The bases from the environment; a blank variable means the default, a malformed one is an error naming it. */
+    /** {@link #fromEnvironment(Map)} of the process environment. */
+    public static GitHubUrls fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * The bases from the environment ({@code MODELREG_GITHUB_URL}, {@code MODELREG_GITHUB_RAW_URL},
+     * {@code MODELREG_GITHUB_API_URL}); a blank variable means the default, a malformed one is an error naming it.
+     */
     public static GitHubUrls fromEnvironment(Map<String, String> env) {
         return new GitHubUrls(base(env, "MODELREG_GITHUB_URL", DEFAULT_WEB), base(env, "MODELREG_GITHUB_RAW_URL", DEFAULT_RAW),
                 base(env, "MODELREG_GITHUB_API_URL", DEFAULT_API));
@@ -81,6 +94,7 @@ public record GitHubUrls(String webUrl, String rawUrl, String apiUrl) {
 
     /** A GitHub repository, {@code owner/name}. */
     public record Repo(String owner, String name) {
+        /** Parses {@code OWNER/NAME}; anything else is an error naming the text. */
         public static Repo parse(String text) {
             String[] parts = text.split("/", -1);
             if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {

@@ -7,29 +7,100 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One {@code [sources.KEY]} table of a bootstrap file. See spec/README.md, "Bootstrap and overlay".
+ * One {@code [sources.KEY]} table of a bootstrap file. See spec/README.md, "Bootstrap and overlay". Built from a
+ * file by {@link BootstrapConfig}, or in code with {@link #builder}:
+ * <pre>{@code
+ * SourceConfig s = SourceConfig.builder("example").oci(Reference.parseRepository("ghcr.io/org/models"))
+ *         .refs(List.of("main")).build();
+ * }</pre>
  *
  * @param key the table key
  * @param repo GitHub repository "owner/name", or null (then {@code oci} is set)
  * @param name the model-name prefix of the source's models (defaults to the key)
  * @param refs default refs to sync: branches, tags, commits, or "sha256:&lt;hex&gt;" pins (may be empty)
  * @param registryPath directory of models.toml in the repository (default ".registry")
- * @param oci OCI repository "REGISTRY/REPOSITORY" (or "oci-layout:DIR", "oci-archive:FILE"), or null (then {@code repo} is set)
+ * @param oci the OCI repository ({@code REGISTRY/REPOSITORY}, {@code oci-layout:DIR} or {@code oci-archive:FILE},
+ *            without tag or digest), parsed once when the table is read; or null (then {@code repo} is set)
  */
-public record SourceConfig(String key, String repo, String name, List<String> refs, String registryPath, String oci) {
+public record SourceConfig(String key, String repo, String name, List<String> refs, String registryPath, Reference oci) {
+    /** Where models.toml is in a repository unless {@code registry_path} says otherwise. */
     public static final String DEFAULT_REGISTRY_PATH = ".registry";
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
     private static final Pattern NAME = Pattern.compile("[^/@\\s]+(/[^/@\\s]+)*");
 
+    /** Checks the source names a place (repo or oci, an oci without tag or digest) and fills in the defaults. */
     public SourceConfig {
         Objects.requireNonNull(key, "key");
         if (repo == null && oci == null) {
             throw new IllegalArgumentException("source '" + key + "' needs repo or oci");
         }
+        if (oci != null && oci.reference() != null) {
+            throw new IllegalArgumentException("source '" + key + "': oci '" + oci + "' names a tag or digest; want"
+                    + " only the repository");
+        }
         name = name == null ? key : name;
         refs = refs == null ? List.of() : List.copyOf(refs);
         registryPath = registryPath == null ? DEFAULT_REGISTRY_PATH : registryPath;
+    }
+
+    /** A builder of the source with table key {@code key}; its name is the key unless {@link Builder#name} is given. */
+    public static Builder builder(String key) {
+        return new Builder(key);
+    }
+
+    /** This source as a builder, to derive a changed copy ({@code s.toBuilder().repo("o/n").build()}). */
+    public Builder toBuilder() {
+        return new Builder(key).repo(repo).name(name).refs(refs).registryPath(registryPath).oci(oci);
+    }
+
+    /** Builds a {@link SourceConfig}: give a GitHub {@link #repo}, an {@link #oci} repository, or both. */
+    public static final class Builder {
+        private final String key;
+        private String repo;
+        private String name;
+        private List<String> refs = List.of();
+        private String registryPath;
+        private Reference oci;
+
+        private Builder(String key) {
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        /** The GitHub repository {@code OWNER/NAME} (GitHub mode: release assets or raw files). */
+        public Builder repo(String ownerSlashName) {
+            this.repo = ownerSlashName;
+            return this;
+        }
+
+        /** The model-name prefix of the source's models (default: the key). */
+        public Builder name(String prefix) {
+            this.name = prefix;
+            return this;
+        }
+
+        /** The refs synced by default: branches, tags, commits or {@code sha256:HEX} pins. */
+        public Builder refs(List<String> defaultRefs) {
+            this.refs = defaultRefs;
+            return this;
+        }
+
+        /** The directory of models.toml in the repository (default {@value SourceConfig#DEFAULT_REGISTRY_PATH}). */
+        public Builder registryPath(String path) {
+            this.registryPath = path;
+            return this;
+        }
+
+        /** The OCI repository (no tag or digest): a registry repository, a layout directory or an archive. */
+        public Builder oci(Reference repository) {
+            this.oci = repository;
+            return this;
+        }
+
+        /** The source; it needs a repo or an oci repository. */
+        public SourceConfig build() {
+            return new SourceConfig(key, repo, name, refs, registryPath, oci);
+        }
     }
 
     /** The repository owner ("MODFLOW-ORG"), or null without {@code repo}. */
@@ -57,10 +128,11 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         if (repo != null && !REPO.matcher(repo).matches()) {
             throw new RegistryFormatException(where + ": field 'repo' must be \"owner/name\", got '" + repo + "'");
         }
-        String oci = string(t, "oci", where);
-        if (oci != null && !validOci(oci)) {
+        String ociText = string(t, "oci", where);
+        Reference oci = ociText == null ? null : ociRepository(ociText);
+        if (ociText != null && oci == null) {
             throw new RegistryFormatException(where + ": field 'oci' must be \"REGISTRY/REPOSITORY\" (lowercase"
-                    + " repository, no tag or digest), \"oci-layout:DIR\" or \"oci-archive:FILE\", got '" + oci + "'");
+                    + " repository, no tag or digest), \"oci-layout:DIR\" or \"oci-archive:FILE\", got '" + ociText + "'");
         }
         if (repo == null && oci == null) {
             throw new RegistryFormatException(where + ": needs field 'repo' (\"owner/name\") or field 'oci'"
@@ -82,13 +154,12 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         return new SourceConfig(key, repo, name, refs(t, where), registryPath, oci);
     }
 
-    /** The one reference grammar: a repository, a layout directory or an archive, without tag or digest. */
-    private static boolean validOci(String oci) {
+    /** The one reference grammar: a repository, a layout directory or an archive, without tag or digest; else null. */
+    private static Reference ociRepository(String oci) {
         try {
-            Reference.parseRepository(oci);
-            return true;
+            return Reference.parseRepository(oci);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 
@@ -137,7 +208,7 @@ public record SourceConfig(String key, String repo, String name, List<String> re
         m.put("key", key);
         m.put("name", name);
         m.put("repo", repo);
-        m.put("oci", oci);
+        m.put("oci", oci == null ? null : oci.toString());
         m.put("refs", refs);
         m.put("registry_path", registryPath);
         return m;

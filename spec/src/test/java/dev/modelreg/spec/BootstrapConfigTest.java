@@ -42,8 +42,8 @@ class BootstrapConfigTest {
         assertThat(c.sources()).containsKeys("modflow6-examples", "modflow6-testmodels", "modflow6-largetestmodels");
         assertThat(List.copyOf(c.sources().keySet()))
                 .containsExactly("modflow6-examples", "modflow6-testmodels", "modflow6-largetestmodels");
-        assertThat(c.sources().get("modflow6-examples")).isEqualTo(new SourceConfig("modflow6-examples",
-                "MODFLOW-ORG/modflow6-examples", "mf6/example", List.of("current"), ".registry", null));
+        assertThat(c.sources().get("modflow6-examples")).isEqualTo(SourceConfig.builder("modflow6-examples")
+                .repo("MODFLOW-ORG/modflow6-examples").name("mf6/example").refs(List.of("current")).registryPath(".registry").build());
         assertThat(c.source("mf6/test").refs()).containsExactly("develop");
         assertThat(c.source("mf6/large").repo()).isEqualTo("MODFLOW-ORG/modflow6-largetestmodels");
         assertThat(new String(BootstrapConfig.bundledBytes(), UTF_8)).startsWith("[sources.modflow6-examples]\n");
@@ -81,12 +81,12 @@ class BootstrapConfigTest {
                 anything = true
                 """.formatted(pin));
         SourceConfig o = c.source("mf6/test");
-        assertThat(o).isEqualTo(new SourceConfig("oci-only", null, "mf6/test", List.of("develop", pin, "feature/x"),
-                ".registry", "ghcr.io/modflow-org/modflow6-testmodels"));
+        assertThat(o).isEqualTo(SourceConfig.builder("oci-only").name("mf6/test").refs(List.of("develop", pin, "feature/x"))
+                .registryPath(".registry").oci(Reference.parseRepository("ghcr.io/modflow-org/modflow6-testmodels")).build());
         assertThat(o.owner()).isNull();
         assertThat(c.source("both").registryPath()).isEqualTo("meta/.registry");
-        assertThat(c.source("both").oci()).isEqualTo("127.0.0.1:5000/models/r");
-        assertThat(c.source("layout").oci()).isEqualTo("oci-layout:/tmp/layout");
+        assertThat(c.source("both").oci()).hasToString("127.0.0.1:5000/models/r");
+        assertThat(c.source("layout").oci()).hasToString("oci-layout:/tmp/layout");
         assertThat(parse("# nothing\n").sources()).isEmpty();
         assertThat(parse("[sources]\n").sources()).isEmpty();
     }
@@ -106,8 +106,8 @@ class BootstrapConfigTest {
         assertThat(List.copyOf(c.sources().keySet()))
                 .containsExactly("modflow6-examples", "modflow6-testmodels", "modflow6-largetestmodels", "my-models");
         // whole-table replacement: the bundled name "mf6/test" is gone, the key is the default name now
-        assertThat(c.sources().get("modflow6-testmodels")).isEqualTo(new SourceConfig("modflow6-testmodels",
-                "me/modflow6-testmodels", "modflow6-testmodels", List.of("my-branch"), ".registry", null));
+        assertThat(c.sources().get("modflow6-testmodels")).isEqualTo(SourceConfig.builder("modflow6-testmodels")
+                .repo("me/modflow6-testmodels").name("modflow6-testmodels").refs(List.of("my-branch")).registryPath(".registry").build());
         assertThat(c.source("mf6/test")).isNull();
         assertThat(c.source("me/models").key()).isEqualTo("my-models");
         assertThat(c.source("mf6/example").repo()).isEqualTo("MODFLOW-ORG/modflow6-examples");

@@ -36,11 +36,25 @@ import javax.net.ssl.SSLSocketFactory;
  *       ({@link Failures}).</li>
  * </ul>
  * It is built on {@link HttpURLConnection}, which reads a body on the caller's thread (2 GB/s on loopback against
- * 0.3 GB/s for java.net.http's InputStream bodies on JDK 17) and keeps connections alive across requests (how many
- * idle ones per host is the JVM-wide {@code http.maxConnections}, 5 by default; the CLI raises it). Credentials are
- * not its business: callers add the header ({@code RegistryClient} after a challenge).
+ * 0.3 GB/s for java.net.http's InputStream bodies on JDK 17) and keeps connections alive across requests.
+ * <p><b>Connection limits.</b> How many idle connections per host the JVM keeps alive is the JVM-wide system property
+ * {@code http.maxConnections}, read once, when the first connection is put back: 5 when unset, too few for the
+ * transfers modelreg runs at once (GitHub mode runs up to 4 x the concurrency setting). When this class is loaded,
+ * before its first connection, it sets the property to {@link #MAX_CONNECTIONS} unless it is set already (by the
+ * user, {@code -Dhttp.maxConnections=N}, whose value is kept); a program that uses the library gets the same limit
+ * as the command line. Credentials are not its business: callers add the header ({@code RegistryClient} after a
+ * challenge).
  */
 public final class HttpTransport {
+    /** The idle connections per host kept alive ({@code http.maxConnections}) when the user set no other number. */
+    public static final int MAX_CONNECTIONS = 64;
+
+    static {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        }
+    }
+
     private static final Map<HttpOptions, HttpTransport> SHARED = new ConcurrentHashMap<>();
     private static final String USER_AGENT = "modelreg";
 

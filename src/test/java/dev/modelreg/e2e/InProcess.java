@@ -18,7 +18,9 @@ import java.util.concurrent.TimeoutException;
  * same writers, {@link Cli#writer}), given the environment and working directory a process would have had
  * ({@link Context#of}), on a thread of its own. What only a process has stays out: the exit (the code is returned),
  * the signal handlers, the handler of an Error in a worker thread, crash points and JVM options (a test that needs
- * one of them runs a process: {@link Modelreg#run} decides).
+ * one of them runs a process: {@link Modelreg#run} decides). One difference shows: a relative path on the command line
+ * is resolved against the run's directory as it is parsed, so a message that echoes it shows it absolute, where a
+ * process shows it as typed ({@link InProcessParityTest} runs the same commands both ways and compares).
  *
  * @see dev.modelreg.cli.Main
  */

@@ -54,6 +54,7 @@ public record Failure(String kind, int exitCode, String message) {
             case DIGEST_MISMATCH, SIZE_MISMATCH -> new Failure("integrity", ExitCodes.INTEGRITY, message);
             case UNAVAILABLE -> new Failure("unavailable", ExitCodes.UNAVAILABLE, message);
             case INVALID -> new Failure("invalid", ExitCodes.ERROR, message);
+            case CONFLICT -> new Failure("conflict", ExitCodes.CONFLICT, message);
         };
     }
 
@@ -65,6 +66,7 @@ public record Failure(String kind, int exitCode, String message) {
             case ExitCodes.INTEGRITY -> "integrity";
             case ExitCodes.UNAVAILABLE -> "unavailable";
             case ExitCodes.MISMATCH -> "mismatch";
+            case ExitCodes.CONFLICT -> "conflict";
             case ExitCodes.INTERRUPTED, ExitCodes.TERMINATED -> "interrupted";
             default -> "error";
         };

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml",
                 "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
-                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
+                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
+                "  modelreg push . ghcr.io/acme/models:v3 --name mf6/test --no-clobber"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
@@ -93,6 +94,9 @@ public final class PushCommand extends BaseCommand {
     @Mixin
     RegistryFlags registry;
 
+    @Mixin
+    TagGuardFlags guard;
+
     @Option(names = "--created", paramLabel = "TIME|now",
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
     String created;
@@ -128,7 +132,7 @@ public final class PushCommand extends BaseCommand {
                 .maxLayers(maxLayers).registry(registry.apply(RegistryOptions.fromEnvironment()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment())
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(image);
+                .base(base).image(image).tagCondition(guard.condition());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

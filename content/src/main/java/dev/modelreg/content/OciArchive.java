@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * holding {@link ExclusiveLock} on {@code .FILE.lock} beside it, and each reads the archive again under the lock and
  * adds its blobs and tags to what is there then: concurrent writers, in any processes, lose nothing.
  */
-public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger {
+public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger, ConditionalTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
@@ -61,6 +61,8 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
     private Snapshot snapshot = Snapshot.NONE;
     private final List<Snapshot> retired = new ArrayList<>(); // earlier snapshots: a stream may still read one
     private final List<ImageIndex.Named> tags = new ArrayList<>(); // set since opening, in order
+    private final List<Guard> conditions = new ArrayList<>(); // of tags set since opening, checked again at commit
+    private record Guard(String tag, String repository, Digest target, TagCondition condition) {}
     private Path stagingDir;
     private BlobDir staging;
 
@@ -153,7 +155,13 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
 
     /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
     @Override
-    public synchronized void tag(Descriptor manifest, String tag, String repository) throws IOException {
+    public void tag(Descriptor manifest, String tag, String repository) throws IOException {
+        tag(manifest, tag, repository, TagCondition.ANY);
+    }
+
+    /** As above if {@code condition} holds now, and again at {@link #commit()} for the archive as it is under its lock. */
+    @Override
+    public synchronized void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
         try {
             Reference.checkTag(tag, name);
         } catch (IllegalArgumentException e) {
@@ -161,6 +169,10 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         }
         if (!exists(manifest)) {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
+        }
+        if (!condition.isAny()) {
+            condition.check(tag, TagCondition.current(mergedIndex().named(), tag, repository), manifest.digest(), name);
+            conditions.add(new Guard(tag, repository, manifest.digest(), condition));
         }
         tags.add(new ImageIndex.Named(repository, tag, ImageIndex.plain(manifest)));
     }
@@ -184,7 +196,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
      * {@code FILE} and renames it over {@code FILE}, holding the archive's lock ({@code .FILE.lock}): the archive is read
      * again under it, so what another writer committed since this one opened it is kept, its tags included (a tag set
      * by both points where this writer's does). Does nothing (returns false) when nothing was pushed or tagged.
-     * Refuses to write an archive whose index.json would be empty.
+     * Refuses to write an archive whose index.json would be empty, or one where a tag's condition fails (CONFLICT).
      */
     @Override
     public synchronized boolean commit() throws IOException {
@@ -192,6 +204,10 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         Files.createDirectories(file.getParent());
         try (ExclusiveLock ignored = ExclusiveLock.acquire(file.resolveSibling("." + file.getFileName() + ".lock"), name)) {
             Snapshot now = load();
+            List<ImageIndex.Named> before = now.index() == null ? List.of() : now.index().named();
+            for (Guard g : conditions) {
+                g.condition().check(g.tag(), TagCondition.current(before, g.tag(), g.repository()), g.target(), name);
+            }
             retired.add(snapshot);
             snapshot = now;
             write(now);
@@ -201,6 +217,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         }
         deleteStaging();
         tags.clear();
+        conditions.clear();
         return true;
     }
 

@@ -23,9 +23,8 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
-                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
-                "  modelreg push . ghcr.io/acme/models:v3 --name mf6/test --no-clobber"},
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1 --no-clobber",
+                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "

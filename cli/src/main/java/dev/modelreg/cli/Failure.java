@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.consumer.InvalidRequestException;
 import dev.modelreg.spec.ModelregException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ public record Failure(String kind, int exitCode, String message) {
             return new Failure("usage", ExitCodes.USAGE, message.replace("option option '", "option '"));
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InvalidRequestException) return usage(message); // a request of the wrong shape (exit 3)
             if (c instanceof ModelregException x) return of(x.kind(), message);
             if (c instanceof NoSuchFileException) return new Failure("not_found", ExitCodes.NOT_FOUND, message);
         }

@@ -90,6 +90,15 @@ public final class TagCondition {
     }
 
     /**
+     * {@link #check} against the entries of a layout's or archive's index ({@code refs}) for a write of {@code tag}
+     * for {@code repository} (what it would replace: {@link #current(List, String, String)}).
+     */
+    public void check(List<ImageIndex.Named> refs, String tag, String repository, Digest target, String where)
+            throws ContentException {
+        if (!isAny()) check(tag, current(refs, tag, repository), target, where);
+    }
+
+    /**
      * Checks the tag's current state in {@code t} (one read) without writing: used before a push uploads anything, so
      * a promotion from a stale view is refused before any blob moves. {@link #tag} checks again just before the write.
      */

@@ -1,5 +1,7 @@
 package dev.modelreg.content.store;
 
+import dev.modelreg.content.ConditionalTagger;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.tar.ArchiveTar;
 import dev.modelreg.content.Committable;
 import dev.modelreg.content.ContentException;
@@ -77,9 +79,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
     private final String name;
     private Snapshot snapshot = Snapshot.NONE;
     private final List<Snapshot> retired = new ArrayList<>(); // earlier snapshots: a stream may still read one
-    private final List<ImageIndex.Named> tags = new ArrayList<>(); // set since opening, in order
-    private final List<Guard> conditions = new ArrayList<>(); // of tags set since opening, checked again at commit
-    private record Guard(String tag, String repository, Digest target, TagCondition condition) {}
+    private final ArchiveTags tags = new ArchiveTags(); // set since opening, in order, with their conditions
     private Path stagingDir;
     private BlobDir staging;
 
@@ -187,11 +187,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         if (!exists(manifest)) {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
-        if (!condition.isAny()) {
-            condition.check(tag, TagCondition.current(mergedIndex().named(), tag, repository), manifest.digest(), name);
-            conditions.add(new Guard(tag, repository, manifest.digest(), condition));
-        }
-        tags.add(new ImageIndex.Named(repository, tag, ImageIndex.plain(manifest)));
+        tags.add(mergedIndex(), manifest, tag, repository, condition, name);
     }
 
     /** The tags of the archive as it would be committed now, in index order. */
@@ -221,10 +217,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         Files.createDirectories(file.getParent());
         try (ExclusiveLock ignored = ExclusiveLock.acquire(file.resolveSibling("." + file.getFileName() + ".lock"), name)) {
             Snapshot now = load();
-            List<ImageIndex.Named> before = now.index() == null ? List.of() : now.index().named();
-            for (Guard g : conditions) {
-                g.condition().check(g.tag(), TagCondition.current(before, g.tag(), g.repository()), g.target(), name);
-            }
+            tags.check(now.index(), name);
             retired.add(snapshot);
             snapshot = now;
             write(now);
@@ -234,7 +227,6 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         }
         deleteStaging();
         tags.clear();
-        conditions.clear();
         return true;
     }
 
@@ -269,8 +261,8 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         }
         // flushed to disk before the rename: the file is about to be carried away on removable media
         AtomicFiles.write(file, file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), out -> {
-            writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
-            writeEntry(out, INDEX_FILE, indexBytes);
+            TarHeaders.file(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
+            TarHeaders.file(out, INDEX_FILE, indexBytes);
             for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
             for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
             TarHeaders.end(out);
@@ -338,9 +330,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
 
     /** The archive's index with the tags set since opening applied (replacing entries of the same tag, appended). */
     private synchronized ImageIndex mergedIndex() {
-        ImageIndex out = snapshot.index() != null ? snapshot.index() : ImageIndex.empty(name + " index.json");
-        for (ImageIndex.Named t : tags) out = out.withTag(t.tag(), t.manifest(), t.repository());
-        return out;
+        return tags.applyTo(snapshot.index() != null ? snapshot.index() : ImageIndex.empty(name + " index.json"));
     }
 
     private synchronized BlobDir staging() throws IOException {
@@ -393,12 +383,6 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
             }
             TarHeaders.pad(out, e.size());
         }
-    }
-
-    private static void writeEntry(OutputStream out, String tarName, byte[] bytes) throws IOException {
-        TarHeaders.file(out, tarName, bytes.length, 0);
-        out.write(bytes);
-        TarHeaders.pad(out, bytes.length);
     }
 
     private static String blobName(Digest d) {

@@ -1,5 +1,7 @@
 package dev.modelreg.content.store;
 
+import dev.modelreg.content.ConditionalTagger;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.LocalBlobs;
 import dev.modelreg.content.Manifests;
@@ -164,7 +166,7 @@ public final class OciLayout extends DirStore implements Target, TagLister, Name
         }
         withIndexLock(() -> {
             ImageIndex index = readIndex();
-            condition.check(tag, TagCondition.current(index.named(), tag, repository), manifest.digest(), name);
+            condition.check(index.named(), tag, repository, manifest.digest(), name);
             writeAtomically(dir.resolve(INDEX_FILE), index.withTag(tag, manifest, repository).toBytes());
             return null;
         });

@@ -5,6 +5,7 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.SourceConfig;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -78,8 +79,8 @@ final class Syncer {
         List<SourceConfig> found = new ArrayList<>();
         for (SourceConfig s : config.sources().values()) if (repo.equalsIgnoreCase(s.repo())) found.add(s);
         if (found.isEmpty()) {
-            throw new InvalidRequestException("no configured source has repository '" + dev.modelreg.spec.Text.printable(repo)
-                    + "': name one with --source (modelreg sync --source NAME --repo " + dev.modelreg.spec.Text.printable(repo)
+            throw new InvalidRequestException("no configured source has repository '" + Text.printable(repo)
+                    + "': name one with --source (modelreg sync --source NAME --repo " + Text.printable(repo)
                     + " --ref REF)");
         }
         return found;

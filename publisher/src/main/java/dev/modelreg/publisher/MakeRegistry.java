@@ -5,6 +5,7 @@ import dev.modelreg.content.fs.AtomicFiles;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -230,13 +231,10 @@ public final class MakeRegistry {
 
             Path out = r.output == null ? Path.of(DEFAULT_OUTPUT) : r.output;
             Path outDir = local ? root.resolve(out) : out;
-            IndexOptions o = IndexOptions.of(r.name).withNamefile(r.namefile)
-                    .withExamples(r.examples || releaseMode).withSkipDir(local ? outDir : null);
-            if (repo != null) {
-                o = releaseMode ? o.withAssetUrl(gh.releaseAsset(repo, r.ref, zipName))
-                        : o.withFileUrlBase(gh.rawBase(repo, r.ref, pathInRepo));
-            }
-            Index index = Indexer.index(root, o);
+            String fileUrlBase = repo == null || releaseMode ? null : gh.rawBase(repo, r.ref, pathInRepo);
+            String assetUrl = repo == null || !releaseMode ? null : gh.releaseAsset(repo, r.ref, zipName);
+            Index index = Indexer.index(root, new IndexOptions(r.name, r.namefile, fileUrlBase, assetUrl,
+                    r.examples || releaseMode, local ? outDir : null, IndexOptions.defaultThreads()));
             ModelsTomlCodec.checkLimits(index.registry(), "the registry of " + root); // what consumers refuse (section 14)
 
             Path registryFile = null;
@@ -265,7 +263,7 @@ public final class MakeRegistry {
         for (String segment : s.replace('\\', '/').split("/")) {
             if (segment.isEmpty() || segment.equals(".")) continue;
             if (segment.equals("..")) {
-                throw PublishException.invalid("path in the repository '" + dev.modelreg.spec.Text.printable(s)
+                throw PublishException.invalid("path in the repository '" + Text.printable(s)
                         + "' has a '..' segment: give a path inside the repository");
             }
             if (out.length() > 0) out.append('/');

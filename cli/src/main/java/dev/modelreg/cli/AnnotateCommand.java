@@ -2,15 +2,11 @@ package dev.modelreg.cli;
 
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.Annotate;
-import dev.modelreg.spec.Metadata;
 import dev.modelreg.spec.Reference;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg annotate REF}: new annotations on a pushed ref, no blob moved (see {@link Annotate}). */
@@ -29,12 +25,8 @@ public final class AnnotateCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The tag to annotate.")
     String ref;
 
-    @Option(names = "--metadata", paramLabel = "FILE",
-            description = "Descriptive metadata, a flat TOML or JSON file, as for push --metadata (spec/README.md 3.8).")
-    Path metadata;
-
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "A manifest annotation to set (repeatable; overrides --metadata).")
-    Map<String, String> annotations = new TreeMap<>();
+    @Mixin
+    AnnotationFlags annotations;
 
     @Mixin
     RegistryFlags registry;
@@ -43,11 +35,8 @@ public final class AnnotateCommand extends BaseCommand {
     public Integer call() throws Exception {
         Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
         if (r.tag() == null) throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag: give REF:TAG");
-        if (metadata == null && annotations.isEmpty()) throw new ExitException(ExitCodes.USAGE, "give --metadata FILE or --annotation KEY=VALUE");
-        Map<String, String> set = new TreeMap<>();
-        if (metadata != null) set.putAll(Metadata.read(metadata));
-        set.putAll(annotations);
-        Annotate.Result a = Annotate.run(r, set, registry.apply(RegistryOptions.fromEnvironment()));
+        if (annotations.isEmpty()) throw new ExitException(ExitCodes.USAGE, "give --metadata FILE or --annotation KEY=VALUE");
+        Annotate.Result a = Annotate.run(r, annotations.read(), registry.apply(RegistryOptions.fromEnvironment()));
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("location", a.location());

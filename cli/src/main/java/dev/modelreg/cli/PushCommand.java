@@ -1,16 +1,13 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
-import dev.modelreg.spec.Metadata;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +20,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1 --no-clobber",
                 "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
@@ -38,21 +35,8 @@ public final class PushCommand extends BaseCommand {
             description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG] (optional with --image --to-tar).")
     String destination;
 
-    @Option(names = "--image", description = "Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the "
-            + "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes).")
-    boolean image;
-
-    @Option(names = "--image-root", paramLabel = "DIR", defaultValue = "/models",
-            description = "With --image: the directory of the model files in the image (default: ${DEFAULT-VALUE}).")
-    String imageRoot;
-
-    @Option(names = "--base-image", paramLabel = "FILE.tar",
-            description = "With --image: the base image, a docker-archive tar (docker save, skopeo copy ... docker-archive:FILE); default: none (scratch).")
-    Path baseImage;
-
-    @Option(names = "--to-tar", paramLabel = "FILE",
-            description = "With --image: also (or only, without DESTINATION) write the image as a tar that docker load accepts.")
-    Path toTar;
+    @Mixin
+    ImageFlags image;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
     String name;
@@ -69,13 +53,8 @@ public final class PushCommand extends BaseCommand {
             description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
     String ref;
 
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable; overrides --metadata).")
-    Map<String, String> annotations = new TreeMap<>();
-
-    @Option(names = "--metadata", paramLabel = "FILE",
-            description = "Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license, "
-                    + "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8).")
-    Path metadata;
+    @Mixin
+    AnnotationFlags annotations;
 
     @Option(names = "--mount-from", paramLabel = "REPOSITORY",
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
@@ -93,6 +72,9 @@ public final class PushCommand extends BaseCommand {
     @Mixin
     RegistryFlags registry;
 
+    @Mixin
+    TagGuardFlags guard;
+
     @Option(names = "--created", paramLabel = "TIME|now",
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
     String created;
@@ -104,31 +86,21 @@ public final class PushCommand extends BaseCommand {
     String repo;
 
     private ImageOptions imageOptions() {
-        if (destination == null && (!image || toTar == null)) { // a usage error, as when DESTINATION was required
+        if (destination == null && !image.tarOnly()) { // a usage error, as when DESTINATION was required
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required parameter: 'DESTINATION' (optional only with --image --to-tar FILE)");
         }
-        if (!image) {
-            if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
-                throw new ExitException(ExitCodes.USAGE, "--image-root, --base-image and --to-tar need --image");
-            }
-            return null;
-        }
-        return new ImageOptions(imageRoot, baseImage, toTar);
+        return image.options();
     }
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> extra = new TreeMap<>();
-        if (metadata != null) extra.putAll(Metadata.read(metadata));
-        extra.putAll(annotations);
-        ImageOptions image = imageOptions();
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
-                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(extra).mountFrom(mountFrom)
+                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(annotations.read()).mountFrom(mountFrom)
                 .maxLayers(maxLayers).registry(registry.options(context().env()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(image);
+                .base(base).image(imageOptions()).tagCondition(guard.condition());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

@@ -18,10 +18,13 @@ import java.util.function.Predicate;
  * @param listener    the copy's hooks (progress, logging)
  * @param retries     how often a blob transfer that failed transiently is tried again (resuming where it can)
  * @param ranges      when a big blob from a registry is fetched over several ranged connections at once
+ * @param referrers   whether a copy of a root from a store that can list referrers ({@link ReadOnlyTarget}) carries
+ *                    them too, recursively (oras-go's extended copy; default true). A copy from a read-only staging
+ *                    store (a push) has none to carry.
  */
 public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter,
                           Function<Digest, BlobSink> sinks, CopyListener listener, int retries,
-                          RangeOptions ranges) {
+                          RangeOptions ranges, boolean referrers) {
     public CopyOptions {
         if (concurrency < 1) throw new IllegalArgumentException("copy concurrency must be >= 1, got " + concurrency);
         if (retries < 0) throw new IllegalArgumentException("copy retries must be >= 0, got " + retries);
@@ -31,7 +34,7 @@ public record CopyOptions(int concurrency, String mountFrom, Predicate<Descripto
 
     public static CopyOptions defaults() {
         return new CopyOptions(RegistryOptions.DEFAULT_CONCURRENCY, null, null, null, CopyListener.NONE,
-                HttpOptions.DEFAULT_RETRIES, RangeOptions.DEFAULTS);
+                HttpOptions.DEFAULT_RETRIES, RangeOptions.DEFAULTS, true);
     }
 
     /** Concurrency, retries and ranged downloads of {@code o}. */
@@ -40,30 +43,35 @@ public record CopyOptions(int concurrency, String mountFrom, Predicate<Descripto
     }
 
     public CopyOptions withConcurrency(int n) {
-        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries, ranges);
+        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries, ranges, referrers);
     }
 
     public CopyOptions withMountFrom(String repository) {
-        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries, ranges);
+        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries, ranges, referrers);
     }
 
     public CopyOptions withLayerFilter(Predicate<Descriptor> filter) {
-        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges);
+        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges, referrers);
     }
 
     public CopyOptions withSinks(Function<Digest, BlobSink> s) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges, referrers);
     }
 
     public CopyOptions withListener(CopyListener l) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries, ranges);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries, ranges, referrers);
     }
 
     public CopyOptions withRetries(int n) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n, ranges);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n, ranges, referrers);
     }
 
     public CopyOptions withRanges(RangeOptions r) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, r);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, r, referrers);
+    }
+
+    /** Whether the root's referrers go with it (see {@link #referrers()}). */
+    public CopyOptions withReferrers(boolean on) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, ranges, on);
     }
 }

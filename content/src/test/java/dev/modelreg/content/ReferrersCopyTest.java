@@ -296,6 +296,31 @@ class ReferrersCopyTest {
         }
     }
 
+    @Test
+    void aLayoutsUntaggedReferrersAreFoundAndCarried() throws Exception {
+        Path src = tmp.resolve("src"); // as oras-go's OCI store writes a referrer: an untagged index.json entry
+        OciLayout layout = OciLayout.open(src);
+        Blobs.Artifact art = Blobs.artifact(55, 1);
+        art.pushTo(layout);
+        layout.tag(art.root(), "v1");
+        Referrer sig = referrer(art.root(), SIG, 6);
+        sig.pushTo(layout);
+        Map<String, Object> index = Json.parseObject(Files.readAllBytes(src.resolve("index.json")), "index.json");
+        List<Object> entries = new ArrayList<>((List<?>) index.get("manifests"));
+        entries.add(Manifest.descriptorJson(sig.root()));
+        index.put("manifests", entries);
+        Files.write(src.resolve("index.json"), Json.writeBytes(index));
+
+        Referrers.Found f = Referrers.of(layout, art.root().digest());
+        assertThat(f.via()).isEqualTo(Referrers.Via.INDEX);
+        assertThat(f.referrers()).extracting(r -> r.descriptor().digest()).containsExactly(sig.root().digest());
+        assertThat(f.referrers().get(0).artifactType()).isEqualTo(SIG);
+
+        Mirror.run(Targets.parse("oci-layout:" + src + ":v1"), Targets.parse("oci-layout:" + tmp.resolve("dst") + ":v1"),
+                RegistryOptions.defaults(), CopyOptions.defaults());
+        assertThat(tree(OciLayout.open(tmp.resolve("dst")), art.root())).containsExactly(SIG + " " + sig.root().digest());
+    }
+
     private static byte[] apiIndex(Referrer r, String type) {
         Map<String, Object> e = new LinkedHashMap<>(Manifest.descriptorJson(r.root()));
         e.put("artifactType", type);

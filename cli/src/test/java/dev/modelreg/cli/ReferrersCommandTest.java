@@ -6,10 +6,7 @@ import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;
-import dev.modelreg.spec.Manifest;
-import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.testkit.RegistryFixture;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,19 +25,6 @@ class ReferrersCommandTest {
 
     static final String SIG = "application/vnd.example.signature";
     static final String SBOM = "application/spdx+json";
-
-    private static Descriptor artifact(OciLayout layout) throws Exception {
-        byte[] config = "[files]\n".getBytes(StandardCharsets.UTF_8);
-        byte[] file = "hello model\n".getBytes(StandardCharsets.UTF_8);
-        Descriptor cd = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(config), config.length);
-        Descriptor fd = Descriptor.of(MediaTypes.FILE_LAYER, Digest.sha256Of(file), file.length);
-        layout.push(cd, new ByteArrayInputStream(config));
-        layout.push(fd, new ByteArrayInputStream(file));
-        Manifest m = new Manifest(MediaTypes.ARTIFACT_TYPE, cd, List.of(fd), Map.of());
-        layout.push(m.descriptor(), new ByteArrayInputStream(m.toBytes()));
-        layout.tag(m.descriptor(), "v1");
-        return m.descriptor();
-    }
 
     private Path file(String name, String text) throws Exception {
         Path p = tmp.resolve("files").resolve(name);
@@ -62,7 +46,7 @@ class ReferrersCommandTest {
     @Test
     void attachedReferrersAreDiscoveredAndGoWithTheArtifact() throws Exception {
         String a = "oci-layout:" + tmp.resolve("a");
-        Descriptor root = artifact(OciLayout.open(tmp.resolve("a")));
+        Descriptor root = MirrorCommandTest.artifact(OciLayout.open(tmp.resolve("a")));
         String sig = attach(a + ":v1", SIG, file("sig.bin", "signature"), "--annotation", "org.example.signer=ci");
         String sbom = attach(a + "@" + sig, SBOM, file("sbom.json", "{}"));
         assertThat(attach(a + ":v1", SIG, file("sig.bin", "signature"), "--annotation", "org.example.signer=ci"))
@@ -101,7 +85,7 @@ class ReferrersCommandTest {
     @Test
     void aSignedArtifactInARegistryWithoutTheApiIsMirroredAndDiscovered() throws Exception {
         try (RegistryFixture reg = RegistryFixture.start(RegistryFixture.Mode.PLAIN, tmp.resolve("reg"))) {
-            Descriptor root = artifact(OciLayout.open(tmp.resolve("a")));
+            Descriptor root = MirrorCommandTest.artifact(OciLayout.open(tmp.resolve("a")));
             assertThat(Ran.of("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", reg.host() + "/m:v1").code()).isZero();
             String sig = attach(reg.host() + "/m:v1", SIG, file("sig.bin", "signature"));
             String sbom = attach(reg.host() + "/m@" + sig, SBOM, file("sbom.json", "{}"));
@@ -119,7 +103,7 @@ class ReferrersCommandTest {
     @Test
     void badInputIsOneLineWithTheExitCodeOfItsKind() throws Exception {
         String a = "oci-layout:" + tmp.resolve("a");
-        artifact(OciLayout.open(tmp.resolve("a")));
+        MirrorCommandTest.artifact(OciLayout.open(tmp.resolve("a")));
         Ran noTag = Ran.of("discover", a);
         assertThat(noTag.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noTag.errLines()).hasSize(1);

@@ -247,8 +247,7 @@ class ReferrersCopyTest {
     void tenThousandReferrersAreRefusedInOneLineAfterOneRead() throws Exception {
         try (HostileRegistry h = HostileRegistry.start()) {
             Blobs.Artifact art = Blobs.artifact(53, 1);
-            art.blobs().forEach((d, b) -> h.blob(b));
-            Descriptor root = h.manifest("v1", art.manifestBytes());
+            Descriptor root = serve(h, art);
             List<Descriptor> many = new ArrayList<>();
             for (int i = 0; i < 10_000; i++) {
                 many.add(Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.sha256Of(("r" + i).getBytes(StandardCharsets.UTF_8)), 100));
@@ -275,8 +274,7 @@ class ReferrersCopyTest {
     void theReferrersApiOfASourceIsReadPageByPage() throws Exception {
         try (HostileRegistry h = HostileRegistry.start()) {
             Blobs.Artifact art = Blobs.artifact(54, 1);
-            art.blobs().forEach((d, b) -> h.blob(b));
-            Descriptor root = h.manifest("v1", art.manifestBytes());
+            Descriptor root = serve(h, art);
             Referrer sig = referrer(root, SIG, 4);
             Referrer sbom = referrer(root, SBOM, 5);
             for (Referrer r : List.of(sig, sbom)) {
@@ -319,6 +317,12 @@ class ReferrersCopyTest {
         Mirror.run(Targets.parse("oci-layout:" + src + ":v1"), Targets.parse("oci-layout:" + tmp.resolve("dst") + ":v1"),
                 RegistryOptions.defaults(), CopyOptions.defaults());
         assertThat(tree(OciLayout.open(tmp.resolve("dst")), art.root())).containsExactly(SIG + " " + sig.root().digest());
+    }
+
+    /** Serves {@code art} at {@code v1}; returns its manifest. */
+    private static Descriptor serve(HostileRegistry h, Blobs.Artifact art) {
+        art.blobs().values().forEach(h::blob);
+        return h.manifest("v1", art.manifestBytes());
     }
 
     private static byte[] apiIndex(Referrer r, String type) {

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The one copy between stores (oras-go's copy.go), used by push, pull, copy, sync, mirror and GitHub mode: read the
  * graph under the root ({@link Graph}: an image index is walked into its manifests, within bounds), move the config
  * and the layers the destination lacks with bounded parallelism, push each manifest after all of its blobs, and tag
- * last. Every blob is verified on its way, once (a corrupt source never reaches the destination); a blob the
- * destination has is skipped; on one registry blobs are mounted; a transient failure is retried and, into a local
+ * last (if the {@link CopyOptions#tagCondition} holds). Every blob is verified on its way, once (a corrupt source never
+ * reaches the destination); a blob the destination has is skipped; on one registry blobs are mounted; a transient
+ * failure is retried and, into a local
  * store, resumed from the partial file it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes
  * in the same pass (tar extraction); {@link CopyListener} hooks see everything (progress). Errors say which side
  * failed and what it was doing, in words and as data ({@link CopyException}). What it asks of the stores are their
@@ -105,7 +106,7 @@ public final class Copy {
     /** Points {@code tag} at the copied {@code root} (a refusal for blobs the registry cannot see is retried). */
     void tag(Descriptor root, String tag) throws IOException {
         Target t = (Target) dst;
-        settled(root, graph.bytes, blobs, () -> t.tag(root, tag), CopyException.Op.TAG, "tagging", "'" + tag + "'");
+        settled(root, graph.bytes, blobs, () -> options.tagCondition().tag(t, root, tag), CopyException.Op.TAG, "tagging", "'" + tag + "'");
     }
 
     /** Makes every copied manifest that names a subject findable at the destination ({@link ReferrerIndex#link}). */

@@ -39,8 +39,8 @@ public final class AttachCommand extends BaseCommand {
     @Option(names = "--artifact-type", required = true, paramLabel = "TYPE", description = "The referrer's artifactType (a media type).")
     String artifactType;
 
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "An annotation of the referrer (repeatable).")
-    Map<String, String> annotations = new LinkedHashMap<>();
+    @Mixin
+    AnnotationFlags annotations;
 
     @Mixin
     RegistryFlags registry;
@@ -55,7 +55,7 @@ public final class AttachCommand extends BaseCommand {
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
             location = t.target().name();
             subject = t.target().resolve(r.reference());
-            referrer = Attach.run(t.target(), subject, artifactType, files, annotations);
+            referrer = Attach.run(t.target(), subject, artifactType, files, annotations.read());
             t.commit();
         }
         if (json) {

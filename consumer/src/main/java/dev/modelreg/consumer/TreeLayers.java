@@ -1,0 +1,179 @@
+package dev.modelreg.consumer;
+
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.GunzipSink;
+import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.TarStream;
+import dev.modelreg.content.VerifyingInputStream;
+import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.ForeignArtifact;
+import dev.modelreg.spec.Limits;
+import dev.modelreg.spec.Text;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * The tar layers of a foreign artifact (spec/README.md 3.12), read in the pass that downloads them (or from the
+ * cache): a layer at path P holds the file P or the directory P, so each member must be P or below it; it is written
+ * at its name, below the destination of P. The rules of modelreg's own tars hold: regular files and directories only
+ * (no links, devices or FIFOs), no absolute name, no empty, {@code .} or {@code ..} segment, no NUL, no name twice, at
+ * most {@link Limits#MAX_TAR_MEMBERS} entries; a compressed layer expands at most to
+ * {@link Limits#UNSIZED_EXPANSION_FLOOR} + {@link Limits#UNSIZED_EXPANSION_RATIO} times its size (never more than
+ * {@link Limits#MAX_LAYER_EXPANDED_BYTES}), and its tar must hash to the diffId the artifact gives. Anything else fails
+ * the layer before it enters the cache.
+ */
+final class TreeLayers {
+    private TreeLayers() {}
+
+    /**
+     * The bytes a tar layer of {@code compressed} bytes may expand to: what models.toml cannot bound here (a foreign
+     * layer's files have no sizes) gets the allowance of files without a size (3.11).
+     */
+    static long bound(long compressed) {
+        long ratio = compressed > Limits.MAX_LAYER_EXPANDED_BYTES / Limits.UNSIZED_EXPANSION_RATIO
+                ? Limits.MAX_LAYER_EXPANDED_BYTES : compressed * Limits.UNSIZED_EXPANSION_RATIO;
+        return Math.min(Limits.MAX_LAYER_EXPANDED_BYTES, Limits.UNSIZED_EXPANSION_FLOOR + ratio);
+    }
+
+    /**
+     * {@code tar} behind what the layer's packing needs: gunzipped (bounded by {@link #bound}) and, when {@code diffId}
+     * is given, hashed, the digest checked at the end (DIGEST_MISMATCH naming the layer and its diffId).
+     */
+    static BlobSink unpacked(ForeignArtifact.Layer layer, BlobSink tar, String what) {
+        BlobSink checked = layer.diffId() == null ? tar : diffIdChecked(tar, layer.diffId(), what);
+        return switch (layer.packing()) {
+            case TAR -> checked;
+            case TAR_GZIP -> new GunzipSink(checked, bound(layer.descriptor().size()), what);
+            default -> throw new IllegalStateException(zstd(layer, what).getMessage()); // refused by the plan
+        };
+    }
+
+    /** A zstd layer is refused before it is fetched: modelreg has no zstd decoder (spec/README.md 3.12). */
+    static ContentException zstd(ForeignArtifact.Layer layer, String what) {
+        return new ContentException(ContentException.Kind.INVALID, what + ": layer " + layer.index() + " ('"
+                + Text.printable(layer.path()) + "') is a zstd tar, which modelreg does not read (gzip and plain tars only)");
+    }
+
+    private static BlobSink diffIdChecked(BlobSink tar, Digest diffId, String what) {
+        MessageDigest md = diffId.newHasher();
+        AtomicLong n = new AtomicLong();
+        return new BlobSink() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                md.update(b, off, len);
+                n.addAndGet(len);
+                tar.write(b, off, len);
+            }
+
+            @Override
+            public void finish() throws IOException {
+                Digest got = diffId.sameAlgorithm(md);
+                if (!got.equals(diffId)) throw VerifyingInputStream.mismatch("the tar (diffId) of " + what, diffId, got, n.get());
+                tar.finish();
+            }
+        };
+    }
+
+    /**
+     * The tar side: every member below one of {@code dests}' paths (path -> where it goes: the file, or the directory
+     * its members go below), written there; at the end each path must have had a member, and {@code done} gets the
+     * bytes written.
+     */
+    static BlobSink sink(Map<String, Path> dests, LongConsumer done, String what) {
+        Set<String> names = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        AtomicLong written = new AtomicLong();
+        AtomicLong entries = new AtomicLong();
+        TarStream tar = new TarStream(new TarStream.Members() {
+            @Override
+            public TarStream.Member open(String name, long size) throws IOException {
+                Path out = place(name, dests, names, seen, entries, what);
+                if (!out.equals(dests.get(pathOf(name, dests)))) SafeFiles.directories(dests.get(pathOf(name, dests)), out.getParent());
+                OutputStream file = SafeFiles.newOutputStream(out);
+                return new TarStream.Member() {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        file.write(b, off, len);
+                        written.addAndGet(len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        file.close();
+                    }
+                };
+            }
+
+            @Override
+            public void other(String name, byte type) throws IOException {
+                if (type != '5') {
+                    throw invalid(what + ": tar entry '" + Text.printable(name) + "' is " + TarStream.kind(type)
+                            + " (a layer holds regular files and directories only)");
+                }
+                String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                Path out = place(dir, dests, names, seen, entries, what);
+                SafeFiles.directories(dests.get(pathOf(dir, dests)), out);
+            }
+        }, what);
+        return new BlobSink() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                tar.write(b, off, len);
+            }
+
+            @Override
+            public void finish() throws IOException {
+                tar.finish();
+                for (String p : dests.keySet()) {
+                    if (!seen.contains(p)) throw invalid(what + ": holds nothing at its path '" + Text.printable(p) + "'");
+                }
+                done.accept(written.get());
+            }
+        };
+    }
+
+    /** Where the member {@code name} goes, after every check; refused in one line naming the layer. */
+    private static Path place(String name, Map<String, Path> dests, Set<String> names, Set<String> seen,
+                              AtomicLong entries, String what) throws ContentException {
+        if (entries.incrementAndGet() > Limits.MAX_TAR_MEMBERS) {
+            throw invalid(what + ": more than " + Limits.MAX_TAR_MEMBERS + " tar entries, the limit");
+        }
+        if (name.isEmpty() || name.startsWith("/") || name.startsWith("\\") || name.indexOf('\0') >= 0
+                || (name.length() > 1 && name.charAt(1) == ':')) {
+            throw invalid(what + ": tar entry '" + Text.printable(name) + "' has an absolute or empty path, or a NUL");
+        }
+        for (String seg : name.split("[/\\\\]", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw invalid(what + ": tar entry '" + Text.printable(name) + "' is not a plain path ('..', '.' or an empty segment)");
+            }
+        }
+        if (!names.add(name)) throw invalid(what + ": tar entry '" + Text.printable(name) + "' occurs twice");
+        String path = pathOf(name, dests);
+        if (path == null) {
+            throw invalid(what + ": tar entry '" + Text.printable(name) + "' is outside the layer's path"
+                    + (dests.size() == 1 ? " '" + Text.printable(dests.keySet().iterator().next()) + "'" : "s"));
+        }
+        seen.add(path);
+        return name.equals(path) ? dests.get(path) : dests.get(path).resolve(name.substring(path.length() + 1));
+    }
+
+    /** The path of {@code dests} that {@code name} is, or is below; null if none. */
+    private static String pathOf(String name, Map<String, Path> dests) {
+        for (String p : dests.keySet()) {
+            if (name.equals(p) || (name.length() > p.length() && name.startsWith(p) && name.charAt(p.length()) == '/')) return p;
+        }
+        return null;
+    }
+
+    private static ContentException invalid(String message) {
+        return new ContentException(ContentException.Kind.INVALID, message);
+    }
+}

@@ -22,8 +22,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The tar layers of a foreign artifact (spec/README.md 3.12), read in the pass that downloads them (or from the
- * cache): a layer at path P holds the file P or the directory P, so each member must be P or below it; it is written
- * at its name, below the destination of P. The rules of modelreg's own tars hold: regular files and directories only
+ * cache): a layer at path P holds the file P or the directory P, so each member must be P or below it (directory entries
+ * above P, which KitOps writes, are passed over); it is written at its name, below the destination of P. The rules of modelreg's own tars hold: regular files and directories only
  * (no links, devices or FIFOs), no absolute name, no empty, {@code .} or {@code ..} segment, no NUL, no name twice, at
  * most {@link Limits#MAX_TAR_MEMBERS} entries; a compressed layer expands at most to
  * {@link Limits#UNSIZED_EXPANSION_FLOOR} + {@link Limits#UNSIZED_EXPANSION_RATIO} times its size (never more than
@@ -119,6 +119,10 @@ final class TreeLayers {
                             + " (a layer holds regular files and directories only)");
                 }
                 String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                if (dests.keySet().stream().anyMatch(p -> p.startsWith(dir + "/"))) { // a directory above the path: there
+                    checked(dir, names, entries, what);
+                    return;
+                }
                 Path out = place(dir, dests, names, seen, entries, what);
                 SafeFiles.directories(dests.get(pathOf(dir, dests)), out);
             }
@@ -143,6 +147,18 @@ final class TreeLayers {
     /** Where the member {@code name} goes, after every check; refused in one line naming the layer. */
     private static Path place(String name, Map<String, Path> dests, Set<String> names, Set<String> seen,
                               AtomicLong entries, String what) throws ContentException {
+        checked(name, names, entries, what);
+        String path = pathOf(name, dests);
+        if (path == null) {
+            throw invalid(what + ": tar entry '" + Text.printable(name) + "' is outside the layer's path"
+                    + (dests.size() == 1 ? " '" + Text.printable(dests.keySet().iterator().next()) + "'" : "s"));
+        }
+        seen.add(path);
+        return name.equals(path) ? dests.get(path) : dests.get(path).resolve(name.substring(path.length() + 1));
+    }
+
+    /** An entry within the count, with a plain relative name, not seen before; else refused. */
+    private static void checked(String name, Set<String> names, AtomicLong entries, String what) throws ContentException {
         if (entries.incrementAndGet() > Limits.MAX_TAR_MEMBERS) {
             throw invalid(what + ": more than " + Limits.MAX_TAR_MEMBERS + " tar entries, the limit");
         }
@@ -156,13 +172,6 @@ final class TreeLayers {
             }
         }
         if (!names.add(name)) throw invalid(what + ": tar entry '" + Text.printable(name) + "' occurs twice");
-        String path = pathOf(name, dests);
-        if (path == null) {
-            throw invalid(what + ": tar entry '" + Text.printable(name) + "' is outside the layer's path"
-                    + (dests.size() == 1 ? " '" + Text.printable(dests.keySet().iterator().next()) + "'" : "s"));
-        }
-        seen.add(path);
-        return name.equals(path) ? dests.get(path) : dests.get(path).resolve(name.substring(path.length() + 1));
     }
 
     /** The path of {@code dests} that {@code name} is, or is below; null if none. */

@@ -30,7 +30,7 @@ public final class KindRules {
             {"**/*.c", "code"}, {"**/*.cpp", "code"}, {"**/*.h", "code"}, {"**/*.go", "code"}, {"**/*.rs", "code"},
             {"**/*.r", "code"}, {"**/*.R", "code"}, {"**/requirements*.txt", "code"}, {"**/Makefile", "code"},
             {"**/*.csv", "dataset"}, {"**/*.tsv", "dataset"}, {"**/*.parquet", "dataset"}, {"**/*.jsonl", "dataset"},
-            {"**/*.arrow", "dataset"},
+            {"**/*.arrow", "dataset"}, {"**/*.txt", "doc"},
     };
 
     private static final KindRules DEFAULT_RULES = new KindRules(List.of());

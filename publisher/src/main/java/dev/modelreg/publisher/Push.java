@@ -80,6 +80,7 @@ public final class Push {
         private final String base;
         private final CopyListener listener;
         private final ImageOptions image;
+        private final ModelPackOptions modelPack;
 
         private Request(Builder b) {
             dir = b.dir;
@@ -99,6 +100,7 @@ public final class Push {
             base = b.base;
             listener = b.listener;
             image = b.image;
+            modelPack = b.modelPack;
         }
 
         /**
@@ -130,7 +132,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image);
+                    .image(image).modelPack(modelPack);
         }
 
         Path dir() { return dir; }
@@ -150,6 +152,7 @@ public final class Push {
         String base() { return base; }
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
+        ModelPackOptions modelPack() { return modelPack; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
         public static final class Builder {
@@ -170,6 +173,7 @@ public final class Push {
             private String base;
             private CopyListener listener;
             private ImageOptions image;
+            private ModelPackOptions modelPack;
 
             private Builder(Path dir, Reference destination) {
                 this.dir = dir;
@@ -269,6 +273,12 @@ public final class Push {
                 return this;
             }
 
+            /** Push a CNCF ModelPack artifact (spec/README.md 3.12) instead of a model set (null: a model set). */
+            public Builder modelPack(ModelPackOptions options) {
+                this.modelPack = options;
+                return this;
+            }
+
             /** The request. */
             public Request build() {
                 return new Request(this);
@@ -296,6 +306,9 @@ public final class Push {
         if (r.image() != null && r.base() != null) {
             throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
         }
+        if (r.modelPack() != null && (r.image() != null || r.base() != null)) {
+            throw PublishException.invalid("a ModelPack is neither an image nor rebased on delta layers: drop --image or --base");
+        }
         PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
@@ -321,8 +334,9 @@ public final class Push {
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
         CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-        Pushed p = r.image() != null
-                ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+        Pushed p = r.image() != null ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+                : r.modelPack() != null ? PushModelPack.run(loaded, dest, tag, r.name(), ann, r.modelPack(), r.maxLayers(),
+                        r.registry(), co, progress)
                 : PushArtifact.run(loaded, dest, tag, ann, r.registry(), co, r.base(), r.maxLayers(), progress);
         return result(p, tag, ref, loaded.registry().files().size());
     }

@@ -3,12 +3,14 @@ package dev.modelreg.cli;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
+import dev.modelreg.publisher.ModelPackOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Metadata;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Parameters;
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml",
                 "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
-                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
+                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
+                "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny --namefile config.json \\",
+                "      --model-format safetensors --param-size 8b"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
@@ -54,7 +58,29 @@ public final class PushCommand extends BaseCommand {
             description = "With --image: also (or only, without DESTINATION) write the image as a tar that docker load accepts.")
     Path toTar;
 
-    @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "modelset",
+            description = "modelset (default: a modelreg model set), or modelpack: a CNCF ModelPack artifact, each file a raw "
+                    + "layer of its kind, models.toml beside them (README \"ModelPack\").")
+    String format;
+
+    @Option(names = "--model-version", paramLabel = "VERSION", description = "With --format modelpack: the model's version (default: the ref).")
+    String modelVersion;
+
+    @Option(names = "--family", paramLabel = "FAMILY", description = "With --format modelpack: the model family (llama3, qwen2, ...).")
+    String family;
+
+    @Option(names = "--model-format", paramLabel = "FORMAT", description = "With --format modelpack: the weights' format (safetensors, gguf, onnx, pt, ...).")
+    String modelFormat;
+
+    @Option(names = "--param-size", paramLabel = "SIZE", description = "With --format modelpack: the parameter count (8b, 6.7B, 100m).")
+    String paramSize;
+
+    @Option(names = "--kind-rule", paramLabel = "GLOB=KIND", description = "With --format modelpack: files matching GLOB are of "
+            + "KIND (weight, config, doc, code, dataset), before the default rules (repeatable).")
+    List<String> kindRules;
+
+    @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file); with "
+            + "--format modelpack also the model's name.")
     String name;
 
     @Option(names = {"-n", "--namefile"}, paramLabel = "GLOB", defaultValue = "mfsim.nam",
@@ -117,6 +143,20 @@ public final class PushCommand extends BaseCommand {
         return new ImageOptions(imageRoot, baseImage, toTar);
     }
 
+    private ModelPackOptions modelPackOptions() {
+        boolean any = modelVersion != null || family != null || modelFormat != null || paramSize != null || kindRules != null;
+        if (format.equals("modelset")) {
+            if (any) throw new ExitException(ExitCodes.USAGE, "--model-version, --family, --model-format, --param-size and --kind-rule need --format modelpack");
+            return null;
+        }
+        if (!format.equals("modelpack")) throw new ExitException(ExitCodes.USAGE, "--format: '" + format + "' is not modelset or modelpack");
+        try {
+            return new ModelPackOptions(modelVersion, family, modelFormat, paramSize, kindRules);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> extra = new TreeMap<>();
@@ -128,7 +168,7 @@ public final class PushCommand extends BaseCommand {
                 .maxLayers(maxLayers).registry(registry.apply(RegistryOptions.fromEnvironment()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment())
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(image);
+                .base(base).image(image).modelPack(modelPackOptions());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.RegistryStore;
+import dev.modelreg.publisher.CreationTime;
+import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Reference;
+import dev.modelreg.spec.SourceConfig;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;
@@ -170,6 +174,42 @@ class ModelPackPullTest {
         assertThat(v.matched()).isEqualTo(3); // the raw layers' files; the tars' trees are listed as unverifiable
         assertThat(v.mismatches()).isEmpty();
         assertThat(v.unverifiable()).containsExactlyInAnyOrder("config.json", "docs");
+    }
+
+    @Test
+    void aConfiguredSourceSyncsPinsAndReadsOfflineAndExportAndMirrorCarryItAsItIs() throws IOException {
+        String repo = ref.substring(0, ref.lastIndexOf(':'));
+        SourceConfig mp = SourceConfig.builder("mp").oci(Reference.parse(repo)).refs(List.of("v1")).build();
+        Map<String, String> env = Map.of("MODELREG_CACHE", tmp.resolve("cache").toString());
+        ModelReg reg = new ModelReg(new BootstrapConfig(Map.of("mp", mp)), Settings.from(env));
+        assertThat(reg.sync("mp", null, false)).singleElement().satisfies(r -> assertThat(r.error()).isNull());
+        assertThat(reg.list("mp", "v1")).singleElement().satisfies(l -> assertThat(l.models()).contains("tiny-llm"));
+        Path ws = tmp.resolve("ws");
+        reg.copy("mp@v1/tiny-llm", ws, false);
+        assertThat(tree(ws)).containsKeys("model.safetensors", "docs/guide/intro.md");
+        assertThat(reg.verify("mp@v1/tiny-llm", ws).mismatches()).isEmpty();
+
+        // offline, by tag and by pin: the cached manifest, config and models.toml made of them, and the cached layers
+        Map<String, String> off = Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "MODELREG_OFFLINE", "1");
+        ModelReg offline = new ModelReg(new BootstrapConfig(Map.of("mp", mp)), Settings.from(off));
+        registry.clearRequests();
+        offline.pull(offline.ref(repo + "@" + pushed.manifest().digest()), tmp.resolve("pinned"), Selection.ALL, false);
+        offline.pull(offline.ref("mp@v1"), tmp.resolve("tagged"), Selection.ALL, false);
+        assertThat(tree(tmp.resolve("pinned"))).isEqualTo(tree(ws));
+        assertThat(tree(tmp.resolve("tagged"))).isEqualTo(tree(ws));
+        assertThat(registry.requests()).isEmpty();
+
+        Reference dst = Reference.parse("oci-layout:" + tmp.resolve("exported"));
+        assertThat(reg.export("mp", List.of("v1"), dst, CreationTime.reproducible())).singleElement()
+                .satisfies(e -> assertThat(e.digest()).isEqualTo(pushed.manifest().digest()));
+        Path archive = tmp.resolve("mirror.tar");
+        dev.modelreg.content.Mirror.run(Reference.parse(ref), Reference.parse("oci-archive:" + archive + ":v1"),
+                RegistryOptions.fromEnvironment(Map.of()), dev.modelreg.content.CopyOptions.defaults());
+        ModelReg other = new ModelReg(new BootstrapConfig(Map.of()), Settings.from(Map.of("MODELREG_CACHE", tmp.resolve("c3").toString())));
+        other.pull(other.ref(dst.withTag("v1").toString()), tmp.resolve("from-export"), Selection.ALL, false);
+        other.pull(other.ref("oci-archive:" + archive + ":v1"), tmp.resolve("from-archive"), Selection.ALL, false);
+        assertThat(tree(tmp.resolve("from-export"))).isEqualTo(tree(ws));
+        assertThat(tree(tmp.resolve("from-archive"))).isEqualTo(tree(ws));
     }
 
     @Test

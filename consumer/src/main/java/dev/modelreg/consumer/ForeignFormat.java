@@ -8,6 +8,8 @@ import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ForeignArtifact;
+import dev.modelreg.spec.ForeignArtifacts;
+import dev.modelreg.spec.Packing;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.ModelsToml;
@@ -65,7 +67,7 @@ final class ForeignFormat implements ArtifactFormat {
                 if (config == null) throw new ConsumerException(what + " did not reach the cache");
             }
         }
-        a = ForeignArtifact.of(format, manifest, config, label);
+        a = ForeignArtifacts.read(format, manifest, config, label);
         artifact = a;
         return a;
     }
@@ -123,9 +125,9 @@ final class ForeignFormat implements ArtifactFormat {
             ForeignArtifact.Layer l = a.layerAt(key);
             if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
             Descriptor d = l.descriptor();
-            if (l.packing() == ForeignArtifact.Packing.TAR_ZSTD) throw TreeLayers.zstd(l, label);
+            if (l.packing() == Packing.TAR_ZSTD) throw TreeLayers.zstd(l, label);
             Digest hash = d.digest();
-            if (l.packing() == ForeignArtifact.Packing.RAW) {
+            if (l.packing() == Packing.RAW) {
                 if (e.hash() != null && !e.hash().equals(hash)) {
                     throw new ConsumerException(ConsumerException.Kind.DIGEST_MISMATCH, label + ": layer " + d.digest()
                             + " at '" + key + "' does not match the file's hash " + e.hash().hex());

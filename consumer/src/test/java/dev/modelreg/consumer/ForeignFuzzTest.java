@@ -7,6 +7,8 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Trees;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ForeignArtifact;
+import dev.modelreg.spec.ForeignArtifacts;
+import dev.modelreg.spec.Packing;
 import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.ModelregException;
@@ -171,7 +173,7 @@ class ForeignFuzzTest {
         Manifest m = Manifest.parse(mb, "fuzz manifest");
         ForeignArtifact.Format f = ForeignArtifact.formatOf(m);
         if (f == null) throw new IllegalArgumentException("not a foreign artifact");
-        ForeignArtifact a = ForeignArtifact.of(f, m, ForeignArtifact.needsConfig(f) ? cb : null, "fuzz");
+        ForeignArtifact a = ForeignArtifacts.read(f, m, ForeignArtifact.needsConfig(f) ? cb : null, "fuzz");
         ModelsToml r = a.registry();
         ModelsToml back = ModelsTomlCodec.read(ModelsTomlCodec.write(r), "fuzz registry");
         assertThat(back.files().keySet()).isEqualTo(r.files().keySet());
@@ -196,7 +198,7 @@ class ForeignFuzzTest {
         Path root = tmp.resolve("t");
         ForeignArtifact.Layer layer = new ForeignArtifact.Layer(0, new dev.modelreg.spec.Descriptor(
                 "application/vnd.cncf.model.doc.v1.tar", Digest.sha256Of(seed), seed.length, Map.of()),
-                dev.modelreg.spec.FileKind.DOC, false, "docs", ForeignArtifact.Packing.TAR, null);
+                dev.modelreg.spec.FileKind.DOC, false, "docs", Packing.TAR, null);
         Fuzz.Reader reader = (input, i) -> {
             Trees.delete(root);
             Files.createDirectories(root);

@@ -6,6 +6,7 @@ import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.FileKind;
 import dev.modelreg.spec.ForeignArtifact;
+import dev.modelreg.spec.Packing;
 import dev.modelreg.spec.Json;
 import dev.modelreg.spec.KindRules;
 import dev.modelreg.spec.Limits;
@@ -58,12 +59,12 @@ record ModelPackArtifact(Manifest manifest, Descriptor descriptor, StagedContent
                 ann.put(ModelPack.FILE_METADATA, Json.write(metadata(key, size, created)));
                 boolean given = registry.files().get(key).kind() != null || rules.kindOf(key).ruled();
                 if (!given) ann.put(ModelPack.UNTESTED, "true");
-                layers.add(new Descriptor(ModelPack.mediaType(f.getValue().kind(), ForeignArtifact.Packing.RAW), d, size, ann));
+                layers.add(new Descriptor(ModelPack.mediaType(f.getValue().kind(), Packing.RAW), d, size, ann));
                 content.put(d, files.paths().get(key));
             }
             Digest td = Digest.sha256Of(toml);
             content.put(td, toml);
-            layers.add(new Descriptor(ModelPack.mediaType(FileKind.DOC, ForeignArtifact.Packing.RAW), td, toml.length,
+            layers.add(new Descriptor(ModelPack.mediaType(FileKind.DOC, Packing.RAW), td, toml.length,
                     Map.of(ModelPack.FILEPATH, "models.toml", Annotations.REGISTRY_LAYER, td.toString())));
             byte[] config = Json.writeBytes(config(name, annotations, options, layers));
             Descriptor cd = Descriptor.of(ModelPack.CONFIG, Digest.sha256Of(config), config.length);

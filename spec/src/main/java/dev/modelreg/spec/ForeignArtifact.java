@@ -38,34 +38,6 @@ public record ForeignArtifact(Format format, String model, List<Layer> layers, M
         }
     }
 
-    /** How a layer holds its files: one raw file, or a tar (plain, gzip or zstd). */
-    public enum Packing {
-        RAW("raw"), TAR("tar"), TAR_GZIP("tar+gzip"), TAR_ZSTD("tar+zstd");
-
-        private final String suffix;
-
-        Packing(String suffix) {
-            this.suffix = suffix;
-        }
-
-        /** The media type suffix: {@code raw}, {@code tar}, {@code tar+gzip}, {@code tar+zstd}. */
-        public String suffix() {
-            return suffix;
-        }
-
-        public boolean isTar() {
-            return this != RAW;
-        }
-
-        static Packing ofSuffix(String s) {
-            for (Packing p : values()) if (p.suffix.equals(s)) return p;
-            return null;
-        }
-    }
-
-    /** A layer's kind and packing, as its media type says. */
-    public record LayerType(FileKind kind, Packing packing) {}
-
     /**
      * A layer that holds files.
      *
@@ -96,21 +68,6 @@ public record ForeignArtifact(Format format, String model, List<Layer> layers, M
         return format != Format.ORAS;
     }
 
-    /**
-     * Reads {@code m} (with its config's bytes where {@link #needsConfig}, else null) as {@code format}; errors are one
-     * line naming {@code what} and the layer or field: a bad or clashing path, a media type it does not know
-     * (INVALID), a diffId or Kitfile digest that does not match the layer (DIGEST_MISMATCH).
-     */
-    public static ForeignArtifact of(Format format, Manifest m, byte[] config, String what) throws ModelregException {
-        ForeignArtifact a = switch (format) {
-            case MODELPACK -> ForeignLayers.modelPack(m, config, what);
-            case KITOPS -> ForeignLayers.kitOps(m, config, what);
-            case ORAS -> ForeignLayers.oras(m, what);
-        };
-        a.checkPaths(what);
-        return a;
-    }
-
     /** The layer at {@code path}, or null. */
     public Layer layerAt(String path) {
         for (Layer l : layers) if (l.path().equals(path)) return l;
@@ -135,7 +92,7 @@ public record ForeignArtifact(Format format, String model, List<Layer> layers, M
     }
 
     /** Every path is a plain relative path; none is another's, or below another's. */
-    private void checkPaths(String what) throws ModelregException {
+    void checkPaths(String what) throws ModelregException {
         Map<String, Layer> seen = new TreeMap<>();
         for (Layer l : layers) {
             Layer other = seen.put(l.path(), l);

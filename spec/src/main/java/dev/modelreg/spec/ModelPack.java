@@ -28,8 +28,11 @@ public final class ModelPack {
     private static final String PREFIX = "application/vnd.cncf.model.";
     private static final String LEGACY_PREFIX = "application/vnd.cnai.model.";
 
+    /** A layer's kind and packing, as its media type says. */
+    public record LayerType(FileKind kind, Packing packing) {}
+
     /** The layer media type of {@code kind} and {@code packing} (current names), e.g. {@code ...weight.config.v1.raw}. */
-    public static String mediaType(FileKind kind, ForeignArtifact.Packing packing) {
+    public static String mediaType(FileKind kind, Packing packing) {
         String k = kind == FileKind.CONFIG ? "weight.config" : kind.id();
         return PREFIX + k + ".v1." + packing.suffix();
     }
@@ -42,7 +45,7 @@ public final class ModelPack {
     }
 
     /** The kind and packing of a ModelPack layer media type, or null when it is not one. */
-    public static ForeignArtifact.LayerType parse(String mediaType) {
+    public static LayerType parse(String mediaType) {
         String rest = mediaType.startsWith(PREFIX) ? mediaType.substring(PREFIX.length())
                 : mediaType.startsWith(LEGACY_PREFIX) ? mediaType.substring(LEGACY_PREFIX.length()) : null;
         if (rest == null) return null;
@@ -57,8 +60,8 @@ public final class ModelPack {
             case "dataset" -> FileKind.DATASET;
             default -> null;
         };
-        ForeignArtifact.Packing p = ForeignArtifact.Packing.ofSuffix(rest.substring(v1 + 4));
-        return kind == null || p == null ? null : new ForeignArtifact.LayerType(kind, p);
+        Packing p = Packing.ofSuffix(rest.substring(v1 + 4));
+        return kind == null || p == null ? null : new LayerType(kind, p);
     }
 
     /** The file path annotation of a layer (current name, else the earlier one), or null. */

@@ -5,9 +5,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** How each foreign format's manifest and config say which layer holds which path ({@link ForeignArtifact#of}). */
-final class ForeignLayers {
-    private ForeignLayers() {}
+/** How each foreign format's manifest and config say which layer holds which path (spec/README.md 3.12). */
+public final class ForeignArtifacts {
+    private ForeignArtifacts() {}
+
+    /**
+     * Reads {@code m} (with its config's bytes where {@link ForeignArtifact#needsConfig}, else null) as {@code format};
+     * errors are one line naming {@code what} and the layer or field: a bad or clashing path, a media type it does not
+     * know (INVALID), a diffId or Kitfile digest that does not match the layer (DIGEST_MISMATCH).
+     */
+    public static ForeignArtifact read(ForeignArtifact.Format format, Manifest m, byte[] config, String what)
+            throws ModelregException {
+        ForeignArtifact a = switch (format) {
+            case MODELPACK -> modelPack(m, config, what);
+            case KITOPS -> kitOps(m, config, what);
+            case ORAS -> oras(m, what);
+        };
+        a.checkPaths(what);
+        return a;
+    }
 
     /** The model name when the artifact gives none fit to be one. */
     static final String DEFAULT_MODEL = "model";
@@ -28,13 +44,13 @@ final class ForeignLayers {
         for (int i = 0; i < m.layers().size(); i++) {
             Descriptor l = m.layers().get(i);
             String lw = what + ": layer " + i;
-            ForeignArtifact.LayerType t = ModelPack.parse(l.mediaType());
+            ModelPack.LayerType t = ModelPack.parse(l.mediaType());
             if (t == null) {
                 throw ModelPack.invalid(lw + " has media type '" + Text.printable(l.mediaType())
                         + "', not a ModelPack layer type (application/vnd.cncf.model.KIND.v1.raw|tar|tar+gzip|tar+zstd)");
             }
             Digest diffId = c.diffIds().get(i);
-            boolean compressed = t.packing() == ForeignArtifact.Packing.TAR_GZIP || t.packing() == ForeignArtifact.Packing.TAR_ZSTD;
+            boolean compressed = t.packing() == Packing.TAR_GZIP || t.packing() == Packing.TAR_ZSTD;
             if (!compressed && !diffId.equals(l.digest())) {
                 throw new ModelregException(ModelregException.Kind.DIGEST_MISMATCH, lw + ": config modelfs.diffIds[" + i
                         + "] is " + diffId + ", but the layer is uncompressed and its digest is " + l.digest());
@@ -52,10 +68,10 @@ final class ForeignLayers {
     }
 
     /** The layer holding modelreg's models.toml: one raw layer whose annotation is its own digest. */
-    private static Descriptor registryLayer(Descriptor l, ForeignArtifact.LayerType t, Descriptor before, String lw)
+    private static Descriptor registryLayer(Descriptor l, ModelPack.LayerType t, Descriptor before, String lw)
             throws ModelregException {
         if (before != null) throw ModelPack.invalid(lw + ": a second layer marked " + Annotations.REGISTRY_LAYER);
-        if (t.packing() != ForeignArtifact.Packing.RAW || !l.digest().toString().equals(l.annotation(Annotations.REGISTRY_LAYER))) {
+        if (t.packing() != Packing.RAW || !l.digest().toString().equals(l.annotation(Annotations.REGISTRY_LAYER))) {
             throw ModelPack.invalid(lw + ": " + Annotations.REGISTRY_LAYER + " marks a raw layer, with its digest ("
                     + Text.printable(l.annotation(Annotations.REGISTRY_LAYER)) + " on " + l.digest() + ", "
                     + t.packing().suffix() + ")");
@@ -86,8 +102,8 @@ final class ForeignLayers {
             String lw = what + ": layer " + i;
             String[] type = KitOps.type(l.mediaType());
             FileKind kind = type == null ? null : KitOps.kind(type[0]);
-            ForeignArtifact.Packing p = type == null ? null : ForeignArtifact.Packing.ofSuffix(type[1]);
-            if (kind == null || p == null || p == ForeignArtifact.Packing.RAW) {
+            Packing p = type == null ? null : Packing.ofSuffix(type[1]);
+            if (kind == null || p == null || p == Packing.RAW) {
                 throw ModelPack.invalid(lw + " has media type '" + Text.printable(l.mediaType())
                         + "', not a ModelKit layer type (application/vnd.kitops.modelkit.model|modelpart|code|dataset|docs.v1.tar[+gzip])");
             }
@@ -104,11 +120,11 @@ final class ForeignLayers {
                         + Text.printable(e.digest()) + " for '" + Text.printable(path) + "', the layer is " + l.digest());
             }
             Digest diffId = e.diffId() == null ? null : digest(e.diffId(), lw + ": Kitfile diffId");
-            if (p == ForeignArtifact.Packing.TAR && diffId != null && !diffId.equals(l.digest())) {
+            if (p == Packing.TAR && diffId != null && !diffId.equals(l.digest())) {
                 throw new ModelregException(ModelregException.Kind.DIGEST_MISMATCH, lw + ": the Kitfile records diffId "
                         + diffId + ", but the tar is uncompressed and its digest is " + l.digest());
             }
-            layers.add(new ForeignArtifact.Layer(i, l, kind, false, path, p, p == ForeignArtifact.Packing.TAR ? null : diffId));
+            layers.add(new ForeignArtifact.Layer(i, l, kind, false, path, p, p == Packing.TAR ? null : diffId));
         }
         Map<String, String> about = KitOps.about(kitfile);
         String name = about.getOrDefault("name", about.get("model"));
@@ -135,17 +151,17 @@ final class ForeignLayers {
             String path = ForeignArtifact.path(l.title(), lw + " " + Annotations.TITLE);
             boolean unpack = "true".equals(l.annotation(Annotations.ORAS_UNPACK));
             String mt = l.mediaType();
-            ForeignArtifact.Packing p = !unpack ? ForeignArtifact.Packing.RAW
-                    : mt.endsWith("+zstd") ? ForeignArtifact.Packing.TAR_ZSTD
-                    : mt.endsWith(".tar") ? ForeignArtifact.Packing.TAR : ForeignArtifact.Packing.TAR_GZIP;
+            Packing p = !unpack ? Packing.RAW
+                    : mt.endsWith("+zstd") ? Packing.TAR_ZSTD
+                    : mt.endsWith(".tar") ? Packing.TAR : Packing.TAR_GZIP;
             String cd = l.annotation(Annotations.ORAS_CONTENT_DIGEST);
             Digest diffId = unpack && cd != null ? digest(cd, lw + ": " + Annotations.ORAS_CONTENT_DIGEST) : null;
-            if (p == ForeignArtifact.Packing.TAR && diffId != null && !diffId.equals(l.digest())) {
+            if (p == Packing.TAR && diffId != null && !diffId.equals(l.digest())) {
                 throw new ModelregException(ModelregException.Kind.DIGEST_MISMATCH, lw + ": "
                         + Annotations.ORAS_CONTENT_DIGEST + " is " + diffId + ", the uncompressed tar's digest is " + l.digest());
             }
             layers.add(new ForeignArtifact.Layer(i, l, KindRules.defaults().kindOf(path).kind(), true, path, p,
-                    p == ForeignArtifact.Packing.TAR ? null : diffId));
+                    p == Packing.TAR ? null : diffId));
         }
         return new ForeignArtifact(ForeignArtifact.Format.ORAS, DEFAULT_MODEL, layers, Map.of(), skipped, null);
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
-import dev.modelreg.content.OciArchive;
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;

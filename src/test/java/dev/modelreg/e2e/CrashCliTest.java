@@ -2,7 +2,7 @@ package dev.modelreg.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import sun.misc.Signal;
  * With {@code --json}, a run stopped by SIGINT or SIGTERM still prints its one JSON document: the error document of
  * kind {@code interrupted} with the exit code the JVM exits with (128 + the signal), unless the result was printed
  * first. The handlers do what the JVM's own do (exit with 128 + the signal, running the shutdown hooks, so
- * {@link dev.modelreg.content.Cleanup} still removes what the run left) and remember which signal it was.
+ * {@link dev.modelreg.content.fs.Cleanup} still removes what the run left) and remember which signal it was.
  */
 final class Interruption {
     private Interruption() {}

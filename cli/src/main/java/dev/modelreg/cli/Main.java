@@ -31,7 +31,7 @@ public final class Main {
         int code = cl.execute(args);
         out.flush();
         err.flush();
-        dev.modelreg.content.Cleanup.exiting();
+        dev.modelreg.content.fs.Cleanup.exiting();
         System.exit(code);
     }
 }

@@ -2,7 +2,7 @@ package dev.modelreg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;
@@ -76,7 +76,7 @@ class MirrorCommandTest {
         // a second tag goes into the same archive; exporting again gives the same bytes
         Run second = run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-archive:" + tar + ":develop");
         assertThat(second.code()).as(second.err()).isZero();
-        assertThat(dev.modelreg.content.OciArchive.open(tar).tags()).containsExactly("v1", "develop");
+        assertThat(dev.modelreg.content.store.OciArchive.open(tar).tags()).containsExactly("v1", "develop");
         byte[] before = Files.readAllBytes(tar);
         assertThat(run("mirror", "oci-layout:" + tmp.resolve("a") + ":v1", "oci-archive:" + tar + ":develop").code()).isZero();
         assertThat(Files.readAllBytes(tar)).isEqualTo(before);
@@ -96,7 +96,7 @@ class MirrorCommandTest {
         assertThat(tmp.resolve("d.tar")).doesNotExist();
         Run byDigest = run("mirror", "oci-archive:" + tar + "@" + root.digest(), "oci-archive:" + tmp.resolve("d.tar") + ":pinned");
         assertThat(byDigest.code()).as(byDigest.err()).isZero();
-        assertThat(dev.modelreg.content.OciArchive.open(tmp.resolve("d.tar")).resolve("pinned")).isEqualTo(root);
+        assertThat(dev.modelreg.content.store.OciArchive.open(tmp.resolve("d.tar")).resolve("pinned")).isEqualTo(root);
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.modelreg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Json;

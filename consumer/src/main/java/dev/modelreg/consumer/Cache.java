@@ -1,10 +1,10 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.BlobCache;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.SafeFiles;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.store.BlobCache;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.SafeFiles;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.MediaTypes;

@@ -1,6 +1,6 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.BlobCache;
+import dev.modelreg.content.store.BlobCache;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.Expected;

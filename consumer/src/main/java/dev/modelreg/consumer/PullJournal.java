@@ -1,10 +1,10 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Text;

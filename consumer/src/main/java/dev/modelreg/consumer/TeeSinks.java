@@ -1,7 +1,7 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.io.OutputStream;

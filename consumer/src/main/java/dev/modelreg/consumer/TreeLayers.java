@@ -2,9 +2,9 @@ package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.GunzipSink;
-import dev.modelreg.content.SafeFiles;
-import dev.modelreg.content.TarStream;
+import dev.modelreg.content.tar.GunzipSink;
+import dev.modelreg.content.fs.SafeFiles;
+import dev.modelreg.content.tar.TarStream;
 import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ForeignArtifact;

@@ -1,14 +1,14 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Crash;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.content.Parallel;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.content.Streams;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.content.VerifiedRead;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.modelreg.consumer;
 
-import dev.modelreg.content.ExclusiveLock;
+import dev.modelreg.content.fs.ExclusiveLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.spec.Reference;
-import dev.modelreg.content.OciArchive;
+import dev.modelreg.content.store.OciArchive;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Manifest;

@@ -28,7 +28,7 @@ class ConsumeMergedTarsTest {
         Push.run(Push.Request.builder(ConsumePublishedTest.examples(), Reference.parse(ref)).name("example")
                 .namefile("mfsim.nam").ref("main").maxLayers(2).build());
         Manifest m = Manifest.parse(Files.readAllBytes(layout.resolve("blobs/sha256/"
-                + dev.modelreg.content.OciLayout.open(layout).resolve("merged").digest().hex())), "manifest");
+                + dev.modelreg.content.store.OciLayout.open(layout).resolve("merged").digest().hex())), "manifest");
         assertThat(m.layers()).hasSizeLessThanOrEqualTo(2);
         assertThat(m.layers()).as("the limit forced a merged tar")
                 .anySatisfy(l -> assertThat(l.annotation(Annotations.GROUPS)).isNotNull());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;
@@ -48,7 +48,7 @@ class ConsumeTarLayersTest {
     @AfterAll
     static void stopRegistry() throws IOException {
         registry.close();
-        dev.modelreg.content.Trees.delete(registryDir);
+        dev.modelreg.content.fs.Trees.delete(registryDir);
     }
 
     @BeforeEach

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.consumer.Results.Exported;
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.BootstrapConfig;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -64,7 +64,7 @@ class FaultOciPullTest {
     @AfterAll
     static void stopRegistry() throws IOException {
         registry.close();
-        dev.modelreg.content.Trees.delete(registryDir);
+        dev.modelreg.content.fs.Trees.delete(registryDir);
     }
 
     @BeforeEach

@@ -3,7 +3,7 @@ package dev.modelreg.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.ModelregException.Kind;

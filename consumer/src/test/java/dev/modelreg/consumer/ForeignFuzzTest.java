@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ForeignArtifact;
 import dev.modelreg.spec.ForeignArtifacts;

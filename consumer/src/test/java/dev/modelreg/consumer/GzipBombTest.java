@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.TarHeaders;
+import dev.modelreg.content.tar.TarHeaders;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Descriptor;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
@@ -57,7 +57,7 @@ class ModelPackPullTest {
     @AfterAll
     static void stopRegistry() throws IOException {
         registry.close();
-        dev.modelreg.content.Trees.delete(registryDir);
+        dev.modelreg.content.fs.Trees.delete(registryDir);
     }
 
     @BeforeEach

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.modelreg.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.RegistryStore;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;

@@ -11,16 +11,16 @@ import java.util.Set;
  * MANIFEST_BLOB_UNKNOWN. {@link Copy} re-checks the manifest's blobs, uploads the missing ones and tries again.
  * Kind and message are the registry's refusal, unchanged.
  */
-final class BlobsNotLinked extends ContentException {
+public final class BlobsNotLinked extends ContentException {
     /** The codes that mean "a referenced blob is not (yet) visible in this repository". */
     private static final Set<String> CODES = Set.of("MANIFEST_BLOB_UNKNOWN", "BLOB_UNKNOWN", "DIGEST_INVALID");
 
-    BlobsNotLinked(ContentException refusal) {
+    public BlobsNotLinked(ContentException refusal) {
         super(refusal.kind(), refusal.getMessage(), refusal.getCause(), false);
     }
 
     /** True if a manifest PUT answered {@code status} with these error codes is this refusal. */
-    static boolean is(int status, List<String> codes) {
+    public static boolean is(int status, List<String> codes) {
         return status == 400 && codes.stream().anyMatch(CODES::contains);
     }
 }

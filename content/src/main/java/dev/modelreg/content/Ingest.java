@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;

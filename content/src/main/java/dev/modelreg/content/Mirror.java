@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.OciReference;

@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
+import dev.modelreg.content.fs.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.content.http.Backoff;
 import java.io.IOException;
 import java.io.InputStream;

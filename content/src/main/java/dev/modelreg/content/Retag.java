@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;

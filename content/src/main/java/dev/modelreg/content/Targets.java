@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
 

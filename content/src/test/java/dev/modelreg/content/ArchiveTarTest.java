@@ -1,5 +1,7 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.tar.ArchiveTar;
+import dev.modelreg.content.tar.TarHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

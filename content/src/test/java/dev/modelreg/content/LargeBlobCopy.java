@@ -1,5 +1,7 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciLayout;
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;

@@ -1,5 +1,10 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.Cleanup;
+import dev.modelreg.content.fs.Leftovers;
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.content.Blobs;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciArchive;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

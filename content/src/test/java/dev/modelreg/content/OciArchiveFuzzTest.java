@@ -1,5 +1,8 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.content.store.OciArchive;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.spec.Digest;

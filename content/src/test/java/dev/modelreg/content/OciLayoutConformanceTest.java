@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.content.ConformanceAdapter.Push;
 import dev.modelreg.testkit.conformance.ConformanceStore;
 import dev.modelreg.testkit.conformance.ConformanceTarget;

@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.content.ConformanceAdapter.Push;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.RegistryFixture;

@@ -1,5 +1,7 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.RegistryStore;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.spec.Descriptor;

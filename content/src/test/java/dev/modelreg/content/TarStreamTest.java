@@ -1,5 +1,7 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.tar.TarHeaders;
+import dev.modelreg.content.tar.TarStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

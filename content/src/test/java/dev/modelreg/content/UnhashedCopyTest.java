@@ -1,5 +1,6 @@
 package dev.modelreg.content;
 
+import dev.modelreg.content.store.BlobCache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,9 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Expected;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.content.auth.CredentialSource;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;

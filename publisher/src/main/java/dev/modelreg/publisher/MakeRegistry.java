@@ -1,7 +1,7 @@
 package dev.modelreg.publisher;
 
 import dev.modelreg.spec.GitHubUrls;
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.spec.ModelsTomlCodec;
@@ -213,7 +213,7 @@ public final class MakeRegistry {
                 if (repo == null) {
                     throw PublishException.invalid("give --path DIR, or --repo OWNER/NAME and --ref REF to index a download");
                 }
-                tmp = dev.modelreg.content.Leftovers.tempDir("modelreg-index-");
+                tmp = dev.modelreg.content.fs.Leftovers.tempDir("modelreg-index-");
                 Path zip = tmp.resolve("download.zip");
                 Path tree = tmp.resolve("tree");
                 String url = r.assetFile != null ? gh.releaseAsset(repo, r.ref, r.assetFile) : gh.zipball(repo, r.ref);
@@ -251,7 +251,7 @@ public final class MakeRegistry {
             return new Result(registryFile, releaseZip, index.registry().models().size(),
                     index.registry().files().size(), index.totalBytes(), index);
         } finally {
-            dev.modelreg.content.Leftovers.removeTempDir(tmp);
+            dev.modelreg.content.fs.Leftovers.removeTempDir(tmp);
         }
     }
 

@@ -8,16 +8,16 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
-import dev.modelreg.content.AtomicFiles;
-import dev.modelreg.content.Cleanup;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
-import dev.modelreg.content.Crash;
+import dev.modelreg.content.fs.Crash;
 import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.Leftovers;
+import dev.modelreg.content.fs.Leftovers;
 import dev.modelreg.content.Manifests;
-import dev.modelreg.content.OciArchive;
+import dev.modelreg.content.store.OciArchive;
 import dev.modelreg.content.ReadOnlyStorage;
-import dev.modelreg.content.Trees;
+import dev.modelreg.content.fs.Trees;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -235,12 +235,12 @@ final class ModelImage implements ReadOnlyStorage, AutoCloseable {
             String prefix = root.substring(1) + "/";
             String what = "the built layer " + l.digest();
             java.util.Set<String> seen = new java.util.HashSet<>();
-            dev.modelreg.content.TarStream tar = new dev.modelreg.content.TarStream((name, size) -> {
+            dev.modelreg.content.tar.TarStream tar = new dev.modelreg.content.tar.TarStream((name, size) -> {
                 String key = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
                 Digest d = key == null ? null : want.get(key);
                 if (d == null || !seen.add(key)) throw new IOException(what + " holds an unplanned file '" + name + "'");
                 DigestingOutputStream out = new DigestingOutputStream(java.io.OutputStream.nullOutputStream());
-                return new dev.modelreg.content.TarStream.Member() {
+                return new dev.modelreg.content.tar.TarStream.Member() {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
                         out.write(b, off, len);
@@ -255,7 +255,7 @@ final class ModelImage implements ReadOnlyStorage, AutoCloseable {
                     }
                 };
             }, what);
-            dev.modelreg.content.BlobSink sink = new dev.modelreg.content.GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
+            dev.modelreg.content.BlobSink sink = new dev.modelreg.content.tar.GunzipSink(tar, Limits.MAX_LAYER_EXPANDED_BYTES, what);
             try (InputStream in = new dev.modelreg.content.VerifyingInputStream(archive.fetch(l), l, what)) {
                 byte[] buf = new byte[256 << 10];
                 for (int n; (n = in.read(buf)) >= 0; ) if (n > 0) sink.write(buf, 0, n);

@@ -46,7 +46,7 @@ record ModelPackArtifact(Manifest manifest, Descriptor descriptor, StagedContent
         ModelsToml withKinds = new ModelsToml(registry.schemaVersion(), kinded, registry.models(), registry.examples());
         byte[] toml = ModelsTomlCodec.write(withKinds);
         Limits.checkRegistrySize(toml.length, "the registry file (models.toml)");
-        StagedContent content = new StagedContent(dev.modelreg.content.Leftovers.tempDir("modelreg-modelpack-"));
+        StagedContent content = new StagedContent(dev.modelreg.content.fs.Leftovers.tempDir("modelreg-modelpack-"));
         try {
             String created = annotations.get(Annotations.CREATED);
             List<Descriptor> layers = new ArrayList<>();

@@ -3,7 +3,7 @@ package dev.modelreg.publisher;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.spec.Limits;
 import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.SafeFiles;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Annotations;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
@@ -53,7 +53,7 @@ record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content,
         ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
         LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
         if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
-        Path staging = dev.modelreg.content.Leftovers.tempDir("modelreg-push-");
+        Path staging = dev.modelreg.content.fs.Leftovers.tempDir("modelreg-push-");
         StagedContent content = new StagedContent(staging);
         try {
             Descriptor config = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(configBytes), configBytes.length);

@@ -1,6 +1,6 @@
 package dev.modelreg.publisher;
 
-import dev.modelreg.content.AtomicFiles;
+import dev.modelreg.content.fs.AtomicFiles;
 
 import dev.modelreg.spec.ModelsTomlCodec;
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class ReleaseAssets {
             }
             zos.finish();
         });
-        AtomicFiles.write(outDir.resolve(MakeRegistry.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
+        AtomicFiles.write(outDir.resolve(dev.modelreg.spec.Modelcar.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
         return zip;
     }
 }

@@ -1,7 +1,7 @@
 package dev.modelreg.publisher;
 
 import dev.modelreg.content.DigestingOutputStream;
-import dev.modelreg.content.TarHeaders;
+import dev.modelreg.content.tar.TarHeaders;
 import dev.modelreg.content.VerifyingInputStream;
 
 import dev.modelreg.spec.Digest;

@@ -54,6 +54,6 @@ final class StagedContent implements ReadOnlyStorage, AutoCloseable {
 
     @Override
     public void close() {
-        dev.modelreg.content.Leftovers.removeTempDir(stagingDir);
+        dev.modelreg.content.fs.Leftovers.removeTempDir(stagingDir);
     }
 }

@@ -3,7 +3,7 @@ package dev.modelreg.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelreg.content.OciLayout;
+import dev.modelreg.content.store.OciLayout;
 import dev.modelreg.content.VerifiedRead;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;

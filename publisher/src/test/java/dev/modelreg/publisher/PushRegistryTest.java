@@ -223,7 +223,7 @@ class PushRegistryTest {
         Path tar = tmp.resolve("out/models.tar");
         Push.Result r = Push.run(request(dir, "oci-archive:" + tar + ":main", null, Map.of()));
         assertThat(r.reference()).isEqualTo("oci-archive:" + tar + ":main@" + r.digest());
-        try (dev.modelreg.content.OciArchive a = dev.modelreg.content.OciArchive.open(tar)) {
+        try (dev.modelreg.content.store.OciArchive a = dev.modelreg.content.store.OciArchive.open(tar)) {
             assertThat(a.tags()).containsExactly("main");
             assertThat(a.resolve("main").digest()).isEqualTo(r.digest());
         }

@@ -1,4 +1,4 @@
-package dev.modelreg.content;
+package dev.modelreg.content.tar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

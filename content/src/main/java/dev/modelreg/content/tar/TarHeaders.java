@@ -1,4 +1,4 @@
-package dev.modelreg.content;
+package dev.modelreg.content.tar;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
 /**
  * Named crash points for the crash tests (a failpoint, as etcd and TiKV have): when the environment variable

@@ -1,5 +1,16 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.BlobsNotLinked;
+import dev.modelreg.content.Manifests;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.VerifyingInputStream;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Mounter;
+import dev.modelreg.content.RangeFetcher;
+import dev.modelreg.content.ReferrersApi;
+import dev.modelreg.content.Repository;
+import dev.modelreg.content.RequestCounter;
+import dev.modelreg.content.TagLister;
 import dev.modelreg.content.auth.RegistryClient;
 import dev.modelreg.content.http.Backoff;
 import dev.modelreg.content.http.HttpTransport;

@@ -1,5 +1,7 @@
-package dev.modelreg.content;
+package dev.modelreg.content.tar;
 
+import dev.modelreg.content.ChunkedInputStream;
+import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +21,11 @@ import java.util.Map;
  * later read in place. ustar, GNU long names ('L') and PAX ('x': path, size) are understood. Only regular files
  * and directories are accepted: an absolute path, a {@code ..} segment, a link, a device, a FIFO, a sparse file or a
  * duplicate name refuses the whole archive with a one-line error naming the entry (printable: control characters escaped).
- * <p>Writing ({@link #header}, {@link #end}): plain ustar headers with fixed fields (mode 0644 or 0755, uid/gid 0,
+ * <p>Writing ({@code header}, {@code end}): plain ustar headers with fixed fields (mode 0644 or 0755, uid/gid 0,
  * empty user and group names, mtime 0), no PAX or other extension headers, so the same content gives the same
  * bytes. Names must fit the 100-byte name field ({@code blobs/sha256/<hex>} is 77 bytes).
  */
-final class ArchiveTar {
+public final class ArchiveTar {
     static final int BLOCK = 512;
     private static final int MAX_EXTENSION = dev.modelreg.spec.Limits.MAX_TAR_EXTENSION_BYTES;
     private static final int MAX_ENTRIES = dev.modelreg.spec.Limits.MAX_ARCHIVE_ENTRIES;
@@ -31,17 +33,17 @@ final class ArchiveTar {
     private ArchiveTar() {}
 
     /** A regular file in the tar: its name (normalized, no "./"), where its bytes start and how many there are. */
-    record Entry(String name, long offset, long size) {}
+    public record Entry(String name, long offset, long size) {}
 
     /** The regular files of the tar at {@code file}, by normalized name, in archive order. */
-    static Map<String, Entry> index(Path file, String what) throws IOException {
+    public static Map<String, Entry> index(Path file, String what) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return index(ch, what);
         }
     }
 
     /** The regular files of the tar open as {@code ch} (left open), by normalized name, in archive order. */
-    static Map<String, Entry> index(FileChannel ch, String what) throws IOException {
+    public static Map<String, Entry> index(FileChannel ch, String what) throws IOException {
         Map<String, Entry> files = new LinkedHashMap<>();
         long length = ch.size();
         long pos = 0;
@@ -102,7 +104,7 @@ final class ArchiveTar {
     }
 
     /** A stream over {@code size} bytes of {@code file} from {@code offset} (its own channel: safe to use in parallel). */
-    static InputStream open(Path file, long offset, long size) throws IOException {
+    public static InputStream open(Path file, long offset, long size) throws IOException {
         return open(FileChannel.open(file, StandardOpenOption.READ), offset, size, true);
     }
 
@@ -110,7 +112,7 @@ final class ArchiveTar {
      * A stream over {@code size} bytes of the open tar {@code ch} from {@code offset}, by positional reads (several
      * streams may share one channel); closing it closes {@code ch} only when {@code owned}.
      */
-    static InputStream open(FileChannel ch, long offset, long size, boolean owned) {
+    public static InputStream open(FileChannel ch, long offset, long size, boolean owned) {
         return new ChunkedInputStream() {
             private long pos = offset;
             private final long end = offset + size;

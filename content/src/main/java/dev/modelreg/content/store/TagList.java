@@ -1,5 +1,6 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.ContentException;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.content.http.Request;
 import dev.modelreg.content.http.Response;

@@ -1,5 +1,6 @@
-package dev.modelreg.content;
+package dev.modelreg.content.tar;
 
+import dev.modelreg.content.ContentException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,22 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.tar.ArchiveTar;
+import dev.modelreg.content.Committable;
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Copy;
+import dev.modelreg.content.LocalBlobs;
+import dev.modelreg.content.Manifests;
+import dev.modelreg.content.NamedTagger;
+import dev.modelreg.content.Streams;
+import dev.modelreg.content.TagLister;
+import dev.modelreg.content.Target;
+import dev.modelreg.content.VerifyingInputStream;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Cleanup;
+import dev.modelreg.content.fs.ExclusiveLock;
+import dev.modelreg.content.fs.Leftovers;
+import dev.modelreg.content.fs.Trees;
+import dev.modelreg.content.tar.TarHeaders;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;

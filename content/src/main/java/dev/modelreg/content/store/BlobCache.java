@@ -1,5 +1,10 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.Expected;
+import dev.modelreg.content.VerifiedRead;
+import dev.modelreg.content.VerifyingInputStream;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,15 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.ContentException;
+import dev.modelreg.content.LocalBlobs;
+import dev.modelreg.content.Manifests;
+import dev.modelreg.content.NamedTagger;
+import dev.modelreg.content.TagLister;
+import dev.modelreg.content.Target;
+import dev.modelreg.content.VerifiedRead;
+import dev.modelreg.content.fs.AtomicFiles;
+import dev.modelreg.content.fs.Leftovers;
+import dev.modelreg.content.fs.SafeFiles;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.ImageIndex;
@@ -30,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
-    static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    public static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path dir;

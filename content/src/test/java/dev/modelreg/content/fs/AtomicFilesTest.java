@@ -1,5 +1,7 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
+import dev.modelreg.content.store.BlobCache;
+import dev.modelreg.content.store.OciLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.spec.Descriptor;

@@ -1,5 +1,7 @@
-package dev.modelreg.content;
+package dev.modelreg.content.tar;
 
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.ContentException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;

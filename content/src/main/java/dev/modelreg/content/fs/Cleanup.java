@@ -1,4 +1,4 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -57,7 +57,7 @@ public final class Cleanup {
     }
 
     /** The paths registered now (for tests). */
-    static List<Path> registered() {
+    public static List<Path> registered() {
         return List.copyOf(PATHS);
     }
 

@@ -1,5 +1,6 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
+import dev.modelreg.content.ContentException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;

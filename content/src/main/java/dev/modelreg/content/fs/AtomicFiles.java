@@ -1,5 +1,6 @@
-package dev.modelreg.content;
+package dev.modelreg.content.fs;
 
+import dev.modelreg.content.Ingest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;

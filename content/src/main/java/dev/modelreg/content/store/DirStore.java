@@ -1,5 +1,12 @@
-package dev.modelreg.content;
+package dev.modelreg.content.store;
 
+import dev.modelreg.content.BlobSink;
+import dev.modelreg.content.CopyListener;
+import dev.modelreg.content.Expected;
+import dev.modelreg.content.Ingest;
+import dev.modelreg.content.LocalBlobs;
+import dev.modelreg.content.ResumablePusher;
+import dev.modelreg.content.Storage;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
 import java.io.IOException;

@@ -127,21 +127,8 @@ final class TreeLayers {
                 SafeFiles.directories(dests.get(pathOf(dir, dests)), out);
             }
         }, what);
-        return new BlobSink() {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                tar.write(b, off, len);
-            }
-
-            @Override
-            public void finish() throws IOException {
-                tar.finish();
-                for (String p : dests.keySet()) {
-                    if (!seen.contains(p)) throw invalid(what + ": holds nothing at its path '" + Text.printable(p) + "'");
-                }
-                done.accept(written.get());
-            }
-        };
+        return TarLayers.ending(tar, dests.keySet(), seen,
+                p -> what + ": holds nothing at its path '" + Text.printable(p) + "'", done, written);
     }
 
     /** Where the member {@code name} goes, after every check; refused in one line naming the layer. */
@@ -157,18 +144,12 @@ final class TreeLayers {
         return name.equals(path) ? dests.get(path) : dests.get(path).resolve(name.substring(path.length() + 1));
     }
 
-    /** An entry within the count, with a plain relative name, not seen before; else refused. */
+    /** An entry within the count ({@link TarLayers#check}), with a plain relative name, not seen before; else refused. */
     private static void checked(String name, Set<String> names, AtomicLong entries, String what) throws ContentException {
-        if (entries.incrementAndGet() > Limits.MAX_TAR_MEMBERS) {
-            throw invalid(what + ": more than " + Limits.MAX_TAR_MEMBERS + " tar entries, the limit");
-        }
-        if (name.isEmpty() || name.startsWith("/") || name.startsWith("\\") || name.indexOf('\0') >= 0
-                || (name.length() > 1 && name.charAt(1) == ':')) {
-            throw invalid(what + ": tar entry '" + Text.printable(name) + "' has an absolute or empty path, or a NUL");
-        }
+        TarLayers.check(name, entries, what);
         for (String seg : name.split("[/\\\\]", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                throw invalid(what + ": tar entry '" + Text.printable(name) + "' is not a plain path ('..', '.' or an empty segment)");
+            if (seg.isEmpty() || seg.equals(".")) {
+                throw invalid(what + ": tar entry '" + Text.printable(name) + "' is not a plain path ('.' or an empty segment)");
             }
         }
         if (!names.add(name)) throw invalid(what + ": tar entry '" + Text.printable(name) + "' occurs twice");

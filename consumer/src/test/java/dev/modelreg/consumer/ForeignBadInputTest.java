@@ -106,7 +106,9 @@ class ForeignBadInputTest {
         traverse.put("docs/a.md", TestForeign.text("a"));
         traverse.put("docs/../../evil", TestForeign.text("evil"));
         refused(List.of(TestForeign.tar("doc", "docs", traverse, false)), null, Kind.INVALID,
-                "tar entry 'docs/../../evil' is not a plain path");
+                "tar entry 'docs/../../evil' leaves the layer ('..' in its path)");
+        refused(List.of(TestForeign.tar("doc", "docs", Map.of("docs/./a.md", TestForeign.text("a")), false)), null,
+                Kind.INVALID, "tar entry 'docs/./a.md' is not a plain path ('.' or an empty segment)");
         refused(List.of(TestForeign.tar("doc", "docs", Map.of("other.md", TestForeign.text("o")), false)), null,
                 Kind.INVALID, "tar entry 'other.md' is outside the layer's path 'docs'");
         byte[] absolute = concat(dev.modelreg.testkit.TarMutator.entry("/docs/a.md", (byte) '0', TestForeign.text("a"), ""),

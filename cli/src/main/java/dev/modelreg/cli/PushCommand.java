@@ -24,15 +24,15 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
-                "      --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
+                "      --metadata model-set.toml --base main  # only what changed since main",
                 "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
-                "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny --namefile config.json \\",
-                "      --model-format safetensors --param-size 8b"},
+                "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny \\",
+                "      --namefile config.json --model-format safetensors --param-size 8b"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
-                        + "(modelcar) with the files under --image-root and models.toml beside them. Prints the manifest digest.",
+                        + "(modelcar) with the files under --image-root and models.toml beside them. With --format modelpack: a CNCF "
+                        + "ModelPack, each file a raw layer of its kind. Prints the manifest digest.",
                 "DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
 public final class PushCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")

@@ -112,7 +112,7 @@ final class ForeignFormat implements ArtifactFormat {
     /**
      * A file is served by the layer at its path. A raw layer's digest is the file's hash: a models.toml that says
      * otherwise (or another size) is refused before anything is fetched, and a cached blob of it is copied out. A tar
-     * layer is fetched whole for any path it holds; a zstd one is refused.
+     * layer is fetched whole for any path it holds.
      */
     @Override
     public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws IOException {
@@ -125,7 +125,6 @@ final class ForeignFormat implements ArtifactFormat {
             ForeignArtifact.Layer l = a.layerAt(key);
             if (l == null) throw new ConsumerException(label + ": no layer holds file '" + key + "'");
             Descriptor d = l.descriptor();
-            if (l.packing() == Packing.TAR_ZSTD) throw TreeLayers.zstd(l, label);
             Digest hash = d.digest();
             if (l.packing() == Packing.RAW) {
                 if (e.hash() != null && !e.hash().equals(hash)) {

@@ -44,7 +44,7 @@ final class TreeLayers {
     }
 
     /**
-     * {@code tar} behind what the layer's packing needs: gunzipped (bounded by {@link #bound}) and, when {@code diffId}
+     * {@code tar} behind what the layer's packing needs: gunzipped or zstd-decoded (bounded by {@link #bound}) and, when {@code diffId}
      * is given, hashed, the digest checked at the end (DIGEST_MISMATCH naming the layer and its diffId).
      */
     static BlobSink unpacked(ForeignArtifact.Layer layer, BlobSink tar, String what) {
@@ -52,14 +52,9 @@ final class TreeLayers {
         return switch (layer.packing()) {
             case TAR -> checked;
             case TAR_GZIP -> new GunzipSink(checked, bound(layer.descriptor().size()), what);
-            default -> throw new IllegalStateException(zstd(layer, what).getMessage()); // refused by the plan
+            case TAR_ZSTD -> new ZstdSink(checked, bound(layer.descriptor().size()), what);
+            case RAW -> throw new IllegalArgumentException("layer " + layer.index() + " is raw, not a tar");
         };
-    }
-
-    /** A zstd layer is refused before it is fetched: modelreg has no zstd decoder (spec/README.md 3.12). */
-    static ContentException zstd(ForeignArtifact.Layer layer, String what) {
-        return new ContentException(ContentException.Kind.INVALID, what + ": layer " + layer.index() + " ('"
-                + Text.printable(layer.path()) + "') is a zstd tar, which modelreg does not read (gzip and plain tars only)");
     }
 
     private static BlobSink diffIdChecked(BlobSink tar, Digest diffId, String what) {

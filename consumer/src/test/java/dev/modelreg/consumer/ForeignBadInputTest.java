@@ -91,13 +91,20 @@ class ForeignBadInputTest {
     }
 
     @Test
-    void aLayerThatExpandsPastTheBoundIsStoppedAndZstdIsRefusedBeforeItIsFetched() throws IOException {
+    void aLayerThatExpandsPastTheBoundOrIsDamagedIsStopped() throws IOException {
         TestForeign.Layer bomb = TestForeign.tar("weight", "zeros.bin", Map.of("zeros.bin", new byte[16 << 20]), true);
         assertThat(bomb.blob().length).isLessThan(64 << 10);
         refused(List.of(bomb), null, Kind.INVALID, "expands past " + TreeLayers.bound(bomb.blob().length) + " bytes");
+        TestForeign.Layer zbomb = TestForeign.tarZstd("weight", "zeros.bin", Map.of("zeros.bin", new byte[16 << 20]));
+        assertThat(zbomb.blob().length).isLessThan(64 << 10);
+        refused(List.of(zbomb), null, Kind.INVALID, "expands past " + TreeLayers.bound(zbomb.blob().length) + " bytes");
         TestForeign.Layer z = new TestForeign.Layer(TestForeign.MP + "weight.v1.tar+zstd", TestForeign.text("zstd?"),
                 Map.of("org.cncf.model.filepath", "z.bin"), Digest.sha256Of(TestForeign.text("tar")));
-        refused(List.of(z), null, Kind.INVALID, "layer 0 ('z.bin') is a zstd tar, which modelreg does not read");
+        refused(List.of(z), null, Kind.INVALID, "damaged zstd data");
+        TestForeign.Layer whole = TestForeign.tarZstd("doc", "d.md", Map.of("d.md", TestForeign.bytes(50_000, 9)));
+        byte[] cut = java.util.Arrays.copyOf(whole.blob(), whole.blob().length - 7);
+        refused(List.of(new TestForeign.Layer(whole.mediaType(), cut, whole.annotations(), whole.diffId())), null,
+                Kind.INVALID, "the zstd stream is truncated");
     }
 
     @Test

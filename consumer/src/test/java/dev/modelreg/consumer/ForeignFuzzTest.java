@@ -196,10 +196,29 @@ class ForeignFuzzTest {
         tar.writeBytes(new byte[1024]);
         byte[] seed = tar.toByteArray();
         Path root = tmp.resolve("t");
-        ForeignArtifact.Layer layer = new ForeignArtifact.Layer(0, new dev.modelreg.spec.Descriptor(
-                "application/vnd.cncf.model.doc.v1.tar", Digest.sha256Of(seed), seed.length, Map.of()),
-                dev.modelreg.spec.FileKind.DOC, false, "docs", Packing.TAR, null);
-        Fuzz.Reader reader = (input, i) -> {
+        Fuzz.Reader reader = treeReader(root, layer(Packing.TAR, seed));
+        reader.read(seed, 0);
+        assertThat(root.resolve("docs/sub/b.md")).hasSize(3000);
+        try (Fuzz fuzz = Fuzz.of("foreign-tar-layers", 20261207L, 500).maxAllocatedBytes(64L << 20)) {
+            Fuzz.Report report = fuzz.run((rnd, i) -> TarMutator.mutate(seed, rnd), reader,
+                    t -> t instanceof ContentException c && !c.getMessage().isBlank() && !c.getMessage().contains("\n"));
+            report.print();
+            assertThat(report.accepted()).as("accepted").isGreaterThan(report.cases() / 50);
+            assertThat(report.refused()).as("refused").isGreaterThan(report.cases() / 5);
+        }
+        assertThat(Files.exists(tmp.resolve("evil"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    /** A doc layer at {@code docs} of {@code packing} whose descriptor is that of {@code blob}. */
+    static ForeignArtifact.Layer layer(Packing packing, byte[] blob) {
+        return new ForeignArtifact.Layer(0, new dev.modelreg.spec.Descriptor("application/vnd.cncf.model.doc.v1."
+                + packing.suffix(), Digest.sha256Of(blob), blob.length, Map.of()), dev.modelreg.spec.FileKind.DOC, false,
+                "docs", packing, null);
+    }
+
+    /** Reads an input as {@code layer} into {@code root}/docs in random chunks; whatever happens, nothing lies outside it. */
+    static Fuzz.Reader treeReader(Path root, ForeignArtifact.Layer layer) {
+        return (input, i) -> {
             Trees.delete(root);
             Files.createDirectories(root);
             BlobSink sink = TreeLayers.unpacked(layer, TreeLayers.sink(Map.of("docs", root.resolve("docs")), n -> {}, "fuzz layer"), "fuzz layer");
@@ -221,15 +240,60 @@ class ForeignFuzzTest {
             }
             assertThat(root.resolve("docs")).isDirectory();
         };
+    }
+
+    @Test
+    void mutatedZstdLayersAreDecodedOrRefusedInOneLine() throws Exception {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(TarMutator.entry("docs/", (byte) '5', new byte[0], ""));
+        tar.writeBytes(TarMutator.entry("docs/a.md", (byte) '0', TestForeign.bytes(200_000, 8), ""));
+        tar.writeBytes(new byte[1024]);
+        byte[] seed = TestForeign.zstd(tar.toByteArray());
+        Path root = tmp.resolve("z");
+        Fuzz.Reader reader = treeReader(root, layer(Packing.TAR_ZSTD, seed));
         reader.read(seed, 0);
-        assertThat(root.resolve("docs/sub/b.md")).hasSize(3000);
-        try (Fuzz fuzz = Fuzz.of("foreign-tar-layers", 20261207L, 500).maxAllocatedBytes(64L << 20)) {
-            Fuzz.Report report = fuzz.run((rnd, i) -> TarMutator.mutate(seed, rnd), reader,
+        assertThat(root.resolve("docs/a.md")).hasBinaryContent(TestForeign.bytes(200_000, 8));
+        try (Fuzz fuzz = Fuzz.of("foreign-zstd-layers", 20261208L, 300).maxAllocatedBytes(256L << 20)) {
+            Fuzz.Report report = fuzz.run((rnd, i) -> mutateBytes(seed, rnd), reader,
                     t -> t instanceof ContentException c && !c.getMessage().isBlank() && !c.getMessage().contains("\n"));
             report.print();
-            assertThat(report.accepted()).as("accepted").isGreaterThan(report.cases() / 50);
             assertThat(report.refused()).as("refused").isGreaterThan(report.cases() / 5);
         }
-        assertThat(Files.exists(tmp.resolve("evil"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    /** Bit flips, a truncation, a cut-out or repeated run, or random bytes spliced in. */
+    static byte[] mutateBytes(byte[] seed, Random rnd) {
+        byte[] b = seed.clone();
+        switch (rnd.nextInt(5)) {
+            case 0 -> {
+                for (int k = 1 + rnd.nextInt(4); k > 0; k--) b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+            }
+            case 1 -> b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length));
+            case 2 -> {
+                int at = rnd.nextInt(b.length);
+                int n = Math.min(b.length - at, 1 + rnd.nextInt(64));
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                o.write(b, 0, at);
+                if (rnd.nextBoolean()) {
+                    o.write(b, at, n); // the run twice
+                    o.write(b, at, b.length - at);
+                } else {
+                    o.write(b, at + n, b.length - at - n); // the run cut out
+                }
+                b = o.toByteArray();
+            }
+            case 3 -> {
+                int at = rnd.nextInt(b.length);
+                byte[] junk = new byte[1 + rnd.nextInt(32)];
+                rnd.nextBytes(junk);
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                o.write(b, 0, at);
+                o.writeBytes(junk);
+                o.write(b, at, b.length - at);
+                b = o.toByteArray();
+            }
+            default -> b[rnd.nextInt(Math.min(b.length, 16))] = (byte) rnd.nextInt(256); // the frame header
+        }
+        return b;
     }
 }

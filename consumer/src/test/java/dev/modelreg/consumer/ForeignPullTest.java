@@ -60,6 +60,29 @@ class ForeignPullTest {
     }
 
     @Test
+    void aModelPackZstdTarLayerIsUnpackedItsDiffIdCheckedAndCachedAsItCame() throws IOException {
+        Map<String, byte[]> weights = new LinkedHashMap<>();
+        weights.put("w", null);
+        weights.put("w/model-00001.safetensors", TestForeign.bytes(700_000, 5)); // past the decoder's 128 KiB buffers
+        weights.put("w/model-00002.safetensors", TestForeign.bytes(3000, 6));
+        TestForeign.Layer z = TestForeign.tarZstd("weight", "w", weights);
+        TestForeign.Layer cfg = TestForeign.raw("weight.config", "config.json", TestForeign.text("{}\n"));
+        Path layout = tmp.resolve("zstd");
+        List<TestForeign.Layer> layers = List.of(z, cfg);
+        TestForeign.pushModelPack(OciLayout.open(layout), "v1", TestForeign.modelPackConfig(Map.of("name", "z"), layers), layers);
+        ModelReg reg = reg();
+        Path out = tmp.resolve("out");
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL.withKinds(List.of("weight")), false);
+        assertThat(entries(out)).containsExactly("w/", "w/model-00001.safetensors", "w/model-00002.safetensors");
+        assertThat(out.resolve("w/model-00001.safetensors")).hasBinaryContent(TestForeign.bytes(700_000, 5));
+        assertThat(tmp.resolve("cache/blobs/sha256/" + z.descriptor().digest().hex())).hasBinaryContent(z.blob());
+        Path again = tmp.resolve("again"); // from the cached layer, through the same decoder
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), again, Selection.ALL, false);
+        assertThat(entries(again)).containsExactly("config.json", "w/", "w/model-00001.safetensors", "w/model-00002.safetensors");
+        assertThat(again.resolve("w/model-00002.safetensors")).hasBinaryContent(TestForeign.bytes(3000, 6));
+    }
+
+    @Test
     void aKitOpsModelKitPullsEachLayerAtItsKitfilePath() throws IOException {
         Map<String, byte[]> model = new LinkedHashMap<>();
         model.put("models", null);

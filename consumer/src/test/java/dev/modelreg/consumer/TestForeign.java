@@ -8,6 +8,7 @@ import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import java.io.ByteArrayInputStream;
+import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,6 +84,22 @@ final class TestForeign {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** A ModelPack tar+zstd layer at {@code path} holding {@code members}, the tar compressed as two zstd frames. */
+    static Layer tarZstd(String kind, String path, Map<String, byte[]> members) {
+        byte[] tar = tar(members);
+        return new Layer(MP + kind + ".v1.tar+zstd", zstd(tar), Map.of("org.cncf.model.filepath", path), Digest.sha256Of(tar));
+    }
+
+    /** {@code b} as two concatenated zstd frames (a reader must read on past the first). */
+    static byte[] zstd(byte[] b) {
+        int half = b.length / 2;
+        byte[] one = Zstd.compress(java.util.Arrays.copyOfRange(b, 0, half), 3);
+        byte[] two = Zstd.compress(java.util.Arrays.copyOfRange(b, half, b.length), 3);
+        byte[] out = java.util.Arrays.copyOf(one, one.length + two.length);
+        System.arraycopy(two, 0, out, one.length, two.length);
+        return out;
     }
 
     static byte[] gzip(byte[] b) {

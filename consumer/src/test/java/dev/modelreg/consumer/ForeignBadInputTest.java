@@ -105,6 +105,10 @@ class ForeignBadInputTest {
         byte[] cut = java.util.Arrays.copyOf(whole.blob(), whole.blob().length - 7);
         refused(List.of(new TestForeign.Layer(whole.mediaType(), cut, whole.annotations(), whole.diffId())), null,
                 Kind.INVALID, "the zstd stream is truncated");
+        // a frame asking for a 1 GiB window (windowLog 30) holding one raw byte: refused, not allocated
+        byte[] wide = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0x00, (byte) ((30 - 10) << 3), 0x09, 0x00, 0x00, 'x'};
+        refused(List.of(new TestForeign.Layer(TestForeign.MP + "doc.v1.tar+zstd", wide, Map.of("org.cncf.model.filepath",
+                "x.md"), Digest.sha256Of(TestForeign.text("x")))), null, Kind.INVALID, "Frame requires too much memory");
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.OciReference;
-import dev.modelreg.testkit.RegistryFixture;
 import dev.modelreg.testkit.Request;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the one OCI source: inspected from manifest and config, pulled whole, pulled in part by path and by kind
  * (the registry's log: only the layers holding what was asked), pulled again into the same directory, and verified.
  */
-class ModelPackPullTest {
-    static RegistryFixture registry;
-    static Path registryDir;
-
+class ModelPackPullTest extends PlainRegistryTest {
     @TempDir Path tmp;
     String ref;
     TestForeign.Pushed pushed;
@@ -47,18 +41,6 @@ class ModelPackPullTest {
     final byte[] guide = TestForeign.text("how to\n");
     final byte[] code = TestForeign.text("print('hi')\n");
     final byte[] data = TestForeign.text("a,b\n1,2\n");
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registryDir = Files.createTempDirectory("modelreg-modelpack-");
-        registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, registryDir);
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-        dev.modelreg.content.fs.Trees.delete(registryDir);
-    }
 
     @BeforeEach
     void push() throws IOException {

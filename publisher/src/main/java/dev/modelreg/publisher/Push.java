@@ -4,12 +4,12 @@ import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,6 +81,7 @@ public final class Push {
         private final CopyListener listener;
         private final ImageOptions image;
         private final ModelPackOptions modelPack;
+        private final TagCondition tagCondition;
 
         private Request(Builder b) {
             dir = b.dir;
@@ -101,6 +102,7 @@ public final class Push {
             listener = b.listener;
             image = b.image;
             modelPack = b.modelPack;
+            tagCondition = b.tagCondition;
         }
 
         /**
@@ -132,7 +134,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image).modelPack(modelPack);
+                    .image(image).modelPack(modelPack).tagCondition(tagCondition);
         }
 
         Path dir() { return dir; }
@@ -153,6 +155,7 @@ public final class Push {
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
         ModelPackOptions modelPack() { return modelPack; }
+        TagCondition tagCondition() { return tagCondition; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
         public static final class Builder {
@@ -174,6 +177,7 @@ public final class Push {
             private CopyListener listener;
             private ImageOptions image;
             private ModelPackOptions modelPack;
+            private TagCondition tagCondition = TagCondition.ANY;
 
             private Builder(Path dir, Reference destination) {
                 this.dir = dir;
@@ -279,6 +283,17 @@ public final class Push {
                 return this;
             }
 
+            /**
+             * What the destination tag must point at for the push to move it ({@link TagCondition#absent()}: not exist;
+             * {@link TagCondition#at}: that manifest; {@link TagCondition#noClobber()}: not another manifest), read
+             * before anything is uploaded and again just before the tag is written; else a CONFLICT and the tag stays.
+             * Default {@link TagCondition#ANY}.
+             */
+            public Builder tagCondition(TagCondition condition) {
+                this.tagCondition = condition == null ? TagCondition.ANY : condition;
+                return this;
+            }
+
             /** The request. */
             public Request build() {
                 return new Request(this);
@@ -297,18 +312,8 @@ public final class Push {
      */
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
-        if (!Files.isDirectory(r.dir())) {
-            throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
-                    ? "not a directory (push indexes a directory of models)" : "no such directory");
-        }
-        if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
+        PushChecks.check(r); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
-        if (r.image() != null && r.base() != null) {
-            throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
-        }
-        if (r.modelPack() != null && (r.image() != null || r.base() != null)) {
-            throw PublishException.invalid("a ModelPack is neither an image nor rebased on delta layers: drop --image or --base");
-        }
         PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
@@ -332,7 +337,7 @@ public final class Push {
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
-        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
+        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener()).withTagCondition(r.tagCondition());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
         Pushed p = r.image() != null ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
                 : r.modelPack() != null ? PushModelPack.run(loaded, dest, tag, r.name(), ann, r.modelPack(), r.maxLayers(),

@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdException;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.ContentException;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,13 +13,17 @@ import java.nio.ByteBuffer;
  * foreign {@code tar+zstd} layer is read in the pass that downloads it (spec/README.md 3.12). Frames may follow each
  * other; the decoder's window is zstd's default limit (128 MiB), so a frame asking for more is refused, not allocated.
  * More than {@code maxOutput} bytes out, damaged data, or a stream that ends inside a frame fail with INVALID naming
- * {@code what}. The decoder is zstd-jni (the zstd C library, bundled for the common platforms).
+ * {@code what}. The decoder is zstd-jni (the zstd C library, bundled for the common platforms); its native memory is
+ * freed at the end, on a failure, or, for a sink a retried copy dropped half-way, when the sink is collected.
  */
 final class ZstdSink implements BlobSink {
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final BlobSink out;
     private final long maxOutput;
     private final String what;
     private ZstdDecompressCtx ctx;
+    private Cleaner.Cleanable cleanable;
     private final ByteBuffer src = ByteBuffer.allocateDirect(128 << 10);
     private final ByteBuffer dst = ByteBuffer.allocateDirect(128 << 10);
     private final byte[] buf = new byte[128 << 10];
@@ -36,7 +41,9 @@ final class ZstdSink implements BlobSink {
     private ZstdDecompressCtx ctx() throws ContentException {
         if (ctx == null) {
             try {
-                ctx = new ZstdDecompressCtx();
+                ZstdDecompressCtx c = new ZstdDecompressCtx();
+                cleanable = CLEANER.register(this, c::close); // c, not this: the sink stays collectable
+                ctx = c;
             } catch (LinkageError e) { // no zstd-jni build for this platform
                 throw new ContentException(ContentException.Kind.UNAVAILABLE, what + ": is a zstd tar, and the zstd "
                         + "decoder does not load on this platform (" + e + ")");
@@ -103,7 +110,7 @@ final class ZstdSink implements BlobSink {
     }
 
     private void close() {
-        if (ctx != null) ctx.close();
+        if (cleanable != null) cleanable.clean(); // once: closes the decoder
     }
 
     private ContentException invalid(String message) {

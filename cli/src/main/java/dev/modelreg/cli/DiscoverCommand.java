@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {"List the referrers of an artifact, and theirs, as a tree.",
                 "A referrer is a manifest whose subject is the artifact: a signature, an SBOM, an attestation. Found "
-                        + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.12, 14). "
+                        + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.13, 14). "
                         + "One line per referrer: DIGEST ARTIFACT_TYPE, indented by level.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
 public final class DiscoverCommand extends BaseCommand {

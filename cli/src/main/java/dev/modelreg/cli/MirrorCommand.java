@@ -53,6 +53,9 @@ public final class MirrorCommand extends BaseCommand {
     @Option(names = "--ref", paramLabel = "REF", description = "With --source: ref to mirror (repeatable; default: the source's refs).")
     java.util.List<String> refs;
 
+    @Option(names = "--no-referrers", description = "Leave the artifact's referrers (signatures, SBOMs) behind; by default they go with it.")
+    boolean noReferrers;
+
     @Mixin ConsumerOptions consumer;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
@@ -75,7 +78,7 @@ public final class MirrorCommand extends BaseCommand {
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
-            CopyOptions co = CopyOptions.of(o).withListener(progress);
+            CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(!noReferrers);
             if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co));
             m = Mirror.run(src, dst, o, co);
         } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)
@@ -94,12 +97,14 @@ public final class MirrorCommand extends BaseCommand {
             j.put("blobsSkipped", (long) r.blobsSkipped());
             j.put("bytesSkipped", r.bytesSkipped());
             j.put("blobsMounted", (long) r.blobsMounted());
+            j.put("referrers", (long) r.referrers());
             printJson(j);
         } else {
             out().println(Mirror.landed(m));
             out().flush();
             err().println("copied " + r.blobsCopied() + " blobs and manifests (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
+            if (r.referrers() > 0) err().println("with " + Text.count(r.referrers(), "referrer"));
             err().flush();
         }
         return ExitCodes.OK;

@@ -35,8 +35,13 @@ final class ModelSetFormat implements ArtifactFormat {
     }
 
     @Override
-    public Digest registryDigest() {
-        return manifest.config().digest();
+    public byte[] cachedRegistry(Cache cache, String label) throws IOException {
+        return cache.registry(manifest.config().digest(), label);
+    }
+
+    @Override
+    public Inspection.Contents contents(Manifest m, ModelsToml r, Cache cache, String label) throws ConsumerException {
+        return Inspection.modelSet("modelreg", m, r, label);
     }
 
     @Override

@@ -163,14 +163,14 @@ final class OciSource implements Source {
         byte[] mb = cache.manifest(manifest, label);
         if (mb == null) return null;
         Manifest m = Registries.manifest(mb, "cached manifest " + manifest + " of " + label);
-        byte[] registry = cache.registry(Formats.of(m, label).registryDigest(), label);
+        byte[] registry = Formats.of(m, label).cachedRegistry(cache, label);
         if (registry == null) return null;
         return new Resolved(Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length), m, registry, true, null);
     }
 
     private RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) throws ConsumerException {
         return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(),
-                Formats.of(r.parsed(), name).registryDigest(), Digest.isDigest(ref) ? null : RefTags.toTag(ref),
+                Digest.sha256Of(r.config()), Digest.isDigest(ref) ? null : RefTags.toTag(ref),
                 oci, Instant.now().toString(), Map.of(), r.servedBy());
     }
 
@@ -248,6 +248,7 @@ final class OciSource implements Source {
                 why = e.getMessage();
             }
         }
-        return Inspection.of(text, at, st.digest(), raw, m, s.registry(), found, why);
+        Inspection.Contents c = Formats.of(m, s.label()).contents(m, s.registry(), cache, s.label());
+        return Inspection.of(text, at, st.digest(), raw, m, s.registry(), c, found, why);
     }
 }

@@ -10,7 +10,6 @@ import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,6 +80,7 @@ public final class Push {
         private final String base;
         private final CopyListener listener;
         private final ImageOptions image;
+        private final ModelPackOptions modelPack;
         private final TagCondition tagCondition;
 
         private Request(Builder b) {
@@ -101,6 +101,7 @@ public final class Push {
             base = b.base;
             listener = b.listener;
             image = b.image;
+            modelPack = b.modelPack;
             tagCondition = b.tagCondition;
         }
 
@@ -133,7 +134,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image).tagCondition(tagCondition);
+                    .image(image).modelPack(modelPack).tagCondition(tagCondition);
         }
 
         Path dir() { return dir; }
@@ -153,6 +154,7 @@ public final class Push {
         String base() { return base; }
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
+        ModelPackOptions modelPack() { return modelPack; }
         TagCondition tagCondition() { return tagCondition; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
@@ -174,6 +176,7 @@ public final class Push {
             private String base;
             private CopyListener listener;
             private ImageOptions image;
+            private ModelPackOptions modelPack;
             private TagCondition tagCondition = TagCondition.ANY;
 
             private Builder(Path dir, Reference destination) {
@@ -274,6 +277,12 @@ public final class Push {
                 return this;
             }
 
+            /** Push a CNCF ModelPack artifact (spec/README.md 3.12) instead of a model set (null: a model set). */
+            public Builder modelPack(ModelPackOptions options) {
+                this.modelPack = options;
+                return this;
+            }
+
             /**
              * What the destination tag must point at for the push to move it ({@link TagCondition#absent()}: not exist;
              * {@link TagCondition#at}: that manifest; {@link TagCondition#noClobber()}: not another manifest), read
@@ -303,15 +312,8 @@ public final class Push {
      */
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
-        if (!Files.isDirectory(r.dir())) {
-            throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
-                    ? "not a directory (push indexes a directory of models)" : "no such directory");
-        }
-        if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
+        PushChecks.check(r); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
-        if (r.image() != null && r.base() != null) {
-            throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
-        }
         PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
@@ -337,8 +339,9 @@ public final class Push {
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
         CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener()).withTagCondition(r.tagCondition());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-        Pushed p = r.image() != null
-                ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+        Pushed p = r.image() != null ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+                : r.modelPack() != null ? PushModelPack.run(loaded, dest, tag, r.name(), ann, r.modelPack(), r.maxLayers(),
+                        r.registry(), co, progress)
                 : PushArtifact.run(loaded, dest, tag, ann, r.registry(), co, r.base(), r.maxLayers(), progress);
         return result(p, tag, ref, loaded.registry().files().size());
     }

@@ -80,6 +80,7 @@ public final class Push {
         private final String base;
         private final CopyListener listener;
         private final ImageOptions image;
+        private final ExternalFiles external;
 
         private Request(Builder b) {
             dir = b.dir;
@@ -99,6 +100,7 @@ public final class Push {
             base = b.base;
             listener = b.listener;
             image = b.image;
+            external = b.external;
         }
 
         /**
@@ -130,7 +132,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image);
+                    .image(image).external(external);
         }
 
         Path dir() { return dir; }
@@ -150,6 +152,7 @@ public final class Push {
         String base() { return base; }
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
+        ExternalFiles external() { return external; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
         public static final class Builder {
@@ -170,6 +173,7 @@ public final class Push {
             private String base;
             private CopyListener listener;
             private ImageOptions image;
+            private ExternalFiles external = ExternalFiles.NONE;
 
             private Builder(Path dir, Reference destination) {
                 this.dir = dir;
@@ -269,6 +273,12 @@ public final class Push {
                 return this;
             }
 
+            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.12; default none). */
+            public Builder external(ExternalFiles files) {
+                this.external = files == null ? ExternalFiles.NONE : files;
+                return this;
+            }
+
             /** The request. */
             public Request build() {
                 return new Request(this);
@@ -293,6 +303,9 @@ public final class Push {
         }
         if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
+        if (r.image() != null && !r.external().none()) {
+            throw PublishException.invalid("--external keeps files out of an artifact's layers; a model image holds every file");
+        }
         if (r.image() != null && r.base() != null) {
             throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
         }
@@ -309,8 +322,9 @@ public final class Push {
         if (ref == null) ref = refOfTag(tag);
 
         progress.accept("indexing " + r.dir());
-        PushInputs.Loaded loaded = r.registryFile() != null ? PushInputs.fromRegistryFile(r.dir(), r.registryFile())
-                : PushInputs.fromTree(r.dir(), r.name(), r.namefile());
+        PushInputs.Loaded loaded = PushInputs.external(r.registryFile() != null
+                ? PushInputs.fromRegistryFile(r.dir(), r.registryFile(), r.external())
+                : PushInputs.fromTree(r.dir(), r.name(), r.namefile()), r.external(), r.registryFile(), r.dir());
         if (loaded.registry().files().isEmpty()) {
             throw PublishException.invalid("nothing to push: no model files in " + r.dir()
                     + (r.registryFile() != null ? " listed by " + r.registryFile()

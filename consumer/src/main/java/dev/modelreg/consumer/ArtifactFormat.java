@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * How one kind of OCI artifact holds a model set: where its models.toml is, and which layer holds each file and how
@@ -26,8 +27,11 @@ interface ArtifactFormat {
      */
     byte[] registry(Target t, Cache cache, CopyOptions o, String label) throws IOException;
 
-    /** Plans a copy of {@code keys}: cached file blobs, cached layers, downloads. */
-    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException;
+    /**
+     * Plans a copy of {@code keys} into a cache that holds the blobs {@code cached} says it has: cached file blobs,
+     * cached layers, downloads.
+     */
+    Plan plan(ModelsToml r, Collection<String> keys, Predicate<Digest> cached, String label) throws ConsumerException;
 
     /** True if the layer of {@code f} is unpacked into its files; false if it is the blob of the file(s) it serves. */
     boolean unpacks(Plan.Fetch f);

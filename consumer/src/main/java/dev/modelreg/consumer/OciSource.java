@@ -36,6 +36,7 @@ final class OciSource implements Source {
     private final OciEndpoints endpoints;
     private final java.util.function.Consumer<String> progress;
     private volatile CopyListener listener = CopyListener.NONE;
+    private final java.util.concurrent.atomic.AtomicLong urlRequests = new java.util.concurrent.atomic.AtomicLong(); // external files
 
     OciSource(Settings settings, Cache cache, Mirrors mirrors, java.util.function.Consumer<String> progress) {
         this.settings = settings;
@@ -55,7 +56,7 @@ final class OciSource implements Source {
 
     @Override
     public long requestCount() {
-        return endpoints.requestCount();
+        return endpoints.requestCount() + urlRequests.get();
     }
 
     @Override
@@ -187,8 +188,8 @@ final class OciSource implements Source {
     @Override
     public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         ArtifactFormat format = Formats.of(manifest(s), "manifest of " + s.label());
-        return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have))
-                .run(dests, scratch);
+        return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have),
+                urlRequests).run(dests, scratch);
     }
 
     /**

@@ -13,12 +13,12 @@ final class SourceMirrorCommand {
     private SourceMirrorCommand() {}
 
     static int run(BaseCommand cmd, ConsumerOptions opts, RegistryFlags registry, String source, List<String> refs,
-                   String destination) throws Exception {
+                   String destination, boolean internalize) throws Exception {
         Reference dst = Reference.parse(destination);
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
-            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment());
+            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(), internalize);
         } catch (InvalidRequestException e) { // the wrong shape of request (a tagged destination, clashing refs): usage
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }

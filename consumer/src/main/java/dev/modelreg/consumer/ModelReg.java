@@ -9,6 +9,9 @@ import dev.modelreg.consumer.Results.SourceInfo;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.content.CopyListener;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Mirror;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.RefSpec;
@@ -148,7 +151,27 @@ public final class ModelReg {
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created)
             throws IOException {
-        return export.run(source, refs, destination, created, settings.registryOptions(), transfers);
+        return export(source, refs, destination, created, false);
+    }
+
+    /**
+     * As above; with {@code internalize}, an OCI-mode ref whose files are partly stored outside the registry is copied
+     * with them in layers ({@link #internalizer()}).
+     */
+    public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created,
+                                 boolean internalize) throws IOException {
+        return export.run(source, refs, destination, created, settings.registryOptions(), transfers,
+                internalize ? internalizer() : Mirror.Rewrite.NONE);
+    }
+
+    /**
+     * For {@link Mirror#run(Reference, Reference, RegistryOptions, CopyOptions, Mirror.Rewrite)} ({@code mirror
+     * --internalize}): a model set with files stored outside the registry (spec/README.md 3.12) becomes a manifest
+     * whose layers carry them, fetched from their URLs through this cache and verified; anything else is copied as it is.
+     */
+    public Mirror.Rewrite internalizer() {
+        return new Internalize(settings, cache, CopyOptions.of(settings.registryOptions())
+                .withConcurrency(settings.concurrency()).withListener(transfers));
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear

@@ -41,6 +41,7 @@ public final class Cli {
         COMMANDS.put("tags", TagsCommand.class);
         COMMANDS.put("tag", TagCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
+        COMMANDS.put("diff", DiffCommand.class);
         COMMANDS.put("export", ExportCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
         COMMANDS.put("help", HelpCommand.class);

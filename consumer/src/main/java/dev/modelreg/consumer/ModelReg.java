@@ -282,6 +282,19 @@ public final class ModelReg {
         return inspect(ref(ref));
     }
 
+    /**
+     * Compares two refs from their registries and manifests alone (no layer or file is read; a {@code SOURCE@REF} is
+     * synced first): models and files added, removed and changed, and what a pull of {@code b} moves into a cache that
+     * holds every file of {@code a}. The refs may be of different transports (a GitHub-mode ref against an artifact).
+     */
+    public RefDiff diff(RefSpec a, RefSpec b) throws IOException {
+        Synced sa = open(a, true);
+        Synced sb = open(b, true);
+        java.util.Set<dev.modelreg.spec.Digest> held = RefDiff.held(sources.of(sa.state()).plan(sa, d -> false));
+        Plan pb = sources.of(sb.state()).plan(sb, held::contains);
+        return RefDiff.of(a.toString(), sa.registry(), b.toString(), sb.registry(), RefDiff.transfer(pb, sb.registry()));
+    }
+
     /** A configured source's ref (synced first with {@code sync}, else only when not cached), or an artifact. */
     private Synced open(RefSpec spec, boolean sync) throws IOException {
         if (spec instanceof SourceRef r) {

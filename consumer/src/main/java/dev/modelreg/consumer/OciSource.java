@@ -186,6 +186,12 @@ final class OciSource implements Source {
     }
 
     @Override
+    public Plan plan(Synced s, java.util.function.Predicate<Digest> cached) throws IOException {
+        return Formats.of(manifest(s), "manifest of " + s.label()).plan(s.registry(), s.registry().files().keySet(),
+                cached, s.label());
+    }
+
+    @Override
     public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         ArtifactFormat format = Formats.of(manifest(s), "manifest of " + s.label());
         return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have),

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "diff",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg diff ghcr.io/acme/models:v1 ghcr.io/acme/models:v2",
-                "  modelreg diff example@demo oci-layout:/tmp/modelreg-models:main --config examples/sources.toml",
+                "  modelreg diff example@demo oci-layout:/tmp/models:main",
                 "  modelreg diff oci-archive:/media/usb/all.tar:v1 ghcr.io/acme/models:v2 --json"},
         mixinStandardHelpOptions = true,
         description = {"Compare two refs from their configs (models.toml) and manifests alone.",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "  modelreg diff example@demo oci-layout:/tmp/models:main",
                 "  modelreg diff oci-archive:/media/usb/all.tar:v1 ghcr.io/acme/models:v2 --json"},
         mixinStandardHelpOptions = true,
-        description = {"Compare two refs from their configs (models.toml) and manifests alone.",
+        description = {"Compare two refs from their configs and manifests alone.",
                 "No layer or file is downloaded. Models and files added (in B only), removed (in A only) and changed (a "
                         + "file: another hash or size), with sizes; and what a pull of B moves into a cache that holds A "
                         + "(layers and files fetched from URLs). The refs may be of different transports (a GitHub-mode "

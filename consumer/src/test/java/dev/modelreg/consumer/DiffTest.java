@@ -3,22 +3,18 @@ package dev.modelreg.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelreg.publisher.CreationTime;
-import dev.modelreg.publisher.Exclusions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.Reference;
 import dev.modelreg.testkit.ExampleRepo;
 import dev.modelreg.testkit.RegistryFixture;
 import dev.modelreg.testkit.Request;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,19 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiffTest {
     @TempDir Path tmp;
-
-    static Map<String, byte[]> tree(Path root) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                if (!rel.startsWith(".registry/") && !Exclusions.excluded(p.getFileName().toString())) {
-                    out.put(rel, Files.readAllBytes(p));
-                }
-            }
-        }
-        return out;
-    }
 
     ModelReg consumer(String cache) throws IOException {
         Map<String, String> env = Map.of("MODELREG_CACHE", tmp.resolve(cache).toString());
@@ -87,8 +70,8 @@ class DiffTest {
                     + log.stream().mapToLong(Request::bytes).sum() + " bytes: " + log);
 
             // the oracle: the two trees compared file by file
-            Map<String, byte[]> ta = tree(a);
-            Map<String, byte[]> tb = tree(b);
+            Map<String, byte[]> ta = ConsumeDeltaTest.tree(a);
+            Map<String, byte[]> tb = ConsumeDeltaTest.tree(b);
             TreeSet<String> added = new TreeSet<>(tb.keySet());
             added.removeAll(ta.keySet());
             TreeSet<String> removed = new TreeSet<>(ta.keySet());

@@ -40,6 +40,7 @@ public final class Cli {
         COMMANDS.put("mirror", MirrorCommand.class);
         COMMANDS.put("tags", TagsCommand.class);
         COMMANDS.put("tag", TagCommand.class);
+        COMMANDS.put("annotate", AnnotateCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
         COMMANDS.put("diff", DiffCommand.class);
         COMMANDS.put("export", ExportCommand.class);

@@ -4,6 +4,7 @@ import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
@@ -81,6 +82,7 @@ public final class Push {
         private final CopyListener listener;
         private final ImageOptions image;
         private final ExternalFiles external;
+        private final TagCondition tagCondition;
 
         private Request(Builder b) {
             dir = b.dir;
@@ -101,6 +103,7 @@ public final class Push {
             listener = b.listener;
             image = b.image;
             external = b.external;
+            tagCondition = b.tagCondition;
         }
 
         /**
@@ -132,7 +135,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image).external(external);
+                    .image(image).tagCondition(tagCondition).external(external);
         }
 
         Path dir() { return dir; }
@@ -153,6 +156,7 @@ public final class Push {
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
         ExternalFiles external() { return external; }
+        TagCondition tagCondition() { return tagCondition; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
         public static final class Builder {
@@ -174,6 +178,7 @@ public final class Push {
             private CopyListener listener;
             private ImageOptions image;
             private ExternalFiles external = ExternalFiles.NONE;
+            private TagCondition tagCondition = TagCondition.ANY;
 
             private Builder(Path dir, Reference destination) {
                 this.dir = dir;
@@ -273,6 +278,17 @@ public final class Push {
                 return this;
             }
 
+            /**
+             * What the destination tag must point at for the push to move it ({@link TagCondition#absent()}: not exist;
+             * {@link TagCondition#at}: that manifest; {@link TagCondition#noClobber()}: not another manifest), read
+             * before anything is uploaded and again just before the tag is written; else a CONFLICT and the tag stays.
+             * Default {@link TagCondition#ANY}.
+             */
+            public Builder tagCondition(TagCondition condition) {
+                this.tagCondition = condition == null ? TagCondition.ANY : condition;
+                return this;
+            }
+
             /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.12; default none). */
             public Builder external(ExternalFiles files) {
                 this.external = files == null ? ExternalFiles.NONE : files;
@@ -303,9 +319,6 @@ public final class Push {
         }
         if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
-        if (r.image() != null && !r.external().none()) {
-            throw PublishException.invalid("--external keeps files out of an artifact's layers; a model image holds every file");
-        }
         if (r.image() != null && r.base() != null) {
             throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
         }
@@ -321,10 +334,7 @@ public final class Push {
         if (tag == null) tag = RefTags.toTag(ref);
         if (ref == null) ref = refOfTag(tag);
 
-        progress.accept("indexing " + r.dir());
-        PushInputs.Loaded loaded = PushInputs.external(r.registryFile() != null
-                ? PushInputs.fromRegistryFile(r.dir(), r.registryFile(), r.external())
-                : PushInputs.fromTree(r.dir(), r.name(), r.namefile()), r.external(), r.registryFile(), r.dir());
+        PushInputs.Loaded loaded = PushInputs.load(r, progress);
         if (loaded.registry().files().isEmpty()) {
             throw PublishException.invalid("nothing to push: no model files in " + r.dir()
                     + (r.registryFile() != null ? " listed by " + r.registryFile()
@@ -333,7 +343,7 @@ public final class Push {
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
-        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
+        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener()).withTagCondition(r.tagCondition());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
         Pushed p = r.image() != null
                 ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)

@@ -48,6 +48,17 @@ final class PushInputs {
         }
     }
 
+    /** The inputs of {@code r}: its registry file, else its directory indexed; with its external files (3.12). */
+    static Loaded load(Push.Request r, Consumer<String> progress) throws IOException {
+        if (r.image() != null && !r.external().none()) {
+            throw PublishException.invalid("--external keeps files out of an artifact's layers; a model image holds every file");
+        }
+        progress.accept("indexing " + r.dir());
+        Loaded l = r.registryFile() != null ? fromRegistryFile(r.dir(), r.registryFile(), r.external())
+                : fromTree(r.dir(), r.name(), r.namefile());
+        return external(l, r.external(), r.registryFile(), r.dir());
+    }
+
     /**
      * {@code l} with its external files ({@code --external}): an indexed registry gets their URLs ({@code
      * --external-url-base}) and is written again; a registry file ({@code registryFile}), pushed byte for byte, must

@@ -4,6 +4,7 @@
  */
 module dev.modelreg.consumer {
     requires transitive dev.modelreg.publisher;
+    requires com.github.luben.zstd_jni;
 
     exports dev.modelreg.consumer;
 }

@@ -1,6 +1,6 @@
 /**
  * Publishing model repositories: index a tree into models.toml ({@link dev.modelreg.publisher.MakeRegistry}) and push
- * it as one OCI artifact or model image per ref ({@link dev.modelreg.publisher.Push}).
+ * it as one OCI artifact, model image or CNCF ModelPack per ref ({@link dev.modelreg.publisher.Push}).
  */
 module dev.modelreg.publisher {
     requires transitive dev.modelreg.content;

@@ -45,11 +45,18 @@ public final class InspectCommand extends BaseCommand {
         o.println("  digest:       " + i.digest());
         o.println("  media type:   " + Text.printable(i.mediaType()) + ", " + i.size() + " bytes");
         o.println("  artifactType: " + (i.artifactType() == null ? "(none)" : Text.printable(i.artifactType())));
+        o.println("  format:       " + i.format());
         o.println("  created:      " + (i.created() == null ? "(unknown)" : Text.printable(i.created())));
-        o.println("  config:       " + i.config().digest() + ", " + i.config().size() + " bytes (models.toml: "
-                + i.registry().files().size() + " files, " + i.registry().models().size() + " models, "
-                + i.registry().examples().size() + " examples)");
+        String registry = i.registry().files().size() + " files, " + i.registry().models().size() + " models, "
+                + i.registry().examples().size() + " examples";
+        o.println("  config:       " + i.config().digest() + ", " + i.config().size() + " bytes ("
+                + (i.format().equals("modelreg") || i.format().equals("model image") ? "models.toml: " + registry
+                : Text.printable(i.config().mediaType()) + "; read as " + registry) + ")");
         o.println("  layers:       " + i.layers().size() + ", " + i.layerBytes() + " bytes");
+        if (!i.about().isEmpty()) {
+            o.println(i.format() + ":");
+            i.about().forEach((k, v) -> o.println("  " + Text.printable(k) + ": " + Text.oneLine(v)));
+        }
         if (!i.metadata().isEmpty()) {
             o.println("metadata:");
             i.metadata().forEach((k, v) -> o.println("  " + Text.printable(k) + ": " + Text.oneLine(v)));
@@ -75,6 +82,9 @@ public final class InspectCommand extends BaseCommand {
             case "tar" -> "tar of " + group(l.groups().isEmpty() ? "" : l.groups().get(0)) + ", " + served;
             case "merged" -> "merged tar of " + String.join(", ", l.groups().stream().map(InspectCommand::group).toList()) + ", " + served;
             case "delta" -> "delta tar '" + Text.printable(l.descriptor().title()) + "', " + served;
+            case "weight", "config", "doc", "code", "dataset" -> l.kind() + " '" + Text.printable(l.path()) + "' (" + l.packing() + ")";
+            case "registry" -> "models.toml (modelreg's registry of the files)";
+            case "skipped" -> "untitled " + Text.printable(l.descriptor().mediaType()) + " (not pulled)";
             default -> Text.printable(l.descriptor().mediaType());
         };
     }

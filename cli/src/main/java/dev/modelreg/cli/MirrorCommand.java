@@ -54,7 +54,7 @@ public final class MirrorCommand extends BaseCommand {
     java.util.List<String> refs;
 
     @Option(names = "--internalize",
-            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.12).")
+            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.13).")
     boolean internalize;
 
     @Mixin ConsumerOptions consumer;

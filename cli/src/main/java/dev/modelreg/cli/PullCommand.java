@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
                 "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
                 "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
-                "  modelreg pull ghcr.io/acme/models:v1 ./models --include 'ex-gwf-*/**'"},
+                "  modelreg pull ghcr.io/acme/llm:v1 ./llm --kind weight,config --exclude '*.bin'"},
         mixinStandardHelpOptions = true, description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
 public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
@@ -39,6 +39,10 @@ public final class PullCommand extends BaseCommand {
     @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out files whose key matches (repeatable).")
     List<String> exclude;
 
+    @Option(names = "--kind", paramLabel = "KIND", split = ",", description = "Only files of this kind: weight, config, doc, "
+            + "code or dataset (repeatable; a ModelPack layer's kind, else the kind of the file's name, see README \"ModelPack\").")
+    List<String> kinds;
+
     @Option(names = "--no-cache", description = "Write each downloaded byte once, into DIR only: layers are not kept in the cache "
             + "(files it holds already are copied from it). For big models on a slow disk; DIR stays independent of the cache.")
     boolean noCache;
@@ -48,7 +52,7 @@ public final class PullCommand extends BaseCommand {
         CopyResult r;
         try (Progress progress = progress("committing")) {
             ModelReg reg = opts.open(err(), registry, progress);
-            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude), noCache);
+            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude).withKinds(kinds), noCache);
         }
         if (json) {
             printJson(r.toJson());

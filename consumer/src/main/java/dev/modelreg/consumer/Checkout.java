@@ -41,7 +41,7 @@ final class Checkout {
         if (keys.isEmpty()) throw new ConsumerException("model '" + name + "' of " + s.label() + " lists no files");
         for (String k : keys) WorkspacePaths.safeRelative(k, s.label());
         String base = WorkspacePaths.commonDir(keys); // of every file of the model: a filter does not move the others
-        if (!files.include().isEmpty() || !files.exclude().isEmpty()) keys = List.copyOf(files.filter(keys, "model '" + name + "' of " + s.label()));
+        if (files.filters()) keys = List.copyOf(files.filter(s.registry(), keys, "model '" + name + "' of " + s.label()));
         Map<String, String> relByKey = new LinkedHashMap<>();
         for (String k : keys) relByKey.put(k, k.substring(base.length()));
         progress.accept("Copying " + name + " (" + Text.count(keys.size(), "file") + ") from " + s.label() + " to " + workspace);
@@ -146,6 +146,10 @@ final class Checkout {
             listed.add(rel);
             FileEntry e = s.registry().files().get(k);
             Path f = ws.resolve(rel);
+            if (e != null && e.hash() == null && Files.isDirectory(f)) { // a foreign tar layer's tree (spec 3.12)
+                unverifiable.add(rel);
+                continue;
+            }
             if (!Files.isRegularFile(f)) {
                 bad.add(new Mismatch(rel, "missing", e == null ? null : e.hash(), null));
                 continue;

@@ -20,26 +20,48 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What {@code modelreg inspect} shows of one artifact, from its manifest and config (the models.toml) alone: no layer
- * is read. Models are sized by the layers a copy of each fetches (a tar layer's size includes its tar headers).
+ * What {@code modelreg inspect} shows of one artifact, from its manifest and config alone: no layer is read. Models are
+ * sized by the layers a copy of each fetches (a tar layer's size includes its tar headers). What the layers hold is
+ * the artifact format's to say ({@link ArtifactFormat#contents}): a modelreg model set or model image by its
+ * models.toml, a foreign artifact (ModelPack, KitOps, ORAS) by its layers' kinds and paths.
  *
  * @param referrers null when not asked (offline); {@code referrersError} says why they could not be listed
+ * @param format    {@code modelreg}, {@code model image}, {@code modelpack}, {@code kitops} or {@code oras}
+ * @param about     what a foreign artifact's config says of the model (ModelPack descriptor, Kitfile package); else empty
  */
 public record Inspection(String label, String location, Digest digest, long size, String mediaType,
                          String artifactType, Map<String, String> annotations, Descriptor config, ModelsToml registry,
-                         List<Layer> layers, List<Model> models, Referrers.Found referrers, String referrersError) {
+                         List<Layer> layers, List<Model> models, Referrers.Found referrers, String referrersError,
+                         String format, Map<String, String> about) {
 
-    /** A layer and what it holds: kind file, tar, merged, delta or other; the files it serves per the finding rule. */
-    public record Layer(Descriptor descriptor, String kind, List<String> groups, int files) {}
+    /**
+     * A layer and what it holds: kind {@code file}, {@code tar}, {@code merged}, {@code delta} or {@code other} (a
+     * modelreg artifact); {@code weight}, {@code config}, {@code doc}, {@code code}, {@code dataset}, {@code registry}
+     * or {@code skipped} (a foreign one); the files it serves per the finding rule; a foreign layer's path and packing.
+     */
+    public record Layer(Descriptor descriptor, String kind, List<String> groups, int files, String path, String packing) {
+        public Layer(Descriptor descriptor, String kind, List<String> groups, int files) {
+            this(descriptor, kind, groups, files, null, null);
+        }
+    }
 
     /** A model: its file count and the bytes of the distinct layers holding its files. */
     public record Model(String name, int files, long bytes, int layers) {}
 
-    /** Builds the inspection of a parsed manifest (bytes {@code raw}) and its registry. */
-    static Inspection of(String label, String location, Digest digest, byte[] raw, Manifest m, ModelsToml r,
+    /** What a format says its artifact holds: its name, layers, models and what it says of itself. */
+    record Contents(String format, List<Layer> layers, List<Model> models, Map<String, String> about) {}
+
+    /** Builds the inspection of a parsed manifest (bytes {@code raw}) whose format described it as {@code c}. */
+    static Inspection of(String label, String location, Digest digest, byte[] raw, Manifest m, ModelsToml r, Contents c,
                          Referrers.Found referrers, String referrersError) throws ConsumerException {
         Map<String, Object> doc = Json.parseObject(raw, label + ": manifest " + digest);
         String mediaType = doc.get("mediaType") instanceof String s ? s : MediaTypes.OCI_MANIFEST;
+        return new Inspection(label, location, digest, raw.length, mediaType, m.artifactType(), m.annotations(),
+                m.config(), r, c.layers(), c.models(), referrers, referrersError, c.format(), c.about());
+    }
+
+    /** The contents of a modelreg model set or model image: layers and models by the finding rule ({@link LayerIndex}). */
+    static Contents modelSet(String format, Manifest m, ModelsToml r, String label) throws ConsumerException {
         LayerIndex index;
         try {
             index = LayerIndex.of(m, r);
@@ -63,8 +85,7 @@ public record Inspection(String label, String location, Digest digest, long size
             }
             models.add(new Model(name, keys.size(), bytes, seen.size()));
         });
-        return new Inspection(label, location, digest, raw.length, mediaType, m.artifactType(), m.annotations(),
-                m.config(), r, layers, models, referrers, referrersError);
+        return new Contents(format, layers, models, Map.of());
     }
 
     private static String kind(Descriptor l) {
@@ -104,6 +125,8 @@ public record Inspection(String label, String location, Digest digest, long size
         j.put("mediaType", mediaType);
         j.put("size", size);
         j.put("artifactType", artifactType);
+        j.put("format", format);
+        if (!about.isEmpty()) j.put("about", new LinkedHashMap<>(about));
         j.put("created", created());
         j.put("annotations", new TreeMap<>(annotations));
         j.put("metadata", metadata());
@@ -129,6 +152,8 @@ public record Inspection(String label, String location, Digest digest, long size
             Map<String, Object> x = Manifest.descriptorJson(l.descriptor());
             x.put("kind", l.kind());
             if (l.kind().equals("file")) x.put("file", l.descriptor().title());
+            if (l.path() != null) x.put("path", l.path());
+            if (l.packing() != null) x.put("packing", l.packing());
             if (!l.groups().isEmpty()) x.put("groups", l.groups());
             x.put("files", (long) l.files());
             ls.add(x);

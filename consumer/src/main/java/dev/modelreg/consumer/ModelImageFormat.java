@@ -6,6 +6,7 @@ import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.Target;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.Modelcar;
 import dev.modelreg.spec.ModelsToml;
 import java.io.IOException;
@@ -29,8 +30,13 @@ final class ModelImageFormat implements ArtifactFormat {
     }
 
     @Override
-    public Digest registryDigest() {
-        return car.registry();
+    public byte[] cachedRegistry(Cache cache, String label) throws IOException {
+        return cache.registry(car.registry(), label);
+    }
+
+    @Override
+    public Inspection.Contents contents(Manifest m, ModelsToml r, Cache cache, String label) throws ConsumerException {
+        return Inspection.modelSet("model image", m, r, label);
     }
 
     /**
@@ -54,7 +60,8 @@ final class ModelImageFormat implements ArtifactFormat {
     }
 
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Predicate<Digest> cached, String label) throws ConsumerException {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label)
+            throws ConsumerException {
         return ImageLayers.plan(r, car, keys, cached, label);
     }
 

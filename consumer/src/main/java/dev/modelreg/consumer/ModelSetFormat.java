@@ -37,8 +37,13 @@ final class ModelSetFormat implements ArtifactFormat {
     }
 
     @Override
-    public Digest registryDigest() {
-        return manifest.config().digest();
+    public byte[] cachedRegistry(Cache cache, String label) throws IOException {
+        return cache.registry(manifest.config().digest(), label);
+    }
+
+    @Override
+    public Inspection.Contents contents(Manifest m, ModelsToml r, Cache cache, String label) throws ConsumerException {
+        return Inspection.modelSet("modelreg", m, r, label);
     }
 
     @Override
@@ -61,10 +66,11 @@ final class ModelSetFormat implements ArtifactFormat {
      * Plans by the rule of {@link LayerIndex}; a file layer whose size is not the one models.toml gives is refused before
      * it is fetched. For a tar layer, {@code members} are the keys it serves: it may also hold
      * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used. A
-     * file the manifest lists as external (3.12) comes from its URL, which its entry must give.
+     * file the manifest lists as external (3.13) comes from its URL, which its entry must give.
      */
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Predicate<Digest> cached, String label) throws ConsumerException {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label)
+            throws ConsumerException {
         LayerIndex index;
         try {
             index = LayerIndex.of(manifest, r);

@@ -55,7 +55,7 @@ final class OciPull {
 
     /** Writes every key of {@code dests} to its file (which must not exist; its directory must); returns bytes written. */
     long run(Map<String, Path> dests, Path scratch) throws IOException {
-        Plan plan = format.plan(synced.registry(), dests.keySet(), cache::has, synced.label());
+        Plan plan = format.plan(synced.registry(), dests.keySet(), cache, cache::has, synced.label());
         List<Plan.Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {
             throw ConsumerException.offline("offline: " + Text.count(missing.stream().mapToInt(f -> f.files().size()).sum(), "file")

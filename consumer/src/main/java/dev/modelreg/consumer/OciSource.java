@@ -164,14 +164,14 @@ final class OciSource implements Source {
         byte[] mb = cache.manifest(manifest, label);
         if (mb == null) return null;
         Manifest m = Registries.manifest(mb, "cached manifest " + manifest + " of " + label);
-        byte[] registry = cache.registry(Formats.of(m, label).registryDigest(), label);
+        byte[] registry = Formats.of(m, label).cachedRegistry(cache, label);
         if (registry == null) return null;
         return new Resolved(Descriptor.of(MediaTypes.OCI_MANIFEST, manifest, mb.length), m, registry, true, null);
     }
 
     private RefState stateFor(String sourceKey, String name, String ref, String oci, Resolved r) throws ConsumerException {
         return new RefState(sourceKey, name, ref, RefState.OCI, r.manifest().digest(),
-                Formats.of(r.parsed(), name).registryDigest(), Digest.isDigest(ref) ? null : RefTags.toTag(ref),
+                Digest.sha256Of(r.config()), Digest.isDigest(ref) ? null : RefTags.toTag(ref),
                 oci, Instant.now().toString(), Map.of(), r.servedBy());
     }
 
@@ -188,7 +188,7 @@ final class OciSource implements Source {
     @Override
     public Plan plan(Synced s, java.util.function.Predicate<Digest> cached) throws IOException {
         return Formats.of(manifest(s), "manifest of " + s.label()).plan(s.registry(), s.registry().files().keySet(),
-                cached, s.label());
+                cache, cached, s.label());
     }
 
     @Override
@@ -255,6 +255,7 @@ final class OciSource implements Source {
                 why = e.getMessage();
             }
         }
-        return Inspection.of(text, at, st.digest(), raw, m, s.registry(), found, why);
+        Inspection.Contents c = Formats.of(m, s.label()).contents(m, s.registry(), cache, s.label());
+        return Inspection.of(text, at, st.digest(), raw, m, s.registry(), c, found, why);
     }
 }

@@ -1,6 +1,9 @@
 package dev.modelreg.consumer;
 
+import dev.modelreg.spec.FileEntry;
+import dev.modelreg.spec.FileKind;
 import dev.modelreg.spec.Glob;
+import dev.modelreg.spec.KindRules;
 import dev.modelreg.spec.ModelsToml;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,18 +12,33 @@ import java.util.Set;
 
 /**
  * Which files of a ref a pull or copy writes: the files of {@code models} (names or globs; none: every file), then only
- * those matching an {@code include} glob (none: all), minus those matching an {@code exclude} glob. Globs are over file
- * keys and model names ({@link Glob}: {@code *} within a segment, {@code **} across). Only the layers that hold the
- * selected files are fetched. A name or glob that selects nothing is NOT_FOUND, in one line naming it.
+ * those matching an {@code include} glob (none: all), minus those matching an {@code exclude} glob, then only those of
+ * one of {@code kinds} (none: all; a file's kind is the one its models.toml entry gives, else the one
+ * {@link KindRules#defaults()} give its key). Globs are over file keys and model names ({@link Glob}: {@code *} within a
+ * segment, {@code **} across). Only the layers that hold the selected files are fetched. A name, glob or kind that
+ * selects nothing is NOT_FOUND, in one line naming it.
  */
-public record Selection(List<String> models, List<Glob> include, List<Glob> exclude) {
+public record Selection(List<String> models, List<Glob> include, List<Glob> exclude, List<FileKind> kinds) {
     /** Every file. */
-    public static final Selection ALL = new Selection(List.of(), List.of(), List.of());
+    public static final Selection ALL = new Selection(List.of(), List.of(), List.of(), List.of());
 
     public Selection {
         models = models == null ? List.of() : List.copyOf(models);
         include = include == null ? List.of() : List.copyOf(include);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        kinds = kinds == null ? List.of() : List.copyOf(kinds);
+    }
+
+    /** A selection of models and globs, of files of any kind. */
+    public Selection(List<String> models, List<Glob> include, List<Glob> exclude) {
+        this(models, include, exclude, List.of());
+    }
+
+    /** This selection with {@code --kind} kinds ({@code weight|config|doc|code|dataset}, checked here). */
+    public Selection withKinds(List<String> names) {
+        List<FileKind> out = new ArrayList<>();
+        if (names != null) for (String n : names) out.add(FileKind.parse(n, "--kind"));
+        return new Selection(models, include, exclude, out);
     }
 
     /** The files of these models (names or globs); null or empty: every file. */
@@ -30,7 +48,7 @@ public record Selection(List<String> models, List<Glob> include, List<Glob> excl
 
     /** This selection with {@code --include} and {@code --exclude} globs (texts, checked here). */
     public Selection withFilters(List<String> includes, List<String> excludes) {
-        return new Selection(models, globs(includes, "--include"), globs(excludes, "--exclude"));
+        return new Selection(models, globs(includes, "--include"), globs(excludes, "--exclude"), kinds);
     }
 
     private static List<Glob> globs(List<String> texts, String what) {
@@ -41,7 +59,7 @@ public record Selection(List<String> models, List<Glob> include, List<Glob> excl
 
     /** True when it selects every file. */
     public boolean all() {
-        return models.isEmpty() && include.isEmpty() && exclude.isEmpty();
+        return models.isEmpty() && include.isEmpty() && exclude.isEmpty() && kinds.isEmpty();
     }
 
     /** The selected keys of a ref's registry (in registry order); {@code sourceName} prefixes model names. */
@@ -54,7 +72,32 @@ public record Selection(List<String> models, List<Glob> include, List<Glob> excl
                 for (String name : modelNames(r, m, sourceName, label)) keys.addAll(r.models().get(name));
             }
         }
-        return List.copyOf(filter(keys, label));
+        return List.copyOf(filter(r, keys, label));
+    }
+
+    /** True when it filters a model's files (by glob or kind). */
+    boolean filters() {
+        return !include.isEmpty() || !exclude.isEmpty() || !kinds.isEmpty();
+    }
+
+    /** {@code keys} (files of {@code r}) with the globs, then the kinds, applied. */
+    Set<String> filter(ModelsToml r, java.util.Collection<String> keys, String label) throws ConsumerException {
+        Set<String> out = filter(keys, label);
+        if (kinds.isEmpty()) return out;
+        out.removeIf(k -> {
+            FileEntry e = r.files().get(k);
+            FileKind kind = e != null ? e.kindOf(k, KindRules.defaults()) : KindRules.defaults().kindOf(k).kind();
+            return !kinds.contains(kind);
+        });
+        if (out.isEmpty()) {
+            throw ConsumerException.notFound("--kind " + String.join(",", kinds.stream().map(FileKind::id).toList())
+                    + " matches no file of " + label + (filtersByGlob() ? " (of those the globs select)" : ""));
+        }
+        return out;
+    }
+
+    private boolean filtersByGlob() {
+        return !include.isEmpty() || !exclude.isEmpty() || !models.isEmpty();
     }
 
     /** {@code keys} (one model's files) with the include and exclude globs applied. */

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -68,6 +69,15 @@ final class TarLayers {
                 }
             }
         }, what);
+        return ending(tar, dests.keySet(), seen, k -> what + ": does not contain file '" + k + "'", done, written);
+    }
+
+    /**
+     * {@code tar} as a sink: at its end each of {@code wanted} must be in {@code seen} (else INVALID, the line
+     * {@code missing} makes of it), then {@code done} gets {@code written}.
+     */
+    static BlobSink ending(TarStream tar, Set<String> wanted, Set<String> seen, Function<String, String> missing,
+                           LongConsumer done, AtomicLong written) {
         return new BlobSink() {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -77,8 +87,8 @@ final class TarLayers {
             @Override
             public void finish() throws IOException {
                 tar.finish();
-                for (String k : dests.keySet()) {
-                    if (!seen.contains(k)) throw invalid(what + ": does not contain file '" + k + "'");
+                for (String k : wanted) {
+                    if (!seen.contains(k)) throw invalid(missing.apply(k));
                 }
                 done.accept(written.get());
             }
@@ -86,7 +96,7 @@ final class TarLayers {
     }
 
     /** An entry of a tar layer: within {@link Limits#MAX_TAR_MEMBERS}, and a relative path that stays inside. */
-    private static void check(String name, AtomicLong entries, String what) throws ContentException {
+    static void check(String name, AtomicLong entries, String what) throws ContentException {
         if (entries.incrementAndGet() > Limits.MAX_TAR_MEMBERS) {
             throw invalid(what + ": more than " + Limits.MAX_TAR_MEMBERS + " tar entries, the limit");
         }

@@ -149,24 +149,74 @@ final class Workspace {
         Set<Path> dirs = new HashSet<>();
         for (Map.Entry<String, Path> f : finals.entrySet()) {
             Path p = f.getValue();
-            if (Files.isDirectory(p)) throw new ConsumerException(what + ": '" + p + "' is a directory");
             temps.put(f.getKey(), PullJournal.temp(p, tag));
             if (dirs.add(p.getParent())) {
                 AtomicFiles.cleanLeftovers(p.getParent()); // same .NAME.PID-*.partial names
             }
         }
         temps.values().forEach(Cleanup::register);
+        List<Path> moved = new ArrayList<>();
         try {
             long bytes = filler.fill(temps);
             Crash.point("workspace.files-written");
-            PullJournal.replace(root, ref, tag, finals);
+            PullJournal.replace(root, ref, tag, files(root, finals, tag, moved, what));
             return bytes;
         } finally {
             for (Path t : temps.values()) {
+                if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) Trees.deleteQuietly(t);
+                else Files.deleteIfExists(t);
+                Cleanup.unregister(t);
+            }
+            for (Path t : moved) {
                 Files.deleteIfExists(t);
                 Cleanup.unregister(t);
             }
         }
+    }
+
+    /**
+     * The files to rename into place (key -> file; each staged as its {@link PullJournal#temp}): a key whose temp is a
+     * file is that file; a key whose temp is a directory (a tar layer of a foreign artifact, spec/README.md 3.12, which
+     * writes the tree at its path) gives each file below it, moved to the temp name beside its own final file
+     * ({@code moved} gets them), and the directories of the tree are made. A file whose final path is a directory is
+     * refused.
+     */
+    private static Map<String, Path> files(Path root, Map<String, Path> finals, String tag, List<Path> moved, String what)
+            throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> f : finals.entrySet()) {
+            Path tree = PullJournal.temp(f.getValue(), tag);
+            if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(f.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ConsumerException(what + ": '" + f.getValue() + "' is a directory");
+                }
+                out.put(f.getKey(), f.getValue());
+                continue;
+            }
+            List<Path> inside;
+            try (Stream<Path> s = Files.walk(tree)) {
+                inside = s.sorted().toList();
+            }
+            for (Path p : inside) {
+                String rel = tree.relativize(p).toString();
+                Path dest = rel.isEmpty() ? f.getValue() : f.getValue().resolve(rel);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        SafeFiles.directories(root, dest);
+                    } catch (ContentException e) {
+                        throw new ConsumerException(what + ": cannot create the directory '" + dest + "': " + e.getMessage(), e);
+                    }
+                    continue;
+                }
+                if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) throw new ConsumerException(what + ": '" + dest + "' is a directory");
+                Path temp = PullJournal.temp(dest, tag);
+                Cleanup.register(temp);
+                moved.add(temp);
+                AtomicFiles.rename(p, temp);
+                out.put(f.getKey() + "/" + rel.replace('\\', '/'), dest);
+            }
+        }
+        return out;
     }
 
     /**

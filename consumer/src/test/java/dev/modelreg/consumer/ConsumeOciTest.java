@@ -26,35 +26,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The OCI transport against the real distribution registry. */
-class ConsumeOciTest {
-    static RegistryFixture registry;
-    static Path registryDir;
-
+class ConsumeOciTest extends PlainRegistryTest {
     @TempDir Path tmp;
     final Map<String, byte[]> files = new LinkedHashMap<>();
     final Map<String, List<String>> models = new LinkedHashMap<>();
     Map<String, String> env;
     String repo;
     int n;
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registryDir = Files.createTempDirectory("modelreg-consumer-oci-");
-        registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, registryDir);
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-        dev.modelreg.content.fs.Trees.delete(registryDir);
-    }
 
     @BeforeEach
     void setUp() {

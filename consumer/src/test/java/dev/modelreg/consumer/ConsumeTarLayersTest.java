@@ -7,7 +7,6 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.Descriptor;
 import dev.modelreg.spec.OciReference;
-import dev.modelreg.testkit.RegistryFixture;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,27 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * checked against models.toml before the layer may enter the cache, and checked again when a later copy reads it
  * back. Pulls into a new directory swap it in; pulls into an existing one replace files only when all verified.
  */
-class ConsumeTarLayersTest {
-    static RegistryFixture registry;
-    static Path registryDir;
-
+class ConsumeTarLayersTest extends PlainRegistryTest {
     @TempDir Path tmp;
     final Map<String, byte[]> files = new LinkedHashMap<>();
     final Map<String, List<String>> models = new LinkedHashMap<>();
     Map<String, String> env;
     String repo;
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registryDir = Files.createTempDirectory("modelreg-consumer-tar-");
-        registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, registryDir);
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-        dev.modelreg.content.fs.Trees.delete(registryDir);
-    }
 
     @BeforeEach
     void setUp() {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Planning a model set with files stored outside the registry (spec/README.md 3.12): from its URL, or refused. */
+/** Planning a model set with files stored outside the registry (spec/README.md 3.13): from its URL, or refused. */
 class ExternalPlanTest {
     static Digest sha(String s) {
         return Digest.sha256Of(s.getBytes(StandardCharsets.UTF_8));
@@ -31,7 +31,7 @@ class ExternalPlanTest {
         Descriptor tar = new Descriptor(MediaTypes.TAR_LAYER, sha("tar"), 3, Map.of(Annotations.GROUP, "m/a"));
         Manifest m = new Manifest(MediaTypes.ARTIFACT_TYPE, Descriptor.of(MediaTypes.CONFIG, sha("c"), 1), List.of(tar),
                 Map.of(Annotations.EXTERNAL, "[\"a/big.bin\"]"));
-        return new ModelSetFormat(m).plan(r, files.keySet(), d -> false, "x@v1");
+        return new ModelSetFormat(m).plan(r, files.keySet(), null, d -> false, "x@v1");
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.modelreg.spec.OciReference;
 import dev.modelreg.testkit.FaultProxy;
 import dev.modelreg.testkit.FaultProxy.Exchange;
 import dev.modelreg.testkit.FaultProxy.Fault;
-import dev.modelreg.testkit.RegistryFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,10 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unverified in the cache's blobs or in the workspace.
  */
 @Timeout(30)
-class FaultOciPullTest {
-    static RegistryFixture registry;
-    static Path registryDir;
-
+class FaultOciPullTest extends PlainRegistryTest {
     @TempDir Path tmp;
     FaultProxy proxy;
     final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -54,18 +48,6 @@ class FaultOciPullTest {
     Descriptor tar;
     /** Every blob of the artifact by hex digest, read straight from the registry (the oracle). */
     final Map<String, byte[]> blobs = new HashMap<>();
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registryDir = Files.createTempDirectory("modelreg-faults-oci-");
-        registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, registryDir);
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-        dev.modelreg.content.fs.Trees.delete(registryDir);
-    }
 
     @BeforeEach
     void setUp() throws IOException {

@@ -7,7 +7,6 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.OciReference;
-import dev.modelreg.testkit.RegistryFixture;
 import dev.modelreg.testkit.Request;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,27 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Filters on pull and copy ({@link Selection}): globs over file keys ({@code --include}, {@code --exclude}) and model
  * names ({@code --model}); only the layers holding selected files are fetched (the registry's log is the witness).
  */
-class PullFilterTest {
-    static RegistryFixture registry;
-    static Path registryDir;
-
+class PullFilterTest extends PlainRegistryTest {
     @TempDir Path tmp;
     final Map<String, byte[]> files = new LinkedHashMap<>();
     final Map<String, List<String>> models = new LinkedHashMap<>();
     String ref;
     TestArtifacts.Pushed pushed;
-
-    @BeforeAll
-    static void startRegistry() throws IOException {
-        registryDir = Files.createTempDirectory("modelreg-filter-");
-        registry = RegistryFixture.start(RegistryFixture.Mode.PLAIN, registryDir);
-    }
-
-    @AfterAll
-    static void stopRegistry() throws IOException {
-        registry.close();
-        dev.modelreg.content.fs.Trees.delete(registryDir);
-    }
 
     @BeforeEach
     void push() throws IOException {

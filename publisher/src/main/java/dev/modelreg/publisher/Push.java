@@ -10,7 +10,6 @@ import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
 import dev.modelreg.spec.Reference;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -82,6 +81,7 @@ public final class Push {
         private final CopyListener listener;
         private final ImageOptions image;
         private final ExternalFiles external;
+        private final ModelPackOptions modelPack;
         private final TagCondition tagCondition;
 
         private Request(Builder b) {
@@ -103,6 +103,7 @@ public final class Push {
             listener = b.listener;
             image = b.image;
             external = b.external;
+            modelPack = b.modelPack;
             tagCondition = b.tagCondition;
         }
 
@@ -135,7 +136,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image).tagCondition(tagCondition).external(external);
+                    .image(image).modelPack(modelPack).tagCondition(tagCondition).external(external);
         }
 
         Path dir() { return dir; }
@@ -156,6 +157,7 @@ public final class Push {
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
         ExternalFiles external() { return external; }
+        ModelPackOptions modelPack() { return modelPack; }
         TagCondition tagCondition() { return tagCondition; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
@@ -178,6 +180,7 @@ public final class Push {
             private CopyListener listener;
             private ImageOptions image;
             private ExternalFiles external = ExternalFiles.NONE;
+            private ModelPackOptions modelPack;
             private TagCondition tagCondition = TagCondition.ANY;
 
             private Builder(Path dir, Reference destination) {
@@ -278,6 +281,12 @@ public final class Push {
                 return this;
             }
 
+            /** Push a CNCF ModelPack artifact (spec/README.md 3.12) instead of a model set (null: a model set). */
+            public Builder modelPack(ModelPackOptions options) {
+                this.modelPack = options;
+                return this;
+            }
+
             /**
              * What the destination tag must point at for the push to move it ({@link TagCondition#absent()}: not exist;
              * {@link TagCondition#at}: that manifest; {@link TagCondition#noClobber()}: not another manifest), read
@@ -289,7 +298,7 @@ public final class Push {
                 return this;
             }
 
-            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.12; default none). */
+            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.13; default none). */
             public Builder external(ExternalFiles files) {
                 this.external = files == null ? ExternalFiles.NONE : files;
                 return this;
@@ -313,15 +322,8 @@ public final class Push {
      */
     public static Result run(Request r) throws IOException {
         Consumer<String> progress = r.progress() == null ? s -> { } : r.progress();
-        if (!Files.isDirectory(r.dir())) {
-            throw new NoSuchFileException(r.dir().toString(), null, Files.exists(r.dir())
-                    ? "not a directory (push indexes a directory of models)" : "no such directory");
-        }
-        if (r.image() == null) LayerPlanner.checkMaxLayers(r.maxLayers()); // before anything is created
+        PushChecks.check(r); // before anything is created
         boolean tarOnly = r.image() != null && r.image().toTar() != null && r.destination() == null;
-        if (r.image() != null && r.base() != null) {
-            throw PublishException.invalid("--base rebases an artifact on delta layers; an image has none (its base image is --base-image FILE.tar)");
-        }
         PushDestination dest = tarOnly ? null : PushDestination.of(r.destination());
         String ref = r.ref();
         String tag = dest == null ? null : dest.tag();
@@ -335,18 +337,14 @@ public final class Push {
         if (ref == null) ref = refOfTag(tag);
 
         PushInputs.Loaded loaded = PushInputs.load(r, progress);
-        if (loaded.registry().files().isEmpty()) {
-            throw PublishException.invalid("nothing to push: no model files in " + r.dir()
-                    + (r.registryFile() != null ? " listed by " + r.registryFile()
-                    : " (no directory holds a file matching '" + r.namefile() + "')"));
-        }
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
         CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener()).withTagCondition(r.tagCondition());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
-        Pushed p = r.image() != null
-                ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+        Pushed p = r.image() != null ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)
+                : r.modelPack() != null ? PushModelPack.run(loaded, dest, tag, r.name(), ann, r.modelPack(), r.maxLayers(),
+                        r.registry(), co, progress)
                 : PushArtifact.run(loaded, dest, tag, ann, r.registry(), co, r.base(), r.maxLayers(), progress);
         return result(p, tag, ref, loaded.registry().files().size());
     }

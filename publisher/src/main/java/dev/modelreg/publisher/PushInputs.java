@@ -40,7 +40,7 @@ final class PushInputs {
 
     /**
      * The registry, its bytes (the config), where each file's verified content is, and the files kept out of the layers
-     * (3.12; an external file given by a registry file need not be in the tree).
+     * (3.13; an external file given by a registry file need not be in the tree).
      */
     record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources, SortedSet<String> external) {
         Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {
@@ -48,7 +48,7 @@ final class PushInputs {
         }
     }
 
-    /** The inputs of {@code r}: its registry file, else its directory indexed; with its external files (3.12). */
+    /** The inputs of {@code r}: its registry file, else its directory indexed (not empty); with its external files (3.13). */
     static Loaded load(Push.Request r, Consumer<String> progress) throws IOException {
         if (r.image() != null && !r.external().none()) {
             throw PublishException.invalid("--external keeps files out of an artifact's layers; a model image holds every file");
@@ -56,6 +56,11 @@ final class PushInputs {
         progress.accept("indexing " + r.dir());
         Loaded l = r.registryFile() != null ? fromRegistryFile(r.dir(), r.registryFile(), r.external())
                 : fromTree(r.dir(), r.name(), r.namefile());
+        if (l.registry().files().isEmpty()) {
+            throw PublishException.invalid("nothing to push: no model files in " + r.dir()
+                    + (r.registryFile() != null ? " listed by " + r.registryFile()
+                    : " (no directory holds a file matching '" + r.namefile() + "')"));
+        }
         return external(l, r.external(), r.registryFile(), r.dir());
     }
 

@@ -36,10 +36,19 @@ public final class Annotations {
      * key listed by a delta layer is read from the last such layer, not from its group's tar.
      */
     public static final String DELTA = "dev.modelreg.delta";
+    /**
+     * A layer of a ModelPack artifact modelreg wrote (spec/README.md 3.12): it is the ref's models.toml (a raw layer),
+     * and the value is its digest, {@code sha256:<hex>}.
+     */
+    public static final String REGISTRY_LAYER = "dev.modelreg.registry";
+    /** ORAS: a titled layer is a gzipped tar of the directory at its title, to unpack ("true"). */
+    public static final String ORAS_UNPACK = "io.deis.oras.content.unpack";
+    /** ORAS: the digest of the uncompressed tar of an unpacked directory. */
+    public static final String ORAS_CONTENT_DIGEST = "io.deis.oras.content.digest";
     /** Tar layer: the number of files it holds. */
     public static final String FILE_COUNT = "dev.modelreg.files";
     /**
-     * Manifest: the files stored outside the registry (spec/README.md 3.12), a JSON array of file keys, sorted. No layer
+     * Manifest: the files stored outside the registry (spec/README.md 3.13), a JSON array of file keys, sorted. No layer
      * serves a key listed here: it is fetched from its models.toml {@code url} and verified against its {@code hash}.
      */
     public static final String EXTERNAL = "dev.modelreg.external";

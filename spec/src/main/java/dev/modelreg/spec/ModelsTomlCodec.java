@@ -134,8 +134,11 @@ public final class ModelsTomlCodec {
         throw new RegistryFormatException(origin + ": [" + key + "] must be a table");
     }
 
-    /** File keys are relative paths: not empty, not absolute, no '..' segment, no control characters. */
-    private static void checkKey(String key, String what, String origin) throws RegistryFormatException {
+    /**
+     * File keys are relative paths: not empty, not absolute, no '..' segment, no control characters, within the limits of
+     * section 14; refused in one line naming {@code what} (e.g. "[files] key") and {@code origin}.
+     */
+    public static void checkKey(String key, String what, String origin) throws RegistryFormatException {
         boolean bad = key.isEmpty() || key.charAt(0) == '/' || key.charAt(0) == '\\'
                 || (key.length() > 1 && key.charAt(1) == ':' && Character.isLetter(key.charAt(0)));
         int segStart = 0;
@@ -202,7 +205,8 @@ public final class ModelsTomlCodec {
                         + "': quote keys that contain dots, e.g. [files.\"" + Text.printable(key) + "." + sub + "\"]");
             }
         }
-        return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where), size(t, where));
+        return new FileEntry(hash(t, where), optString(t, "url", where), optString(t, "path", where), size(t, where),
+                kind(t, where));
     }
 
     /** {@code size}: the file's length in bytes, a non-negative integer; absent means not said. */
@@ -214,6 +218,17 @@ public final class ModelsTomlCodec {
                     + Text.printable(String.valueOf(v)));
         }
         return n;
+    }
+
+    /** {@code kind}: one of {@link FileKind}'s names; absent means not said. */
+    private static FileKind kind(Map<?, ?> t, String where) throws RegistryFormatException {
+        String k = optString(t, "kind", where);
+        if (k == null) return null;
+        try {
+            return FileKind.parse(k, where + ": kind");
+        } catch (IllegalArgumentException e) {
+            throw new RegistryFormatException(e.getMessage());
+        }
     }
 
     /** {@code hash}: bare hex or ALGORITHM:HEX, any case (stored lowercase); absent or "" means no hash. */
@@ -275,6 +290,7 @@ public final class ModelsTomlCodec {
             if (f.size() != null) sb.append("size = ").append(f.size()).append("\n");
             if (f.path() != null) sb.append("path = ").append(quote(f.path())).append("\n");
             if (f.url() != null) sb.append("url = ").append(quote(f.url())).append("\n");
+            if (f.kind() != null) sb.append("kind = ").append(quote(f.kind().id())).append("\n");
         }
         lists(sb, "models", r.models());
         lists(sb, "examples", r.examples());

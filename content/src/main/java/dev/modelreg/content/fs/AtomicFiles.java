@@ -110,11 +110,15 @@ public final class AtomicFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Removes the temp files of {@link #write} in {@code dir} whose process no longer runs. */
+    /**
+     * Removes the temp files of {@link #write} in {@code dir} whose process no longer runs (and temp directories of the
+     * same name: a pull stages a foreign tar layer's tree in one).
+     */
     public static void cleanLeftovers(Path dir) {
         for (Path p : Leftovers.staleTempFiles(dir)) {
             try {
-                Files.deleteIfExists(p);
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Trees.delete(p);
+                else Files.deleteIfExists(p);
             } catch (IOException e) {
                 // removed by another run, or not ours to remove: left for the next run
             }

@@ -50,8 +50,9 @@ final class PushInputs {
 
     /** The inputs of {@code r}: its registry file, else its directory indexed (not empty); with its external files (3.13). */
     static Loaded load(Push.Request r, Consumer<String> progress) throws IOException {
-        if (r.image() != null && !r.external().none()) {
-            throw PublishException.invalid("--external keeps files out of an artifact's layers; a model image holds every file");
+        if ((r.image() != null || r.modelPack() != null) && !r.external().none()) {
+            throw PublishException.invalid("--external keeps files out of a model set's layers; a model image or a"
+                    + " ModelPack artifact holds every file");
         }
         progress.accept("indexing " + r.dir());
         Loaded l = r.registryFile() != null ? fromRegistryFile(r.dir(), r.registryFile(), r.external())

@@ -37,6 +37,18 @@ public abstract class BaseCommand implements Callable<Integer> {
                 ? "writing the archive" : "tagging";
     }
 
+    /**
+     * {@code text} parsed as a reference that names a tag or digest: one that does not parse is invalid input (1), as
+     * for every command; one that parses but names neither has the wrong shape for the command: usage (3).
+     */
+    protected static dev.modelreg.spec.Reference tagOrDigest(String text) throws ExitException {
+        dev.modelreg.spec.Reference r = dev.modelreg.spec.Reference.parse(text);
+        if (r.reference() == null) {
+            throw new ExitException(ExitCodes.USAGE, "'" + text + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
+        }
+        return r;
+    }
+
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -43,6 +43,8 @@ public final class Cli {
         COMMANDS.put("annotate", AnnotateCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
         COMMANDS.put("diff", DiffCommand.class);
+        COMMANDS.put("discover", DiscoverCommand.class);
+        COMMANDS.put("attach", AttachCommand.class);
         COMMANDS.put("export", ExportCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
         COMMANDS.put("help", HelpCommand.class);

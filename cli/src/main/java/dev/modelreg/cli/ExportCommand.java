@@ -28,7 +28,7 @@ public final class ExportCommand extends BaseCommand {
     Path output;
 
     @Option(names = "--internalize",
-            description = "Files an OCI-mode ref stores outside the registry are fetched from their URLs, verified, and written into layers (spec/README.md 3.13).")
+            description = "Files an OCI-mode ref stores outside the registry are fetched from their URLs, verified, and written into layers (spec/README.md 3.14).")
     boolean internalize;
 
     @Mixin ConsumerOptions opts;

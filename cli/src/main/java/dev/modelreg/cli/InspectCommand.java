@@ -103,6 +103,7 @@ public final class InspectCommand extends BaseCommand {
             case API -> "the referrers API";
             case TAG -> "the referrers tag " + f.tag() + (Boolean.FALSE.equals(f.apiSupported())
                     ? "; the registry does not support the referrers API" : "");
+            case INDEX -> "the index.json entries that name it as their subject";
             case NONE -> Boolean.FALSE.equals(f.apiSupported())
                     ? "the registry does not support the referrers API, and there is no referrers tag " + f.tag()
                     : "no referrers tag " + f.tag();

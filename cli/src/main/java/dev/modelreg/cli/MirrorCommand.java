@@ -54,8 +54,11 @@ public final class MirrorCommand extends BaseCommand {
     java.util.List<String> refs;
 
     @Option(names = "--internalize",
-            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.13).")
+            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.14).")
     boolean internalize;
+
+    @Option(names = "--no-referrers", description = "Leave the artifact's referrers (signatures, SBOMs) behind; by default they go with it.")
+    boolean noReferrers;
 
     @Mixin ConsumerOptions consumer;
 
@@ -79,7 +82,7 @@ public final class MirrorCommand extends BaseCommand {
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
-            CopyOptions co = CopyOptions.of(o).withListener(progress);
+            CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(!noReferrers);
             Mirror.Rewrite rewrite = internalize ? consumer.open(err(), registry, progress).internalizer() : Mirror.Rewrite.NONE;
             if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co, rewrite));
             m = Mirror.run(src, dst, o, co, rewrite);
@@ -99,12 +102,14 @@ public final class MirrorCommand extends BaseCommand {
             j.put("blobsSkipped", (long) r.blobsSkipped());
             j.put("bytesSkipped", r.bytesSkipped());
             j.put("blobsMounted", (long) r.blobsMounted());
+            j.put("referrers", (long) r.referrers());
             printJson(j);
         } else {
             out().println(Mirror.landed(m));
             out().flush();
             err().println("copied " + r.blobsCopied() + " blobs and manifests (" + r.bytesCopied() + " bytes), skipped "
                     + r.blobsSkipped() + " (" + r.bytesSkipped() + " bytes), mounted " + r.blobsMounted());
+            if (r.referrers() > 0) err().println("with " + Text.count(r.referrers(), "referrer"));
             err().flush();
         }
         return ExitCodes.OK;

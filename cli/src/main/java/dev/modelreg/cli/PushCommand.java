@@ -98,7 +98,7 @@ public final class PushCommand extends BaseCommand {
     int maxLayers;
 
     @Option(names = "--external", paramLabel = "GLOB",
-            description = {"Keep the files matching GLOB (file keys; * within a segment, ** across) out of the layers: consumers fetch them from their models.toml url and verify them against its hash (repeatable; spec/README.md 3.13)."})
+            description = {"Keep the files matching GLOB (file keys; * within a segment, ** across) out of the layers: consumers fetch them from their models.toml url and verify them against its hash (repeatable; spec/README.md 3.14)."})
     List<String> external;
 
     @Option(names = "--external-url-base", paramLabel = "URL",

@@ -41,10 +41,7 @@ public final class TagCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
-        if (r.reference() == null) { // one that parses but has the wrong shape for this command: usage (3)
-            throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
-        }
+        Reference r = tagOrDigest(ref);
         TagCondition condition = guard.condition();
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
         List<Retag.Moved> moved;

@@ -31,7 +31,8 @@ class MirrorCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private Descriptor artifact(OciLayout layout) throws Exception {
+    /** A model-set artifact of one file in {@code layout}, tagged v1. */
+    static Descriptor artifact(OciLayout layout) throws Exception {
         byte[] config = "[files]\n".getBytes(StandardCharsets.UTF_8);
         byte[] file = "hello model\n".getBytes(StandardCharsets.UTF_8);
         Descriptor cd = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(config), config.length);

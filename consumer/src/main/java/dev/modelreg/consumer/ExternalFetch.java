@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The files an artifact stores outside the registry (spec/README.md 3.13), fetched from the {@code url} of their
+ * The files an artifact stores outside the registry (spec/README.md 3.14), fetched from the {@code url} of their
  * models.toml entries ({@code https://github.com} and the other GitHub hosts re-based as in GitHub mode, section 8)
  * into a local store through the one copy ({@link UrlFiles}): verified against their hash and size before they are
  * stored, resumed with {@code Range}, retried, under the transport's limits and redirect rules; no credentials are

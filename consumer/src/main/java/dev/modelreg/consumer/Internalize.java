@@ -28,7 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code mirror --internalize} and {@code export --internalize} (spec/README.md 3.13): a model set whose manifest lists
+ * {@code mirror --internalize} and {@code export --internalize} (spec/README.md 3.14): a model set whose manifest lists
  * files stored outside the registry is copied as a new manifest whose layers carry them. Each external file is fetched
  * from its URL into the cache ({@link ExternalFetch}: verified against its hash and size before it is stored) and
  * becomes a file layer titled with its key; the new manifest drops {@link Annotations#EXTERNAL} and says in

@@ -169,7 +169,7 @@ public final class ModelReg {
 
     /**
      * For {@link Mirror#run(Reference, Reference, RegistryOptions, CopyOptions, Mirror.Rewrite)} ({@code mirror
-     * --internalize}): a model set with files stored outside the registry (spec/README.md 3.13) becomes a manifest
+     * --internalize}): a model set with files stored outside the registry (spec/README.md 3.14) becomes a manifest
      * whose layers carry them, fetched from their URLs through this cache and verified; anything else is copied as it is.
      */
     public Mirror.Rewrite internalizer() {

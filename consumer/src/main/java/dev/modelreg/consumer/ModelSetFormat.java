@@ -66,7 +66,7 @@ final class ModelSetFormat implements ArtifactFormat {
      * Plans by the rule of {@link LayerIndex}; a file layer whose size is not the one models.toml gives is refused before
      * it is fetched. For a tar layer, {@code members} are the keys it serves: it may also hold
      * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used. A
-     * file the manifest lists as external (3.13) comes from its URL, which its entry must give.
+     * file the manifest lists as external (3.14) comes from its URL, which its entry must give.
      */
     @Override
     public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label)

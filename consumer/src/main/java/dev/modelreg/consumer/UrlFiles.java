@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Files fetched from their URLs as a source for the one copy: the files of a GitHub-mode ref, and the files a manifest
- * stores outside the registry (spec/README.md 3.13). A file is found by the hash its models.toml lists, fetched from
+ * stores outside the registry (spec/README.md 3.14). A file is found by the hash its models.toml lists, fetched from
  * its URL over the transport (no credentials: the URL is any server's), from an offset with {@code Range} when a
  * download is resumed (a server that ignores it sends the whole file and the copy starts over; a 416 saying the file
  * ends where the partial does leaves nothing to fetch, and the partial is verified as the whole file). A file with a

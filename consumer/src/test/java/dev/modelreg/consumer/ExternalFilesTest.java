@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files stored outside the registry (spec/README.md 3.13): push --external keeps them out of the layers, a pull fetches
+ * Files stored outside the registry (spec/README.md 3.14): push --external keeps them out of the layers, a pull fetches
  * them from their URLs (a local HTTP server) verified before caching, with no registry credentials; mirror
  * --internalize puts them into layers so the mirror serves everything with the HTTP server stopped. Against the real
  * registry.

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Planning a model set with files stored outside the registry (spec/README.md 3.13): from its URL, or refused. */
+/** Planning a model set with files stored outside the registry (spec/README.md 3.14): from its URL, or refused. */
 class ExternalPlanTest {
     static Digest sha(String s) {
         return Digest.sha256Of(s.getBytes(StandardCharsets.UTF_8));

@@ -38,6 +38,8 @@ public final class Copy {
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicLong skippedBytes = new AtomicLong();
     private final AtomicInteger mounted = new AtomicInteger();
+    private final Map<Digest, Item> blobs = new LinkedHashMap<>(); // a graph copy's blobs (moved)
+    private Graph graph; // a graph copy's graph (moved)
 
     /** How many times a manifest PUT is sent when the registry cannot see its blobs ({@link #settled}). */
     static final int MANIFEST_ATTEMPTS = 3;
@@ -65,29 +67,62 @@ public final class Copy {
         this.mountFrom = mountFrom;
     }
 
-    /** Copies the graph under {@code root} from {@code src} to {@code dst}; tags it {@code tagOrNull} if given. */
+    /**
+     * Copies the graph under {@code root} from {@code src} to {@code dst}, with the root's referrers when the options
+     * say so and {@code src} can list them; tags it {@code tagOrNull} if given; then makes the referrers it carried
+     * findable at {@code dst} ({@link ReferrerIndex}: after their subject's tag).
+     */
     public static CopyResult copy(ReadOnlyStorage src, Descriptor root, Target dst, String tagOrNull, CopyOptions o)
             throws IOException {
         CopyOptions opts = o == null ? CopyOptions.defaults() : o;
+        Copy c = moved(src, root, dst, opts, opts.referrers() ? Graph.Scope.ROOT_AND_REFERRERS : Graph.Scope.ROOT);
+        if (tagOrNull != null) c.tag(root, tagOrNull);
+        c.linkReferrers();
+        return c.result(root);
+    }
+
+    /**
+     * The content of a copy moved, nothing tagged: what {@code scope} walks from {@code root} (with
+     * {@link Graph.Scope#REFERRERS}, the root is at the destination already). The caller tags ({@link #tag}), then
+     * calls {@link #linkReferrers()}.
+     */
+    static Copy moved(ReadOnlyStorage src, Descriptor root, Target dst, CopyOptions opts, Graph.Scope scope)
+            throws IOException {
         Copy c = new Copy(name(src), dst, opts, mountSource(src, dst, opts));
-        Graph graph = Graph.read(src, c.srcName, root, opts.layerFilter());
-        Map<Digest, byte[]> bytes = graph.bytes;
-        Map<Digest, Item> blobs = new LinkedHashMap<>();
-        for (Descriptor d : graph.blobs.values()) blobs.put(d.digest(), c.item(src, d));
-        c.moveAll(new ArrayList<>(blobs.values()));
-        for (Descriptor m : graph.manifests) { // children before parents, the root last; not blobs: the listener's
+        c.graph = Graph.read(src, c.srcName, root, opts.layerFilter(), scope);
+        for (Descriptor d : c.graph.blobs.values()) c.blobs.put(d.digest(), c.item(src, d));
+        c.moveAll(new ArrayList<>(c.blobs.values()));
+        for (Descriptor m : c.graph.manifests) { // children before parents, the root last; not blobs: the listener's
             if (c.dstHas(m)) {                  // planned() counted none of them (a display showed 4/3 blobs)
                 c.count(c.skipped, c.skippedBytes, m.size());
             } else {
-                c.pushManifest(m, bytes, blobs);
+                c.pushManifest(m, c.graph.bytes, c.blobs);
                 c.count(c.copied, c.copiedBytes, m.size());
             }
         }
-        if (tagOrNull != null) {
-            c.settled(root, bytes, blobs, () -> opts.tagCondition().tag(dst, root, tagOrNull), CopyException.Op.TAG, "tagging",
-                    "'" + tagOrNull + "'");
+        return c;
+    }
+
+    /** Points {@code tag} at the copied {@code root} (a refusal for blobs the registry cannot see is retried). */
+    void tag(Descriptor root, String tag) throws IOException {
+        Target t = (Target) dst;
+        settled(root, graph.bytes, blobs, () -> options.tagCondition().tag(t, root, tag), CopyException.Op.TAG, "tagging", "'" + tag + "'");
+    }
+
+    /** Makes every copied manifest that names a subject findable at the destination ({@link ReferrerIndex#link}). */
+    void linkReferrers() throws IOException {
+        Map<Digest, List<Descriptor>> bySubject = new LinkedHashMap<>();
+        for (Descriptor m : graph.manifests) {
+            Descriptor s = graph.subjects.get(m.digest());
+            if (s != null) bySubject.computeIfAbsent(s.digest(), k -> new ArrayList<>()).add(m);
         }
-        return c.result(root);
+        for (Map.Entry<Digest, List<Descriptor>> e : bySubject.entrySet()) {
+            try {
+                ReferrerIndex.link((Target) dst, e.getKey(), e.getValue(), graph.bytes);
+            } catch (ContentException x) {
+                throw dstFailure(x, CopyException.Op.REFERRERS, "listing the referrers of", e.getKey());
+            }
+        }
     }
 
     private void pushManifest(Descriptor m, Map<Digest, byte[]> bytes, Map<Digest, Item> blobs) throws IOException {
@@ -334,8 +369,9 @@ public final class Copy {
         return CopyException.of(CopyException.Origin.DESTINATION, op, "destination " + name(dst), e, doing, subject);
     }
 
-    private CopyResult result(Descriptor root) {
-        return new CopyResult(root, copied.get(), copiedBytes.get(), skipped.get(), skippedBytes.get(), mounted.get());
+    CopyResult result(Descriptor root) {
+        return new CopyResult(root, copied.get(), copiedBytes.get(), skipped.get(), skippedBytes.get(), mounted.get(),
+                graph == null ? 0 : graph.referrers);
     }
 
     private void count(AtomicInteger n, AtomicLong bytes, long size) {

@@ -27,7 +27,9 @@ public final class CopyException extends ContentException {
         /** Store a blob or a manifest. */
         PUSH,
         /** Point a tag at the copied root. */
-        TAG
+        TAG,
+        /** List the referrers of a manifest, or write the index that lists them where the store does not. */
+        REFERRERS
     }
 
     private final Origin origin;

@@ -19,10 +19,13 @@ import java.util.function.Predicate;
  * @param retries     how often a blob transfer that failed transiently is tried again (resuming where it can)
  * @param ranges      when a big blob from a registry is fetched over several ranged connections at once
  * @param tagCondition what the tag must point at, read just before the copy writes it ({@link TagCondition#ANY}: anything)
+ * @param referrers   whether a copy of a root from a store that can list referrers ({@link ReadOnlyTarget}) carries
+ *                    them too, recursively (oras-go's extended copy; default true). A copy from a read-only staging
+ *                    store (a push) has none to carry.
  */
 public record CopyOptions(int concurrency, String mountFrom, Predicate<Descriptor> layerFilter,
                           Function<Digest, BlobSink> sinks, CopyListener listener, int retries,
-                          RangeOptions ranges, TagCondition tagCondition) {
+                          RangeOptions ranges, TagCondition tagCondition, boolean referrers) {
     public CopyOptions {
         if (concurrency < 1) throw new IllegalArgumentException("copy concurrency must be >= 1, got " + concurrency);
         if (retries < 0) throw new IllegalArgumentException("copy retries must be >= 0, got " + retries);
@@ -33,7 +36,7 @@ public record CopyOptions(int concurrency, String mountFrom, Predicate<Descripto
 
     public static CopyOptions defaults() {
         return new CopyOptions(RegistryOptions.DEFAULT_CONCURRENCY, null, null, null, CopyListener.NONE,
-                HttpOptions.DEFAULT_RETRIES, RangeOptions.DEFAULTS, TagCondition.ANY);
+                HttpOptions.DEFAULT_RETRIES, RangeOptions.DEFAULTS, TagCondition.ANY, true);
     }
 
     /** Concurrency, retries and ranged downloads of {@code o}. */
@@ -42,34 +45,39 @@ public record CopyOptions(int concurrency, String mountFrom, Predicate<Descripto
     }
 
     public CopyOptions withConcurrency(int n) {
-        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries, ranges, tagCondition);
+        return new CopyOptions(n, mountFrom, layerFilter, sinks, listener, retries, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withMountFrom(String repository) {
-        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries, ranges, tagCondition);
+        return new CopyOptions(concurrency, repository, layerFilter, sinks, listener, retries, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withLayerFilter(Predicate<Descriptor> filter) {
-        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges, tagCondition);
+        return new CopyOptions(concurrency, mountFrom, filter, sinks, listener, retries, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withSinks(Function<Digest, BlobSink> s) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges, tagCondition);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, s, listener, retries, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withListener(CopyListener l) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries, ranges, tagCondition);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, l, retries, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withRetries(int n) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n, ranges, tagCondition);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, n, ranges, tagCondition, referrers);
     }
 
     public CopyOptions withRanges(RangeOptions r) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, r, tagCondition);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, r, tagCondition, referrers);
     }
 
     public CopyOptions withTagCondition(TagCondition c) {
-        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, ranges, c);
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, ranges, c, referrers);
+    }
+
+    /** Whether the root's referrers go with it (see {@link #referrers()}). */
+    public CopyOptions withReferrers(boolean on) {
+        return new CopyOptions(concurrency, mountFrom, layerFilter, sinks, listener, retries, ranges, tagCondition, on);
     }
 }

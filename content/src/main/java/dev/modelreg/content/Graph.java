@@ -24,6 +24,10 @@ import java.util.function.Predicate;
  * {@link Limits#MAX_GRAPH_DEPTH} levels on any path, the graph holds at most {@link Limits#MAX_GRAPH_MANIFESTS}
  * distinct manifests of at most {@link Limits#MAX_GRAPH_MANIFEST_BYTES} bytes together; both are checked on what an
  * index lists, before its entries are fetched. A refusal is one INVALID line naming the root and the source.
+ * <p>With its referrers ({@link Scope}), the walk goes on from the root to the manifests that name it as their
+ * {@code subject}, and theirs ({@link ReferrerWalk}, oras-go's extended copy): each referrer's graph is read as the
+ * root's is, after its subject, within the same count, byte and depth limits (a referrer of the root is on level 2),
+ * and must name the subject it was listed for.
  */
 final class Graph {
     /** Manifests and indexes in push order: every child before its parent, the root last. */
@@ -32,6 +36,20 @@ final class Graph {
     final Map<Digest, byte[]> bytes = new LinkedHashMap<>();
     /** The blobs (configs, layers, an index's non-manifest entries) by digest, first descriptor seen. */
     final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+    /** The subject each manifest of {@link #manifests} names, for those that name one. */
+    final Map<Digest, Descriptor> subjects = new LinkedHashMap<>();
+    /** How many manifests of {@link #manifests} were found as referrers (of the root, or of its referrers). */
+    int referrers;
+
+    /** What a copy walks from its root. */
+    enum Scope {
+        /** The graph under the root. */
+        ROOT,
+        /** The graph under the root and its referrers', recursively (the source must be a {@link ReadOnlyTarget}). */
+        ROOT_AND_REFERRERS,
+        /** The referrers' graphs only: the destination has the root's already. */
+        REFERRERS
+    }
 
     private final ReadOnlyStorage src;
     private final String srcName;
@@ -68,32 +86,70 @@ final class Graph {
      */
     static Graph read(ReadOnlyStorage src, String srcName, Descriptor root, Predicate<Descriptor> layerFilter)
             throws IOException {
+        return read(src, srcName, root, layerFilter, Scope.ROOT);
+    }
+
+    /** As {@link #read(ReadOnlyStorage, String, Descriptor, Predicate)}, with the root's referrers as {@code scope} says. */
+    static Graph read(ReadOnlyStorage src, String srcName, Descriptor root, Predicate<Descriptor> layerFilter, Scope scope)
+            throws IOException {
         Graph g = new Graph(src, srcName, root, layerFilter);
         g.list(root);
+        if (scope != Scope.REFERRERS) g.walk(root, 1);
+        if (scope != Scope.ROOT && src instanceof ReadOnlyTarget t) {
+            ReferrerWalk.walk(t, root, g.listed::containsKey, g::referrersOf, (subject, r, level) -> {
+                g.list(r.descriptor());
+                g.walk(r.descriptor(), level);
+                g.checkSubject(r.descriptor(), subject);
+                g.referrers++;
+            });
+        }
+        return g;
+    }
+
+    /** Walks the graph under {@code top} (on {@code level}), adding what it had not met to the push order. */
+    private void walk(Descriptor top, int level) throws IOException {
         Deque<Frame> stack = new ArrayDeque<>();
-        stack.push(new Frame(root, 1));
+        stack.push(new Frame(top, level));
         while (!stack.isEmpty()) {
             Frame f = stack.peek();
-            if (f.children == null) f.children = g.visit(f.node);
+            if (f.children == null) f.children = visit(f.node);
             if (f.next < f.children.size()) {
                 Descriptor child = f.children.get(f.next++);
-                Integer done = g.heights.get(child.digest());
+                Integer done = heights.get(child.digest());
                 if (done != null) { // reached before on another path: this path must be within the limit too
-                    g.checkDepth(f.level + done, child);
+                    checkDepth(f.level + done, child);
                     f.height = Math.max(f.height, 1 + done);
-                } else if (!g.bytes.containsKey(child.digest())) { // (one on the stack: a cycle, not followed)
-                    g.checkDepth(f.level + 1, child);
+                } else if (!bytes.containsKey(child.digest())) { // (one on the stack: a cycle, not followed)
+                    checkDepth(f.level + 1, child);
                     stack.push(new Frame(child, f.level + 1));
                 }
             } else {
                 stack.pop();
-                g.heights.put(f.node.digest(), f.height);
-                g.manifests.add(f.node);
+                heights.put(f.node.digest(), f.height);
+                manifests.add(f.node);
                 Frame parent = stack.peek();
                 if (parent != null) parent.height = Math.max(parent.height, 1 + f.height);
             }
         }
-        return g;
+    }
+
+    /** The referrers of {@code subject} in the source; a failure to list them is the source's. */
+    private Referrers.Found referrersOf(Digest subject) throws IOException {
+        try {
+            return Referrers.of((ReadOnlyTarget) src, subject);
+        } catch (ContentException e) {
+            throw CopyException.of(CopyException.Origin.SOURCE, CopyException.Op.REFERRERS, "source " + srcName, e,
+                    "listing the referrers of", subject);
+        }
+    }
+
+    /** A referrer listed for {@code subject} must name it as its subject: a listing that lies is refused. */
+    private void checkSubject(Descriptor referrer, Digest subject) throws ContentException {
+        Descriptor named = subjects.get(referrer.digest());
+        if (named == null || !named.digest().equals(subject)) {
+            throw ContentException.invalid(srcName + ": the referrers of " + subject + " list manifest " + referrer.digest()
+                    + (named == null ? ", which names no subject" : ", whose subject is " + named.digest()));
+        }
     }
 
     /** Reads one manifest or index; returns the manifests an index lists (none for a manifest), each listed. */
@@ -127,6 +183,8 @@ final class Graph {
         } catch (IllegalArgumentException e) {
             throw ContentException.invalid(e.getMessage());
         }
+        Descriptor subject = ReferrerIndex.subjectOf(b, "manifest " + node.digest() + " in " + srcName);
+        if (subject != null) subjects.put(node.digest(), subject);
         return children;
     }
 

@@ -75,13 +75,12 @@ public final class Mirror {
             Rewritten rw = rewrite.apply(in.target(), resolved); // before the destination is opened
             Descriptor root = rw.root();
             try (Targets.Opened out = Targets.open(dst, o)) {
-                CopyResult r;
-                if (tag != null && out.target() instanceof NamedTagger named) {
-                    r = Copy.copy(rw.content(), root, out.target(), null, co);
-                    named.tag(root, tag, repository);
-                } else {
-                    r = Copy.copy(rw.content(), root, out.target(), tag, co);
-                }
+                CopyOptions opts = co == null ? CopyOptions.defaults() : co;
+                Copy c = Copy.moved(rw.content(), root, out.target(), opts, scope(opts));
+                if (tag != null && out.target() instanceof NamedTagger named) named.tag(root, tag, repository);
+                else if (tag != null) c.tag(root, tag);
+                c.linkReferrers(); // after the subject's tag
+                CopyResult r = c.result(root);
                 out.commit();
                 return new Result(in.target().name(), out.target().name(), root, tag, r);
             }
@@ -168,6 +167,8 @@ public final class Mirror {
             if (refs.isEmpty()) {
                 throw ContentException.notFound("no tags in " + in.target().name() + (sel.glob() != null ? " match '" + sel.glob() + "'" : ""));
             }
+            CopyOptions opts = co == null ? CopyOptions.defaults() : co;
+            if (opts.referrers()) dropReferrersTags(refs);
             boolean fromRegistry = in.target() instanceof Repository; // its refs are its own: no repository recorded
             List<Reference> tos = new ArrayList<>();
             java.util.Set<String> listed = new java.util.HashSet<>();
@@ -184,6 +185,7 @@ public final class Mirror {
             List<Rewritten> rewritten = new ArrayList<>();
             for (ImageIndex.Named n : refs) rewritten.add(rewrite.apply(in.target(), n.manifest()));
             Map<String, Targets.Opened> outs = new LinkedHashMap<>();
+            List<Copy> copies = new ArrayList<>();
             Map<Target, List<ImageIndex.Named>> present = new java.util.IdentityHashMap<>(); // a layout's or archive's refs, read once
             try {
                 List<Moved> plan = new ArrayList<>();
@@ -198,10 +200,13 @@ public final class Mirror {
                     }
                     String repository = fromRegistry ? in.target().name() : n.repository();
                     Rewritten rw = rewritten.get(i);
-                    CopyResult r = has(out.target(), present, n.tag(), repository, rw.root()) ? null
-                            : Copy.copy(rw.content(), rw.root(), out.target(), null, co);
+                    boolean there = has(out.target(), present, n.tag(), repository, rw.root());
+                    Copy c = there && !opts.referrers() ? null // there: its referrers may not be
+                            : Copy.moved(rw.content(), rw.root(), out.target(), opts, there ? Graph.Scope.REFERRERS : scope(opts));
+                    CopyResult r = c == null || (there && c.result(rw.root()).blobsCopied() == 0) ? null : c.result(rw.root());
                     plan.add(new Moved(in.target().name(), out.target().name(), n.tag(), rw.root(), r));
                     where.add(out.target());
+                    copies.add(c);
                 }
                 for (int i = 0; i < plan.size(); i++) { // tags last, once every ref's content is in
                     Moved m = plan.get(i);
@@ -210,6 +215,7 @@ public final class Mirror {
                     if (t instanceof NamedTagger named) named.tag(m.root(), m.tag(), fromRegistry ? in.target().name() : refs.get(i).repository());
                     else t.tag(m.root(), m.tag());
                 }
+                for (Copy c : copies) if (c != null) c.linkReferrers(); // after their subjects' tags
                 for (Targets.Opened out : outs.values()) out.commit();
                 return plan;
             } finally {
@@ -224,6 +230,22 @@ public final class Mirror {
                 if (first != null) throw first;
             }
         }
+    }
+
+    /** What a copy from a target walks: the root, with its referrers unless the options say not to. */
+    private static Graph.Scope scope(CopyOptions o) {
+        return o.referrers() ? Graph.Scope.ROOT_AND_REFERRERS : Graph.Scope.ROOT;
+    }
+
+    /**
+     * Leaves out the referrers tags ({@code sha256-HEX}) of refs that are selected: their referrers go with their
+     * subject, and the destination gets its own referrers tag (or none, with the referrers API), listing what it
+     * holds. A referrers tag whose subject is not selected is copied as any tag.
+     */
+    private static void dropReferrersTags(List<ImageIndex.Named> refs) {
+        java.util.Set<dev.modelreg.spec.Digest> roots = new java.util.HashSet<>();
+        for (ImageIndex.Named n : refs) roots.add(n.manifest().digest());
+        refs.removeIf(n -> Referrers.isReferrersTag(n.tag()) && roots.contains(Referrers.subjectOfTag(n.tag())));
     }
 
     /**

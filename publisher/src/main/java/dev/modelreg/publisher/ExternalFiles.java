@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Files a push keeps out of the layers (spec/README.md 3.13): the file keys {@code globs} match. Their models.toml
+ * Files a push keeps out of the layers (spec/README.md 3.14): the file keys {@code globs} match. Their models.toml
  * entries keep {@code hash}, {@code size} and a {@code url} consumers fetch them from: the entry's own, else
  * {@code urlBase} followed by the key (each segment percent-encoded). The manifest lists them in
  * {@code dev.modelreg.external}.

@@ -54,7 +54,7 @@ final class LayerPlanner {
         return plan(registry, paths, sizes, digests, threshold, maxLayers, Set.of());
     }
 
-    /** As above, leaving out the {@code external} keys (spec/README.md 3.13: no layer serves them); groups stay those of the whole registry. */
+    /** As above, leaving out the {@code external} keys (spec/README.md 3.14: no layer serves them); groups stay those of the whole registry. */
     static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
                           Map<String, Digest> digests, long threshold, int maxLayers, Set<String> external)
             throws PublishException {

@@ -42,7 +42,7 @@ record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content,
 
     /**
      * As above; with a {@code base} (a previous manifest in the destination) small changes go into a delta layer; the
-     * {@code external} keys get no layer and are listed in the manifest's {@link Annotations#EXTERNAL} (3.13).
+     * {@code external} keys get no layer and are listed in the manifest's {@link Annotations#EXTERNAL} (3.14).
      */
     static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
                           Map<String, String> annotations, int maxLayers, long threshold, int threads,

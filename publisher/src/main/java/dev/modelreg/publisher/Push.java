@@ -298,7 +298,7 @@ public final class Push {
                 return this;
             }
 
-            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.13; default none). */
+            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.14; default none). */
             public Builder external(ExternalFiles files) {
                 this.external = files == null ? ExternalFiles.NONE : files;
                 return this;

@@ -40,7 +40,7 @@ final class PushInputs {
 
     /**
      * The registry, its bytes (the config), where each file's verified content is, and the files kept out of the layers
-     * (3.13; an external file given by a registry file need not be in the tree).
+     * (3.14; an external file given by a registry file need not be in the tree).
      */
     record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources, SortedSet<String> external) {
         Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {
@@ -48,7 +48,7 @@ final class PushInputs {
         }
     }
 
-    /** The inputs of {@code r}: its registry file, else its directory indexed (not empty); with its external files (3.13). */
+    /** The inputs of {@code r}: its registry file, else its directory indexed (not empty); with its external files (3.14). */
     static Loaded load(Push.Request r, Consumer<String> progress) throws IOException {
         if ((r.image() != null || r.modelPack() != null) && !r.external().none()) {
             throw PublishException.invalid("--external keeps files out of a model set's layers; a model image or a"

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** push --external: what is refused before anything is written (spec/README.md 3.13), each in one line of its kind. */
+/** push --external: what is refused before anything is written (spec/README.md 3.14), each in one line of its kind. */
 class PushExternalTest {
     @TempDir Path tmp;
 

@@ -48,7 +48,7 @@ public final class Annotations {
     /** Tar layer: the number of files it holds. */
     public static final String FILE_COUNT = "dev.modelreg.files";
     /**
-     * Manifest: the files stored outside the registry (spec/README.md 3.13), a JSON array of file keys, sorted. No layer
+     * Manifest: the files stored outside the registry (spec/README.md 3.14), a JSON array of file keys, sorted. No layer
      * serves a key listed here: it is fetched from its models.toml {@code url} and verified against its {@code hash}.
      */
     public static final String EXTERNAL = "dev.modelreg.external";

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 /**
  * Which layer of a model-set manifest serves each file of its registry (spec/README.md 3.3 "Finding a file" and
- * 3.6): none for a key the manifest lists as external ({@link Annotations#EXTERNAL}, 3.13: it comes from its URL);
+ * 3.6): none for a key the manifest lists as external ({@link Annotations#EXTERNAL}, 3.14: it comes from its URL);
  * else the file layer titled with the key; else the last delta layer whose {@link Annotations#DELTA} lists the key;
  * else the tar layer of the key's group ({@link Annotations#GROUP} / {@link Annotations#GROUPS}). Shared by the
  * consumer (planning a pull) and the publisher (rebasing a push on a previous manifest).
@@ -46,7 +46,7 @@ public final class LayerIndex {
         return new LayerIndex(m, r);
     }
 
-    /** The layer that serves {@code key}, or null if none does (an external file, 3.13, is served by none). */
+    /** The layer that serves {@code key}, or null if none does (an external file, 3.14, is served by none). */
     public Descriptor layerOf(String key) {
         if (external.contains(key)) return null;
         Descriptor l = fileLayers.get(key);
@@ -56,12 +56,12 @@ public final class LayerIndex {
         return tarOfGroup.get(groupOf.getOrDefault(key, ""));
     }
 
-    /** True if the manifest lists {@code key} as stored outside the registry (3.13): it is fetched from its URL. */
+    /** True if the manifest lists {@code key} as stored outside the registry (3.14): it is fetched from its URL. */
     public boolean isExternal(String key) {
         return external.contains(key);
     }
 
-    /** The keys the manifest lists as external (3.13), sorted. */
+    /** The keys the manifest lists as external (3.14), sorted. */
     public SortedSet<String> external() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(external));
     }

@@ -36,6 +36,12 @@ public final class Limits {
     public static final int MAX_TAGS = 10_000;
     /** Pages of a tag list followed (Link: rel="next"). */
     public static final int MAX_TAG_PAGES = 100;
+    /**
+     * The referrers of one manifest (the OCI referrers API's answer, every page, or its referrers tag's index) are
+     * read up to this many; a copy carries at most {@link #MAX_GRAPH_MANIFESTS} manifests, referrers of referrers
+     * included, nested at most {@link #MAX_GRAPH_DEPTH} levels.
+     */
+    public static final int MAX_REFERRERS = 1_000;
     /** A models.toml lists at most this many files ({@code [files]} entries). */
     public static final int MAX_FILES = 1_000_000;
     /** A models.toml lists at most this many models, and at most this many examples. */

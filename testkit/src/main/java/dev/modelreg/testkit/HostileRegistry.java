@@ -71,6 +71,8 @@ public final class HostileRegistry implements AutoCloseable {
     private final StubServer server;
     private final Map<String, Served> manifests = new ConcurrentHashMap<>();
     private final Map<String, Body> blobs = new ConcurrentHashMap<>();
+    private final Map<String, List<byte[]>> referrerPages = new ConcurrentHashMap<>();
+    private final AtomicLong referrersRequests = new AtomicLong();
     private final AtomicLong manifestRequests = new AtomicLong();
     private final AtomicLong blobRequests = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
@@ -118,6 +120,20 @@ public final class HostileRegistry implements AutoCloseable {
     public void manifest(String tag, Served s) {
         manifests.put(tag, s);
         if (s.digest() != null) manifests.put(s.digest().toString(), s);
+    }
+
+    /**
+     * Answers the referrers API ({@code GET /v2/NAME/referrers/SUBJECT}) for {@code subject} with {@code pages}: the
+     * first at that path, page {@code i} at {@code ?page=i}, each but the last with a {@code Link: <...>; rel="next"}.
+     * A subject with no pages gets 404, as from a registry without the API.
+     */
+    public void referrers(Digest subject, List<byte[]> pages) {
+        referrerPages.put(subject.toString(), List.copyOf(pages));
+    }
+
+    /** Requests to the referrers API so far. */
+    public long referrersRequests() {
+        return referrersRequests.get();
     }
 
     /** The canonical bytes of a model-set manifest with {@code config} and {@code layers}. */
@@ -178,6 +194,20 @@ public final class HostileRegistry implements AutoCloseable {
         }
         if (path.equals("/v2/") || path.equals("/v2")) {
             StubServer.answer(x, 200, "{}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
+            return;
+        }
+        int rf = path.lastIndexOf("/referrers/");
+        if (path.startsWith("/v2/") && rf > 4) {
+            referrersRequests.incrementAndGet();
+            String q = x.getRequestURI().getRawQuery();
+            List<byte[]> pages = referrerPages.get(path.substring(rf + "/referrers/".length()));
+            int i = q != null && q.matches("page=[0-9]{1,6}") ? Integer.parseInt(q.substring(5)) : 0;
+            if (pages == null || i >= pages.size()) {
+                notFound(x, "NAME_UNKNOWN");
+                return;
+            }
+            if (i + 1 < pages.size()) x.getResponseHeaders().set("Link", "<" + path + "?page=" + (i + 1) + ">; rel=\"next\"");
+            StubServer.answer(x, 200, pages.get(i), "Content-Type", MediaTypes.OCI_INDEX);
             return;
         }
         int m = path.lastIndexOf("/manifests/");

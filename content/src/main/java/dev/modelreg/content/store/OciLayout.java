@@ -6,6 +6,8 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.content.LocalBlobs;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.NamedTagger;
+import dev.modelreg.content.ReferrerLister;
+import dev.modelreg.content.Referrers;
 import dev.modelreg.content.TagLister;
 import dev.modelreg.content.Target;
 import dev.modelreg.content.VerifiedRead;
@@ -39,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * file + rename) while holding a file lock on {@code DIR/ingest/index.lock}, so processes and threads can tag the
  * same layout concurrently; entries and fields we do not know (platform, other annotations) are kept as they are.
  */
-public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger, ConditionalTagger {
+public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger, ConditionalTagger, ReferrerLister {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
     public static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -183,6 +185,19 @@ public final class OciLayout extends DirStore implements Target, TagLister, Name
     @Override
     public List<ImageIndex.Named> refs() throws IOException {
         return readIndex().named();
+    }
+
+    /**
+     * The referrers of {@code subject}: its referrers tag's index and the untagged manifests of index.json that name
+     * it as their subject (what oras-go's OCI store writes), {@link Referrers#inIndex}.
+     */
+    @Override
+    public Referrers.Found referrers(dev.modelreg.spec.Digest subject) throws IOException {
+        try {
+            return Referrers.inIndex(this, subject, readIndex().manifests());
+        } catch (IllegalArgumentException e) {
+            throw ContentException.invalid(e.getMessage());
+        }
     }
 
     /** Reads a manifest blob fully, verified against {@code d}, within the manifest limit. */

@@ -3,10 +3,11 @@ package dev.modelreg.content.store;
 import dev.modelreg.content.BlobsNotLinked;
 import dev.modelreg.content.Manifests;
 import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.VerifyingInputStream;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Mounter;
 import dev.modelreg.content.RangeFetcher;
+import dev.modelreg.content.ReferrerLister;
+import dev.modelreg.content.Referrers;
 import dev.modelreg.content.ReferrersApi;
 import dev.modelreg.content.Repository;
 import dev.modelreg.content.RequestCounter;
@@ -43,7 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (never re-serialized), tags resolve with one HEAD. Errors are {@link ContentException}s naming the registry,
  * repository and digest.
  */
-public final class RegistryStore implements Repository, RangeFetcher, Mounter, TagLister, ReferrersApi, RequestCounter {
+public final class RegistryStore implements Repository, RangeFetcher, Mounter, TagLister, ReferrersApi, ReferrerLister,
+        RequestCounter {
     private final OciReference repo;
     private final String scheme;
     private final URI base;
@@ -53,6 +55,8 @@ public final class RegistryStore implements Repository, RangeFetcher, Mounter, T
     /** How many times a blob HEAD answered 500 is asked again ({@link #exists}). */
     static final int LINK_RETRIES = 2;
     private final Map<Digest, byte[]> pushedManifests = new ConcurrentHashMap<>();
+    /** Set once the registry answered the referrers API with 404: it has none, and is not asked again. */
+    private volatile boolean noReferrersApi;
 
     private RegistryStore(OciReference repo, String scheme, RegistryClient client) {
         this.repo = repo;
@@ -197,7 +201,7 @@ public final class RegistryStore implements Repository, RangeFetcher, Mounter, T
                 pushManifest(expected, Manifests.read(content, expected, what(expected) + " for " + name()),
                         expected.digest().toString());
             } else {
-                pushBlob(expected, content);
+                BlobUpload.run(base, name(), expected, content, r -> send(r, push));
             }
         }
     }
@@ -272,16 +276,32 @@ public final class RegistryStore implements Repository, RangeFetcher, Mounter, T
         return TagList.read(base, name(), r -> send(r, pull));
     }
 
-    /** {@code GET /v2/NAME/referrers/DIGEST}: the index (bounded by the manifest limit), or null on 404 (no referrers API). */
+    /**
+     * {@code GET /v2/NAME/referrers/DIGEST}: the index (its first page, bounded by the manifest limit), or null on
+     * 404 (no referrers API; not asked again by this store).
+     */
     @Override
     public byte[] referrersIndex(Digest subject) throws IOException {
-        String what = "referrers of manifest " + subject;
-        Request r = Request.get(base.resolve("referrers/" + subject), what, name()).withHeader("Accept", MediaTypes.OCI_INDEX);
-        try (Response resp = send(r, pull)) {
-            if (resp.status() == 404) return null;
-            if (resp.status() != 200) throw resp.error();
-            return resp.bytes(Limits.MAX_MANIFEST_BYTES);
-        }
+        RegistryReferrers.Page p = firstReferrersPage(subject);
+        return p == null ? null : p.bytes();
+    }
+
+    /** The referrers of {@code subject}: every page of the API ({@link RegistryReferrers}), else the tag scheme. */
+    @Override
+    public Referrers.Found referrers(Digest subject) throws IOException {
+        RegistryReferrers.Page p = firstReferrersPage(subject);
+        return p == null ? Referrers.byTag(this, subject, false) : RegistryReferrers.all(p, subject, name(), this::referrersPage);
+    }
+
+    private RegistryReferrers.Page firstReferrersPage(Digest subject) throws IOException {
+        if (noReferrersApi) return null;
+        RegistryReferrers.Page p = referrersPage(base.resolve("referrers/" + subject), "referrers of manifest " + subject);
+        if (p == null) noReferrersApi = true;
+        return p;
+    }
+
+    private RegistryReferrers.Page referrersPage(URI uri, String what) throws IOException {
+        return RegistryReferrers.page(base, name(), uri, what, r -> send(r, pull));
     }
 
     /** Every tag ({@link #listTags()}) resolved to its manifest (one HEAD each); the repository is {@link #name()}. */
@@ -337,38 +357,6 @@ public final class RegistryStore implements Repository, RangeFetcher, Mounter, T
             }
         }
         if (pushedManifests.size() < 64) pushedManifests.put(d.digest(), bytes);
-    }
-
-    private void pushBlob(Descriptor d, InputStream content) throws IOException {
-        String what = what(d);
-        String location;
-        try (Response start = send(Request.send("POST", base.resolve("blobs/uploads/"), new byte[0], what, name()), push)) {
-            if (start.status() != 202) throw start.error();
-            location = start.header("Location");
-        }
-        if (location == null) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what + ": no Location header");
-        }
-        URI loc;
-        try {
-            loc = base.resolve(location.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what + ": bad Location '"
-                    + Text.printable(location) + "'");
-        }
-        if (!HttpTransport.sameOrigin(base, loc)) {
-            throw new ContentException(ContentException.Kind.INVALID, name() + ": upload of " + what
-                    + " was sent to another host (" + Text.printable(loc.toString()) + "): refused");
-        }
-        String l = loc.toString();
-        URI put = URI.create(l + (l.contains("?") ? "&" : "?") + "digest=" + enc(d.digest().toString()));
-        InputStream verified = VerifyingInputStream.of(content, d, what);
-        Request r = Request.upload("PUT", put, verified, d.size(), what, name())
-                .withHeader("Content-Type", "application/octet-stream");
-        try (Response resp = send(r, push)) {
-            if (resp.status() != 201) throw resp.error();
-        }
-        if (verified instanceof VerifyingInputStream v && !v.verified()) v.verifyToEnd();
     }
 
     // ---- helpers

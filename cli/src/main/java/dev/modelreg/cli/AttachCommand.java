@@ -1,0 +1,76 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.content.Attach;
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.Targets;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Reference;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg attach REF --artifact-type T FILE...}: pushes a referrer of an artifact (a signature, an SBOM). */
+@Command(name = "attach",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg attach ghcr.io/acme/models:v1 \\",
+                "      --artifact-type application/spdx+json sbom.spdx.json",
+                "  modelreg attach oci-layout:/srv/models:v1 sig.bin \\",
+                "      --artifact-type application/vnd.example.signature \\",
+                "      --annotation org.example.signer=ci"},
+        mixinStandardHelpOptions = true,
+        description = {"Attach files to an artifact as a referrer.",
+                "A referrer is a manifest whose subject is the artifact (a signature, an SBOM).",
+                "Each FILE is one layer titled with its name; the config is the empty one. Where the store has no "
+                        + "referrers API (a registry such as distribution 2.8, a layout, an archive) the sha256-HEX referrers "
+                        + "tag is updated. The same files, type and annotations give the same referrer. Prints its digest.",
+                "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
+public final class AttachCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "The artifact to attach to (with a tag or digest).")
+    String ref;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "The files of the referrer.")
+    List<Path> files;
+
+    @Option(names = "--artifact-type", required = true, paramLabel = "TYPE", description = "The referrer's artifactType (a media type).")
+    String artifactType;
+
+    @Mixin
+    AnnotationFlags annotations;
+
+    @Mixin
+    RegistryFlags registry;
+
+    @Override
+    public Integer call() throws Exception {
+        Reference r = tagOrDigest(ref);
+        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        Descriptor subject;
+        Descriptor referrer;
+        String location;
+        try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
+            location = t.target().name();
+            subject = t.target().resolve(r.reference());
+            referrer = Attach.run(t.target(), subject, artifactType, files, annotations.read());
+            t.commit();
+        }
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("location", location);
+            j.put("subject", subject.digest().toString());
+            j.put("digest", referrer.digest().toString());
+            j.put("mediaType", referrer.mediaType());
+            j.put("size", referrer.size());
+            j.put("artifactType", artifactType);
+            printJson(j);
+        } else {
+            out().println(location + "@" + referrer.digest());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.Referrers;
+import dev.modelreg.content.Targets;
+import dev.modelreg.spec.Descriptor;
+import dev.modelreg.spec.Reference;
+import dev.modelreg.spec.Text;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg discover REF}: the referrers of an artifact (signatures, SBOMs, attestations), and theirs, as a tree. */
+@Command(name = "discover",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg discover ghcr.io/acme/models:v1",
+                "  modelreg discover oci-archive:/media/usb/all.tar:v1 --json"},
+        mixinStandardHelpOptions = true,
+        description = {"List the referrers of an artifact, and theirs, as a tree.",
+                "A referrer is a manifest whose subject is the artifact: a signature, an SBOM, an attestation. Found "
+                        + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.13, 14). "
+                        + "One line per referrer: DIGEST ARTIFACT_TYPE, indented by level.",
+                "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
+public final class DiscoverCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "The artifact (with a tag or digest).")
+    String ref;
+
+    @Mixin
+    RegistryFlags registry;
+
+    @Override
+    public Integer call() throws Exception {
+        Reference r = tagOrDigest(ref);
+        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        Descriptor subject;
+        List<Referrers.Node> tree;
+        try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
+            subject = t.target().resolve(r.reference());
+            tree = Referrers.tree(t.target(), subject);
+        }
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("subject", subject.digest().toString());
+            j.put("mediaType", subject.mediaType());
+            j.put("referrers", json(tree));
+            printJson(j);
+        } else {
+            out().println(subject.digest());
+            print(tree, "  ");
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(List<Referrers.Node> nodes, String indent) {
+        for (Referrers.Node n : nodes) {
+            String type = n.referrer().artifactType();
+            out().println(indent + n.referrer().descriptor().digest() + " " + (type.isEmpty() ? "(no artifactType)" : Text.printable(type)));
+            print(n.referrers(), indent + "  ");
+        }
+    }
+
+    private static List<Object> json(List<Referrers.Node> nodes) {
+        List<Object> out = new ArrayList<>();
+        for (Referrers.Node n : nodes) {
+            Descriptor d = n.referrer().descriptor();
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("digest", d.digest().toString());
+            j.put("mediaType", d.mediaType());
+            j.put("size", d.size());
+            j.put("artifactType", n.referrer().artifactType());
+            if (d.annotations() != null && !d.annotations().isEmpty()) j.put("annotations", new java.util.TreeMap<>(d.annotations()));
+            j.put("referrers", json(n.referrers()));
+            out.add(j);
+        }
+        return out;
+    }
+}

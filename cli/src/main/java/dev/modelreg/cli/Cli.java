@@ -43,6 +43,7 @@ public final class Cli {
         COMMANDS.put("tag", TagCommand.class);
         COMMANDS.put("annotate", AnnotateCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
+        COMMANDS.put("diff", DiffCommand.class);
         COMMANDS.put("discover", DiscoverCommand.class);
         COMMANDS.put("attach", AttachCommand.class);
         COMMANDS.put("export", ExportCommand.class);

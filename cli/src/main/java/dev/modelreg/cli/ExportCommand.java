@@ -27,6 +27,10 @@ public final class ExportCommand extends BaseCommand {
     @Option(names = "--output", required = true, paramLabel = "FILE.tar", description = "The OCI archive (added to if it exists).")
     Path output;
 
+    @Option(names = "--internalize",
+            description = "Files an OCI-mode ref stores outside the registry are fetched from their URLs, verified, and written into layers (spec/README.md 3.14).")
+    boolean internalize;
+
     @Mixin ConsumerOptions opts;
 
     @Mixin RegistryFlags registry;
@@ -34,6 +38,6 @@ public final class ExportCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         return SourceMirrorCommand.run(this, opts, registry, source, refs,
-                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize());
+                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), internalize);
     }
 }

@@ -53,6 +53,10 @@ public final class MirrorCommand extends BaseCommand {
     @Option(names = "--ref", paramLabel = "REF", description = "With --source: ref to mirror (repeatable; default: the source's refs).")
     java.util.List<String> refs;
 
+    @Option(names = "--internalize",
+            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.14).")
+    boolean internalize;
+
     @Option(names = "--no-referrers", description = "Leave the artifact's referrers (signatures, SBOMs) behind; by default they go with it.")
     boolean noReferrers;
 
@@ -70,7 +74,7 @@ public final class MirrorCommand extends BaseCommand {
             if (fromSource == null || destination != null) {
                 throw new ExitException(ExitCodes.USAGE, "give SRC DST, or --source NAME DST_REPO");
             }
-            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source);
+            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source, internalize);
         }
         Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
         Reference dst = Reference.parse(destination);
@@ -79,8 +83,9 @@ public final class MirrorCommand extends BaseCommand {
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
             CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(!noReferrers);
-            if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co));
-            m = Mirror.run(src, dst, o, co);
+            Mirror.Rewrite rewrite = internalize ? consumer.open(err(), registry, progress).internalizer() : Mirror.Rewrite.NONE;
+            if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co, rewrite));
+            m = Mirror.run(src, dst, o, co, rewrite);
         } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
+import dev.modelreg.publisher.ExternalFiles;
 import dev.modelreg.publisher.ModelPackOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
@@ -95,6 +96,14 @@ public final class PushCommand extends BaseCommand {
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
+    @Option(names = "--external", paramLabel = "GLOB",
+            description = {"Keep the files matching GLOB (file keys; * within a segment, ** across) out of the layers: consumers fetch them from their models.toml url and verify them against its hash (repeatable; spec/README.md 3.14)."})
+    List<String> external;
+
+    @Option(names = "--external-url-base", paramLabel = "URL",
+            description = "With --external: the url of an external file whose entry has none is URL/KEY.")
+    String externalUrlBase;
+
     @Mixin
     RegistryFlags registry;
 
@@ -140,7 +149,8 @@ public final class PushCommand extends BaseCommand {
                 .maxLayers(maxLayers).registry(registry.options(context().env()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(imageOptions()).modelPack(modelPackOptions()).tagCondition(guard.condition());
+                .base(base).image(imageOptions()).modelPack(modelPackOptions()).tagCondition(guard.condition())
+                .external(ExternalFiles.of(external, externalUrlBase));
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

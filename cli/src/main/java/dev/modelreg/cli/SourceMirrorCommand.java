@@ -12,12 +12,13 @@ final class SourceMirrorCommand {
     private SourceMirrorCommand() {}
 
     static int run(BaseCommand cmd, ConsumerOptions opts, RegistryFlags registry, String source, List<String> refs,
-                   String destination) throws Exception {
+                   String destination, boolean internalize) throws Exception {
         Reference dst = Reference.parse(destination);
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
-            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env())); // a wrong shape: usage (Failure)
+            // a wrong shape of request: usage (Failure)
+            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env()), internalize);
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(Exported::toJson).toList()));

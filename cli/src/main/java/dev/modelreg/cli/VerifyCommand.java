@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
                 "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
                 "      ./twri01 --json"},
-        mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Exit 0: every file matches; 2: a file differs or is missing; else the error's code."})
+        mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
 public final class VerifyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;
@@ -31,19 +31,27 @@ public final class VerifyCommand extends BaseCommand {
             description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
 
+    @Option(names = "--strict", description = "Files in WORKSPACE that the model does not list make it differ too (exit 2).")
+    boolean strict;
+
     @Override
     public Integer call() throws Exception {
         ModelReg reg = opts.open(err(), registry);
         VerifyResult r = from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(from), model, workspace);
         if (json) {
-            printJson(r.toJson());
+            java.util.Map<String, Object> j = r.toJson();
+            j.put("ok", r.ok(strict)); // with --strict an extra file is a difference
+            printJson(j);
         } else {
             for (Mismatch m : r.mismatches()) out().println(m.reason() + ": " + m.path());
-            for (String u : r.unverifiable()) out().println("unverifiable (no hash): " + u);
-            out().println(r.ok() ? "OK: " + Text.count(r.matched(), "file") + (r.matched() == 1 ? " matches " : " match ") + r.source() + "@" + r.ref()
+            for (String u : r.unverifiable()) out().println("unverifiable (no hash): " + Text.printable(u));
+            for (String x : r.extra()) out().println("extra: " + Text.printable(x));
+            if (r.ok() && !r.ok(strict)) {
+                out().println("EXTRA: " + Text.count(r.extra().size(), "file") + " not in the model (--strict)");
+            } else out().println(r.ok() ? "OK: " + Text.count(r.matched(), "file") + (r.matched() == 1 ? " matches " : " match ") + r.source() + "@" + r.ref()
                     : "MISMATCH: " + r.mismatches().size() + " of " + Text.count(r.matched() + r.mismatches().size(), "file") + (r.mismatches().size() == 1 ? " differs" : " differ"));
             out().flush();
         }
-        return r.ok() ? ExitCodes.OK : ExitCodes.MISMATCH;
+        return r.ok(strict) ? ExitCodes.OK : ExitCodes.MISMATCH;
     }
 }

@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.BlobSink;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.Target;
+import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.ModelsToml;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * How one kind of OCI artifact holds a model set: where its models.toml is, and which layer holds each file and how
@@ -31,8 +33,11 @@ interface ArtifactFormat {
     /** What {@code inspect} shows of the layers and models, from the manifest, the config and {@code r} alone. */
     Inspection.Contents contents(Manifest m, ModelsToml r, Cache cache, String label) throws IOException;
 
-    /** Plans a copy of {@code keys}: cached file blobs, cached layers, downloads. */
-    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws IOException;
+    /**
+     * Plans a copy of {@code keys} into a cache that holds the blobs {@code cached} says it has (what the format reads
+     * of the artifact comes from {@code cache}): cached file blobs, cached layers, downloads.
+     */
+    Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label) throws IOException;
 
     /** True if the layer of {@code f} is unpacked into its files; false if it is the blob of the file(s) it serves. */
     boolean unpacks(Plan.Fetch f);

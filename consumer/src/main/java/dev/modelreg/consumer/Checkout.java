@@ -140,8 +140,10 @@ final class Checkout {
         int matched = 0;
         List<Mismatch> bad = new ArrayList<>();
         List<String> unverifiable = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (String k : keys) {
             String rel = WorkspacePaths.safeRelative(k, s.label()).substring(base.length());
+            listed.add(rel);
             FileEntry e = s.registry().files().get(k);
             Path f = ws.resolve(rel);
             if (e != null && e.hash() == null && Files.isDirectory(f)) { // a foreign tar layer's tree (spec 3.12)
@@ -160,6 +162,23 @@ final class Checkout {
             if (got.equals(e.hash())) matched++;
             else bad.add(new Mismatch(rel, "modified", e.hash(), got));
         }
-        return new VerifyResult(name, s.source().key(), s.ref(), ws, matched, bad, unverifiable);
+        return new VerifyResult(name, s.source().key(), s.ref(), ws, matched, bad, unverifiable, extra(ws, listed));
+    }
+
+    /**
+     * The files (and links, not followed) under {@code ws} that are not {@code listed} (paths relative to it, with
+     * {@code /}), sorted; the pull journal is ours, not extra.
+     */
+    private static List<String> extra(Path ws, java.util.Set<String> listed) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> walk = Files.walk(ws)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                String rel = ws.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                if (!listed.contains(rel) && !rel.equals(PullJournal.NAME)) out.add(rel);
+            }
+        }
+        out.sort(null);
+        return out;
     }
 }

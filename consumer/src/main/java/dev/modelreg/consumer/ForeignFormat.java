@@ -115,7 +115,8 @@ final class ForeignFormat implements ArtifactFormat {
      * layer is fetched whole for any path it holds.
      */
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws IOException {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, java.util.function.Predicate<Digest> cached,
+                     String label) throws IOException {
         ForeignArtifact a = cached(cache, label);
         Map<String, Digest> blobs = new LinkedHashMap<>();
         Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
@@ -135,14 +136,14 @@ final class ForeignFormat implements ArtifactFormat {
                     throw new ConsumerException(ConsumerException.Kind.SIZE_MISMATCH, label + ": layer " + d.digest()
                             + " at '" + key + "' is " + d.size() + " bytes, models.toml says " + e.size());
                 }
-                if (cache.has(hash)) {
+                if (cached.test(hash)) {
                     blobs.put(key, hash);
                     continue;
                 }
             } else if (e.hash() != null) {
                 hash = e.hash();
             }
-            Plan.Fetch f = out.computeIfAbsent(d.digest(), x -> new Plan.Fetch(d, cache.has(x), new LinkedHashMap<>(), new HashMap<>()));
+            Plan.Fetch f = out.computeIfAbsent(d.digest(), x -> new Plan.Fetch(d, cached.test(x), new LinkedHashMap<>(), new HashMap<>()));
             f.files().put(key, hash);
             if (l.packing().isTar() && e.hash() != null) f.members().put(key, e);
         }

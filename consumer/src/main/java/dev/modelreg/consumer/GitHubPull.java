@@ -1,10 +1,8 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
-import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
-import dev.modelreg.content.Expected;
 import dev.modelreg.content.Parallel;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.spec.Digest;
@@ -23,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * The files of a GitHub-mode ref: from their entry's URL (re-based onto the configured hosts) through the one copy
- * ({@link Copy#files}: verified against their hash, retried, resumed with {@code Range}) or, for release registries
+ * ({@link UrlFiles}: verified against their hash, retried, resumed with {@code Range}) or, for release registries
  * whose URL is a zip, from that zip ({@link ReleaseZips}).
  */
 final class GitHubPull {
@@ -94,7 +92,7 @@ final class GitHubPull {
             throws IOException {
         Map<String, Digest> out = new LinkedHashMap<>();
         Map<String, List<String>> byZip = new LinkedHashMap<>();
-        Map<Digest, GitHubFiles.File> files = new LinkedHashMap<>();
+        Map<Digest, UrlFiles.File> files = new LinkedHashMap<>();
         for (String key : keys) {
             FileEntry e = s.registry().files().get(key);
             if (e == null) throw new ConsumerException(s.label() + ": registry lists no file '" + key + "'");
@@ -114,19 +112,14 @@ final class GitHubPull {
                 out.put(key, zips.download(url, "file '" + key + "' of " + s.label() + " (" + url + ")"));
                 continue;
             }
-            files.putIfAbsent(e.hash(), new GitHubFiles.File(key, url));
+            files.putIfAbsent(e.hash(), new UrlFiles.File(key, url));
             out.put(key, e.hash());
         }
         if (!files.isEmpty()) {
-            GitHubFiles src = new GitHubFiles(http.get(), files, s.label());
             CopyOptions o = CopyOptions.of(settings.registryOptions()).withListener(listener)
                     .withConcurrency(settings.concurrency() * LATENCY_BOUND_FANOUT).withSinks(sinks);
-            try {
-                if (noCache != null) Copy.files(src, files.keySet(), noCache, Expected.MAX_UNSIZED, o);
-                else Copy.files(src, files.keySet(), cache.blobs(), Expected.MAX_UNSIZED, o);
-            } finally {
-                requests.addAndGet(src.requests());
-            }
+            if (noCache != null) UrlFiles.copy(http.get(), files, noCache, o, s.label(), requests);
+            else UrlFiles.copy(http.get(), files, cache.blobs(), o, s.label(), requests);
         }
         out.putAll(zips.ensure(s, byZip));
         return out;

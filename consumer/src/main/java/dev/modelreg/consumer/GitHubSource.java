@@ -94,6 +94,17 @@ final class GitHubSource implements Source {
     }
 
     @Override
+    public Plan plan(Synced s, java.util.function.Predicate<Digest> cached) {
+        Map<String, Digest> blobs = new java.util.LinkedHashMap<>();
+        Map<String, Digest> fetched = new java.util.LinkedHashMap<>();
+        for (String key : s.registry().files().keySet()) {
+            Digest hash = s.registry().files().get(key).hash(); // null: no hash, fetched every time
+            (hash != null && cached.test(hash) ? blobs : fetched).put(key, hash);
+        }
+        return new Plan(blobs, java.util.List.of(), fetched);
+    }
+
+    @Override
     public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         return files().materialize(s, dests, scratch);
     }

@@ -36,6 +36,7 @@ import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * The layers of a model image (spec/README.md 3.11) read as a source. A layer (gzip or plain tar) is read in the pass
@@ -58,7 +59,8 @@ final class ImageLayers {
     }
 
     /** Plans a copy of {@code keys}: cached file blobs, and the layers serving the others with every file they serve. */
-    static Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Cache cache, String label) throws ConsumerException {
+    static Plan plan(ModelsToml r, Modelcar car, Collection<String> keys, Predicate<Digest> cached, String label)
+            throws ConsumerException {
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(r);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, ks) -> ks.forEach(k -> groupOf.put(k, g)));
@@ -66,7 +68,7 @@ final class ImageLayers {
         Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             Digest hash = Plans.hashOf(r, key, label);
-            if (cache.has(hash)) {
+            if (cached.test(hash)) {
                 blobs.put(key, hash);
                 continue;
             }
@@ -75,7 +77,7 @@ final class ImageLayers {
             if (l == null) {
                 throw new ConsumerException(label + ": no layer of the image holds file '" + key + "' (model '" + g + "')");
             }
-            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cache.has(d), new LinkedHashMap<>(),
+            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cached.test(d), new LinkedHashMap<>(),
                     serves(r, car, l, groups))).files().put(key, hash);
         }
         return new Plan(blobs, new ArrayList<>(out.values()));

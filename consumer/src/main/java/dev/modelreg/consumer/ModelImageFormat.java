@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * A model image (spec/README.md 3.11): models.toml is a file of one layer, named by the manifest's registry
@@ -59,8 +60,9 @@ final class ModelImageFormat implements ArtifactFormat {
     }
 
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException {
-        return ImageLayers.plan(r, car, keys, cache, label);
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label)
+            throws ConsumerException {
+        return ImageLayers.plan(r, car, keys, cached, label);
     }
 
     @Override

@@ -9,6 +9,9 @@ import dev.modelreg.consumer.Results.SourceInfo;
 import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.consumer.Results.VerifyResult;
 import dev.modelreg.content.CopyListener;
+import dev.modelreg.content.CopyOptions;
+import dev.modelreg.content.Mirror;
+import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.RefSpec;
@@ -151,7 +154,27 @@ public final class ModelReg {
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created)
             throws IOException {
-        return export.run(source, refs, destination, created, settings.registryOptions(), transfers);
+        return export(source, refs, destination, created, false);
+    }
+
+    /**
+     * As above; with {@code internalize}, an OCI-mode ref whose files are partly stored outside the registry is copied
+     * with them in layers ({@link #internalizer()}).
+     */
+    public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created,
+                                 boolean internalize) throws IOException {
+        return export.run(source, refs, destination, created, settings.registryOptions(), transfers,
+                internalize ? internalizer() : Mirror.Rewrite.NONE);
+    }
+
+    /**
+     * For {@link Mirror#run(Reference, Reference, RegistryOptions, CopyOptions, Mirror.Rewrite)} ({@code mirror
+     * --internalize}): a model set with files stored outside the registry (spec/README.md 3.14) becomes a manifest
+     * whose layers carry them, fetched from their URLs through this cache and verified; anything else is copied as it is.
+     */
+    public Mirror.Rewrite internalizer() {
+        return new Internalize(settings, cache, CopyOptions.of(settings.registryOptions())
+                .withConcurrency(settings.concurrency()).withListener(transfers));
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear
@@ -260,6 +283,19 @@ public final class ModelReg {
 
     public Inspection inspect(String ref) throws IOException {
         return inspect(ref(ref));
+    }
+
+    /**
+     * Compares two refs from their registries and manifests alone (no layer or file is read; a {@code SOURCE@REF} is
+     * synced first): models and files added, removed and changed, and what a pull of {@code b} moves into a cache that
+     * holds every file of {@code a}. The refs may be of different transports (a GitHub-mode ref against an artifact).
+     */
+    public RefDiff diff(RefSpec a, RefSpec b) throws IOException {
+        Synced sa = open(a, true);
+        Synced sb = open(b, true);
+        java.util.Set<dev.modelreg.spec.Digest> held = RefDiff.held(sources.of(sa.state()).plan(sa, d -> false));
+        Plan pb = sources.of(sb.state()).plan(sb, held::contains);
+        return RefDiff.of(a.toString(), sa.registry(), b.toString(), sb.registry(), RefDiff.transfer(pb, sb.registry()));
     }
 
     /** A configured source's ref (synced first with {@code sync}, else only when not cached), or an artifact. */

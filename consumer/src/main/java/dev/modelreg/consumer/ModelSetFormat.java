@@ -12,6 +12,7 @@ import dev.modelreg.spec.Limits;
 import dev.modelreg.spec.Manifest;
 import dev.modelreg.spec.MediaTypes;
 import dev.modelreg.spec.ModelsToml;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * A modelreg artifact (spec/README.md section 3): the config is the models.toml, byte for byte; a file is in the
@@ -63,10 +65,12 @@ final class ModelSetFormat implements ArtifactFormat {
     /**
      * Plans by the rule of {@link LayerIndex}; a file layer whose size is not the one models.toml gives is refused before
      * it is fetched. For a tar layer, {@code members} are the keys it serves: it may also hold
-     * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used.
+     * files it no longer serves (older versions a later delta layer replaces), which are neither checked nor used. A
+     * file the manifest lists as external (3.14) comes from its URL, which its entry must give.
      */
     @Override
-    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, String label) throws ConsumerException {
+    public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, Predicate<Digest> cached, String label)
+            throws ConsumerException {
         LayerIndex index;
         try {
             index = LayerIndex.of(manifest, r);
@@ -74,11 +78,21 @@ final class ModelSetFormat implements ArtifactFormat {
             throw new ConsumerException(label + ": " + e.getMessage(), e);
         }
         Map<String, Digest> blobs = new LinkedHashMap<>();
+        Map<String, Digest> external = new LinkedHashMap<>();
         Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
         for (String key : keys) {
             Digest hash = Plans.hashOf(r, key, label);
-            if (cache.has(hash)) {
+            if (cached.test(hash)) {
                 blobs.put(key, hash);
+                continue;
+            }
+            if (index.isExternal(key)) {
+                String url = r.files().get(key).url();
+                if (url == null || url.isBlank()) {
+                    throw new ConsumerException(label + ": file '" + Text.printable(key) + "' is stored outside the"
+                            + " registry but models.toml gives it no url");
+                }
+                external.put(key, hash);
                 continue;
             }
             Descriptor l = index.layerOf(key);
@@ -92,7 +106,7 @@ final class ModelSetFormat implements ArtifactFormat {
                 throw new ConsumerException(ConsumerException.Kind.SIZE_MISMATCH, label + ": layer " + l.digest()
                         + " titled '" + key + "' is " + l.size() + " bytes, models.toml says " + size);
             }
-            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cache.has(d), new LinkedHashMap<>(), new HashMap<>()))
+            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cached.test(d), new LinkedHashMap<>(), new HashMap<>()))
                     .files().put(key, hash);
         }
         for (Plan.Fetch f : out.values()) {
@@ -104,7 +118,7 @@ final class ModelSetFormat implements ArtifactFormat {
                 if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e);
             }
         }
-        return new Plan(blobs, new ArrayList<>(out.values()));
+        return new Plan(blobs, new ArrayList<>(out.values()), external);
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * One pull of an OCI artifact's files: plans from the manifest and registry alone ({@link ArtifactFormat#plan}),
- * fetches only the planned layers, in parallel, and writes every file, each checked against its models.toml hash.
+ * fetches only the planned layers, in parallel, and the files it stores outside the registry from their URLs
+ * ({@link ExternalFetch}), and writes every file, each checked against its models.toml hash.
  * Layers that are unpacked stream into the cache and out to the files in one pass; single-file layers are written to
  * their first file in the download's pass too ({@link TeeSinks}), then copied to any other. With a {@code scratch}
  * directory (a {@code --no-cache} pull), downloaded layers do not enter the cache ({@link NoCacheStore}); what the
@@ -39,8 +40,11 @@ final class OciPull {
     private final Synced synced;
     private final ArtifactFormat format;
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong requests;
 
-    OciPull(Settings settings, Cache cache, Synced synced, ArtifactFormat format, CopyOptions options, LayerFetcher fetcher) {
+    OciPull(Settings settings, Cache cache, Synced synced, ArtifactFormat format, CopyOptions options, LayerFetcher fetcher,
+            AtomicLong requests) {
+        this.requests = requests;
         this.fetcher = fetcher;
         this.options = options;
         this.settings = settings;
@@ -51,7 +55,7 @@ final class OciPull {
 
     /** Writes every key of {@code dests} to its file (which must not exist; its directory must); returns bytes written. */
     long run(Map<String, Path> dests, Path scratch) throws IOException {
-        Plan plan = format.plan(synced.registry(), dests.keySet(), cache, synced.label());
+        Plan plan = format.plan(synced.registry(), dests.keySet(), cache, cache::has, synced.label());
         List<Plan.Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {
             throw ConsumerException.offline("offline: " + Text.count(missing.stream().mapToInt(f -> f.files().size()).sum(), "file")
@@ -59,11 +63,25 @@ final class OciPull {
         }
         // a single-file layer is written to its file in the download's pass too (into the cache and the file at once;
         // with --no-cache only to the file, by NoCacheStore)
-        TeeSinks tee = scratch == null ? new TeeSinks(fileLayers(missing), dests, bytes) : null;
+        Map<String, Digest> teed = fileLayers(missing);
+        teed.putAll(plan.external());
+        TeeSinks tee = scratch == null ? new TeeSinks(teed, dests, bytes) : null;
         NoCacheStore noCache = scratch == null ? null : new NoCacheStore(scratch,
                 missing.stream().filter(format::unpacks).map(f -> f.layer().digest()).collect(Collectors.toSet()));
         if (!missing.isEmpty()) download(missing, dests, tee, noCache);
-        List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, plan.blobs(), dests, bytes, synced.label()));
+        Map<String, Digest> fromCache = new LinkedHashMap<>(plan.blobs());
+        Map<Digest, List<Path>> moved = new LinkedHashMap<>(); // --no-cache: scratch blobs renamed (or copied) to their files
+        if (!plan.external().isEmpty()) {
+            CopyOptions o = options.withSinks(tee == null ? null : tee::sink);
+            if (noCache != null) ExternalFetch.run(settings, synced.registry(), plan.external(), noCache, o, synced.label(), requests);
+            else ExternalFetch.run(settings, synced.registry(), plan.external(), cache.blobs(), o, synced.label(), requests);
+            for (Map.Entry<String, Digest> e : plan.external().entrySet()) {
+                Path to = dests.get(e.getKey());
+                if (noCache != null && noCache.has(e.getValue())) moved.computeIfAbsent(e.getValue(), d -> new ArrayList<>()).add(to);
+                else if (tee == null || !tee.wrote(e.getValue(), to)) fromCache.put(e.getKey(), e.getValue());
+            }
+        }
+        List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, fromCache, dests, bytes, synced.label()));
         for (Plan.Fetch f : plan.layers()) {
             if (format.unpacks(f) && !f.cached()) continue; // unpacked while it downloaded
             Map<String, Path> to = to(f, dests);
@@ -71,8 +89,7 @@ final class OciPull {
                 String what = "cached " + what(f);
                 tasks.add(() -> format.unpack(cache.blob(f.layer().digest()), f, to, bytes::addAndGet, what));
             } else if (noCache != null && !f.cached()) {
-                Path blob = noCache.path(f.layer().digest());
-                tasks.add(() -> bytes.addAndGet(Workspace.moveOut(blob, new ArrayList<>(to.values()))));
+                moved.computeIfAbsent(f.layer().digest(), d -> new ArrayList<>()).addAll(to.values());
             } else {
                 for (Map.Entry<String, Path> k : to.entrySet()) {
                     if (tee != null && tee.wrote(f.layer().digest(), k.getValue())) continue; // written as it downloaded
@@ -80,6 +97,9 @@ final class OciPull {
                             Workspace.fileOf(k.getKey(), synced.label()))));
                 }
             }
+        }
+        for (Map.Entry<Digest, List<Path>> m : moved.entrySet()) {
+            tasks.add(() -> bytes.addAndGet(Workspace.moveOut(noCache.path(m.getKey()), m.getValue())));
         }
         Parallel.run(tasks, settings.concurrency());
         return bytes.get();

@@ -36,6 +36,7 @@ final class OciSource implements Source {
     private final OciEndpoints endpoints;
     private final java.util.function.Consumer<String> progress;
     private volatile CopyListener listener = CopyListener.NONE;
+    private final java.util.concurrent.atomic.AtomicLong urlRequests = new java.util.concurrent.atomic.AtomicLong(); // external files
 
     OciSource(Settings settings, Cache cache, Mirrors mirrors, java.util.function.Consumer<String> progress) {
         this.settings = settings;
@@ -55,7 +56,7 @@ final class OciSource implements Source {
 
     @Override
     public long requestCount() {
-        return endpoints.requestCount();
+        return endpoints.requestCount() + urlRequests.get();
     }
 
     @Override
@@ -185,10 +186,16 @@ final class OciSource implements Source {
     }
 
     @Override
+    public Plan plan(Synced s, java.util.function.Predicate<Digest> cached) throws IOException {
+        return Formats.of(manifest(s), "manifest of " + s.label()).plan(s.registry(), s.registry().files().keySet(),
+                cache, cached, s.label());
+    }
+
+    @Override
     public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
         ArtifactFormat format = Formats.of(manifest(s), "manifest of " + s.label());
-        return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have))
-                .run(dests, scratch);
+        return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have),
+                urlRequests).run(dests, scratch);
     }
 
     /**

@@ -8,9 +8,14 @@ import java.util.Map;
 
 /**
  * Where the wanted files of an OCI artifact come from, planned from its manifest and registry alone: {@code blobs}
- * are files whose blob is cached (key -> hash); every other file is in one of {@code layers}, cached or not.
+ * are files whose blob is cached (key -> hash); {@code external} are files stored outside the registry (spec/README.md
+ * 3.14) to fetch from their URLs (key -> hash); every other file is in one of {@code layers}, cached or not.
  */
-record Plan(Map<String, Digest> blobs, List<Fetch> layers) {
+record Plan(Map<String, Digest> blobs, List<Fetch> layers, Map<String, Digest> external) {
+    Plan(Map<String, Digest> blobs, List<Fetch> layers) {
+        this(blobs, layers, Map.of());
+    }
+
     /** Layers that must be downloaded. */
     List<Fetch> missing() {
         return layers.stream().filter(f -> !f.cached()).toList();

@@ -109,10 +109,19 @@ public final class Results {
         }
     }
 
+    /**
+     * A verified workspace: {@code extra} are its files (and links) the model does not list, sorted; they do not make
+     * it differ ({@link #ok()}) unless the caller is strict ({@link #ok(boolean)}).
+     */
     public record VerifyResult(String model, String source, String ref, Path workspace, int matched,
-                               List<Mismatch> mismatches, List<String> unverifiable) {
+                               List<Mismatch> mismatches, List<String> unverifiable, List<String> extra) {
         public boolean ok() {
             return mismatches.isEmpty();
+        }
+
+        /** {@link #ok()}, and with {@code strict} no extra file either. */
+        public boolean ok(boolean strict) {
+            return ok() && (!strict || extra.isEmpty());
         }
 
         public Map<String, Object> toJson() {
@@ -125,6 +134,7 @@ public final class Results {
             m.put("matched", matched);
             m.put("mismatches", mismatches.stream().map(Mismatch::toJson).toList());
             m.put("unverifiable", unverifiable);
+            m.put("extra", extra);
             return m;
         }
     }

@@ -30,6 +30,13 @@ interface Source {
      */
     long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException;
 
+    /**
+     * Where a pull of every file of the ref would take them from, into a cache that holds the blobs {@code cached} says
+     * it has, planned from the manifest and registry alone ({@code diff}): cached blobs, layers, and files fetched from
+     * their URLs ({@link Plan#external()}: in GitHub mode, every file not cached).
+     */
+    Plan plan(Synced s, java.util.function.Predicate<dev.modelreg.spec.Digest> cached) throws IOException;
+
     /** The ref ready to be copied elsewhere (export, {@code mirror --source}). */
     Exportable exportable(Synced s) throws IOException;
 

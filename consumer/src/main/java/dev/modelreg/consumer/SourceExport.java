@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  */
 record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Consumer<String> progress) {
     List<Exported> run(String source, List<String> refs, Reference destination, CreationTime created,
-                       RegistryOptions ro, CopyListener listener) throws IOException {
+                       RegistryOptions ro, CopyListener listener, Mirror.Rewrite rewrite) throws IOException {
         if (destination.tag() != null || destination.digest() != null) {
             throw new InvalidRequestException("with --source the destination takes no tag or digest (each ref goes to"
                     + " its own tag): '" + destination + "'");
@@ -54,19 +54,19 @@ record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Cons
         }
         List<Exported> out = new ArrayList<>();
         for (Map.Entry<String, Exportable> t : byTag.entrySet()) {
-            out.add(export(t.getValue(), destination.withTag(t.getKey()), created, ro, listener));
+            out.add(export(t.getValue(), destination.withTag(t.getKey()), created, ro, listener, rewrite));
         }
         return out;
     }
 
-    private Exported export(Exportable e, Reference to, CreationTime created, RegistryOptions ro, CopyListener listener)
-            throws IOException {
+    private Exported export(Exportable e, Reference to, CreationTime created, RegistryOptions ro, CopyListener listener,
+                            Mirror.Rewrite rewrite) throws IOException {
         String key = e.synced().source().key();
         String ref = e.synced().ref();
         String label = e.synced().label();
         if (e.isArtifact()) {
             progress.accept("mirroring " + label + " (" + e.artifact() + ") to " + to);
-            Mirror.Result m = Mirror.run(e.artifact(), to, ro, CopyOptions.of(ro).withListener(listener));
+            Mirror.Result m = Mirror.run(e.artifact(), to, ro, CopyOptions.of(ro).withListener(listener), rewrite);
             return new Exported(key, ref, "oci", to.tag(), to.withDigest(m.root().digest()), m.root().digest());
         }
         progress.accept("pushing " + label + " (" + Text.count(e.files().size(), "file") + ") to " + to);

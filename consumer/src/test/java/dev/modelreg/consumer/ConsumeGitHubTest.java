@@ -390,4 +390,38 @@ class ConsumeGitHubTest {
         }
         return -1;
     }
+
+    @Test
+    void diffComparesAGitHubModeRefWithAnArtifactFromTheirRegistriesAlone() throws IOException {
+        publishRaw("develop");
+        Map<String, byte[]> b = new LinkedHashMap<>(files);
+        b.put("ex1/gwf/model.dis", bytes(3000, 8));
+        b.put("ex2/extra.txt", "added in B\n".getBytes(StandardCharsets.UTF_8));
+        Path layout = tmp.resolve("layout");
+        TestArtifacts.Pushed pushed = TestArtifacts.push(dev.modelreg.content.store.OciLayout.open(layout), "v1", b, Map.of(
+                "test/ex1", List.of("ex1/mfsim.nam", "ex1/gwf/model.dis", "ex1/gwf/deep/k.bin"),
+                "test/ex2", List.of("ex2/mfsim.nam", "ex2/extra.txt")));
+        ModelReg reg = reg();
+        long before = gh.requests().size();
+        RefDiff d = reg.diff(reg.ref("testmodels@develop"), reg.ref("oci-layout:" + layout + ":v1"));
+        assertThat(gh.requests().subList((int) before, gh.requests().size()))
+                .as("GitHub: the registry file only").allMatch(q -> q.path().endsWith("models.toml") || q.path().contains("/commits/"));
+        assertThat(d.files()).extracting(RefDiff.FileChange::key, RefDiff.FileChange::change).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ex1/gwf/model.dis", "changed"),
+                org.assertj.core.groups.Tuple.tuple("ex2/extra.txt", "added"));
+        assertThat(d.files().get(0).sizeB()).isNull(); // TestArtifacts writes no sizes
+        assertThat(d.models().changed()).containsExactly("test/ex1", "test/ex2");
+        // given the GitHub-mode files cached (by hash): the two tars holding the changed and added files
+        assertThat(d.transfer().layers()).isEqualTo(2);
+        assertThat(d.transfer().cachedFiles()).isEqualTo(3); // ex1/mfsim.nam, k.bin (its file layer), ex2/mfsim.nam
+        assertThat(d.transfer().layerBytes()).isEqualTo(pushed.parsed().layers().stream()
+                .filter(l -> l.mediaType().equals(dev.modelreg.spec.MediaTypes.TAR_LAYER)).mapToLong(l -> l.size()).sum());
+
+        // the other way: GitHub-mode files are fetched one by one; k.bin comes from the artifact's file layer
+        RefDiff back = reg.diff(reg.ref("oci-layout:" + layout + ":v1"), reg.ref("testmodels@develop"));
+        assertThat(back.transfer().layers()).isZero();
+        assertThat(back.transfer().files()).isEqualTo(3);
+        assertThat(back.transfer().unsizedFiles()).isEqualTo(3); // the raw registry gives no sizes
+        assertThat(back.transfer().cachedFiles()).isEqualTo(1);
+    }
 }

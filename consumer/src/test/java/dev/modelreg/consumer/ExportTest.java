@@ -94,6 +94,30 @@ class ExportTest {
     }
 
     @Test
+    void exportInternalizeCarriesFilesStoredOutsideTheRegistryInLayers() throws IOException {
+        Map<String, byte[]> tree = ConsumeDeltaTest.tree(ConsumePublishedTest.examples());
+        Map<String, byte[]> bins = ExternalFilesTest.bins(tree);
+        Reference src = Reference.parse("oci-layout:" + tmp.resolve("src"));
+        Reference dst = Reference.parse("oci-layout:" + tmp.resolve("dst"));
+        Push.Result pushed;
+        try (dev.modelreg.testkit.StubServer http = dev.modelreg.testkit.StubServer.http("127.0.0.1", x -> {
+            byte[] b = bins.get(x.getRequestURI().getPath().substring("/files/".length()));
+            dev.modelreg.testkit.StubServer.answer(x, b == null ? 404 : 200, b);
+        })) {
+            pushed = Push.run(Push.Request.builder(ConsumePublishedTest.examples(), src.withTag("main")).name("example")
+                    .external(dev.modelreg.publisher.ExternalFiles.of(List.of("**/*.bin"), "http://" + http.host() + "/files"))
+                    .build());
+            List<Exported> in = reg(src).export("published", List.of("main"), dst, CreationTime.reproducible(), true);
+            assertThat(in).singleElement().satisfies(e -> assertThat(e.digest()).isNotEqualTo(pushed.digest()));
+            assertThat(http.seen()).hasSize(bins.size());
+        }
+        // the HTTP server is gone: the export serves every file
+        ModelReg other = new ModelReg(new BootstrapConfig(Map.of()), Settings.from(env).withCacheRoot(tmp.resolve("c3")));
+        other.pull(dst.withTag("main"), tmp.resolve("out"), Selection.ALL, false);
+        ConsumeDeltaTest.assertSameTree(tmp.resolve("out"), tree);
+    }
+
+    @Test
     void aDestinationWithATagIsAnInvalidRequestAndNothingIsWritten() {
         Path dst = tmp.resolve("tagged");
         ModelReg reg = reg(Reference.parse("oci-layout:" + tmp.resolve("src")));

@@ -205,11 +205,21 @@ public final class Copy {
      */
     public static <S extends Storage & ResumablePusher> CopyResult files(DigestFetcher src, Collection<Digest> digests,
             S dst, long maxSize, CopyOptions o) throws IOException {
+        return files(src, digests, Map.of(), dst, maxSize, o);
+    }
+
+    /**
+     * As above; a blob whose size {@code sizes} gives (a file with a {@code size} in models.toml) must be exactly that
+     * long: the stream is cut one byte past it and a short one fails ({@code SIZE_MISMATCH}), like a descriptor's.
+     */
+    public static <S extends Storage & ResumablePusher> CopyResult files(DigestFetcher src, Collection<Digest> digests,
+            Map<Digest, Long> sizes, S dst, long maxSize, CopyOptions o) throws IOException {
         Copy c = new Copy(src.name(), dst, o, null);
         Map<Digest, Item> items = new LinkedHashMap<>();
         for (Digest d : digests) {
-            items.putIfAbsent(d, new Item(null, Expected.upTo(d, maxSize), CopySources.sourced(offset -> src.fetch(d, offset)),
-                    src.describe(d)));
+            Long size = sizes.get(d);
+            Expected e = size != null ? new Expected(d, size, true) : Expected.upTo(d, maxSize);
+            items.putIfAbsent(d, new Item(null, e, CopySources.sourced(offset -> src.fetch(d, offset)), src.describe(d)));
         }
         c.moveAll(new ArrayList<>(items.values()));
         return c.result(null);

@@ -38,8 +38,28 @@ public final class Mirror {
         }
     }
 
+    /**
+     * Replaces a ref's root before it is copied ({@code mirror --internalize}: a new manifest whose layers carry the
+     * files its source keeps elsewhere); {@link #NONE} copies it as it is.
+     */
+    public interface Rewrite {
+        Rewrite NONE = (src, root) -> new Rewritten(src, root);
+
+        /** What to copy for {@code root} of {@code src}. */
+        Rewritten apply(ReadOnlyTarget src, Descriptor root) throws IOException;
+    }
+
+    /** What a {@link Rewrite} gives: the content to copy (it serves the root and every blob under it), and the root. */
+    public record Rewritten(ReadOnlyStorage content, Descriptor root) {}
+
     /** Usage errors (a missing tag, a digest destination) are {@link Usage}. */
     public static Result run(Reference src, Reference dst, RegistryOptions o, CopyOptions co) throws IOException {
+        return run(src, dst, o, co, Rewrite.NONE);
+    }
+
+    /** As above, copying what {@code rewrite} makes of the source's root. */
+    public static Result run(Reference src, Reference dst, RegistryOptions o, CopyOptions co, Rewrite rewrite)
+            throws IOException {
         if (src.reference() == null) {
             throw new Usage("source '" + src + "' needs a :TAG or @DIGEST, --all-tags or --tags GLOB");
         }
@@ -50,11 +70,13 @@ public final class Mirror {
                     + "' needs a :TAG (the source is a digest; an archive is read by tag)");
         }
         try (Targets.Opened in = Targets.openExisting(src, o)) {
-            Descriptor root = in.target().resolve(src.reference());
-            String repository = repositoryOf(in.target(), src.tag(), root);
+            Descriptor resolved = in.target().resolve(src.reference());
+            String repository = repositoryOf(in.target(), src.tag(), resolved);
+            Rewritten rw = rewrite.apply(in.target(), resolved); // before the destination is opened
+            Descriptor root = rw.root();
             try (Targets.Opened out = Targets.open(dst, o)) {
                 CopyOptions opts = co == null ? CopyOptions.defaults() : co;
-                Copy c = Copy.moved(in.target(), root, out.target(), opts, scope(opts));
+                Copy c = Copy.moved(rw.content(), root, out.target(), opts, scope(opts));
                 if (tag != null && out.target() instanceof NamedTagger named) named.tag(root, tag, repository);
                 else if (tag != null) c.tag(root, tag);
                 c.linkReferrers(); // after the subject's tag
@@ -118,6 +140,12 @@ public final class Mirror {
      */
     public static List<Moved> runAll(Reference src, Reference dst, Selection sel, RegistryOptions o, CopyOptions co)
             throws IOException {
+        return runAll(src, dst, sel, o, co, Rewrite.NONE);
+    }
+
+    /** As above, copying what {@code rewrite} makes of each ref's root (every ref rewritten before anything is copied). */
+    public static List<Moved> runAll(Reference src, Reference dst, Selection sel, RegistryOptions o, CopyOptions co,
+                                     Rewrite rewrite) throws IOException {
         if (src.reference() != null && sel.any()) {
             throw new Usage("source '" + src + "' names one ref: drop its :TAG/@DIGEST to use --all-tags or --tags");
         }
@@ -154,6 +182,8 @@ public final class Mirror {
                 }
             }
             checkOneManifestPerTag(refs, tos, in.target().name());
+            List<Rewritten> rewritten = new ArrayList<>();
+            for (ImageIndex.Named n : refs) rewritten.add(rewrite.apply(in.target(), n.manifest()));
             Map<String, Targets.Opened> outs = new LinkedHashMap<>();
             List<Copy> copies = new ArrayList<>();
             Map<Target, List<ImageIndex.Named>> present = new java.util.IdentityHashMap<>(); // a layout's or archive's refs, read once
@@ -169,11 +199,12 @@ public final class Mirror {
                         outs.put(to.location(), out);
                     }
                     String repository = fromRegistry ? in.target().name() : n.repository();
-                    boolean there = has(out.target(), present, n.tag(), repository, n.manifest());
+                    Rewritten rw = rewritten.get(i);
+                    boolean there = has(out.target(), present, n.tag(), repository, rw.root());
                     Copy c = there && !opts.referrers() ? null // there: its referrers may not be
-                            : Copy.moved(in.target(), n.manifest(), out.target(), opts, there ? Graph.Scope.REFERRERS : scope(opts));
-                    CopyResult r = c == null || (there && c.result(n.manifest()).blobsCopied() == 0) ? null : c.result(n.manifest());
-                    plan.add(new Moved(in.target().name(), out.target().name(), n.tag(), n.manifest(), r));
+                            : Copy.moved(rw.content(), rw.root(), out.target(), opts, there ? Graph.Scope.REFERRERS : scope(opts));
+                    CopyResult r = c == null || (there && c.result(rw.root()).blobsCopied() == 0) ? null : c.result(rw.root());
+                    plan.add(new Moved(in.target().name(), out.target().name(), n.tag(), rw.root(), r));
                     where.add(out.target());
                     copies.add(c);
                 }

@@ -51,6 +51,13 @@ final class LayerPlanner {
 
     static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
                                  Map<String, Digest> digests, long threshold, int maxLayers) throws PublishException {
+        return plan(registry, paths, sizes, digests, threshold, maxLayers, Set.of());
+    }
+
+    /** As above, leaving out the {@code external} keys (spec/README.md 3.14: no layer serves them); groups stay those of the whole registry. */
+    static LayerPlan plan(ModelsToml registry, Map<String, Path> paths, Map<String, Long> sizes,
+                          Map<String, Digest> digests, long threshold, int maxLayers, Set<String> external)
+            throws PublishException {
         checkMaxLayers(maxLayers);
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(registry);
         Map<String, String> groupOf = new HashMap<>();
@@ -61,6 +68,7 @@ final class LayerPlanner {
         Map<String, Tar> tarOfGroup = new HashMap<>();
         for (Map.Entry<String, SortedSet<String>> g : groups.entrySet()) {
             for (String k : g.getValue()) {
+                if (external.contains(k)) continue;
                 if (sizes.get(k) >= threshold) large.add(k);
                 else tarOfGroup.computeIfAbsent(g.getKey(), Tar::new).add(k, sizes.get(k));
             }

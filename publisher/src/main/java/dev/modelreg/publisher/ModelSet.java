@@ -37,13 +37,16 @@ record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content,
     public static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
                                  Map<String, String> annotations, int maxLayers, long threshold, int threads)
             throws IOException {
-        return build(registry, configBytes, files, annotations, maxLayers, threshold, threads, null);
+        return build(registry, configBytes, files, annotations, maxLayers, threshold, threads, null, new java.util.TreeSet<>());
     }
 
-    /** As above; with a {@code base} (a previous manifest in the destination) small changes go into a delta layer. */
+    /**
+     * As above; with a {@code base} (a previous manifest in the destination) small changes go into a delta layer; the
+     * {@code external} keys get no layer and are listed in the manifest's {@link Annotations#EXTERNAL} (3.14).
+     */
     static ModelSet build(dev.modelreg.spec.ModelsToml registry, byte[] configBytes, Sources files,
                           Map<String, String> annotations, int maxLayers, long threshold, int threads,
-                          DeltaPlanner.Base base) throws IOException {
+                          DeltaPlanner.Base base, java.util.SortedSet<String> external) throws IOException {
         // what consumers refuse is not published (section 14)
         try {
             Limits.checkRegistrySize(configBytes.length, "the registry file (models.toml)");
@@ -51,7 +54,8 @@ record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content,
             throw new RegistryFormatException(e.getMessage());
         }
         ModelsTomlCodec.checkLimits(registry, "the registry file (models.toml)");
-        LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers);
+        LayerPlan plan = LayerPlanner.plan(registry, files.paths(), files.sizes(), files.digests(), threshold, maxLayers,
+                external);
         if (base != null) plan = DeltaPlanner.rebase(plan, registry, files.digests(), files.sizes(), base, maxLayers);
         Path staging = dev.modelreg.content.fs.Leftovers.tempDir("modelreg-push-");
         StagedContent content = new StagedContent(staging);
@@ -59,7 +63,12 @@ record ModelSet(Manifest manifest, Descriptor descriptor, StagedContent content,
             Descriptor config = Descriptor.of(MediaTypes.CONFIG, Digest.sha256Of(configBytes), configBytes.length);
             content.put(config.digest(), configBytes);
             List<Descriptor> layers = layers(plan, files, staging, content, threads);
-            Manifest manifest = new Manifest(MediaTypes.ARTIFACT_TYPE, config, layers, annotations);
+            Map<String, String> ann = annotations;
+            if (!external.isEmpty()) {
+                ann = new TreeMap<>(annotations);
+                ann.put(Annotations.EXTERNAL, Json.write(new ArrayList<>(external)));
+            }
+            Manifest manifest = new Manifest(MediaTypes.ARTIFACT_TYPE, config, layers, ann);
             byte[] bytes = manifest.toBytes();
             if (bytes.length > Limits.MAX_MANIFEST_BYTES) {
                 throw new IOException("the manifest would be " + bytes.length + " bytes, over the "

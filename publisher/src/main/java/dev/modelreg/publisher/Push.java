@@ -80,6 +80,7 @@ public final class Push {
         private final String base;
         private final CopyListener listener;
         private final ImageOptions image;
+        private final ExternalFiles external;
         private final ModelPackOptions modelPack;
         private final TagCondition tagCondition;
 
@@ -101,6 +102,7 @@ public final class Push {
             base = b.base;
             listener = b.listener;
             image = b.image;
+            external = b.external;
             modelPack = b.modelPack;
             tagCondition = b.tagCondition;
         }
@@ -134,7 +136,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image).modelPack(modelPack).tagCondition(tagCondition);
+                    .image(image).modelPack(modelPack).tagCondition(tagCondition).external(external);
         }
 
         Path dir() { return dir; }
@@ -154,6 +156,7 @@ public final class Push {
         String base() { return base; }
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
+        ExternalFiles external() { return external; }
         ModelPackOptions modelPack() { return modelPack; }
         TagCondition tagCondition() { return tagCondition; }
 
@@ -176,6 +179,7 @@ public final class Push {
             private String base;
             private CopyListener listener;
             private ImageOptions image;
+            private ExternalFiles external = ExternalFiles.NONE;
             private ModelPackOptions modelPack;
             private TagCondition tagCondition = TagCondition.ANY;
 
@@ -294,6 +298,12 @@ public final class Push {
                 return this;
             }
 
+            /** Files kept out of the layers, fetched by consumers from their URLs (spec/README.md 3.14; default none). */
+            public Builder external(ExternalFiles files) {
+                this.external = files == null ? ExternalFiles.NONE : files;
+                return this;
+            }
+
             /** The request. */
             public Request build() {
                 return new Request(this);
@@ -326,14 +336,7 @@ public final class Push {
         if (tag == null) tag = RefTags.toTag(ref);
         if (ref == null) ref = refOfTag(tag);
 
-        progress.accept("indexing " + r.dir());
-        PushInputs.Loaded loaded = r.registryFile() != null ? PushInputs.fromRegistryFile(r.dir(), r.registryFile())
-                : PushInputs.fromTree(r.dir(), r.name(), r.namefile());
-        if (loaded.registry().files().isEmpty()) {
-            throw PublishException.invalid("nothing to push: no model files in " + r.dir()
-                    + (r.registryFile() != null ? " listed by " + r.registryFile()
-                    : " (no directory holds a file matching '" + r.namefile() + "')"));
-        }
+        PushInputs.Loaded loaded = PushInputs.load(r, progress);
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());

@@ -25,10 +25,12 @@ final class PushArtifact {
             DeltaPlanner.Base base = baseRef == null ? null : PushInputs.base(opened.target(), baseRef, progress);
             progress.accept("building layers for " + Text.count(loaded.registry().files().size(), "file"));
             try (ModelSet set = ModelSet.build(loaded.registry(), loaded.config(), loaded.sources(), ann, maxLayers,
-                    LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
+                    LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base, loaded.external())) {
                 co.tagCondition().precheck(opened.target(), tag, set.descriptor().digest()); // before any upload
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
-                        + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
+                        + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : "")
+                        + (loaded.external().isEmpty() ? "" : "; " + Text.count(loaded.external().size(), "file")
+                        + " stored outside the registry"));
                 CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);
                 opened.commit(); // an oci-archive: file is written here
                 String reference = dest.target().withTag(tag).withDigest(set.descriptor().digest()).toString();

@@ -17,6 +17,7 @@ import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.ModelsTomlCodec;
 import dev.modelreg.spec.OciReference;
 import dev.modelreg.spec.RefTags;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +25,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +38,55 @@ import java.util.function.Consumer;
 final class PushInputs {
     private PushInputs() {}
 
-    /** The registry, its bytes (the config) and where each file's verified content is. */
-    record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {}
+    /**
+     * The registry, its bytes (the config), where each file's verified content is, and the files kept out of the layers
+     * (3.14; an external file given by a registry file need not be in the tree).
+     */
+    record Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources, SortedSet<String> external) {
+        Loaded(ModelsToml registry, byte[] config, ModelSet.Sources sources) {
+            this(registry, config, sources, new TreeSet<>());
+        }
+    }
+
+    /** The inputs of {@code r}: its registry file, else its directory indexed (not empty); with its external files (3.14). */
+    static Loaded load(Push.Request r, Consumer<String> progress) throws IOException {
+        if ((r.image() != null || r.modelPack() != null) && !r.external().none()) {
+            throw PublishException.invalid("--external keeps files out of a model set's layers; a model image or a"
+                    + " ModelPack artifact holds every file");
+        }
+        progress.accept("indexing " + r.dir());
+        Loaded l = r.registryFile() != null ? fromRegistryFile(r.dir(), r.registryFile(), r.external())
+                : fromTree(r.dir(), r.name(), r.namefile());
+        if (l.registry().files().isEmpty()) {
+            throw PublishException.invalid("nothing to push: no model files in " + r.dir()
+                    + (r.registryFile() != null ? " listed by " + r.registryFile()
+                    : " (no directory holds a file matching '" + r.namefile() + "')"));
+        }
+        return external(l, r.external(), r.registryFile(), r.dir());
+    }
+
+    /**
+     * {@code l} with its external files ({@code --external}): an indexed registry gets their URLs ({@code
+     * --external-url-base}) and is written again; a registry file ({@code registryFile}), pushed byte for byte, must
+     * give each a url itself.
+     */
+    static Loaded external(Loaded l, ExternalFiles ext, Path registryFile, Path dir) throws PublishException {
+        if (ext.none()) return l;
+        String label = registryFile != null ? registryFile.toString() : "the models of " + dir;
+        SortedSet<String> keys = ext.keys(l.registry(), label);
+        if (registryFile == null) {
+            ModelsToml r = ext.withUrls(l.registry(), keys, label);
+            return new Loaded(r, ModelsTomlCodec.write(r), l.sources(), keys);
+        }
+        for (String k : keys) {
+            String url = l.registry().files().get(k).url();
+            if (url == null || url.isBlank()) {
+                throw PublishException.invalid(registryFile + ": external file '" + Text.printable(k) + "' has no url (a"
+                        + " registry file is pushed byte for byte: give its entry a url)");
+            }
+        }
+        return new Loaded(l.registry(), l.config(), l.sources(), keys);
+    }
 
     /** DIR indexed into a new models.toml: its models are named PREFIX/..., found by the namefile glob. */
     static Loaded fromTree(Path dir, String name, String namefile) throws IOException {
@@ -52,8 +102,11 @@ final class PushInputs {
                 new ModelSet.Sources(index.paths(), index.sizes(), digests));
     }
 
-    /** The given models.toml is the config, byte for byte; every file it names must be in DIR with its hash. */
-    static Loaded fromRegistryFile(Path dir, Path registryFile) throws IOException {
+    /**
+     * The given models.toml is the config, byte for byte; every file it names must be in DIR with its hash, except an
+     * external one ({@code ext}), which is hashed only when it is there.
+     */
+    static Loaded fromRegistryFile(Path dir, Path registryFile, ExternalFiles ext) throws IOException {
         byte[] config = LocalFiles.read(registryFile, "--registry-file", Limits.MAX_REGISTRY_BYTES);
         ModelsToml registry = ModelsTomlCodec.read(config, registryFile.toString());
         Path base = dir.toAbsolutePath().normalize();
@@ -63,12 +116,13 @@ final class PushInputs {
             if (!p.startsWith(base) || key.startsWith("/") || key.contains("\\")) {
                 throw PublishException.invalid(registryFile + ": file key '" + key + "' is not a relative path inside " + dir);
             }
+            if (!Files.isRegularFile(p) && ext.matches(key)) continue; // stored elsewhere: its hash is the registry's
             if (!Files.isRegularFile(p)) {
                 throw new NoSuchFileException(p.toString(), null, "listed in " + registryFile + " as '" + key + "' but missing");
             }
             paths.put(key, p);
         }
-        return verified(registry, config, paths, registryFile.toString());
+        return verified(registry, config, paths, registryFile.toString(), ext);
     }
 
     /** A registry known byte for byte whose files are elsewhere (a cache): every file must be hashed in it. */
@@ -82,20 +136,23 @@ final class PushInputs {
                     + " files have no hash (first: '" + unhashed.get(0) + "'), so it cannot be the config of an OCI"
                     + " artifact; publish a models.toml with hashes (modelreg make-registry)");
         }
-        return verified(registry, known.config(), new TreeMap<>(known.files()), known.label());
+        return verified(registry, known.config(), new TreeMap<>(known.files()), known.label(), ExternalFiles.NONE);
     }
 
-    /** Every file of {@code registry} hashed once from {@code paths} and checked against its hash. */
-    private static Loaded verified(ModelsToml registry, byte[] config, TreeMap<String, Path> paths, String label)
-            throws IOException {
+    /** Every file of {@code registry} in {@code paths} hashed once and checked against its hash; only external ones may be absent. */
+    private static Loaded verified(ModelsToml registry, byte[] config, TreeMap<String, Path> paths, String label,
+                                   ExternalFiles ext) throws IOException {
         for (String key : registry.files().keySet()) {
-            if (!paths.containsKey(key)) throw PublishException.invalid(label + ": no content for file '" + key + "'");
+            if (!paths.containsKey(key) && !ext.matches(key)) {
+                throw PublishException.invalid(label + ": no content for file '" + key + "'");
+            }
         }
         Map<String, Hashing.Hashed> hashed = Indexer.hashAll(paths, IndexOptions.defaultThreads());
         Map<String, Digest> digests = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
         for (Map.Entry<String, FileEntry> e : registry.files().entrySet()) {
             Hashing.Hashed h = hashed.get(e.getKey());
+            if (h == null) continue; // an external file that is not here
             Digest want = e.getValue().hash();
             if (want != null && !want.equals(h.digest())) {
                 throw VerifyingInputStream.mismatch("file '" + e.getKey() + "' listed in " + label, want,

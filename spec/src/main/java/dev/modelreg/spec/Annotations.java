@@ -47,4 +47,11 @@ public final class Annotations {
     public static final String ORAS_CONTENT_DIGEST = "io.deis.oras.content.digest";
     /** Tar layer: the number of files it holds. */
     public static final String FILE_COUNT = "dev.modelreg.files";
+    /**
+     * Manifest: the files stored outside the registry (spec/README.md 3.14), a JSON array of file keys, sorted. No layer
+     * serves a key listed here: it is fetched from its models.toml {@code url} and verified against its {@code hash}.
+     */
+    public static final String EXTERNAL = "dev.modelreg.external";
+    /** Manifest: the digest of the manifest whose external files this one carries in layers ({@code mirror --internalize}). */
+    public static final String INTERNALIZED = "dev.modelreg.internalized";
 }

@@ -4,16 +4,20 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Which layer of a model-set manifest serves each file of its registry (spec/README.md 3.3 "Finding a file" and
- * 3.6): the file layer titled with the key; else the last delta layer whose {@link Annotations#DELTA} lists the key;
+ * 3.6): none for a key the manifest lists as external ({@link Annotations#EXTERNAL}, 3.14: it comes from its URL);
+ * else the file layer titled with the key; else the last delta layer whose {@link Annotations#DELTA} lists the key;
  * else the tar layer of the key's group ({@link Annotations#GROUP} / {@link Annotations#GROUPS}). Shared by the
  * consumer (planning a pull) and the publisher (rebasing a push on a previous manifest).
  */
 public final class LayerIndex {
+    private final Set<String> external;
     private final Map<String, Descriptor> fileLayers = new HashMap<>();
     private final Map<String, Descriptor> deltaOf = new HashMap<>();
     private final Map<String, Descriptor> tarOfGroup = new HashMap<>();
@@ -21,6 +25,7 @@ public final class LayerIndex {
     private final Map<String, String> groupOf = new HashMap<>();
 
     private LayerIndex(Manifest m, ModelsToml r) {
+        external = Set.copyOf(externalKeys(m));
         for (Descriptor l : m.layers()) {
             if (MediaTypes.FILE_LAYER.equals(l.mediaType()) && l.title() != null) {
                 fileLayers.put(l.title(), l);
@@ -41,13 +46,45 @@ public final class LayerIndex {
         return new LayerIndex(m, r);
     }
 
-    /** The layer that serves {@code key}, or null if none does. */
+    /** The layer that serves {@code key}, or null if none does (an external file, 3.14, is served by none). */
     public Descriptor layerOf(String key) {
+        if (external.contains(key)) return null;
         Descriptor l = fileLayers.get(key);
         if (l != null) return l;
         l = deltaOf.get(key);
         if (l != null) return l;
         return tarOfGroup.get(groupOf.getOrDefault(key, ""));
+    }
+
+    /** True if the manifest lists {@code key} as stored outside the registry (3.14): it is fetched from its URL. */
+    public boolean isExternal(String key) {
+        return external.contains(key);
+    }
+
+    /** The keys the manifest lists as external (3.14), sorted. */
+    public SortedSet<String> external() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(external));
+    }
+
+    /**
+     * The keys a manifest lists in {@link Annotations#EXTERNAL} (none without it).
+     *
+     * @throws IllegalArgumentException if the annotation is not a JSON array of strings
+     */
+    public static List<String> externalKeys(Manifest m) {
+        String v = m.annotations().get(Annotations.EXTERNAL);
+        if (v == null) return List.of();
+        Object parsed;
+        try {
+            parsed = Json.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the manifest has an invalid " + Annotations.EXTERNAL + " annotation: "
+                    + e.getMessage());
+        }
+        if (!(parsed instanceof List<?> l) || !l.stream().allMatch(String.class::isInstance)) {
+            throw new IllegalArgumentException("the manifest's " + Annotations.EXTERNAL + " must be a JSON array of strings");
+        }
+        return l.stream().map(String.class::cast).toList();
     }
 
     /** The file layer titled {@code key}, if any. */

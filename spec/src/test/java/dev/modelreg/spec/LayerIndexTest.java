@@ -48,4 +48,27 @@ class LayerIndexTest {
         assertThatThrownBy(() -> LayerIndex.of(m, r))
                 .hasMessage("layer " + bad.digest() + ": " + Annotations.DELTA + " must be a JSON array of strings");
     }
+
+    @Test
+    void anExternalKeyIsServedByNoLayerWhateverTheLayersHold() {
+        TreeMap<String, FileEntry> files = new TreeMap<>();
+        for (String k : List.of("a/mfsim.nam", "a/big.bin", "a/w.bin")) {
+            files.put(k, FileEntry.ofHash(Digest.sha256Of(k.getBytes(StandardCharsets.UTF_8))));
+        }
+        ModelsToml r = new ModelsToml("1.0", files, new TreeMap<>(Map.of("m/a", List.copyOf(files.keySet()))), new TreeMap<>());
+        Descriptor big = layer(MediaTypes.FILE_LAYER, "big", Map.of(Annotations.TITLE, "a/big.bin"));
+        Descriptor tarA = layer(MediaTypes.TAR_LAYER, "a", Map.of(Annotations.GROUP, "m/a"));
+        Manifest m = new Manifest(MediaTypes.ARTIFACT_TYPE, layer(MediaTypes.CONFIG, "c", Map.of()), List.of(big, tarA),
+                Map.of(Annotations.EXTERNAL, "[\"a/big.bin\",\"a/w.bin\"]"));
+        LayerIndex idx = LayerIndex.of(m, r);
+        assertThat(idx.layerOf("a/big.bin")).isNull();           // listed as external: its URL, not the file layer
+        assertThat(idx.layerOf("a/w.bin")).isNull();             // nor its group's tar
+        assertThat(idx.layerOf("a/mfsim.nam")).isEqualTo(tarA);
+        assertThat(idx.isExternal("a/w.bin")).isTrue();
+        assertThat(idx.external()).containsExactly("a/big.bin", "a/w.bin");
+
+        Manifest bad = new Manifest(MediaTypes.ARTIFACT_TYPE, m.config(), List.of(tarA), Map.of(Annotations.EXTERNAL, "\"a/w.bin\""));
+        assertThatThrownBy(() -> LayerIndex.of(bad, r))
+                .hasMessage("the manifest's " + Annotations.EXTERNAL + " must be a JSON array of strings");
+    }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Air-gapped transfer through the real CLI in its own JVM: publish, export to an oci-archive tar, carry the file to
- * "the other side" (a copy), import it into a real registry and consume it there, or straight from the tar.
+ * Air-gapped transfer through the CLI: publish, export to an oci-archive tar, carry the file to "the other side" (a
+ * copy), import it into a real registry and consume it there, or straight from the tar.
  */
 class AirGapCliTest {
     @TempDir Path tmp;

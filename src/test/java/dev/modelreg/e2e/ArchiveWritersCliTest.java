@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Concurrent writers of one OCI archive, as separate processes (spec 10.1: a commit reads the archive again while it
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards, naming its manifest, with every blob (re-verified on the way out); no process fails as an integrity
  * error; nothing is left beside the archive.
  */
+@Isolated // it starts 6 CLI processes at once, 6 times, under a time limit.
 class ArchiveWritersCliTest {
     private static final Duration LIMIT = Duration.ofSeconds(40);
     private static final int WRITERS = 6;

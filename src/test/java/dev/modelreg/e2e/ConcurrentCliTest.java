@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Several CLI processes at once on one cache (spec section 9: concurrent processes both succeed and leave a
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * verifies. Two refs of one repository differ in one model (a changed file, a removed file, an added file), so a
  * directory that mixes them is visible.
  */
+@Isolated // it starts 8 CLI processes at once under a time limit.
 class ConcurrentCliTest {
     private static final Duration LIMIT = Duration.ofSeconds(50);
     private static final String MODEL = "example/ex-gwf-bcf2ss";

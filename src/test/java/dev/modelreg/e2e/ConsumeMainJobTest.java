@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main job, end to end through the real CLI in its own JVM: publish examples/models into an OCI image
- * layout directory (no server), then pull the whole ref and copy one model out of it, verified.
+ * The README's main job, end to end through the CLI: publish examples/models into an OCI image layout directory (no
+ * server), then pull the whole ref and copy one model out of it, verified; two processes copying at once.
  */
 class ConsumeMainJobTest {
     @TempDir Path tmp;
@@ -35,12 +35,17 @@ class ConsumeMainJobTest {
     }
 
     /** The CLI runs in the repository root (like the README's commands) with a cache of its own. */
+    Map<String, String> env() {
+        return Map.of("MODELREG_CACHE", tmp.resolve("cache").toString());
+    }
+
+    /** A process of its own, started now. */
     Modelreg.Started start(String... args) throws IOException {
-        return Modelreg.start(tmp, repoRoot, Modelreg.FAST_JVM, Map.of("MODELREG_CACHE", tmp.resolve("cache").toString()), args);
+        return Modelreg.start(tmp, repoRoot, Modelreg.FAST_JVM, env(), args);
     }
 
     Modelreg.Run modelreg(String... args) throws IOException, InterruptedException {
-        return start(args).finish();
+        return Modelreg.runIn(tmp, repoRoot, env(), args);
     }
 
     Modelreg.Run ok(String... args) throws IOException, InterruptedException {

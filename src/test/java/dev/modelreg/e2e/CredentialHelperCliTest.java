@@ -15,6 +15,7 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The real CLI with the default bound: a {@code pull} from a registry that asks for credentials, whose credential
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * helper, and leaves none of the helper's processes running; a pull stopped by SIGTERM while the helper runs
  * takes the helper with it. (The other bad helpers, with a 2 s limit, are in content's CredentialHelperBoundsTest.)
  */
+@Isolated // it bounds the time of a pull (30 to 40 s).
 class CredentialHelperCliTest {
     @TempDir Path tmp;
     private final List<Modelreg.Started> started = new ArrayList<>();

@@ -10,20 +10,35 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs the real CLI (dev.modelreg.cli.Main) in its own JVM, the way a user does. The child's environment is cleaned of
- * the caller's modelreg settings (every MODELREG_* variable, SOURCE_DATE_EPOCH, GITHUB_TOKEN) and its docker config,
- * XDG config/cache/runtime directories point into the test's temp directory; each call adds what it needs.
+ * Runs the CLI as a user does, with a clean environment: every MODELREG_* variable, SOURCE_DATE_EPOCH and GITHUB_TOKEN
+ * of the caller removed, the docker config and the XDG config, cache and runtime directories in the test's temp
+ * directory; each call adds what it needs.
+ * <p>
+ * {@link #run} and {@link #ok} run it in this JVM ({@link InProcess}: the command line {@code Main} runs, with that
+ * environment and working directory and writers of its own), unless the run needs a process of its own: JVM options
+ * of its own (a small heap) or a crash point ({@code MODELREG_TEST_CRASH_AT}, which halts the process). A test about
+ * the process itself (signals, kill -9, concurrent processes, a pseudo-terminal, the launcher) starts one with
+ * {@link #start}, {@link #startCommand} or {@link #all}. With {@code -Dmodelreg.e2e.processes=true}
+ * every run is a process (the same assertions hold both ways).
  */
 final class Modelreg {
     private Modelreg() {}
 
+    /** The JVM options of a CLI process; given to {@link #run}, they ask for nothing in particular (in-process). */
     static final List<String> FAST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    /** How long a run may take unless a test says otherwise. */
+    static final Duration LIMIT = Duration.ofSeconds(300);
+
+    /** True to run every command in a process of its own. */
+    static final boolean PROCESSES = Boolean.getBoolean("modelreg.e2e.processes");
 
     record Run(int code, String out, String err, long millis) {
         @SuppressWarnings("unchecked")
@@ -74,12 +89,22 @@ final class Modelreg {
     /** A started CLI process; {@link #finish()} waits for it (bounded) and collects its output. */
     record Started(Process process, Path out, Path err, long startNanos, String what) {
         Run finish() throws IOException, InterruptedException {
-            return finish(Duration.ofSeconds(300));
+            return finish(LIMIT);
         }
 
-        /** Waits at most {@code limit}; a process still running then is killed (with its children) and fails the test. */
+        /**
+         * Waits at most {@code limit}; a process still running then is killed (with its children) and fails the test,
+         * as is one whose waiting thread is interrupted.
+         */
         Run finish(Duration limit) throws IOException, InterruptedException {
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean ended;
+            try {
+                ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) { // the test is stopping: none is left running
+                kill();
+                throw e;
+            }
+            if (!ended) {
                 kill();
                 throw new AssertionError(what + " did not finish in " + limit.toSeconds() + " s");
             }
@@ -115,6 +140,17 @@ final class Modelreg {
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         Map<String, String> e = pb.environment();
+        e.clear();
+        e.putAll(environment(tmp, env));
+        Path out = Files.createTempFile(tmp, "stdout-", ".txt");
+        Path err = Files.createTempFile(tmp, "stderr-", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return new Started(pb.start(), out, err, System.nanoTime(), what);
+    }
+
+    /** The environment of a run: this JVM's, cleaned of modelreg settings, its user directories under {@code tmp}, and {@code env}. */
+    static Map<String, String> environment(Path tmp, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>(System.getenv());
         e.keySet().removeIf(k -> k.startsWith("MODELREG_"));
         e.remove("SOURCE_DATE_EPOCH");
         e.remove("GITHUB_TOKEN");
@@ -123,10 +159,7 @@ final class Modelreg {
         e.put("XDG_CONFIG_HOME", tmp.resolve("xdg-config").toString());
         e.put("XDG_CACHE_HOME", tmp.resolve("xdg-cache").toString());
         e.putAll(env);
-        Path out = Files.createTempFile(tmp, "stdout-", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr-", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        return new Started(pb.start(), out, err, System.nanoTime(), what);
+        return e;
     }
 
     /**
@@ -146,8 +179,28 @@ final class Modelreg {
         return runs;
     }
 
+    /** {@code modelreg ARGS} in {@code tmp}: in this JVM unless {@code jvmArgs} or a crash point need a process. */
     static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return start(tmp, tmp, jvmArgs, env, args).finish();
+        return run(tmp, jvmArgs, env, LIMIT, args);
+    }
+
+    /** As above, failing the test if the run takes more than {@code limit}. */
+    static Run run(Path tmp, List<String> jvmArgs, Map<String, String> env, Duration limit, String... args)
+            throws IOException, InterruptedException {
+        return run(tmp, tmp, jvmArgs, env, limit, args);
+    }
+
+    /** {@code modelreg ARGS} in {@code workDir} (in this JVM), its temp files and user directories under {@code tmp}. */
+    static Run runIn(Path tmp, Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(tmp, workDir, FAST_JVM, env, LIMIT, args);
+    }
+
+    private static Run run(Path tmp, Path workDir, List<String> jvmArgs, Map<String, String> env, Duration limit,
+                           String... args) throws IOException, InterruptedException {
+        if (PROCESSES || !jvmArgs.equals(FAST_JVM) || env.containsKey("MODELREG_TEST_CRASH_AT")) {
+            return start(tmp, workDir, jvmArgs, env, args).finish(limit);
+        }
+        return InProcess.run(workDir, environment(tmp, env), limit, args);
     }
 
     static Run ok(Path tmp, String... args) throws IOException, InterruptedException {

@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +50,6 @@ class SecrecyCliTest {
     private static final String MODEL = "example/ex-gwf-bcf2ss";
 
     @TempDir Path tmp;
-    private final List<Modelreg.Started> started = new CopyOnWriteArrayList<>();
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final Set<Path> planted = ConcurrentHashMap.newKeySet();
     private final String githubToken = "ghp_" + hex(12);
@@ -65,11 +63,6 @@ class SecrecyCliTest {
     /** Where credentials come from; each way gets its own HOME, DOCKER_CONFIG and XDG_RUNTIME_DIR. */
     private enum Way { ENV, DOCKER_CONFIG, HOME_DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_AUTH, HOME_CONTAINERS_AUTH,
         CRED_HELPER, CREDS_STORE }
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        for (Modelreg.Started s : started) s.kill();
-    }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -239,9 +232,7 @@ class SecrecyCliTest {
     }
 
     private Modelreg.Run run(Map<String, String> env, Expect expect, String... args) throws Exception {
-        Modelreg.Started s = Modelreg.start(tmp, tmp, Modelreg.FAST_JVM, env, args);
-        started.add(s);
-        Modelreg.Run r = s.finish(RUN_LIMIT);
+        Modelreg.Run r = Modelreg.run(tmp, Modelreg.FAST_JVM, env, RUN_LIMIT, args);
         String what = "modelreg " + String.join(" ", args);
         outcomes.add(new Outcome(what, r));
         System.out.printf("  %5d ms exit %d %s%n", r.millis(), r.code(), what);

@@ -1,6 +1,5 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.Annotate;
 import dev.modelreg.spec.Reference;
 import java.util.LinkedHashMap;
@@ -36,7 +35,7 @@ public final class AnnotateCommand extends BaseCommand {
         Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
         if (r.tag() == null) throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag: give REF:TAG");
         if (annotations.isEmpty()) throw new ExitException(ExitCodes.USAGE, "give --metadata FILE or --annotation KEY=VALUE");
-        Annotate.Result a = Annotate.run(r, annotations.read(), registry.apply(RegistryOptions.fromEnvironment()));
+        Annotate.Result a = Annotate.run(r, annotations.read(), registry.options(context().env()));
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("location", a.location());

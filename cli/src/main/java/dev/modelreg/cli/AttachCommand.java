@@ -48,7 +48,7 @@ public final class AttachCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         Reference r = tagOrDigest(ref);
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(context().env());
         Descriptor subject;
         Descriptor referrer;
         String location;

@@ -28,13 +28,18 @@ public abstract class BaseCommand implements Callable<Integer> {
      * showing {@code phase} once they are done while the command finishes.
      */
     protected Progress progress(String phase) {
-        return Progress.of(spec.name(), phase, json, quiet);
+        return Progress.of(spec.name(), phase, json, quiet, context());
     }
 
     /** What a push or mirror to {@code destination} does after its transfers: write an archive, else set the tag. */
     static String finishing(String destination) {
         return destination != null && destination.startsWith(dev.modelreg.spec.Reference.ARCHIVE_PREFIX)
                 ? "writing the archive" : "tagging";
+    }
+
+    /** The environment and working directory this run reads ({@link Context}). */
+    protected Context context() {
+        return Cli.root(spec.commandLine()).context();
     }
 
     /**

@@ -29,7 +29,7 @@ public final class ClearCommand extends BaseCommand {
         String what = filter.source == null && filter.ref == null ? "the whole cache at " + reg.cacheRoot()
                 : "cached registries" + (filter.source != null ? " of " + filter.source : "") + (filter.ref != null ? " at ref " + filter.ref : "");
         if (!force) {
-            Console c = System.console();
+            Console c = context().console();
             if (c == null) throw new ExitException(ExitCodes.USAGE, "refusing to clear " + what + " without confirmation; use --force");
             String a = c.readLine("Clear %s? [y/N] ", what);
             if (a == null || !a.trim().equalsIgnoreCase("y")) {

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,25 +54,41 @@ public final class Cli {
     /** The root options that may come before the command ({@code modelreg -v info}). */
     private static final List<String> ROOT_OPTIONS = List.of("-v", "--verbose", "-h", "--help", "-V", "--version");
 
-    /** Every command (the help, the completion script and the tests see them all). */
+    /** Every command (the help, the completion script and the tests see them all), in the process's context. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return build(out, err, null);
+        return build(out, err, Context.ofProcess(), null);
     }
 
-    /** The command line for {@code args}: the command they name only, or every command when they need the list. */
+    /** The command line for {@code args} in the process's context. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-        return build(out, err, named(args));
+        return commandLine(out, err, Context.ofProcess(), args);
     }
 
+    /**
+     * The command line for {@code args} (the command they name only, or every command when they need the list) run in
+     * {@code context}: its environment, its working directory (every relative path option and parameter is resolved
+     * against it), its streams. {@link Main} gives the process's; tests run the CLI in their own process with theirs.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Context context, String[] args) {
+        return build(out, err, context, named(args));
+    }
+
+    /** Runs {@code args} in the process's context; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, args).execute(args);
+        return run(args, out, err, Context.ofProcess());
     }
 
-    /** As above with the environment the consumer commands read (cache, config, offline) given: for tests. */
-    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cl = commandLine(out, err, args);
-        ((RootCommand) cl.getCommand()).env(env);
-        return cl.execute(args);
+    /** Runs {@code args} in {@code context}; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Context context) {
+        return commandLine(out, err, context, args).execute(args);
+    }
+
+    /**
+     * What the command line prints goes through this: {@code out} in the platform's charset, with the control
+     * characters of text from elsewhere escaped ({@link SafeWriter}); flushed at each line.
+     */
+    public static PrintWriter writer(java.io.OutputStream out) {
+        return new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(out)), true);
     }
 
     /** The command class {@code args} name alone (with {@code help COMMAND}: that one), or null: build all. */
@@ -89,15 +106,16 @@ public final class Cli {
         return topic == null || topic == HelpCommand.class || i + 2 < args.length ? null : List.of(topic, HelpCommand.class);
     }
 
-    private static CommandLine build(PrintWriter out, PrintWriter err, List<Class<?>> only) {
-        CommandLine cl = new CommandLine(new RootCommand());
+    private static CommandLine build(PrintWriter out, PrintWriter err, Context context, List<Class<?>> only) {
+        CommandLine cl = new CommandLine(new RootCommand(context));
         for (Class<?> c : only != null ? only : COMMANDS.values().stream().distinct().toList()) {
             cl.addSubcommand(c == HelpCommand.class ? new HelpCommand() : instance(c));
         }
+        cl.registerConverter(Path.class, new PathConverter(context)); // after the subcommands: it reaches them all
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        Help.install(cl);
+        Help.install(cl, Help.width(context.env()));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 report(commandLine, Failure.of(ex), ex, jsonRequested(parseResult), verbose(parseResult)));
         // picocli hands only Exceptions to the handler above; an Error (a StackOverflowError, an AssertionError, an
@@ -127,6 +145,20 @@ public final class Cli {
         }
     }
 
+    /** A path on the command line: relative to the run's working directory ({@link Context#resolve}). */
+    private static final class PathConverter implements CommandLine.ITypeConverter<Path> {
+        private final Context context;
+
+        PathConverter(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Path convert(String value) {
+            return context.resolve(Path.of(value));
+        }
+    }
+
     /** The names (and aliases) of {@link #COMMANDS}, for the test that keeps them equal to the annotations. */
     static Map<String, Class<?>> commands() {
         return java.util.Collections.unmodifiableMap(COMMANDS);
@@ -136,7 +168,7 @@ public final class Cli {
     static int report(CommandLine commandLine, Failure f, Throwable ex, boolean json, boolean verbose) {
         PrintWriter e = commandLine.getErr();
         e.println("modelreg: error: " + f.message());
-        if (verbose || "1".equals(System.getenv("MODELREG_DEBUG"))) ex.printStackTrace(e);
+        if (verbose || "1".equals(root(commandLine).env().get("MODELREG_DEBUG"))) ex.printStackTrace(e);
         e.flush();
         if (json) root(commandLine).printDocument(commandLine.getOut(), f.toJson());
         return f.exitCode();

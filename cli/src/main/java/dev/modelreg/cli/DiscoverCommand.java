@@ -35,7 +35,7 @@ public final class DiscoverCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         Reference r = tagOrDigest(ref);
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(context().env());
         Descriptor subject;
         List<Referrers.Node> tree;
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {

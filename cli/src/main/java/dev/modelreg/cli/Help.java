@@ -18,11 +18,7 @@ final class Help {
     /** Narrower than this, picocli's option table does not fit: COLUMNS below it is taken as this. */
     static final int MIN_WIDTH = 60;
 
-    static void install(CommandLine cl) {
-        install(cl, width(System.getenv()));
-    }
-
-    /** As above with a fixed width, or the terminal's (picocli asks it when help is printed) when {@code width} is 0. */
+    /** Installs the help's layout at {@code width}, or the terminal's (picocli asks it when help is printed) when 0. */
     static void install(CommandLine cl, int width) {
         UsageMessageSpec u = cl.getCommandSpec().usageMessage();
         u.exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.table());

@@ -2,7 +2,11 @@ package dev.modelreg.cli;
 
 import java.io.PrintWriter;
 
-/** Entry point: builds the command line through {@link Cli} and exits with its status. */
+/**
+ * Entry point: runs the command line of {@link Cli} in the process's {@link Context} and exits with its status. What
+ * belongs to the process alone is here: the handler of an Error in a worker thread, the signal handlers of a --json
+ * run, the exit.
+ */
 public final class Main {
     private Main() {}
 
@@ -24,9 +28,9 @@ public final class Main {
                 Runtime.getRuntime().halt(ExitCodes.ERROR);
             }
         });
-        PrintWriter out = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.out)), true);
-        PrintWriter err = new PrintWriter(new SafeWriter(new java.io.OutputStreamWriter(System.err)), true);
-        picocli.CommandLine cl = Cli.commandLine(out, err, args);
+        PrintWriter out = Cli.writer(System.out);
+        PrintWriter err = Cli.writer(System.err);
+        picocli.CommandLine cl = Cli.commandLine(out, err, Context.ofProcess(), args);
         if (java.util.List.of(args).contains("--json")) Interruption.reportAsJson((RootCommand) cl.getCommand(), out);
         int code = cl.execute(args);
         out.flush();

@@ -4,6 +4,7 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.MakeRegistry;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Text;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,11 +61,18 @@ public final class MakeRegistryCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder(name).path(path)
+        Context c = context();
+        String dir = path;
+        String out = output;
+        if (!c.processWorkDir()) { // another working directory than the process's: resolve a local --path against it,
+            dir = c.localDirectory(path); // and --output too unless it is relative to a local --path
+            if (dir == null || !Files.isDirectory(Path.of(dir))) out = c.resolve(output == null ? MakeRegistry.DEFAULT_OUTPUT : output);
+        }
+        MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder(name).path(dir)
                 .repo(repo == null ? null : GitHubUrls.Repo.parse(repo)).ref(ref).namefile(namefile)
-                .output(output == null ? null : Path.of(output)).assetFile(assetFile).releaseAssets(releaseAssets)
-                .examples(examples).pathInRepo(pathInRepo).github(GitHubUrls.fromEnvironment())
-                .connection(RegistryOptions.fromEnvironment()).build());
+                .output(out == null ? null : Path.of(out)).assetFile(assetFile).releaseAssets(releaseAssets)
+                .examples(examples).pathInRepo(pathInRepo).github(GitHubUrls.fromEnvironment(c.env()))
+                .connection(RegistryOptions.fromEnvironment(c.env())).build());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("registry", r.registryFile() == null ? null : r.registryFile().toString());

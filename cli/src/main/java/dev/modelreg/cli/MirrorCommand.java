@@ -78,7 +78,7 @@ public final class MirrorCommand extends BaseCommand {
         }
         Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
         Reference dst = Reference.parse(destination);
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment().withConcurrency(concurrency));
+        RegistryOptions o = registry.options(context().env()).withConcurrency(concurrency);
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {

@@ -6,6 +6,7 @@ import dev.modelreg.spec.Text;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -36,6 +37,8 @@ class Progress implements CopyListener, AutoCloseable {
     private final boolean utf8;
     private final long start;
     private int width;
+    /** Where the terminal's width is read ($COLUMNS) when {@link #width} is 0. */
+    private Map<String, String> env = Map.of();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
     private final AtomicInteger blobs = new AtomicInteger();
@@ -59,9 +62,11 @@ class Progress implements CopyListener, AutoCloseable {
     }
 
     /** A display for {@code task} on stderr (showing {@code phase} after the transfers), or {@link #NONE}. */
-    static Progress of(String task, String phase, boolean json, boolean quiet) {
-        if (json || quiet || !Terminal.stderrIsTerminal()) return NONE;
-        return new Progress(task, phase, System.err, System::nanoTime, 0, Terminal.utf8()).ticking();
+    static Progress of(String task, String phase, boolean json, boolean quiet, Context context) {
+        if (json || quiet || !context.stderrIsTerminal()) return NONE;
+        Progress p = new Progress(task, phase, System.err, System::nanoTime, 0, Terminal.utf8(context.env()));
+        p.env = context.env();
+        return p.ticking();
     }
 
     /** Starts the thread that draws a frame every {@link #TICK_MILLIS} (a daemon; {@link #close} ends it). */
@@ -122,7 +127,7 @@ class Progress implements CopyListener, AutoCloseable {
     synchronized void tick() {
         if (out == null || closed || firstTransfer == 0) return;
         if (!drawn && clock.getAsLong() - firstTransfer < DELAY_MILLIS * 1_000_000L) return;
-        if (width <= 0) width = Terminal.width(System.getenv());
+        if (width <= 0) width = Terminal.width(env);
         write("\r" + frame(false).render(width, utf8) + "\033[K");
         drawn = true;
     }

@@ -1,6 +1,5 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.ExternalFiles;
@@ -147,14 +146,14 @@ public final class PushCommand extends BaseCommand {
     public Integer call() throws Exception {
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
                 .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(annotations.read()).mountFrom(mountFrom)
-                .maxLayers(maxLayers).registry(registry.apply(RegistryOptions.fromEnvironment()))
-                .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment())
+                .maxLayers(maxLayers).registry(registry.options(context().env()))
+                .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
                 .base(base).image(imageOptions()).modelPack(modelPackOptions()).tagCondition(guard.condition())
                 .external(ExternalFiles.of(external, externalUrlBase));
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
-            Consumer<String> lines = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
+            Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;
             r = Push.run(request.progress(lines).listener(display).build());
         }
         if (json) {

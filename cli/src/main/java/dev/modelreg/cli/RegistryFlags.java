@@ -14,6 +14,11 @@ public final class RegistryFlags {
             description = "Use plain HTTP for registries not on loopback (loopback always is; also MODELREG_PLAIN_HTTP=1).")
     boolean plainHttp;
 
+    /** The registry options of the environment {@code env}, with these flags applied. */
+    RegistryOptions options(java.util.Map<String, String> env) {
+        return apply(RegistryOptions.fromEnvironment(env));
+    }
+
     RegistryOptions apply(RegistryOptions o) {
         if (caFile != null) o = o.withCaFile(caFile);
         if (plainHttp) o = o.withPlainHttp(Boolean.TRUE);

@@ -31,16 +31,19 @@ public final class RootCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors (also after the command, where it shows more detail too).")
     boolean verbose;
 
-    /** The environment the run reads (the process's; a test gives its own, see {@link Cli#run(String[], PrintWriter, PrintWriter, Map)}). */
-    private Map<String, String> env = System.getenv();
+    /** The environment and working directory the run reads (the process's; a test gives its own, see {@link Cli}). */
+    private final Context context;
 
-    Map<String, String> env() {
-        return env;
+    RootCommand(Context context) {
+        this.context = context;
     }
 
-    RootCommand env(Map<String, String> env) {
-        this.env = env;
-        return this;
+    Context context() {
+        return context;
+    }
+
+    Map<String, String> env() {
+        return context.env();
     }
 
     /** One JSON document per run: the first to claim it prints it (a result, an error, or an interruption). */

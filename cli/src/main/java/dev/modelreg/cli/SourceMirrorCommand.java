@@ -17,7 +17,8 @@ final class SourceMirrorCommand {
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
-            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(), internalize); // a wrong shape: usage (Failure)
+            // a wrong shape of request: usage (Failure)
+            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env()), internalize);
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(Exported::toJson).toList()));

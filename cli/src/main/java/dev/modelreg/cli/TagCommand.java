@@ -43,7 +43,7 @@ public final class TagCommand extends BaseCommand {
     public Integer call() throws Exception {
         Reference r = tagOrDigest(ref);
         TagCondition condition = guard.condition();
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(context().env());
         List<Retag.Moved> moved;
         String location;
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {

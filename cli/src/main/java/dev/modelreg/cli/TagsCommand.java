@@ -39,7 +39,7 @@ public final class TagsCommand extends BaseCommand {
         } catch (IllegalArgumentException e) { // it parses but names a tag or digest: the wrong shape here, usage (3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
-        RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
+        RegistryOptions o = registry.options(context().env());
         List<ImageIndex.Named> refs;
         String name;
         try (Targets.Opened in = Targets.openExisting(r, o)) {

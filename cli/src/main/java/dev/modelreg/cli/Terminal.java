@@ -16,8 +16,8 @@ final class Terminal {
      * True when stderr is a terminal: on Linux, file descriptor 2 links to a tty or pseudo-terminal device; elsewhere,
      * a console is attached. {@code TERM=dumb} is never one.
      */
-    static boolean stderrIsTerminal() {
-        String term = System.getenv("TERM");
+    static boolean stderrIsTerminal(Map<String, String> env) {
+        String term = env.get("TERM");
         if ("dumb".equals(term)) return false;
         Path fd = Path.of("/proc/self/fd/2");
         if (Files.exists(fd)) {
@@ -32,8 +32,8 @@ final class Terminal {
     }
 
     /** True when the locale says UTF-8 (block characters render); else the display is ASCII. */
-    static boolean utf8() {
-        for (String v : new String[] {System.getenv("LC_ALL"), System.getenv("LC_CTYPE"), System.getenv("LANG")}) {
+    static boolean utf8(Map<String, String> env) {
+        for (String v : new String[] {env.get("LC_ALL"), env.get("LC_CTYPE"), env.get("LANG")}) {
             if (v != null && !v.isEmpty()) return v.toUpperCase(Locale.ROOT).replace("-", "").contains("UTF8");
         }
         return false;

@@ -26,12 +26,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The rules of the one transport, against loopback servers shaped like registries in the ways the real registry
  * never is: a CDN behind a redirect, relative and looping redirects, https to http, a token realm on plain http on
  * another host, 503 and 429 answers, a reset connection, a server that never answers, a body that trickles.
  */
+@Isolated // it bounds the time of retries (to within a few seconds).
 class TransportRulesTest {
     static final byte[] BLOB = "the blob's bytes\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
     static final Descriptor D = Descriptor.of(MediaTypes.FILE_LAYER, Digest.sha256Of(BLOB), BLOB.length);

@@ -1,7 +1,6 @@
 package dev.modelreg.testkit;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +37,7 @@ import java.util.regex.Pattern;
  * Content-Length; a {@code Location} that points at the server is rewritten to point at the proxy, so redirects
  * (GitHub release downloads) come back through it. Every exchange is logged ({@link #exchanges}) with the fault it got,
  * and each rule counts what it injected, so tests can assert the retry and the resume {@code Range} they caused.
+ * (The HTTP/1.1 wire is {@link HttpMessage}'s; how a body or an answer is broken, {@link FaultWire}'s.)
  *
  * <pre>{@code
  * try (FaultProxy p = FaultProxy.start(registry.port())) {
@@ -52,9 +51,6 @@ import java.util.regex.Pattern;
 public final class FaultProxy implements AutoCloseable {
     /** How many times a rule applies when it should never stop. */
     public static final int ALWAYS = Integer.MAX_VALUE;
-    private static final int MAX_HEADER_BYTES = 64 << 10;
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade");
 
     /** What a fault does. */
     public enum Kind {
@@ -305,16 +301,16 @@ public final class FaultProxy implements AutoCloseable {
             client.setSoTimeout(30_000); // a client that never sends its request does not hold a thread forever
             InputStream cin = new BufferedInputStream(client.getInputStream(), 16 << 10);
             OutputStream cout = client.getOutputStream();
-            Head req = Head.read(cin);
+            HttpMessage req = HttpMessage.read(cin);
             if (req == null) return;
             requests.incrementAndGet();
-            String[] line = req.first.split(" ", 3);
+            String[] line = req.first().split(" ", 3);
             if (line.length < 3) return;
             String method = line[0];
             String target = line[1];
             int q = target.indexOf('?');
             String path = q >= 0 ? target.substring(0, q) : target;
-            byte[] reqBody = readBody(cin, req, false);
+            byte[] reqBody = req.readBody(cin, false);
             String range = req.header("Range");
 
             Rule rule = null;
@@ -324,8 +320,10 @@ public final class FaultProxy implements AutoCloseable {
                     break;
                 }
             }
-            if (rule != null && !rule.fault.needsBody()) {
-                answer(cout, method, path, range, rule, target);
+            if (rule != null && !rule.fault.needsBody()) { // the proxy's own answer
+                rule.injected.incrementAndGet();
+                log(new Exchange(method, path, range, rule.fault.status(), rule.fault));
+                FaultWire.answer(cout, method, rule.fault, baseUrl() + target);
                 return;
             }
 
@@ -334,25 +332,17 @@ public final class FaultProxy implements AutoCloseable {
             up.connect(upstream, 5_000);
             up.setSoTimeout(30_000);
             OutputStream uout = up.getOutputStream();
-            StringBuilder sb = new StringBuilder(req.first).append("\r\n");
-            for (String[] h : req.headers) {
-                if (HOP_BY_HOP.contains(h[0].toLowerCase(Locale.ROOT)) || h[0].equalsIgnoreCase("Content-Length")) continue;
-                if (ignoreRange && h[0].equalsIgnoreCase("Range")) continue;
-                sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
-            }
-            if (reqBody.length > 0 || req.header("Content-Length") != null) sb.append("Content-Length: ").append(reqBody.length).append("\r\n");
-            sb.append("Connection: close\r\n\r\n");
-            uout.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            uout.write(req.forwardedRequest(reqBody.length, ignoreRange).getBytes(StandardCharsets.ISO_8859_1));
             uout.write(reqBody);
             uout.flush();
 
             InputStream uin = new BufferedInputStream(up.getInputStream(), 64 << 10);
-            Head resp = Head.read(uin);
-            while (resp != null && status(resp) >= 100 && status(resp) < 200) resp = Head.read(uin); // interim answers
+            HttpMessage resp = HttpMessage.read(uin);
+            while (resp != null && resp.status() >= 100 && resp.status() < 200) resp = HttpMessage.read(uin); // interim answers
             if (resp == null) throw new EOFException("the server closed without an answer");
-            int status = status(resp);
+            int status = resp.status();
             boolean noBody = method.equals("HEAD") || status == 204 || status == 304;
-            byte[] body = noBody ? new byte[0] : readBody(uin, resp, true);
+            byte[] body = noBody ? new byte[0] : resp.readBody(uin, true);
             up.close();
 
             Fault fault = rule == null ? null : rule.fault;
@@ -364,95 +354,16 @@ public final class FaultProxy implements AutoCloseable {
             log(new Exchange(method, path, range, status, fault));
 
             long declared = body.length + (fault != null && fault.kind == Kind.CONTENT_LENGTH ? fault.delta : 0);
-            StringBuilder out = new StringBuilder(resp.first).append("\r\n");
-            for (String[] h : resp.headers) {
-                String name = h[0].toLowerCase(Locale.ROOT);
-                if (HOP_BY_HOP.contains(name)) continue;
-                if (name.equals("content-length") && !noBody) continue;
-                String v = name.equals("location") ? rewriteLocation(h[1]) : h[1];
-                out.append(h[0]).append(": ").append(v).append("\r\n");
-            }
-            if (!noBody) out.append("Content-Length: ").append(Math.max(0, declared)).append("\r\n");
-            out.append("Connection: close\r\n\r\n");
-            cout.write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
-            sendBody(client, cin, cout, body, fault);
+            String[] origins = {"http://127.0.0.1:" + upstream.getPort(), "http://localhost:" + upstream.getPort()};
+            String head = resp.forwardedResponse(declared, noBody, l -> HttpMessage.rebased(l, origins, baseUrl()));
+            cout.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            FaultWire.sendBody(client, cin, cout, body, fault);
         } catch (IOException | RuntimeException e) {
             // a side went away: close both
         } finally {
-            if (up != null) close(up);
-            close(client);
+            if (up != null) FaultWire.closeQuietly(up);
+            FaultWire.closeQuietly(client);
         }
-    }
-
-    /** Sends {@code body} to the client, broken as {@code fault} says (null: whole). */
-    private static void sendBody(Socket client, InputStream cin, OutputStream cout, byte[] body, Fault fault) throws IOException {
-        if (fault == null || fault.kind == Kind.CONTENT_LENGTH) {
-            cout.write(body);
-            cout.flush();
-            return; // then closed (FIN): a client told a longer Content-Length is not kept waiting
-        }
-        int at = (int) (fault.at < 0 ? body.length / 2 : Math.min(fault.at, body.length - 1));
-        switch (fault.kind) {
-            case CORRUPT -> {
-                byte[] b = body.clone();
-                b[at] ^= (byte) 0xff;
-                cout.write(b);
-                cout.flush();
-            }
-            case TRUNCATE -> {
-                cout.write(body, 0, at);
-                cout.flush(); // then closed (FIN) by the caller
-            }
-            case RESET -> {
-                cout.write(body, 0, at);
-                cout.flush();
-                sleep(100); // let the client read what was sent before the reset discards it
-                client.setSoLinger(true, 0);
-                client.close();
-            }
-            case STALL -> {
-                cout.write(body, 0, at);
-                cout.flush();
-                long hold = fault.hold == null ? 30_000 : Math.max(1, fault.hold.toMillis());
-                client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, hold));
-                try {
-                    while (cin.read() >= 0) {
-                        // the client has nothing more to say: wait for it to give up (EOF) or for the hold to end
-                    }
-                } catch (SocketTimeoutException e) {
-                    // held long enough
-                }
-            }
-            default -> throw new IllegalStateException(fault.toString());
-        }
-    }
-
-    /** The proxy's own answer: a status (429 with Retry-After: 1), or a 302 to the request's own URL. */
-    private void answer(OutputStream cout, String method, String path, String range, Rule rule, String target) throws IOException {
-        Fault f = rule.fault;
-        rule.injected.incrementAndGet();
-        log(new Exchange(method, path, range, f.status, f));
-        byte[] body = f.kind == Kind.REDIRECT_LOOP ? new byte[0]
-                : f.code != null ? ("{\"errors\":[{\"code\":\"" + f.code + "\",\"message\":\"FaultProxy: injected\"}]}")
-                        .getBytes(StandardCharsets.UTF_8)
-                : ("FaultProxy: injected " + f.status + "\n").getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(f.status).append(' ').append(reason(f.status)).append("\r\n");
-        if (f.kind == Kind.REDIRECT_LOOP) sb.append("Location: ").append(baseUrl()).append(target).append("\r\n");
-        if (f.status == 429) sb.append("Retry-After: 1\r\n");
-        if (body.length > 0) sb.append("Content-Type: ").append(f.code != null ? "application/json" : "text/plain; charset=utf-8").append("\r\n");
-        sb.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
-        cout.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-        if (!method.equals("HEAD")) cout.write(body);
-        cout.flush();
-    }
-
-    private String rewriteLocation(String location) {
-        for (String origin : List.of("http://127.0.0.1:" + upstream.getPort(), "http://localhost:" + upstream.getPort())) {
-            if (location.startsWith(origin) && (location.length() == origin.length() || location.charAt(origin.length()) == '/')) {
-                return baseUrl() + location.substring(origin.length());
-            }
-        }
-        return location;
     }
 
     private void log(Exchange x) {
@@ -461,130 +372,10 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /**
-     * The body of a message: Content-Length bytes, or de-chunked, or (a response without either) up to EOF; a
-     * request without either has none.
-     */
-    private static byte[] readBody(InputStream in, Head h, boolean response) throws IOException {
-        String te = h.header("Transfer-Encoding");
-        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) return dechunk(in);
-        String cl = h.header("Content-Length");
-        if (cl != null) {
-            long n = Long.parseLong(cl.trim());
-            if (n > Integer.MAX_VALUE - 16) throw new IOException("body too large for the fault proxy: " + n);
-            byte[] b = in.readNBytes((int) n);
-            if (b.length != n) throw new EOFException("body ended after " + b.length + " of " + n + " bytes");
-            return b;
-        }
-        return response ? in.readAllBytes() : new byte[0];
-    }
-
-    private static byte[] dechunk(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (true) {
-            String size = Head.line(in);
-            if (size == null) throw new EOFException("chunked body ended early");
-            int semi = size.indexOf(';');
-            int n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-            if (n == 0) {
-                for (String t; (t = Head.line(in)) != null && !t.isEmpty(); ) {
-                    // trailers: dropped
-                }
-                return out.toByteArray();
-            }
-            byte[] b = in.readNBytes(n);
-            if (b.length != n) throw new EOFException("chunk ended early");
-            out.write(b);
-            Head.line(in); // CRLF after the chunk
-        }
-    }
-
-    private static int status(Head h) {
-        String[] p = h.first.split(" ", 3);
-        try {
-            return p.length >= 2 ? Integer.parseInt(p[1]) : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 302 -> "Found";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> "Fault";
-        };
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void close(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
-        close(server);
-        sockets.forEach(FaultProxy::close);
-    }
-
-    private static void close(ServerSocket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-    }
-
-    /** A start line and its headers. */
-    private record Head(String first, List<String[]> headers) {
-        /** Reads up to the blank line; null at EOF before anything was read. */
-        static Head read(InputStream in) throws IOException {
-            String first = line(in);
-            if (first == null) return null;
-            List<String[]> headers = new ArrayList<>();
-            int total = first.length();
-            for (String l; (l = line(in)) != null && !l.isEmpty(); ) {
-                total += l.length();
-                if (total > MAX_HEADER_BYTES) throw new IOException("headers too large");
-                int colon = l.indexOf(':');
-                if (colon > 0) headers.add(new String[] {l.substring(0, colon).trim(), l.substring(colon + 1).trim()});
-            }
-            return new Head(first, headers);
-        }
-
-        String header(String name) {
-            for (String[] h : headers) if (h[0].equalsIgnoreCase(name)) return h[1];
-            return null;
-        }
-
-        /** One CRLF- (or LF-) terminated line without its terminator; null at EOF before any byte. */
-        static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (c == '\n') break;
-                if (b.size() > MAX_HEADER_BYTES) throw new IOException("line too long");
-                b.write(c);
-            }
-            if (c < 0 && b.size() == 0) return null;
-            String s = b.toString(StandardCharsets.ISO_8859_1);
-            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-        }
+        FaultWire.closeQuietly(server);
+        sockets.forEach(FaultWire::closeQuietly);
     }
 }

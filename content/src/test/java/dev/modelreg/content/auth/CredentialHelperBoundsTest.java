@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Credential helpers that never answer, leave a child holding their stdout, flood stderr or print garbage: each ends
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and every process it started gone. Each helper is a real shell script {@code docker-credential-NAME} in a PATH of
  * the test's own; it appends its PID and its children's to {@code NAME.pids} so the test can check they are dead.
  */
+@Isolated // it bounds how long a stopped helper takes (to within 3 s).
 class CredentialHelperBoundsTest {
     private static final String HOST = "registry.test:5000";
     private static final Duration LIMIT = Duration.ofSeconds(2);

@@ -69,7 +69,7 @@ class ModelPackPullTest extends PlainRegistryTest {
         return new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
     }
 
-    static Set<String> blobGets() {
+    Set<String> blobGets() {
         return registry.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
                 .map(Request::path).map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toSet());
     }

@@ -1,10 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.content.Attach;
-import dev.modelreg.content.RegistryOptions;
-import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
-import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,16 +44,14 @@ public final class AttachCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = tagOrDigest(ref);
-        RegistryOptions o = registry.options(context().env());
         Descriptor subject;
         Descriptor referrer;
         String location;
-        try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
-            location = t.target().name();
-            subject = t.target().resolve(r.reference());
-            referrer = Attach.run(t.target(), subject, artifactType, files, annotations.read());
-            t.commit();
+        try (Subject s = Subject.open(ref, registry, context().env())) {
+            location = s.target().name();
+            subject = s.manifest();
+            referrer = Attach.run(s.target(), subject, artifactType, files, annotations.read());
+            s.opened().commit();
         }
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();

@@ -1,10 +1,7 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Referrers;
-import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Descriptor;
-import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,13 +31,11 @@ public final class DiscoverCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = tagOrDigest(ref);
-        RegistryOptions o = registry.options(context().env());
         Descriptor subject;
         List<Referrers.Node> tree;
-        try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
-            subject = t.target().resolve(r.reference());
-            tree = Referrers.tree(t.target(), subject);
+        try (Subject s = Subject.open(ref, registry, context().env())) {
+            subject = s.manifest();
+            tree = Referrers.tree(s.target(), subject);
         }
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();

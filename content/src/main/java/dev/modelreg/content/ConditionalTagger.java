@@ -7,6 +7,12 @@ import java.io.IOException;
  * A store that checks a {@link TagCondition} atomically with the write of the tag: a layout under its index lock, an
  * archive under its lock when it is committed. {@code repository} as for {@link NamedTagger} (null: none).
  */
-public interface ConditionalTagger {
+public interface ConditionalTagger extends NamedTagger {
     void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException;
+
+    /** Unconditionally ({@link TagCondition#ANY}). */
+    @Override
+    default void tag(Descriptor manifest, String tag, String repository) throws IOException {
+        tag(manifest, tag, repository, TagCondition.ANY);
+    }
 }

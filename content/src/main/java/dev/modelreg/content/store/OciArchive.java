@@ -8,7 +8,6 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.content.Copy;
 import dev.modelreg.content.LocalBlobs;
 import dev.modelreg.content.Manifests;
-import dev.modelreg.content.NamedTagger;
 import dev.modelreg.content.Streams;
 import dev.modelreg.content.TagLister;
 import dev.modelreg.content.Target;
@@ -58,7 +57,7 @@ import java.util.stream.Stream;
  * holding {@link ExclusiveLock} on {@code .FILE.lock} beside it, and each reads the archive again under the lock and
  * adds its blobs and tags to what is there then: concurrent writers, in any processes, lose nothing.
  */
-public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger, ConditionalTagger {
+public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, ConditionalTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
@@ -164,19 +163,10 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         return e.size();
     }
 
-    /** Points {@code tag} at {@code manifest} in the archive written by the next {@link #commit()}. */
-    @Override
-    public void tag(Descriptor manifest, String tag) throws IOException {
-        tag(manifest, tag, null);
-    }
-
-    /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
-    @Override
-    public void tag(Descriptor manifest, String tag, String repository) throws IOException {
-        tag(manifest, tag, repository, TagCondition.ANY);
-    }
-
-    /** As above if {@code condition} holds now, and again at {@link #commit()} for the archive as it is under its lock. */
+    /**
+     * Points {@code tag} at {@code manifest} (recording {@code repository}, {@link ImageIndex#withTag}) in the archive
+     * written by the next {@link #commit()}, if {@code condition} holds now, and again at commit under its lock.
+     */
     @Override
     public synchronized void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
         try {

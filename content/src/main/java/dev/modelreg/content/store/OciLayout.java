@@ -5,7 +5,6 @@ import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.LocalBlobs;
 import dev.modelreg.content.Manifests;
-import dev.modelreg.content.NamedTagger;
 import dev.modelreg.content.ReferrerLister;
 import dev.modelreg.content.Referrers;
 import dev.modelreg.content.TagLister;
@@ -41,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * file + rename) while holding a file lock on {@code DIR/ingest/index.lock}, so processes and threads can tag the
  * same layout concurrently; entries and fields we do not know (platform, other annotations) are kept as they are.
  */
-public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger, ConditionalTagger, ReferrerLister {
+public final class OciLayout extends DirStore implements Target, TagLister, ConditionalTagger, ReferrerLister {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
     public static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -143,19 +142,11 @@ public final class OciLayout extends DirStore implements Target, TagLister, Name
         return d;
     }
 
-    /** Points {@code tag} at {@code manifest} (which must be in blobs/): replaces any entry with the same tag. */
-    @Override
-    public void tag(Descriptor manifest, String tag) throws IOException {
-        tag(manifest, tag, null);
-    }
-
-    /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
-    @Override
-    public void tag(Descriptor manifest, String tag, String repository) throws IOException {
-        tag(manifest, tag, repository, TagCondition.ANY);
-    }
-
-    /** As {@link #tag(Descriptor, String, String)} if {@code condition} holds for index.json as read under its lock. */
+    /**
+     * Points {@code tag} at {@code manifest} (which must be in blobs/; recording {@code repository},
+     * {@link ImageIndex#withTag}), replacing any entry with the same tag, if {@code condition} holds for index.json as
+     * read under its lock.
+     */
     @Override
     public void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
         try {

@@ -17,7 +17,6 @@ import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.RefSpec;
 import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
-import dev.modelreg.spec.SourceRef;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +25,9 @@ import java.util.function.Consumer;
 
 /**
  * The consumer as a library: load the sources, sync their registries, list models, copy a model into a workspace,
- * pull a whole ref, verify a workspace, export a source's refs to a registry, layout or archive. It picks the source that serves a ref (an OCI repository, layout or archive;
- * GitHub release assets or raw files) and runs it; the CLI commands are thin wrappers over these methods.
+ * pull a whole ref, verify a workspace, export a source's refs to a registry, layout or archive. It picks the source
+ * that serves a ref (an OCI repository, layout or archive; GitHub release assets or raw files) and runs it; the CLI
+ * commands are thin wrappers over these methods.
  *
  * <pre>{@code
  * ModelReg reg = ModelReg.fromEnvironment();                 // bundled sources + user overlay, $MODELREG_CACHE
@@ -291,21 +291,10 @@ public final class ModelReg {
      * holds every file of {@code a}. The refs may be of different transports (a GitHub-mode ref against an artifact).
      */
     public RefDiff diff(RefSpec a, RefSpec b) throws IOException {
-        Synced sa = open(a, true);
-        Synced sb = open(b, true);
-        java.util.Set<dev.modelreg.spec.Digest> held = RefDiff.held(sources.of(sa.state()).plan(sa, d -> false));
-        Plan pb = sources.of(sb.state()).plan(sb, held::contains);
-        return RefDiff.of(a.toString(), sa.registry(), b.toString(), sb.registry(), RefDiff.transfer(pb, sb.registry()));
+        return RefDiff.between(sources, a.toString(), open(a, true), b.toString(), open(b, true));
     }
 
-    /** A configured source's ref (synced first with {@code sync}, else only when not cached), or an artifact. */
     private Synced open(RefSpec spec, boolean sync) throws IOException {
-        if (spec instanceof SourceRef r) {
-            SourceConfig s = ModelLookup.source(config, r.source());
-            if (sync) syncer.syncRef(s, r.ref(), false);
-            return syncer.synced(s, r.ref());
-        }
-        Reference ref = (Reference) spec;
-        return sources.artifacts().open(ref, ref.toString());
+        return syncer.open(spec, sync);
     }
 }

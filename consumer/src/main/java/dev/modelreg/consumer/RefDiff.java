@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.FileEntry;
 import dev.modelreg.spec.ModelsToml;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +47,13 @@ public record RefDiff(String a, String b, Changes models, List<FileChange> files
     /** Counts by kind of change: added, removed, changed. */
     public int count(String change) {
         return (int) files.stream().filter(f -> f.change().equals(change)).count();
+    }
+
+    /** The diff of two opened refs: {@code a} planned as if nothing were cached, {@code b} against what that holds. */
+    static RefDiff between(Sources sources, String labelA, Synced a, String labelB, Synced b) throws IOException {
+        Set<Digest> held = held(sources.of(a.state()).plan(a, d -> false));
+        Plan pb = sources.of(b.state()).plan(b, held::contains);
+        return of(labelA, a.registry(), labelB, b.registry(), transfer(pb, b.registry()));
     }
 
     static RefDiff of(String labelA, ModelsToml a, String labelB, ModelsToml b, Transfer transfer) {

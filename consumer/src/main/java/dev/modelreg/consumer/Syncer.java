@@ -4,7 +4,10 @@ import dev.modelreg.consumer.Results.SyncResult;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
+import dev.modelreg.spec.RefSpec;
+import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
+import dev.modelreg.spec.SourceRef;
 import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -164,5 +167,16 @@ final class Syncer {
         RefState st = r.state();
         String status = r.status();
         return new SyncResult(st.source(), st.name(), st.ref(), status, st.transport(), st.digest(), st.reference(), null, null);
+    }
+
+    /** A configured source's ref (synced first with {@code sync}, else only when not cached), or an artifact. */
+    Synced open(RefSpec spec, boolean sync) throws IOException {
+        if (spec instanceof SourceRef r) {
+            SourceConfig s = ModelLookup.source(config, r.source());
+            if (sync) syncRef(s, r.ref(), false);
+            return synced(s, r.ref());
+        }
+        Reference ref = (Reference) spec;
+        return sources.artifacts().open(ref, ref.toString());
     }
 }

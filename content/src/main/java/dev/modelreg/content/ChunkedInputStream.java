@@ -1,6 +1,5 @@
 package dev.modelreg.content;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -22,28 +21,23 @@ public abstract class ChunkedInputStream extends InputStream {
         return skipByReading(this, n);
     }
 
-    /** The same for a filter over another stream. */
-    public abstract static class Filter extends FilterInputStream {
+    /** The same for a filter over another stream: closing it closes that stream; it supports no mark. */
+    public abstract static class Filter extends ChunkedInputStream {
+        /** The stream filtered. */
+        protected final InputStream in;
+
         protected Filter(InputStream in) {
-            super(in);
+            this.in = in;
         }
 
         @Override
-        public abstract int read(byte[] b, int off, int len) throws IOException;
-
-        @Override
-        public int read() throws IOException {
-            return readOne(this);
+        public int available() throws IOException {
+            return in.available();
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            return skipByReading(this, n);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
+        public void close() throws IOException {
+            in.close();
         }
     }
 

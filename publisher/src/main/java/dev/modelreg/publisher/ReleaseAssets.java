@@ -41,7 +41,7 @@ final class ReleaseAssets {
             }
             zos.finish();
         });
-        AtomicFiles.write(outDir.resolve(MakeRegistry.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
+        AtomicFiles.write(outDir.resolve(dev.modelreg.spec.Modelcar.REGISTRY_FILE), ModelsTomlCodec.write(index.registry()));
         return zip;
     }
 }

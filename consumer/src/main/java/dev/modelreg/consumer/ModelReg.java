@@ -126,12 +126,16 @@ public final class ModelReg {
      * {@code source} is not configured. Failures are returned per ref, not thrown.
      */
     public List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
-        return syncer.sync(source, ref, repo, force);
+        try (var u = cache.use()) {
+            return syncer.sync(source, ref, repo, force);
+        }
     }
 
     /** The cached registry of a source and ref, syncing it first if it is not cached. */
     public Synced synced(SourceConfig s, String ref) throws IOException {
-        return syncer.synced(s, ref);
+        try (var u = cache.use()) {
+            return syncer.synced(s, ref);
+        }
     }
 
     /**
@@ -148,26 +152,46 @@ public final class ModelReg {
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created)
             throws IOException {
-        return export.run(source, refs, destination, created, settings.registryOptions(), transfers);
+        try (var u = cache.use()) {
+            return export.run(source, refs, destination, created, settings.registryOptions(), transfers);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ info, list, clear
 
     public List<SourceInfo> info() throws IOException {
-        return inventory.info();
+        try (var u = cache.use()) {
+            return inventory.info();
+        }
     }
 
     /** Cached registries (optionally of one source, by key or name, and/or one ref) with their models. */
     public List<Listing> list(String source, String ref) throws IOException {
-        return inventory.list(source, ref);
+        try (var u = cache.use()) {
+            return inventory.list(source, ref);
+        }
     }
 
     /**
-     * Removes cached registries: one ref, one source, or (neither given) the whole cache including blobs. Blobs are
-     * shared between sources and refs, so they are only removed with the whole cache.
+     * Removes cached registries: one ref, one source, or (neither given) every ref; then the blobs no remaining ref
+     * references (see {@link #cachePrune}).
      */
     public ClearResult clear(String source, String ref) throws IOException {
         return inventory.clear(source, ref);
+    }
+
+    /** Per cached ref: files, the bytes of the blobs it references, of which shared with other refs; the blob totals. */
+    public CacheReport.Usage cacheList() throws IOException {
+        return new CacheUsage(cache).list();
+    }
+
+    /**
+     * Removes the cached blobs no cached ref references and no running process uses, of those that entered the cache
+     * more than {@code olderThan} ago (null: any); {@code dryRun} says what and how much without removing. Safe while
+     * other processes pull into the cache (spec/README.md 9.3).
+     */
+    public CacheReport.Pruned cachePrune(java.time.Duration olderThan, boolean dryRun) throws IOException {
+        return new CacheUsage(cache).prune(olderThan, dryRun, progress);
     }
 
     // --------------------------------------------------------------------------------- copy, pull, verify, inspect
@@ -187,7 +211,10 @@ public final class ModelReg {
     public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
             throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
-        return checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache, files);
+        try (var u = cache.use()) {
+            return checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache,
+                    files);
+        }
     }
 
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
@@ -197,9 +224,11 @@ public final class ModelReg {
     /** {@link #copy(String, Path, boolean, boolean)} with the model looked up in {@code from}. */
     public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache,
                                Selection files) throws IOException {
-        Synced s = open(from, false);
-        return checkout.copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite, noCache,
-                files);
+        try (var u = cache.use()) {
+            Synced s = open(from, false);
+            return checkout.copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite,
+                    noCache, files);
+        }
     }
 
     public CopyResult copyFrom(String from, String model, Path workspace, boolean overwrite) throws IOException {
@@ -213,7 +242,9 @@ public final class ModelReg {
      * cache; what the cache holds is still copied from it (spec/README.md 9.1).
      */
     public CopyResult pull(RefSpec ref, Path dir, Selection files, boolean noCache) throws IOException {
-        return checkout.pull(open(ref, false), ref.toString(), dir, files, noCache);
+        try (var u = cache.use()) {
+            return checkout.pull(open(ref, false), ref.toString(), dir, files, noCache);
+        }
     }
 
     /** {@link #pull(RefSpec, Path, Selection, boolean)} of the named models (null or empty: every file). */
@@ -232,13 +263,17 @@ public final class ModelReg {
      */
     public VerifyResult verify(String model, Path workspace) throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
-        return checkout.verify(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace);
+        try (var u = cache.use()) {
+            return checkout.verify(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace);
+        }
     }
 
     /** {@link #verify(String, Path)} against {@code from} instead of the configured sources. */
     public VerifyResult verifyFrom(RefSpec from, String model, Path workspace) throws IOException {
-        Synced s = open(from, false);
-        return checkout.verify(s, List.of(model, s.source().name() + "/" + model), model, workspace);
+        try (var u = cache.use()) {
+            Synced s = open(from, false);
+            return checkout.verify(s, List.of(model, s.source().name() + "/" + model), model, workspace);
+        }
     }
 
     public VerifyResult verifyFrom(String from, String model, Path workspace) throws IOException {
@@ -251,8 +286,10 @@ public final class ModelReg {
      * failure to list them is reported, not thrown.
      */
     public Inspection inspect(RefSpec ref) throws IOException {
-        Synced s = open(ref, true);
-        return sources.of(s.state()).inspect(s, ref.toString());
+        try (var u = cache.use()) {
+            Synced s = open(ref, true);
+            return sources.of(s.state()).inspect(s, ref.toString());
+        }
     }
 
     public Inspection inspect(String ref) throws IOException {

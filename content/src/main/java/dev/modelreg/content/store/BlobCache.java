@@ -97,8 +97,8 @@ public final class BlobCache extends DirStore {
      */
     public Pruned prune(Referenced referenced, java.util.function.Predicate<CachedBlob> eligible, boolean dryRun,
                         java.util.function.Consumer<String> waiting) throws IOException {
-        if (dryRun) return sweep(referenced, eligible, true);
-        return inUse.sweep(waiting, () -> sweep(referenced, eligible, false));
+        if (!java.nio.file.Files.isDirectory(blobs.root().resolve("blobs"))) return new Pruned(java.util.List.of(), java.util.List.of());
+        return inUse.sweep(waiting, dryRun, () -> sweep(referenced, eligible, dryRun));
     }
 
     private Pruned sweep(Referenced referenced, java.util.function.Predicate<CachedBlob> eligible, boolean dryRun)

@@ -146,15 +146,23 @@ final class InUse {
         T run() throws IOException;
     }
 
-    /** Runs {@code sweep} holding the cache's lock; registrations of its own thread are skipped meanwhile. */
-    <T> T sweep(Consumer<String> waiting, Sweep<T> sweep) throws IOException {
+    /**
+     * Runs {@code sweep} holding the cache's lock (unless {@code dryRun}); registrations of its own thread are skipped
+     * meanwhile (it reads what it needs under the lock, or, dry, removes nothing).
+     */
+    <T> T sweep(Consumer<String> waiting, boolean dryRun, Sweep<T> sweep) throws IOException {
+        if (dryRun) return unregistered(sweep);
         try (ExclusiveLock l = ExclusiveLock.acquire(lock, "the cache " + root, waiting)) {
-            sweeper = Thread.currentThread();
-            try {
-                return sweep.run();
-            } finally {
-                sweeper = null;
-            }
+            return unregistered(sweep);
+        }
+    }
+
+    private <T> T unregistered(Sweep<T> sweep) throws IOException {
+        sweeper = Thread.currentThread();
+        try {
+            return sweep.run();
+        } finally {
+            sweeper = null;
         }
     }
 

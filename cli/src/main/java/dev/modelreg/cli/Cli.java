@@ -40,6 +40,7 @@ public final class Cli {
         COMMANDS.put("cache", CacheCommand.class);
         COMMANDS.put("mirror", MirrorCommand.class);
         COMMANDS.put("tags", TagsCommand.class);
+        COMMANDS.put("catalog", CatalogCommand.class);
         COMMANDS.put("tag", TagCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
         COMMANDS.put("export", ExportCommand.class);

@@ -70,7 +70,7 @@ final class TagList {
     }
 
     /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */
-    private static URI nextPage(URI base, String name, String link, String what) throws ContentException {
+    static URI nextPage(URI base, String name, String link, String what) throws ContentException {
         if (link == null || !link.contains("rel=\"next\"")) return null;
         int lt = link.indexOf('<');
         int gt = link.indexOf('>', lt + 1);

@@ -49,48 +49,16 @@ public final class RegistryListing {
         RegistryClient client = new RegistryClient(HttpTransport.of(o.http()), registry, scheme, o.credentials(), null);
         URI base = URI.create(scheme + "://" + registry + "/v2/");
         Set<String> scopes = Set.of("registry:catalog:*");
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        URI next = base.resolve("_catalog?n=1000");
-        for (int page = 0; next != null; page++) {
-            if (page >= Limits.MAX_TAG_PAGES) {
-                throw ContentException.invalid(registry + ": the catalog has more than " + Limits.MAX_TAG_PAGES
-                        + " pages (the limit)");
+        return TagList.read(base, base.resolve("_catalog?n=1000"), registry, r -> {
+            Response resp = send(client, r, scopes, registry);
+            int status = resp.status();
+            if (status == 401 || status == 403 || status == 404 || status == 405) {
+                ContentException.Kind kind = resp.error().kind();
+                resp.close();
+                throw refused(registry, kind, status);
             }
-            String what = "catalog (page " + (page + 1) + ")";
-            Map<String, Object> doc;
-            String link;
-            try (Response r = send(client, Request.get(next, what, registry), scopes, registry)) {
-                if (r.status() == 401 || r.status() == 403 || r.status() == 404 || r.status() == 405) {
-                    throw refused(registry, r.error().kind(), r.status());
-                }
-                if (r.status() != 200) throw r.error();
-                link = r.header("Link");
-                try {
-                    doc = Json.parseObject(r.bytes(Limits.MAX_MANIFEST_BYTES), registry + " " + what);
-                } catch (IllegalArgumentException e) {
-                    throw ContentException.invalid(e.getMessage());
-                }
-            }
-            Object l = doc.get("repositories");
-            if (l != null && !(l instanceof List<?>)) {
-                throw ContentException.invalid(registry + " " + what + ": 'repositories' is not a list");
-            }
-            if (l instanceof List<?> list) {
-                for (Object o2 : list) {
-                    if (!(o2 instanceof String name) || !isRepository(registry, name)) {
-                        throw ContentException.invalid(registry + " " + what + ": invalid repository name '"
-                                + Text.printable(String.valueOf(o2)) + "'");
-                    }
-                    out.add(name);
-                    if (out.size() > Limits.MAX_TAGS) {
-                        throw ContentException.invalid(registry + " lists more than " + Limits.MAX_TAGS
-                                + " repositories (the limit)");
-                    }
-                }
-            }
-            next = TagList.nextPage(base, registry, link, what);
-        }
-        return new ArrayList<>(out);
+            return resp;
+        }, "repositories", "catalog", "repository name", n -> isRepository(registry, n), "");
     }
 
     /** Sends a catalog request; an authentication the registry asks for and this client cannot give is a refusal. */

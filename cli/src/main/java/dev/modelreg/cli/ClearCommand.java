@@ -20,11 +20,7 @@ import picocli.CommandLine.Option;
 public final class ClearCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
-    @Option(names = {"--source", "-s"}, description = "Only this source (key or name).")
-    String source;
-
-    @Option(names = {"--ref", "-r"}, description = "Only this ref.")
-    String ref;
+    @Mixin SourceFilter filter;
 
     @Option(names = {"--force", "-f"}, description = "Do not ask for confirmation.")
     boolean force;
@@ -32,8 +28,8 @@ public final class ClearCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         var reg = opts.open(err());
-        String what = source == null && ref == null ? "the whole cache at " + reg.cacheRoot()
-                : "cached registries" + (source != null ? " of " + source : "") + (ref != null ? " at ref " + ref : "");
+        String what = filter.source == null && filter.ref == null ? "the whole cache at " + reg.cacheRoot()
+                : "cached registries" + (filter.source != null ? " of " + filter.source : "") + (filter.ref != null ? " at ref " + filter.ref : "");
         if (!force) {
             Console c = System.console();
             if (c == null) throw new ExitException(ExitCodes.USAGE, "refusing to clear " + what + " without confirmation; use --force");
@@ -44,7 +40,7 @@ public final class ClearCommand extends BaseCommand {
                 return ExitCodes.ERROR;
             }
         }
-        ClearResult r = reg.clear(source, ref);
+        ClearResult r = reg.clear(filter.source, filter.ref);
         if (json) {
             printJson(r.toJson());
         } else {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
 @Command(name = "list",
@@ -18,21 +17,17 @@ import picocli.CommandLine.Option;
 public final class ListCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
-    @Option(names = {"--source", "-s"}, description = "Filter by source (key or name).")
-    String source;
-
-    @Option(names = {"--ref", "-r"}, description = "Filter by ref.")
-    String ref;
+    @Mixin SourceFilter filter;
 
     @Override
     public Integer call() throws Exception {
-        List<Listing> ls = opts.open(err()).list(source, ref);
+        List<Listing> ls = opts.open(err()).list(filter.source, filter.ref);
         if (json) {
             printJson(Map.of("registries", ls.stream().map(Listing::toJson).toList()));
             return ExitCodes.OK;
         }
         if (ls.isEmpty()) {
-            out().println(source == null && ref == null ? "No cached registries. Run 'sync' first."
+            out().println(filter.source == null && filter.ref == null ? "No cached registries. Run 'sync' first."
                     : "No cached registries matching filters: " + filters());
             out().flush();
             return ExitCodes.OK;
@@ -60,8 +55,8 @@ public final class ListCommand extends BaseCommand {
 
     private String filters() {
         StringBuilder sb = new StringBuilder();
-        if (source != null) sb.append("source=").append(source);
-        if (ref != null) sb.append(sb.length() > 0 ? ", " : "").append("ref=").append(ref);
+        if (filter.source != null) sb.append("source=").append(filter.source);
+        if (filter.ref != null) sb.append(sb.length() > 0 ? ", " : "").append("ref=").append(filter.ref);
         return sb.toString();
     }
 }

@@ -38,21 +38,8 @@ public final class PushCommand extends BaseCommand {
             description = "REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG] (optional with --image --to-tar).")
     String destination;
 
-    @Option(names = "--image", description = "Push a model image (modelcar) instead of an artifact: a reproducible OCI image built by jib with the "
-            + "files under --image-root and models.toml beside them, one layer per model (KServe modelcars, Kubernetes image volumes).")
-    boolean image;
-
-    @Option(names = "--image-root", paramLabel = "DIR", defaultValue = "/models",
-            description = "With --image: the directory of the model files in the image (default: ${DEFAULT-VALUE}).")
-    String imageRoot;
-
-    @Option(names = "--base-image", paramLabel = "FILE.tar",
-            description = "With --image: the base image, a docker-archive tar (docker save, skopeo copy ... docker-archive:FILE); default: none (scratch).")
-    Path baseImage;
-
-    @Option(names = "--to-tar", paramLabel = "FILE",
-            description = "With --image: also (or only, without DESTINATION) write the image as a tar that docker load accepts.")
-    Path toTar;
+    @Mixin
+    ImageFlags image;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file).")
     String name;
@@ -104,17 +91,11 @@ public final class PushCommand extends BaseCommand {
     String repo;
 
     private ImageOptions imageOptions() {
-        if (destination == null && (!image || toTar == null)) { // a usage error, as when DESTINATION was required
+        if (destination == null && !image.tarOnly()) { // a usage error, as when DESTINATION was required
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required parameter: 'DESTINATION' (optional only with --image --to-tar FILE)");
         }
-        if (!image) {
-            if (baseImage != null || toTar != null || !"/models".equals(imageRoot)) {
-                throw new ExitException(ExitCodes.USAGE, "--image-root, --base-image and --to-tar need --image");
-            }
-            return null;
-        }
-        return new ImageOptions(imageRoot, baseImage, toTar);
+        return image.options();
     }
 
     @Override
@@ -122,13 +103,12 @@ public final class PushCommand extends BaseCommand {
         Map<String, String> extra = new TreeMap<>();
         if (metadata != null) extra.putAll(Metadata.read(metadata));
         extra.putAll(annotations);
-        ImageOptions image = imageOptions();
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
                 .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(extra).mountFrom(mountFrom)
                 .maxLayers(maxLayers).registry(registry.apply(RegistryOptions.fromEnvironment()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment())
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(image);
+                .base(base).image(imageOptions());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

@@ -33,26 +33,6 @@ record IndexOptions(String prefix, String namefileGlob, String fileUrlBase, Stri
         return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
     }
 
-    public IndexOptions withNamefile(String glob) {
-        return new IndexOptions(prefix, glob, fileUrlBase, assetUrl, examples, skipDir, threads);
-    }
-
-    public IndexOptions withFileUrlBase(String base) {
-        return new IndexOptions(prefix, namefileGlob, base, assetUrl, examples, skipDir, threads);
-    }
-
-    public IndexOptions withAssetUrl(String url) {
-        return new IndexOptions(prefix, namefileGlob, fileUrlBase, url, examples, skipDir, threads);
-    }
-
-    public IndexOptions withExamples(boolean on) {
-        return new IndexOptions(prefix, namefileGlob, fileUrlBase, assetUrl, on, skipDir, threads);
-    }
-
-    public IndexOptions withSkipDir(Path dir) {
-        return new IndexOptions(prefix, namefileGlob, fileUrlBase, assetUrl, examples, dir, threads);
-    }
-
     private static String stripSlashes(String s) {
         int a = 0;
         int b = s.length();

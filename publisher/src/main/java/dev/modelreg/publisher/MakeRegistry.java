@@ -230,13 +230,10 @@ public final class MakeRegistry {
 
             Path out = r.output == null ? Path.of(DEFAULT_OUTPUT) : r.output;
             Path outDir = local ? root.resolve(out) : out;
-            IndexOptions o = IndexOptions.of(r.name).withNamefile(r.namefile)
-                    .withExamples(r.examples || releaseMode).withSkipDir(local ? outDir : null);
-            if (repo != null) {
-                o = releaseMode ? o.withAssetUrl(gh.releaseAsset(repo, r.ref, zipName))
-                        : o.withFileUrlBase(gh.rawBase(repo, r.ref, pathInRepo));
-            }
-            Index index = Indexer.index(root, o);
+            String fileUrlBase = repo == null || releaseMode ? null : gh.rawBase(repo, r.ref, pathInRepo);
+            String assetUrl = repo == null || !releaseMode ? null : gh.releaseAsset(repo, r.ref, zipName);
+            Index index = Indexer.index(root, new IndexOptions(r.name, r.namefile, fileUrlBase, assetUrl,
+                    r.examples || releaseMode, local ? outDir : null, IndexOptions.defaultThreads()));
             ModelsTomlCodec.checkLimits(index.registry(), "the registry of " + root); // what consumers refuse (section 14)
 
             Path registryFile = null;

@@ -43,7 +43,8 @@ final class PushInputs {
         if (name == null || name.isBlank()) {
             throw PublishException.invalid("give --name PREFIX (the model name prefix) or --registry-file models.toml");
         }
-        IndexOptions o = IndexOptions.of(name).withNamefile(namefile).withSkipDir(dir.resolve(MakeRegistry.DEFAULT_OUTPUT));
+        IndexOptions o = new IndexOptions(name, namefile, null, null, false, dir.resolve(MakeRegistry.DEFAULT_OUTPUT),
+                IndexOptions.defaultThreads());
         Index index = Indexer.index(dir, o);
         Map<String, Digest> digests = new HashMap<>();
         index.registry().files().forEach((k, f) -> digests.put(k, f.hash()));

@@ -80,6 +80,8 @@ class ErrorContractCliTest {
         fails("usage", 3, "completion", "fish");
         fails("not_found", 4, "tag", layout + ":no-such-tag", "production");
         fails("not_found", 4, "inspect", layout + ":no-such-tag");
+        fails("not_found", 4, "annotate", layout + ":no-such-tag", "--annotation", "k=v");
+        fails("conflict", 8, "tag", layout + ":demo", "demo", "--expect-digest", "none");
         assertThat(tmp.resolve("out")).doesNotExist();
         assertThat(tmp.resolve("ws")).doesNotExist();
     }

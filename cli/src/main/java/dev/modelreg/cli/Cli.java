@@ -42,6 +42,7 @@ public final class Cli {
         COMMANDS.put("tags", TagsCommand.class);
         COMMANDS.put("catalog", CatalogCommand.class);
         COMMANDS.put("tag", TagCommand.class);
+        COMMANDS.put("annotate", AnnotateCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);
         COMMANDS.put("export", ExportCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);

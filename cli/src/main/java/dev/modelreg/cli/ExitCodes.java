@@ -25,6 +25,8 @@ public final class ExitCodes {
     public static final int INTEGRITY = 6;
     /** The network: unreachable, timed out, HTTP 429/5xx; or offline and not in the cache. */
     public static final int UNAVAILABLE = 7;
+    /** A conflict: a tag is not where the command expected it ({@code --expect-digest}, {@code --no-clobber}); not moved. */
+    public static final int CONFLICT = 8;
     /** Interrupted by SIGINT (Ctrl-C): 128 + 2. */
     public static final int INTERRUPTED = 130;
     /** Stopped by SIGTERM: 128 + 15. */
@@ -41,6 +43,7 @@ public final class ExitCodes {
         m.put("5", "authentication or authorization failed (401/403)");
         m.put("6", "integrity: a digest, size or hash mismatch");
         m.put("7", "unavailable: network, timeout, 429/5xx; offline and not cached");
+        m.put("8", "conflict: a tag is not where --expect-digest or --no-clobber expected it");
         m.put("130/143", "interrupted (SIGINT/SIGTERM)");
         return m;
     }

@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.consumer.InvalidRequestException;
 import dev.modelreg.spec.ModelregException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ public record Failure(String kind, int exitCode, String message) {
             return new Failure("usage", ExitCodes.USAGE, message.replace("option option '", "option '"));
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InvalidRequestException) return usage(message); // a request of the wrong shape (exit 3)
             if (c instanceof ModelregException x) return of(x.kind(), message);
             if (c instanceof NoSuchFileException) return new Failure("not_found", ExitCodes.NOT_FOUND, message);
         }
@@ -54,6 +56,7 @@ public record Failure(String kind, int exitCode, String message) {
             case DIGEST_MISMATCH, SIZE_MISMATCH -> new Failure("integrity", ExitCodes.INTEGRITY, message);
             case UNAVAILABLE -> new Failure("unavailable", ExitCodes.UNAVAILABLE, message);
             case INVALID -> new Failure("invalid", ExitCodes.ERROR, message);
+            case CONFLICT -> new Failure("conflict", ExitCodes.CONFLICT, message);
         };
     }
 
@@ -65,6 +68,7 @@ public record Failure(String kind, int exitCode, String message) {
             case ExitCodes.INTEGRITY -> "integrity";
             case ExitCodes.UNAVAILABLE -> "unavailable";
             case ExitCodes.MISMATCH -> "mismatch";
+            case ExitCodes.CONFLICT -> "conflict";
             case ExitCodes.INTERRUPTED, ExitCodes.TERMINATED -> "interrupted";
             default -> "error";
         };

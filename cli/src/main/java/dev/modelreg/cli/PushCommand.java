@@ -5,12 +5,10 @@ import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
-import dev.modelreg.spec.Metadata;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +21,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml",
-                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1  # changes",
+                "  modelreg push . ghcr.io/acme/models:v2 --name mf6/test --base v1 --no-clobber",
                 "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image"},
         mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
@@ -56,13 +54,8 @@ public final class PushCommand extends BaseCommand {
             description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
     String ref;
 
-    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "Extra manifest annotation (repeatable; overrides --metadata).")
-    Map<String, String> annotations = new TreeMap<>();
-
-    @Option(names = "--metadata", paramLabel = "FILE",
-            description = "Descriptive metadata, a flat TOML or JSON file (title, description, version, authors, license, "
-                    + "vendor, url, documentation, source, and free keys), stored as manifest annotations (spec/README.md 3.8).")
-    Path metadata;
+    @Mixin
+    AnnotationFlags annotations;
 
     @Option(names = "--mount-from", paramLabel = "REPOSITORY",
             description = "Mount blobs the registry has in this other repository instead of uploading them.")
@@ -79,6 +72,9 @@ public final class PushCommand extends BaseCommand {
 
     @Mixin
     RegistryFlags registry;
+
+    @Mixin
+    TagGuardFlags guard;
 
     @Option(names = "--created", paramLabel = "TIME|now",
             description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
@@ -100,15 +96,12 @@ public final class PushCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> extra = new TreeMap<>();
-        if (metadata != null) extra.putAll(Metadata.read(metadata));
-        extra.putAll(annotations);
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
-                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(extra).mountFrom(mountFrom)
+                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(annotations.read()).mountFrom(mountFrom)
                 .maxLayers(maxLayers).registry(registry.apply(RegistryOptions.fromEnvironment()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment())
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(imageOptions());
+                .base(base).image(imageOptions()).tagCondition(guard.condition());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = System.console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

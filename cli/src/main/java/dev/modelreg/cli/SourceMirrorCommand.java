@@ -1,6 +1,5 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.consumer.InvalidRequestException;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.Exported;
 import dev.modelreg.publisher.CreationTime;
@@ -18,9 +17,7 @@ final class SourceMirrorCommand {
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
-            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment());
-        } catch (InvalidRequestException e) { // the wrong shape of request (a tagged destination, clashing refs): usage
-            throw new ExitException(ExitCodes.USAGE, e.getMessage());
+            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment()); // a wrong shape: usage (Failure)
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(Exported::toJson).toList()));

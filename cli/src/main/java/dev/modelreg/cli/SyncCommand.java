@@ -29,7 +29,8 @@ public final class SyncCommand extends BaseCommand {
     @Option(names = {"--ref", "-r"}, description = "Specific ref to sync: a git ref or sha256:<hex> (default: all configured refs).")
     String ref;
 
-    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "Override the GitHub repository. Requires --source.")
+    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "With --source: override its GitHub repository "
+            + "(or define a source of that name). Alone: sync the configured sources of that repository.")
     String repo;
 
     @Option(names = {"--force", "-f"}, description = "Re-resolve and re-download even if cached.")

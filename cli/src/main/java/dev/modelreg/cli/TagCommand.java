@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.Retag;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.Reference;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg tag ghcr.io/acme/models:candidate production latest   # promote",
                 "  modelreg tag ghcr.io/acme/models@sha256:HEX production          # roll back",
-                "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json"},
+                "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json",
+                "  modelreg tag ghcr.io/acme/models:candidate production --expect-digest none"},
         mixinStandardHelpOptions = true,
         description = {"Add or move tags of a manifest; no blob moves.",
                 "In a registry repository, an OCI layout or an OCI archive. A registry gets the manifest's exact bytes "
@@ -34,18 +36,22 @@ public final class TagCommand extends BaseCommand {
     @Mixin
     RegistryFlags registry;
 
+    @Mixin
+    TagGuardFlags guard;
+
     @Override
     public Integer call() throws Exception {
         Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
         if (r.reference() == null) { // one that parses but has the wrong shape for this command: usage (3)
             throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag or digest: give REF:TAG or REF@sha256:DIGEST");
         }
+        TagCondition condition = guard.condition();
         RegistryOptions o = registry.apply(RegistryOptions.fromEnvironment());
         List<Retag.Moved> moved;
         String location;
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {
             location = t.target().name();
-            moved = Retag.run(t.target(), r.reference(), tags);
+            moved = Retag.run(t.target(), r.reference(), tags, condition);
             t.commit();
         }
         if (json) {

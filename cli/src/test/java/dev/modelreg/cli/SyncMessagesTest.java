@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What {@code sync} says, in-process with its own cache: a failed ref is named once per line (not "x@r: x@r: ..."),
  * the summary heading says whether the sync completed, and a ref served through a {@code [mirrors]} rule names the
- * endpoints tried and the one that served it, not the upstream alone.
+ * endpoints tried and the one that served it, not the upstream alone; {@code sync --repo OWNER/NAME --ref REF}
+ * (devtools' form) syncs the configured sources of that repository, or says the supported form in one line.
  */
 class SyncMessagesTest {
     @TempDir Path tmp;
@@ -34,6 +35,25 @@ class SyncMessagesTest {
         }
         assertThat(r.err()).contains("  [-] Failed to sync ex@main: ").contains("modelreg: error: ex@main: ");
         assertThat(r.out()).contains("Failed syncs:\n  ex@main: ");
+    }
+
+    @Test
+    void syncByRepositoryAsDevtoolsDocumentsIt() throws Exception {
+        Path models = Files.createDirectories(tmp.resolve("models/m"));
+        Files.writeString(models.resolve("mfsim.nam"), "BEGIN options\nEND options\n");
+        String layout = "oci-layout:" + tmp.resolve("layout");
+        assertThat(run("push", tmp.resolve("models").toString(), layout + ":develop", "--name", "ex").code()).isZero();
+        Path config = Files.writeString(tmp.resolve("sources.toml"), "[sources.testmodels]\nname = \"ex\"\nrepo = \"MODFLOW-ORG/models\"\n"
+                + "oci = \"" + layout + "\"\nrefs = [\"main\"]\n\n[sources.other]\nname = \"other\"\nrepo = \"o/other\"\nrefs = [\"main\"]\n");
+        Ran r = run("sync", "--config", config.toString(), "--repo", "modflow-org/models", "--ref", "develop");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Sync complete:").contains("  Synced: 1", "  Failed: 0", "  ex@develop sha256:");
+
+        Ran unknown = run("sync", "--config", config.toString(), "--repo", "someone/else", "--ref", "develop");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.errLines()).containsExactly("modelreg: error: no configured source has repository 'someone/else': "
+                + "name one with --source (modelreg sync --source NAME --repo someone/else --ref REF)");
     }
 
     @Test

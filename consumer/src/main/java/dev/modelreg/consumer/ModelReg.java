@@ -122,8 +122,11 @@ public final class ModelReg {
 
     /**
      * Syncs every configured ref of every source, or of {@code source} (key or name), or just {@code ref}.
-     * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
-     * {@code source} is not configured. Failures are returned per ref, not thrown.
+     * {@code repo} (OWNER/NAME) overrides the GitHub repository, or defines an ad-hoc source when {@code source} is not
+     * configured; without a source it syncs the configured sources of that repository (devtools'
+     * {@code sync --repo OWNER/NAME --ref REF}). Failures are returned per ref, not thrown.
+     *
+     * @throws InvalidRequestException a {@code repo} without a source that no configured source has
      */
     public List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
         try (var u = cache.use()) {

@@ -5,6 +5,7 @@ import dev.modelreg.content.ContentException;
 import dev.modelreg.spec.BootstrapConfig;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.SourceConfig;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,13 +33,15 @@ final class Syncer {
 
     /**
      * Syncs every configured ref of every source, or of {@code source} (key or name), or just {@code ref}.
-     * {@code repo} (OWNER/NAME, needs a source) overrides the GitHub repository, or defines an ad-hoc source when
-     * {@code source} is not configured. Failures are returned per ref, not thrown.
+     * {@code repo} (OWNER/NAME) overrides the GitHub repository, or defines an ad-hoc source when {@code source} is not
+     * configured; without a source it picks the configured sources of that repository. Failures are returned per ref,
+     * not thrown.
      */
     List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
         List<SourceConfig> selected = new ArrayList<>();
-        if (source == null) {
-            if (repo != null) throw new ConsumerException("--repo requires --source");
+        if (source == null && repo != null) {
+            selected.addAll(sourcesOfRepo(repo));
+        } else if (source == null) {
             selected.addAll(config.sources().values());
         } else {
             SourceConfig s = find(source);
@@ -65,6 +68,22 @@ final class Syncer {
             }
         }
         return out;
+    }
+
+    /**
+     * The configured sources of GitHub repository {@code repo} (as devtools' {@code sync --repo OWNER/NAME --ref REF}
+     * names one; GitHub compares names without case). None is a request of the wrong shape: naming a new source
+     * takes {@code --source}.
+     */
+    private List<SourceConfig> sourcesOfRepo(String repo) throws InvalidRequestException {
+        List<SourceConfig> found = new ArrayList<>();
+        for (SourceConfig s : config.sources().values()) if (repo.equalsIgnoreCase(s.repo())) found.add(s);
+        if (found.isEmpty()) {
+            throw new InvalidRequestException("no configured source has repository '" + Text.printable(repo)
+                    + "': name one with --source (modelreg sync --source NAME --repo " + Text.printable(repo)
+                    + " --ref REF)");
+        }
+        return found;
     }
 
     /** {@code message} without a leading {@code label: } (a result names its ref already; the error said it too). */

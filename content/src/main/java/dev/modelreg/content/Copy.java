@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The one copy between stores (oras-go's copy.go), used by push, pull, copy, sync, mirror and GitHub mode: read the
  * graph under the root ({@link Graph}: an image index is walked into its manifests, within bounds), move the config
  * and the layers the destination lacks with bounded parallelism, push each manifest after all of its blobs, and tag
- * last. Every blob is verified on its way, once (a corrupt source never reaches the destination); a blob the
- * destination has is skipped; on one registry blobs are mounted; a transient failure is retried and, into a local
+ * last (if the {@link CopyOptions#tagCondition} holds). Every blob is verified on its way, once (a corrupt source never
+ * reaches the destination); a blob the destination has is skipped; on one registry blobs are mounted; a transient
+ * failure is retried and, into a local
  * store, resumed from the partial file it left ({@link RangeFetcher}); a {@link BlobSink} may see each blob's bytes
  * in the same pass (tar extraction); {@link CopyListener} hooks see everything (progress). Errors say which side
  * failed and what it was doing, in words and as data ({@link CopyException}). What it asks of the stores are their
@@ -83,7 +84,8 @@ public final class Copy {
             }
         }
         if (tagOrNull != null) {
-            c.settled(root, bytes, blobs, () -> dst.tag(root, tagOrNull), CopyException.Op.TAG, "tagging", "'" + tagOrNull + "'");
+            c.settled(root, bytes, blobs, () -> opts.tagCondition().tag(dst, root, tagOrNull), CopyException.Op.TAG, "tagging",
+                    "'" + tagOrNull + "'");
         }
         return c.result(root);
     }

@@ -32,6 +32,15 @@ public final class Retag {
      * entry records the repository of the entry {@code reference} named (if any).
      */
     public static List<Moved> run(Target t, String reference, List<String> tags) throws IOException {
+        return run(t, reference, tags, TagCondition.ANY);
+    }
+
+    /**
+     * As {@link #run(Target, String, List)}, moving the tags only if each meets {@code condition}: every tag is checked
+     * before any is written (a CONFLICT leaves them all as they were), then again just before its own write (under
+     * the lock of a layout, at the commit of an archive, with a {@code HEAD} before the {@code PUT} in a registry).
+     */
+    public static List<Moved> run(Target t, String reference, List<String> tags, TagCondition condition) throws IOException {
         LinkedHashSet<String> wanted = new LinkedHashSet<>();
         for (String tag : tags) {
             if (Digest.isDigest(tag)) throw ContentException.invalid("'" + tag + "' is a digest, not a tag: give tag names to point at " + reference);
@@ -56,32 +65,15 @@ public final class Retag {
         }
         List<Moved> out = new ArrayList<>();
         for (String tag : wanted) {
-            Digest old = refs != null ? current(refs, tag, repository) : current(t, tag);
-            if (!manifest.digest().equals(old)) {
-                if (t instanceof NamedTagger n) n.tag(manifest, tag, repository);
-                else t.tag(manifest, tag);
-            }
+            Digest old = refs != null ? TagCondition.current(refs, tag, repository) : TagCondition.current(t, tag);
+            condition.check(tag, old, manifest.digest(), t.name());
             out.add(new Moved(tag, old, manifest.digest()));
         }
+        for (Moved m : out) {
+            if (manifest.digest().equals(m.old())) continue;
+            if (t instanceof ConditionalTagger c) c.tag(manifest, m.tag(), repository, condition); // a layout, an archive
+            else condition.tag(t, manifest, m.tag());
+        }
         return out;
-    }
-
-    private static Digest current(Target t, String tag) throws IOException {
-        try {
-            return t.resolve(tag).digest();
-        } catch (ContentException e) {
-            if (e.kind() == ContentException.Kind.NOT_FOUND) return null;
-            throw e;
-        }
-    }
-
-    /** The entry a layout or archive tag would replace: the same tag of the same repository or of none. */
-    private static Digest current(List<ImageIndex.Named> refs, String tag, String repository) {
-        Digest found = null;
-        for (ImageIndex.Named n : refs) {
-            if (!n.tag().equals(tag)) continue;
-            if (n.repository() == null || n.repository().equals(repository)) found = n.manifest().digest();
-        }
-        return found;
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -27,7 +28,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a model is every directory below (or at) the root holding a file whose name matches the namefile glob;
  *       its name is {@code PREFIX + "/" + relative path} (just {@code PREFIX} for the root itself);</li>
- *   <li>its file list is every file below it, nested models included, minus {@link Exclusions}; lists are sorted;</li>
+ *   <li>its file list is every file below it, nested models included, minus {@link Exclusions}, in devtools' order
+ *       ({@link #DEVTOOLS_ORDER}): the directory's own files first, then each sub-directory's, depth first;</li>
  *   <li>{@code [files]} keys are paths relative to the root with '/' separators; {@code hash} is the lowercase-hex
  *       sha256 of the raw bytes, each file read once, files hashed in parallel;</li>
  *   <li>{@code url}: {@code fileUrlBase + "/" + key} (raw mode) or the asset URL (release mode), else none;</li>
@@ -74,6 +76,7 @@ final class Indexer {
         for (String dir : modelDirs) {
             String name = modelName(o.prefix(), dir);
             List<String> list = new ArrayList<>(filesBelow(files, dir).keySet());
+            list.sort(DEVTOOLS_ORDER);
             models.put(name, list);
             used.addAll(list);
         }
@@ -94,6 +97,36 @@ final class Indexer {
         SortedMap<String, List<String>> examples = o.examples() ? examples(o.prefix(), modelDirs) : new TreeMap<>();
         ModelsToml registry = new ModelsToml(ModelsToml.SCHEMA_VERSION, entries, models, examples);
         return new Index(base, registry, paths, sizes);
+    }
+
+    /**
+     * The order of a model's files in modflow-devtools' make_registry (a {@code rglob("*")} of the model directory on
+     * a file system that lists a directory sorted, as Windows does): at each level, the files of the directory come
+     * before its sub-directories, and names are compared by their upper-case form (so {@code B.dis} comes before
+     * {@code c.dis} and {@code ab} before {@code a_b}), then, for names equal but for case, as they are.
+     */
+    static final Comparator<String> DEVTOOLS_ORDER = Indexer::compareKeys;
+
+    private static int compareKeys(String a, String b) {
+        String[] x = a.split("/");
+        String[] y = b.split("/");
+        for (int i = 0; ; i++) {
+            boolean xFile = i == x.length - 1;
+            boolean yFile = i == y.length - 1;
+            if (xFile != yFile) return xFile ? -1 : 1;
+            int c = compareNames(x[i], y[i]);
+            if (c != 0 || xFile) return c;
+        }
+    }
+
+    private static int compareNames(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char p = Character.toUpperCase(a.charAt(i));
+            char q = Character.toUpperCase(b.charAt(i));
+            if (p != q) return p - q;
+        }
+        return a.length() != b.length() ? a.length() - b.length() : a.compareTo(b);
     }
 
     static String modelName(String prefix, String dir) throws PublishException {

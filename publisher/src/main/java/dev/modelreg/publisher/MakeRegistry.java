@@ -5,6 +5,7 @@ import dev.modelreg.content.fs.AtomicFiles;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.http.HttpTransport;
 import dev.modelreg.spec.ModelsTomlCodec;
+import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -208,7 +209,7 @@ public final class MakeRegistry {
             if (local) {
                 root = Path.of(r.path);
                 String gitPrefix = Git.prefix(root);
-                pathInRepo = r.pathInRepo != null ? r.pathInRepo : gitPrefix == null ? "" : gitPrefix;
+                pathInRepo = repoPath(r.pathInRepo != null ? r.pathInRepo : gitPrefix == null ? "" : gitPrefix);
             } else {
                 if (repo == null) {
                     throw PublishException.invalid("give --path DIR, or --repo OWNER/NAME and --ref REF to index a download");
@@ -220,12 +221,12 @@ public final class MakeRegistry {
                 Downloads.download(url, zip, HttpTransport.of(r.connection.http()), r.connection.credentials());
                 Downloads.unzip(zip, tree, r.assetFile == null, url);
                 Files.delete(zip);
-                String sub = r.path == null ? "" : trimSlashes(r.path);
+                String sub = r.path == null ? "" : repoPath(r.path);
                 root = sub.isEmpty() ? tree : tree.resolve(sub).normalize();
                 if (!root.startsWith(tree) || !Files.isDirectory(root)) {
                     throw new NoSuchFileException(r.path, null, "not found in " + url);
                 }
-                pathInRepo = r.pathInRepo != null ? r.pathInRepo : r.assetFile == null ? sub : "";
+                pathInRepo = r.pathInRepo != null ? repoPath(r.pathInRepo) : r.assetFile == null ? sub : "";
             }
 
             Path out = r.output == null ? Path.of(DEFAULT_OUTPUT) : r.output;
@@ -252,10 +253,22 @@ public final class MakeRegistry {
         }
     }
 
-    private static String trimSlashes(String s) {
-        String t = s.replace('\\', '/');
-        while (t.startsWith("/")) t = t.substring(1);
-        while (t.endsWith("/")) t = t.substring(0, t.length() - 1);
-        return t;
+    /**
+     * A path inside the repository in its one form: {@code /}-separated, without empty or {@code .} segments (so
+     * {@code .}, {@code ./} and {@code /} are the root, {@code ""}, and {@code ./mf6/} is {@code mf6}: no {@code /./}
+     * in a URL); a {@code ..} segment would leave the repository and is refused.
+     */
+    static String repoPath(String s) throws PublishException {
+        StringBuilder out = new StringBuilder();
+        for (String segment : s.replace('\\', '/').split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) continue;
+            if (segment.equals("..")) {
+                throw PublishException.invalid("path in the repository '" + Text.printable(s)
+                        + "' has a '..' segment: give a path inside the repository");
+            }
+            if (out.length() > 0) out.append('/');
+            out.append(segment);
+        }
+        return out.toString();
     }
 }

@@ -4,6 +4,7 @@ import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.spec.Digest;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.RefTags;
@@ -80,6 +81,7 @@ public final class Push {
         private final String base;
         private final CopyListener listener;
         private final ImageOptions image;
+        private final TagCondition tagCondition;
 
         private Request(Builder b) {
             dir = b.dir;
@@ -99,6 +101,7 @@ public final class Push {
             base = b.base;
             listener = b.listener;
             image = b.image;
+            tagCondition = b.tagCondition;
         }
 
         /**
@@ -130,7 +133,7 @@ public final class Push {
             return new Builder(dir, destination).name(name).namefile(namefile).registryFile(registryFile).ref(ref)
                     .annotations(annotations).mountFrom(mountFrom).maxLayers(maxLayers).registry(registry)
                     .created(created).sourceUrl(sourceUrl).repo(repo).progress(progress).base(base).listener(listener)
-                    .image(image);
+                    .image(image).tagCondition(tagCondition);
         }
 
         Path dir() { return dir; }
@@ -150,6 +153,7 @@ public final class Push {
         String base() { return base; }
         CopyListener listener() { return listener; }
         ImageOptions image() { return image; }
+        TagCondition tagCondition() { return tagCondition; }
 
         /** Builds a {@link Request}; each setter returns this builder. */
         public static final class Builder {
@@ -170,6 +174,7 @@ public final class Push {
             private String base;
             private CopyListener listener;
             private ImageOptions image;
+            private TagCondition tagCondition = TagCondition.ANY;
 
             private Builder(Path dir, Reference destination) {
                 this.dir = dir;
@@ -269,6 +274,17 @@ public final class Push {
                 return this;
             }
 
+            /**
+             * What the destination tag must point at for the push to move it ({@link TagCondition#absent()}: not exist;
+             * {@link TagCondition#at}: that manifest; {@link TagCondition#noClobber()}: not another manifest), read
+             * before anything is uploaded and again just before the tag is written; else a CONFLICT and the tag stays.
+             * Default {@link TagCondition#ANY}.
+             */
+            public Builder tagCondition(TagCondition condition) {
+                this.tagCondition = condition == null ? TagCondition.ANY : condition;
+                return this;
+            }
+
             /** The request. */
             public Request build() {
                 return new Request(this);
@@ -319,7 +335,7 @@ public final class Push {
         String sourceUrl = r.sourceUrl() != null ? r.sourceUrl()
                 : r.repo() != null ? GitHubUrls.repositoryPage(r.repo()) : Git.githubOrigin(r.dir());
         Map<String, String> ann = ManifestAnnotations.of(r.dir(), ref, sourceUrl, r.created(), r.annotations());
-        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener());
+        CopyOptions co = CopyOptions.of(r.registry()).withListener(r.listener()).withTagCondition(r.tagCondition());
         if (r.mountFrom() != null) co = co.withMountFrom(r.mountFrom());
         Pushed p = r.image() != null
                 ? PushImage.run(loaded, dest, tag, ann, r.image(), r.maxLayers(), r.registry(), co, progress)

@@ -26,6 +26,7 @@ final class PushArtifact {
             progress.accept("building layers for " + Text.count(loaded.registry().files().size(), "file"));
             try (ModelSet set = ModelSet.build(loaded.registry(), loaded.config(), loaded.sources(), ann, maxLayers,
                     LayerPlanner.LARGE_FILE_THRESHOLD, IndexOptions.defaultThreads(), base)) {
+                co.tagCondition().precheck(opened.target(), tag, set.descriptor().digest()); // before any upload
                 progress.accept("pushing " + set.plan().layers().size() + " layers to " + opened.target().name()
                         + (set.plan().baseLayers() > 0 ? " (" + set.plan().baseLayers() + " kept from the base)" : ""));
                 CopyResult cr = Copy.copy(set.content(), set.descriptor(), opened.target(), tag, co);

@@ -27,6 +27,7 @@ final class PushImage {
             String reference;
             if (dest != null) {
                 try (Targets.Opened opened = Targets.open(dest.target(), ro)) {
+                    co.tagCondition().precheck(opened.target(), tag, image.descriptor().digest()); // before any upload
                     progress.accept("pushing " + image.manifest().layers().size() + " layers to " + opened.target().name());
                     cr = Copy.copy(image, image.descriptor(), opened.target(), tag, co);
                     opened.commit();

@@ -24,7 +24,12 @@ public class ModelregException extends IOException {
         /** Malformed input or a refused request: a bad reference, models.toml or manifest, an unexpected HTTP status. */
         INVALID,
         /** The peer could not be reached or did not answer in time, or answered 429/5xx; or offline and not cached. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The state is not what the request was based on: a tag that points elsewhere than the digest it was expected
+         * at, or exists where it was expected not to (a promotion from a stale view). Nothing was changed.
+         */
+        CONFLICT
     }
 
     private final Kind kind;

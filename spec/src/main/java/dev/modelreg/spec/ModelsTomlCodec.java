@@ -40,6 +40,7 @@ public final class ModelsTomlCodec {
 
     /** The registry in a parsed TOML document (whichever reader parsed it: the fuzz test compares both). */
     static ModelsToml read(Map<String, Object> toml, String origin) throws RegistryFormatException {
+        checkNotSplitFormat(toml, origin);
         TreeMap<String, FileEntry> files = new TreeMap<>();
         Map<String, Object> ft = table(toml, "files", origin);
         if (ft != null) {
@@ -55,6 +56,29 @@ public final class ModelsTomlCodec {
         }
         TreeMap<String, List<String>> examples = stringLists(toml, "examples", origin);
         return new ModelsToml(schemaVersion(toml), files, models, examples);
+    }
+
+    /**
+     * Refuses, in one line that names the format, a file of modflow-devtools' split registry format (devtools 1.8 and
+     * older: {@code registry.toml} with one top-level table per file, {@code models.toml} and {@code examples.toml}
+     * with one top-level list per model or example), which would otherwise read as an empty registry: it has no
+     * {@code [files]}, {@code [models]} or {@code [examples]} table, and its top level holds lists or file tables.
+     */
+    private static void checkNotSplitFormat(Map<String, Object> toml, String origin) throws RegistryFormatException {
+        if (toml.containsKey("files") || toml.containsKey("models") || toml.containsKey("examples")) return;
+        String part = null;
+        for (Map.Entry<String, Object> e : toml.entrySet()) {
+            if (e.getValue() instanceof List<?>) {
+                part = "model or example lists at the top level, as in its models.toml or examples.toml";
+            } else if (e.getValue() instanceof Map<?, ?> t && (t.containsKey("hash") || t.containsKey("url"))) {
+                part = "file entries at the top level, as in its registry.toml";
+            }
+            if (part != null) {
+                throw new RegistryFormatException(origin + ": modflow-devtools' split registry format of devtools 1.8 and "
+                        + "older (" + part + ", '" + Text.printable(e.getKey()) + "'), not a models.toml with [files], [models] "
+                        + "and [examples] (devtools 1.9 and modelreg): make it again with modelreg make-registry");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.modelreg.content.store;
 
+import dev.modelreg.content.ConditionalTagger;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.tar.ArchiveTar;
 import dev.modelreg.content.Committable;
 import dev.modelreg.content.ContentException;
@@ -56,7 +58,7 @@ import java.util.stream.Stream;
  * holding {@link ExclusiveLock} on {@code .FILE.lock} beside it, and each reads the archive again under the lock and
  * adds its blobs and tags to what is there then: concurrent writers, in any processes, lose nothing.
  */
-public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger {
+public final class OciArchive implements Target, Committable, LocalBlobs, TagLister, NamedTagger, ConditionalTagger {
     public static final String PREFIX = Reference.ARCHIVE_PREFIX;
     private static final String LAYOUT_FILE = OciLayout.LAYOUT_FILE;
     private static final String INDEX_FILE = OciLayout.INDEX_FILE;
@@ -77,7 +79,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
     private final String name;
     private Snapshot snapshot = Snapshot.NONE;
     private final List<Snapshot> retired = new ArrayList<>(); // earlier snapshots: a stream may still read one
-    private final List<ImageIndex.Named> tags = new ArrayList<>(); // set since opening, in order
+    private final ArchiveTags tags = new ArchiveTags(); // set since opening, in order, with their conditions
     private Path stagingDir;
     private BlobDir staging;
 
@@ -170,7 +172,13 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
 
     /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
     @Override
-    public synchronized void tag(Descriptor manifest, String tag, String repository) throws IOException {
+    public void tag(Descriptor manifest, String tag, String repository) throws IOException {
+        tag(manifest, tag, repository, TagCondition.ANY);
+    }
+
+    /** As above if {@code condition} holds now, and again at {@link #commit()} for the archive as it is under its lock. */
+    @Override
+    public synchronized void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
         try {
             Reference.checkTag(tag, name);
         } catch (IllegalArgumentException e) {
@@ -179,7 +187,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         if (!exists(manifest)) {
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
-        tags.add(new ImageIndex.Named(repository, tag, ImageIndex.plain(manifest)));
+        tags.add(mergedIndex(), manifest, tag, repository, condition, name);
     }
 
     /** The tags of the archive as it would be committed now, in index order. */
@@ -201,7 +209,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
      * {@code FILE} and renames it over {@code FILE}, holding the archive's lock ({@code .FILE.lock}): the archive is read
      * again under it, so what another writer committed since this one opened it is kept, its tags included (a tag set
      * by both points where this writer's does). Does nothing (returns false) when nothing was pushed or tagged.
-     * Refuses to write an archive whose index.json would be empty.
+     * Refuses to write an archive whose index.json would be empty, or one where a tag's condition fails (CONFLICT).
      */
     @Override
     public synchronized boolean commit() throws IOException {
@@ -209,6 +217,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         Files.createDirectories(file.getParent());
         try (ExclusiveLock ignored = ExclusiveLock.acquire(file.resolveSibling("." + file.getFileName() + ".lock"), name)) {
             Snapshot now = load();
+            tags.check(now.index(), name);
             retired.add(snapshot);
             snapshot = now;
             write(now);
@@ -252,8 +261,8 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
         }
         // flushed to disk before the rename: the file is about to be carried away on removable media
         AtomicFiles.write(file, file.getParent(), "." + file.getFileName() + "." + Leftovers.ownerTag(), out -> {
-            writeEntry(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
-            writeEntry(out, INDEX_FILE, indexBytes);
+            TarHeaders.file(out, LAYOUT_FILE, OciLayout.LAYOUT_BYTES);
+            TarHeaders.file(out, INDEX_FILE, indexBytes);
             for (String d : dirs.keySet()) TarHeaders.directory(out, d, 0);
             for (Map.Entry<String, Object> b : blobs.entrySet()) writeBlob(out, b.getKey(), b.getValue());
             TarHeaders.end(out);
@@ -321,9 +330,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
 
     /** The archive's index with the tags set since opening applied (replacing entries of the same tag, appended). */
     private synchronized ImageIndex mergedIndex() {
-        ImageIndex out = snapshot.index() != null ? snapshot.index() : ImageIndex.empty(name + " index.json");
-        for (ImageIndex.Named t : tags) out = out.withTag(t.tag(), t.manifest(), t.repository());
-        return out;
+        return tags.applyTo(snapshot.index() != null ? snapshot.index() : ImageIndex.empty(name + " index.json"));
     }
 
     private synchronized BlobDir staging() throws IOException {
@@ -376,12 +383,6 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
             }
             TarHeaders.pad(out, e.size());
         }
-    }
-
-    private static void writeEntry(OutputStream out, String tarName, byte[] bytes) throws IOException {
-        TarHeaders.file(out, tarName, bytes.length, 0);
-        out.write(bytes);
-        TarHeaders.pad(out, bytes.length);
     }
 
     private static String blobName(Digest d) {

@@ -1,5 +1,7 @@
 package dev.modelreg.content.store;
 
+import dev.modelreg.content.ConditionalTagger;
+import dev.modelreg.content.TagCondition;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.LocalBlobs;
 import dev.modelreg.content.Manifests;
@@ -37,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * file + rename) while holding a file lock on {@code DIR/ingest/index.lock}, so processes and threads can tag the
  * same layout concurrently; entries and fields we do not know (platform, other annotations) are kept as they are.
  */
-public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger {
+public final class OciLayout extends DirStore implements Target, TagLister, NamedTagger, ConditionalTagger {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INDEX_FILE = "index.json";
     public static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -148,6 +150,12 @@ public final class OciLayout extends DirStore implements Target, TagLister, Name
     /** As {@link #tag(Descriptor, String)}, recording the repository the ref came from ({@link ImageIndex#withTag}). */
     @Override
     public void tag(Descriptor manifest, String tag, String repository) throws IOException {
+        tag(manifest, tag, repository, TagCondition.ANY);
+    }
+
+    /** As {@link #tag(Descriptor, String, String)} if {@code condition} holds for index.json as read under its lock. */
+    @Override
+    public void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
         try {
             Reference.checkTag(tag, name);
         } catch (IllegalArgumentException e) {
@@ -157,7 +165,9 @@ public final class OciLayout extends DirStore implements Target, TagLister, Name
             throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
         }
         withIndexLock(() -> {
-            writeAtomically(dir.resolve(INDEX_FILE), readIndex().withTag(tag, manifest, repository).toBytes());
+            ImageIndex index = readIndex();
+            condition.check(index.named(), tag, repository, manifest.digest(), name);
+            writeAtomically(dir.resolve(INDEX_FILE), index.withTag(tag, manifest, repository).toBytes());
             return null;
         });
     }

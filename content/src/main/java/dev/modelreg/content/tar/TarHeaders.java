@@ -24,6 +24,13 @@ public final class TarHeaders {
         write(out, name, size, mtime, (byte) '0', 0644);
     }
 
+    /** Writes a whole regular file of {@code bytes} (mtime 0): its header, the bytes, the padding. */
+    public static void file(OutputStream out, String name, byte[] bytes) throws IOException {
+        file(out, name, bytes.length, 0);
+        out.write(bytes);
+        pad(out, bytes.length);
+    }
+
     /** Writes the header of a directory entry (size 0). */
     public static void directory(OutputStream out, String name, long mtime) throws IOException {
         write(out, name, 0, mtime, (byte) '5', 0755);

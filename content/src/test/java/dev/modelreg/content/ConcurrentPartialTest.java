@@ -2,20 +2,29 @@ package dev.modelreg.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two writers of one blob in a shared ingest directory: while one renames its finished partial into place, the other
- * opens the partial's name to resume it ({@link PartialFile#resumable}). The name may vanish
- * between the opener's looks at it; that is a name made free, never an error ("ingest/sha256-HEX.partial: no such file
- * or directory" failed a pull racing another pull of the same blob).
+ * Writers of one blob in a shared ingest directory (two pulls of the same blob into one cache, spec/README.md 9):
+ * while one renames its finished partial into place, the other opens the partial's name to resume it
+ * ({@link PartialFile#resumable}). The name may vanish between the opener's looks at it: a name made free, never an
+ * error ("ingest/sha256-HEX.partial: no such file or directory" failed such a pull). And the file the opener locked may
+ * be the one renamed into place meanwhile, with a new partial at the name: not the opener's to write, rename or delete.
  */
 class ConcurrentPartialTest {
     @TempDir Path tmp;
@@ -74,28 +83,40 @@ class ConcurrentPartialTest {
 
     @Test
     @Timeout(120)
-    void twoProcessesWritingOnePartialNeverWriteTheOthersFile() throws Exception {
+    void writersInThreeProcessesNeverWriteEachOthersPartial() throws Exception {
         Path ingest = Files.createDirectories(tmp.resolve("ingest"));
         Path blobs = Files.createDirectories(tmp.resolve("blobs"));
         Path partial = ingest.resolve("sha256-" + "cd".repeat(32) + ".partial");
         String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Process other = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), PartialRacer.class.getName(),
-                partial.toString(), blobs.toString(), "OTHER...", "4000")
-                .redirectErrorStream(true).start();
+        List<String> tags = List.of("FIRST...", "SECOND..");
+        List<Process> others = new ArrayList<>();
+        List<BufferedReader> outs = new ArrayList<>();
         int held;
-        String out;
+        List<String> said = new ArrayList<>();
         try {
-            held = PartialRacer.race(partial, blobs, "THIS....", 4000);
+            for (String tag : tags) {
+                Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), PartialRacer.class.getName(),
+                        partial.toString(), blobs.toString(), tag, "5000").redirectErrorStream(true).start();
+                others.add(p);
+                outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+            }
+            for (BufferedReader r : outs) assertThat(r.readLine()).as("another process starts").isEqualTo(PartialRacer.READY);
+            held = PartialRacer.race(partial, blobs, "THIS....", 5000); // all three race at once, for 5 s
         } finally {
-            out = new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            if (!other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) other.destroyForcibly();
+            for (int i = 0; i < others.size(); i++) {
+                said.add(outs.get(i).lines().collect(Collectors.joining("\n")).trim());
+                outs.get(i).close();
+                if (!others.get(i).waitFor(60, TimeUnit.SECONDS)) others.get(i).destroyForcibly();
+            }
         }
-        assertThat(other.exitValue()).as("the other process: %s", out).isZero();
+        for (int i = 0; i < others.size(); i++) {
+            assertThat(others.get(i).exitValue()).as("another process: %s", said.get(i)).isZero();
+            assertThat(Integer.parseInt(said.get(i))).as("times another process held the partial").isPositive();
+        }
         assertThat(held).as("times this process held the partial").isPositive();
-        assertThat(Integer.parseInt(out)).as("times the other process held it").isPositive();
-        try (java.util.stream.Stream<Path> s = Files.list(blobs)) {
+        try (Stream<Path> s = Files.list(blobs)) {
             for (Path b : (Iterable<Path>) s::iterator) {
-                assertThat(Files.readString(b)).as("%s: one writer's bytes", b.getFileName()).isIn("THIS....", "OTHER...");
+                assertThat(Files.readString(b)).as("%s: one writer's bytes", b.getFileName()).isIn("THIS....", "FIRST...", "SECOND..");
             }
         }
     }

@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * renames it into place and lets it go. Run in a second JVM by {@code main(PARTIAL, BLOBS, TAG, MILLIS)}.
  */
 final class PartialRacer {
+    /** What {@link #main} prints when it starts racing. */
+    static final String READY = "racing";
+
     private PartialRacer() {}
 
     /** Races for {@code millis}; returns how many times this writer held the partial. */
@@ -34,6 +37,8 @@ final class PartialRacer {
     }
 
     public static void main(String[] args) throws IOException {
+        System.out.println(READY);
+        System.out.flush();
         int held = race(Path.of(args[0]), Path.of(args[1]), args[2], Long.parseLong(args[3]));
         System.out.println(held);
     }

@@ -7,14 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code modelreg clear}: removes cached registries (one ref, one source, or everything including the blob store).
+ * {@code modelreg clear}: removes cached registries (one ref, one source, or every ref), then the blobs no remaining ref
+ * references (a prune, spec/README.md 9.3).
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
 @Command(name = "clear",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg clear --source example --force",
                 "  modelreg clear --force                        # the whole cache"},
-        mixinStandardHelpOptions = true, description = {"Remove cached registries and blobs.", "With no filter, the whole cache."})
+        mixinStandardHelpOptions = true, description = {"Remove cached registries and blobs no ref needs.",
+                "With no filter, every ref (and partial downloads). Blobs a running modelreg process uses stay."})
 public final class ClearCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 
@@ -42,7 +44,8 @@ public final class ClearCommand extends BaseCommand {
         if (json) {
             printJson(r.toJson());
         } else {
-            out().println(r.removed().isEmpty() ? "Nothing to clear" : "Cleared: " + String.join(", ", r.removed()));
+            out().println((r.removed().isEmpty() ? "No cached registry to clear" : "Cleared: " + String.join(", ", r.removed()))
+                    + "; freed " + r.blobs() + " blobs, " + CacheCommand.bytes(r.bytes()) + " that no cached ref references");
             out().flush();
         }
         return ExitCodes.OK;

@@ -38,8 +38,10 @@ public final class Cli {
         COMMANDS.put("pull", PullCommand.class);
         COMMANDS.put("verify", VerifyCommand.class);
         COMMANDS.put("clear", ClearCommand.class);
+        COMMANDS.put("cache", CacheCommand.class);
         COMMANDS.put("mirror", MirrorCommand.class);
         COMMANDS.put("tags", TagsCommand.class);
+        COMMANDS.put("catalog", CatalogCommand.class);
         COMMANDS.put("tag", TagCommand.class);
         COMMANDS.put("annotate", AnnotateCommand.class);
         COMMANDS.put("inspect", InspectCommand.class);

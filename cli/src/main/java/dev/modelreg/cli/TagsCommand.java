@@ -3,6 +3,7 @@ package dev.modelreg.cli;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.TagLister;
+import dev.modelreg.content.store.RegistryListing;
 import dev.modelreg.content.Targets;
 import dev.modelreg.spec.ImageIndex;
 import dev.modelreg.spec.Reference;
@@ -12,17 +13,20 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
 @Command(name = "tags",
         footerHeading = "%nExamples:%n",
         footer = {"  modelreg tags ghcr.io/acme/models",
-                "  modelreg tags oci-archive:/media/usb/all.tar --json"},
+                "  modelreg tags oci-archive:/media/usb/all.tar --json",
+                "  modelreg tags ghcr.io/acme/models --long --sort created"},
         mixinStandardHelpOptions = true,
         description = {"List the tags of a repository, an OCI layout or an OCI archive.",
                 "Each with its manifest digest (and, in a layout or archive, the repository each ref came from). One line "
                         + "per tag: TAG DIGEST [REPOSITORY]. A registry's tag list is bounded (spec/README.md 14).",
+                "With --long: TAG DIGEST CREATED SIZE TITLE (- when the manifest has no such annotation).",
                 "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})
 public final class TagsCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Where to list tags (without a tag or digest).")
@@ -30,6 +34,14 @@ public final class TagsCommand extends BaseCommand {
 
     @Mixin
     RegistryFlags registry;
+
+    @Option(names = {"--long", "-l"}, description = "Also each tag's creation time, size and title, from its manifest "
+            + "(one GET per tag, " + RegistryListing.PARALLEL + " at once; a registry repository only).")
+    boolean long_;
+
+    @Option(names = "--sort", paramLabel = "KEY", description = "created: oldest first (implies --long; tags without "
+            + "a creation time last); default: the registry's order.")
+    String sort;
 
     @Override
     public Integer call() throws Exception {
@@ -39,7 +51,12 @@ public final class TagsCommand extends BaseCommand {
         } catch (IllegalArgumentException e) { // it parses but names a tag or digest: the wrong shape here, usage (3)
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
+        if (sort != null && !sort.equals("created")) {
+            throw new ExitException(ExitCodes.USAGE, "--sort: unknown key '" + dev.modelreg.spec.Text.printable(sort)
+                    + "' (supported: created)");
+        }
         RegistryOptions o = registry.options(context().env());
+        if (long_ || sort != null) return TagDetails.print(this, r, o, sort != null);
         List<ImageIndex.Named> refs;
         String name;
         try (Targets.Opened in = Targets.openExisting(r, o)) {

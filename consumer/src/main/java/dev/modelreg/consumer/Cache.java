@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  *                                               and partial downloads kept for resuming
  * ROOT/sources/SOURCE/REF/models.toml           the ref's registry file, byte for byte
  * ROOT/sources/SOURCE/REF/state.json            what the last sync resolved (RefState)
+ * ROOT/in-use/PID-RANDOM                        the blobs a running process uses (9.3), read by a prune
+ * ROOT/cache.lock                               held by a prune (9.3)
  * </pre>
  * SOURCE and REF are escaped ({@link #escape}). Every write is a temp file plus an atomic rename, so concurrent
  * processes never see half a file and the last writer of a state wins with a consistent pair.
@@ -38,7 +40,32 @@ public final class Cache {
     /** The cache at {@code root}; nothing is written until something is stored ({@link #blobs()}, {@link #save}). */
     public Cache(Path root) {
         this.root = root;
-        this.blobs = BlobCache.at(root);
+        this.blobs = BlobCache.shared(root);
+    }
+
+    /**
+     * Starts an operation that uses the cache's blobs: what it looks up stays registered in use, so a concurrent prune
+     * keeps it, until this (and every other operation of the process) ends (spec/README.md 9.3).
+     */
+    public BlobCache.Use use() {
+        return blobs.use();
+    }
+
+    /** Runs {@code op} in a {@link #use()}: what it looks up in the cache is kept from a concurrent prune. */
+    <T, E extends Exception> T using(Op<T, E> op) throws E {
+        try (BlobCache.Use u = use()) {
+            return op.run();
+        }
+    }
+
+    /** An operation of the library over the cache. */
+    interface Op<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /** The blob store as it is, for listing and pruning (no directory is made). */
+    BlobCache store() {
+        return blobs;
     }
 
     public Path root() {
@@ -215,11 +242,8 @@ public final class Cache {
         return Trees.delete(sourcesDir().resolve(escape(sourceKey)));
     }
 
-    /** Removes everything under the root that modelreg wrote. */
-    public boolean removeAll() throws IOException {
-        boolean a = Trees.delete(sourcesDir());
-        boolean b = Trees.delete(root.resolve("blobs"));
-        Trees.delete(root.resolve("ingest"));
-        return a || b;
+    /** Removes every ref's state and registry file (and anything else under {@code sources/}); blobs stay. */
+    public boolean removeAllRefs() throws IOException {
+        return Trees.delete(sourcesDir());
     }
 }

@@ -33,6 +33,21 @@ final class Checkout {
         this.progress = progress;
     }
 
+    /** Copies {@code model} of a ref not looked up by model name: the name as given, else under the source's name. */
+    CopyResult copy(Synced s, String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
+            throws IOException {
+        return copy(s, asNamedIn(s, model), model, workspace, overwrite, noCache, files);
+    }
+
+    /** {@link #verify(Synced, List, String, Path)} of {@code model}, named as in the copy above. */
+    VerifyResult verify(Synced s, String model, Path workspace) throws IOException {
+        return verify(s, asNamedIn(s, model), model, workspace);
+    }
+
+    private static List<String> asNamedIn(Synced s, String model) {
+        return List.of(model, s.source().name() + "/" + model);
+    }
+
     /** Copies the model {@code model} (the first of {@code candidates} the registry has) into {@code workspace}. */
     CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, boolean noCache,
                     Selection files) throws IOException {

@@ -9,6 +9,7 @@ import dev.modelreg.spec.Metadata;
 import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.SourceConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,20 +64,20 @@ final class Inventory {
     }
 
     /**
-     * Removes cached registries: one ref, one source, or (neither given) the whole cache including blobs. Blobs are
-     * shared between sources and refs, so they are only removed with the whole cache.
+     * Removes cached registries: one ref, one source, or (neither given) every ref; then the blobs no remaining ref
+     * references and no running process uses (a prune, spec/README.md 9.3). Clearing every ref clears the ingest
+     * directory too, partial downloads included, except what a running process writes.
      */
     ClearResult clear(String source, String ref) throws IOException {
         List<String> removed = new ArrayList<>();
-        if (source == null && ref == null) {
-            for (RefState st : cache.states()) removed.add(st.label());
-            cache.removeAll();
-            return new ClearResult(removed);
-        }
         for (RefState st : selected(source, ref)) {
             if (cache.removeRef(st.source(), st.ref())) removed.add(st.label());
         }
-        return new ClearResult(removed);
+        if (source == null && ref == null) cache.removeAllRefs();
+        if (!Files.isDirectory(cache.root().resolve("blobs"))) return new ClearResult(removed);
+        CacheReport.Pruned p = new CacheUsage(cache, m -> {}).prune(null, false);
+        if (source == null && ref == null) cache.store().clearIngest();
+        return new ClearResult(removed, p.removed().size(), p.bytes());
     }
 
     /** The cached states of {@code source} (key or name; null: any) and {@code ref} (null: any). */

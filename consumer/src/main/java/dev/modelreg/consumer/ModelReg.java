@@ -117,7 +117,6 @@ public final class ModelReg {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------- sync
 
     public List<SyncResult> sync(String source, String ref, boolean force) throws ConsumerException {
         return sync(source, ref, null, force);
@@ -132,12 +131,12 @@ public final class ModelReg {
      * @throws InvalidRequestException a {@code repo} without a source that no configured source has
      */
     public List<SyncResult> sync(String source, String ref, String repo, boolean force) throws ConsumerException {
-        return syncer.sync(source, ref, repo, force);
+        return cache.using(() -> syncer.sync(source, ref, repo, force));
     }
 
     /** The cached registry of a source and ref, syncing it first if it is not cached. */
     public Synced synced(SourceConfig s, String ref) throws IOException {
-        return syncer.synced(s, ref);
+        return cache.using(() -> syncer.synced(s, ref));
     }
 
     /**
@@ -163,8 +162,8 @@ public final class ModelReg {
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created,
                                  boolean internalize) throws IOException {
-        return export.run(source, refs, destination, created, settings.registryOptions(), transfers,
-                internalize ? internalizer() : Mirror.Rewrite.NONE);
+        return cache.using(() -> export.run(source, refs, destination, created, settings.registryOptions(), transfers,
+                internalize ? internalizer() : Mirror.Rewrite.NONE));
     }
 
     /**
@@ -177,26 +176,29 @@ public final class ModelReg {
                 .withConcurrency(settings.concurrency()).withListener(transfers));
     }
 
-    // ------------------------------------------------------------------------------------------ info, list, clear
 
     public List<SourceInfo> info() throws IOException {
-        return inventory.info();
+        return cache.using(inventory::info);
     }
 
     /** Cached registries (optionally of one source, by key or name, and/or one ref) with their models. */
     public List<Listing> list(String source, String ref) throws IOException {
-        return inventory.list(source, ref);
+        return cache.using(() -> inventory.list(source, ref));
     }
 
     /**
-     * Removes cached registries: one ref, one source, or (neither given) the whole cache including blobs. Blobs are
-     * shared between sources and refs, so they are only removed with the whole cache.
+     * Removes cached registries: one ref, one source, or (neither given) every ref; then the blobs no remaining ref
+     * references ({@link CacheUsage#prune}).
      */
     public ClearResult clear(String source, String ref) throws IOException {
         return inventory.clear(source, ref);
     }
 
-    // --------------------------------------------------------------------------------- copy, pull, verify, inspect
+    /** What the cached refs reference and the cache holds ({@code cache ls}), and its pruning ({@code cache prune}). */
+    public CacheUsage cacheUsage() {
+        return new CacheUsage(cache, progress);
+    }
+
 
     /**
      * Copies one model into {@code workspace}: plans and fetches only that model's content, verifies everything,
@@ -213,7 +215,8 @@ public final class ModelReg {
     public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
             throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
-        return checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite, noCache, files);
+        return cache.using(() -> checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite,
+                noCache, files));
     }
 
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
@@ -223,9 +226,7 @@ public final class ModelReg {
     /** {@link #copy(String, Path, boolean, boolean)} with the model looked up in {@code from}. */
     public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache,
                                Selection files) throws IOException {
-        Synced s = open(from, false);
-        return checkout.copy(s, List.of(model, s.source().name() + "/" + model), model, workspace, overwrite, noCache,
-                files);
+        return cache.using(() -> checkout.copy(syncer.open(from, false), model, workspace, overwrite, noCache, files));
     }
 
     public CopyResult copyFrom(String from, String model, Path workspace, boolean overwrite) throws IOException {
@@ -239,7 +240,7 @@ public final class ModelReg {
      * cache; what the cache holds is still copied from it (spec/README.md 9.1).
      */
     public CopyResult pull(RefSpec ref, Path dir, Selection files, boolean noCache) throws IOException {
-        return checkout.pull(open(ref, false), ref.toString(), dir, files, noCache);
+        return cache.using(() -> checkout.pull(syncer.open(ref, false), ref.toString(), dir, files, noCache));
     }
 
     /** {@link #pull(RefSpec, Path, Selection, boolean)} of the named models (null or empty: every file). */
@@ -258,13 +259,12 @@ public final class ModelReg {
      */
     public VerifyResult verify(String model, Path workspace) throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
-        return checkout.verify(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace);
+        return cache.using(() -> checkout.verify(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace));
     }
 
     /** {@link #verify(String, Path)} against {@code from} instead of the configured sources. */
     public VerifyResult verifyFrom(RefSpec from, String model, Path workspace) throws IOException {
-        Synced s = open(from, false);
-        return checkout.verify(s, List.of(model, s.source().name() + "/" + model), model, workspace);
+        return cache.using(() -> checkout.verify(syncer.open(from, false), model, workspace));
     }
 
     public VerifyResult verifyFrom(String from, String model, Path workspace) throws IOException {
@@ -277,8 +277,7 @@ public final class ModelReg {
      * failure to list them is reported, not thrown.
      */
     public Inspection inspect(RefSpec ref) throws IOException {
-        Synced s = open(ref, true);
-        return sources.of(s.state()).inspect(s, ref.toString());
+        return cache.using(() -> sources.inspect(syncer.open(ref, true), ref.toString()));
     }
 
     public Inspection inspect(String ref) throws IOException {
@@ -291,10 +290,7 @@ public final class ModelReg {
      * holds every file of {@code a}. The refs may be of different transports (a GitHub-mode ref against an artifact).
      */
     public RefDiff diff(RefSpec a, RefSpec b) throws IOException {
-        return RefDiff.between(sources, a.toString(), open(a, true), b.toString(), open(b, true));
-    }
-
-    private Synced open(RefSpec spec, boolean sync) throws IOException {
-        return syncer.open(spec, sync);
+        return cache.using(() -> RefDiff.between(sources, a.toString(), syncer.open(a, true), b.toString(),
+                syncer.open(b, true)));
     }
 }

@@ -139,9 +139,21 @@ public final class Results {
         }
     }
 
-    public record ClearResult(List<String> removed) {
+    /**
+     * What {@code clear} removed: the refs, and the blobs that no remaining ref references any more (those a running
+     * process uses stay, spec/README.md 9.3).
+     */
+    public record ClearResult(List<String> removed, int blobs, long bytes) {
+        public ClearResult(List<String> removed) {
+            this(removed, 0, 0);
+        }
+
         public Map<String, Object> toJson() {
-            return new LinkedHashMap<>(Map.of("removed", removed));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("removed", removed);
+            m.put("blobs_removed", blobs);
+            m.put("bytes_freed", bytes);
+            return m;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.modelreg.consumer;
 import dev.modelreg.content.CopyListener;
 import dev.modelreg.spec.Mirrors;
 import dev.modelreg.spec.SourceConfig;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -29,6 +30,11 @@ final class Sources {
     /** The source that wrote (and serves) a cached ref. */
     Source of(RefState state) {
         return oci.serves(state) ? oci : github;
+    }
+
+    /** Describes the artifact of an opened ref (manifest and config only) by the source that serves it. */
+    Inspection inspect(Synced s, String label) throws IOException {
+        return of(s.state()).inspect(s, label);
     }
 
     /** The OCI source, for references that name an artifact directly. */

@@ -190,4 +190,9 @@ public final class Ingest {
         if (!CLEANED.add(ingestDir.toAbsolutePath())) return;
         PartialFile.removeLeftovers(ingestDir, KEEP_PARTIALS);
     }
+
+    /** As {@link #cleanup}, now, and resumable partials of any age too (clearing a cache): what a writer holds stays. */
+    public static void clear(Path ingestDir) {
+        PartialFile.removeLeftovers(ingestDir, Duration.ZERO);
+    }
 }

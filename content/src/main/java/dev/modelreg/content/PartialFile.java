@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,25 +48,48 @@ final class PartialFile {
         if (!resumable) Cleanup.register(path); // a private temp file is useless after an interrupt
     }
 
-    /** The digest's partial, locked; null if another writer (process or thread) holds it. */
+    /**
+     * The digest's partial, locked; null if another writer (process or thread) holds it. The file opened is the one
+     * locked, but the name may have moved on between the open and the lock: its writer renamed it into place (the
+     * file opened is a committed blob now) or a cleaner removed it, and a new writer may have made the name again. So
+     * the file at the name must be the same before the open and after the lock; else it is not this writer's to write
+     * (nor to truncate, rename or delete by name), and null is returned.
+     */
     static PartialFile resumable(Path path) throws IOException {
         if (!ACTIVE.add(path)) return null; // another thread of this JVM writes it (claimed before any open)
         FileChannel ch = null;
         try {
-            ch = SafeFiles.openOwn(path); // a link planted there is removed (never written through): the blob starts over
-            FileLock lock = ch.tryLock();
-            if (lock == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) { // another process writes it, or a cleaner removed it meanwhile
-                if (lock != null) lock.release();
-                ch.close();
-                ACTIVE.remove(path);
-                return null;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Object before = identity(path);
+                ch = SafeFiles.openOwn(path); // a link planted there is removed (never written through): the blob starts over
+                if (before == null) { // made now: looked at again, so that it is known before the open
+                    ch.close();
+                    ch = null;
+                    continue;
+                }
+                FileLock lock = ch.tryLock();
+                if (lock != null && before.equals(identity(path))) return new PartialFile(path, ch, lock, true);
+                if (lock != null) lock.release(); // else another process writes it
+                break;
             }
-            return new PartialFile(path, ch, lock, true);
+            if (ch != null) ch.close();
+            ACTIVE.remove(path);
+            return null;
         } catch (IOException | RuntimeException e) {
             if (ch != null) ch.close();
             ACTIVE.remove(path);
             throw e;
         }
+    }
+
+    /** What tells the regular file at {@code p} from any other (device and inode); null if none is there. */
+    private static Object identity(Path p) throws IOException {
+        return identity(SafeFiles.attributes(p));
+    }
+
+    private static Object identity(BasicFileAttributes a) {
+        if (a == null || !a.isRegularFile()) return null;
+        return a.fileKey() != null ? a.fileKey() : Boolean.TRUE; // no file keys here (Windows): that one is there
     }
 
     /** A new private temp file for {@code name}, locked. */
@@ -204,12 +228,16 @@ final class PartialFile {
                         continue;
                     }
                     boolean partial = p.getFileName().toString().endsWith(".partial");
-                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;
+                    BasicFileAttributes a = SafeFiles.attributes(p);
+                    if (a == null || a.lastModifiedTime().toInstant().isAfter(partial ? cutoff : tempCutoff)) continue;
+                    Object before = identity(a);
                     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                         FileLock l = ch.tryLock();
                         if (l == null) continue; // another process is writing it
                         try {
-                            Files.deleteIfExists(p);
+                            // the file locked is the one at the name still (not renamed into place since the open, nor
+                            // removed and made again by a new writer): only then is the name's file this cleaner's to remove
+                            if (before != null && before.equals(identity(p))) Files.deleteIfExists(p);
                         } finally {
                             l.release();
                         }

@@ -27,20 +27,32 @@ final class BlobDir {
     private final Path ingest;
     private final String name;
     private final boolean own;
+    private final InUse inUse;
 
     /**
      * {@code own}: the tree is modelreg's alone (a cache, a staging directory), so a link or a file where one of its
      * directories should be is replaced by the directory; else (an OCI layout, which other tools share) it is refused.
      */
     BlobDir(Path root, String name, boolean own) {
+        this(root, name, own, null);
+    }
+
+    /** As above; with {@code inUse}, every digest looked up or committed here is registered there first (9.3). */
+    BlobDir(Path root, String name, boolean own, InUse inUse) {
         this.root = root;
         this.ingest = root.resolve("ingest");
         this.name = name;
         this.own = own;
+        this.inUse = inUse;
     }
 
     Path root() {
         return root;
+    }
+
+    /** True if the digests this store uses are registered in use (a shared cache). */
+    boolean registers() {
+        return inUse != null;
     }
 
     Path ingestDir() {
@@ -61,7 +73,14 @@ final class BlobDir {
         return own ? SafeFiles.ownDirectories(root, dir) : SafeFiles.directories(root, dir);
     }
 
+    /** Where the blob of {@code d} is (or goes): every look-up and commit of a blob passes here, registered first. */
     Path path(Digest d) {
+        if (inUse != null) inUse.add(d);
+        return location(d);
+    }
+
+    /** {@link #path} without registering: for the prune that removes it. */
+    Path location(Digest d) {
         return root.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
     }
 

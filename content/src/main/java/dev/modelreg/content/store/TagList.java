@@ -31,14 +31,26 @@ final class TagList {
      * most {@link Limits#MAX_MANIFEST_BYTES}. A repository the registry does not know is NOT_FOUND.
      */
     static List<String> read(URI base, String name, Sender send) throws IOException {
-        LinkedHashSet<String> tags = new LinkedHashSet<>();
-        URI next = base.resolve("tags/list?n=1000");
+        return read(base, base.resolve("tags/list?n=1000"), name, send, "tags", "tag list", "tag", OciReference::isTag,
+                ": name the tags to copy");
+    }
+
+    /**
+     * A paged list of names, {@code key} of each page's JSON object, from {@code first} on (following
+     * {@code Link: <...>; rel="next"} on the origin of {@code base}), in the registry's order, duplicates dropped,
+     * each name {@code valid} (else: an invalid {@code one}); bounded as the tag list ({@link Limits#MAX_TAGS} names, {@link Limits#MAX_TAG_PAGES}
+     * pages, each at most {@link Limits#MAX_MANIFEST_BYTES}; {@code hint} ends the refusal of a longer one).
+     */
+    static List<String> read(URI base, URI first, String name, Sender send, String key, String list, String one,
+                             java.util.function.Predicate<String> valid, String hint) throws IOException {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        URI next = first;
         for (int page = 0; next != null; page++) {
             if (page >= Limits.MAX_TAG_PAGES) {
-                throw ContentException.invalid(name + ": the tag list has more than " + Limits.MAX_TAG_PAGES
-                        + " pages (the limit): name the tags to copy");
+                throw ContentException.invalid(name + ": the " + list + " has more than " + Limits.MAX_TAG_PAGES
+                        + " pages (the limit)" + hint);
             }
-            String what = "tag list (page " + (page + 1) + ")";
+            String what = list + " (page " + (page + 1) + ")";
             Map<String, Object> doc;
             String link;
             try (Response r = send.send(Request.get(next, what, name))) {
@@ -50,23 +62,22 @@ final class TagList {
                     throw ContentException.invalid(e.getMessage());
                 }
             }
-            Object t = doc.get("tags");
-            if (t != null && !(t instanceof List<?>)) throw ContentException.invalid(name + " " + what + ": 'tags' is not a list");
+            Object t = doc.get(key);
+            if (t != null && !(t instanceof List<?>)) throw ContentException.invalid(name + " " + what + ": '" + key + "' is not a list");
             if (t instanceof List<?> l) {
                 for (Object o : l) {
-                    if (!(o instanceof String s) || !OciReference.isTag(s)) {
-                        throw ContentException.invalid(name + " " + what + ": invalid tag '" + Text.printable(String.valueOf(o)) + "'");
+                    if (!(o instanceof String s) || !valid.test(s)) {
+                        throw ContentException.invalid(name + " " + what + ": invalid " + one + " '" + Text.printable(String.valueOf(o)) + "'");
                     }
-                    tags.add(s);
-                    if (tags.size() > Limits.MAX_TAGS) {
-                        throw ContentException.invalid(name + " lists more than " + Limits.MAX_TAGS
-                                + " tags (the limit): name the tags to copy");
+                    out.add(s);
+                    if (out.size() > Limits.MAX_TAGS) {
+                        throw ContentException.invalid(name + " lists more than " + Limits.MAX_TAGS + " " + key + " (the limit)" + hint);
                     }
                 }
             }
             next = nextPage(base, name, link, what);
         }
-        return new ArrayList<>(tags);
+        return new ArrayList<>(out);
     }
 
     /** The {@code rel="next"} target of a Link header, resolved against this repository's origin; null at the end. */

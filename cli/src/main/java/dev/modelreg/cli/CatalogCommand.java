@@ -1,0 +1,59 @@
+package dev.modelreg.cli;
+
+import dev.modelreg.content.RegistryOptions;
+import dev.modelreg.content.store.RegistryListing;
+import dev.modelreg.spec.OciReference;
+import dev.modelreg.spec.Text;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelreg catalog REGISTRY}: the repositories a registry lists ({@code /v2/_catalog}), where it offers that. */
+@Command(name = "catalog",
+        footerHeading = "%nExamples:%n",
+        footer = {"  modelreg catalog localhost:5000",
+                "  modelreg catalog registry.example.org --json"},
+        mixinStandardHelpOptions = true,
+        description = {"List the repositories of a registry, one per line.",
+                "Read from /v2/_catalog page by page, bounded (spec/README.md 14). Registries that do not offer it "
+                        + "(GHCR, Docker Hub) are told plainly: name a repository with modelreg tags instead."})
+public final class CatalogCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "REGISTRY", description = "A registry host, with its port if any.")
+    String registry;
+
+    @Mixin
+    RegistryFlags flags;
+
+    @Override
+    public Integer call() throws Exception {
+        String host = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+        if (host.isEmpty() || host.contains("/") || !valid(host)) {
+            throw new ExitException(ExitCodes.USAGE, "catalog: '" + Text.printable(registry)
+                    + "' is not a registry host (want HOST[:PORT], e.g. localhost:5000; for a repository's tags: modelreg tags)");
+        }
+        RegistryOptions o = flags.options(context().env());
+        List<String> repos = RegistryListing.catalog(host, o);
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("registry", host);
+            j.put("repositories", repos);
+            printJson(j);
+        } else {
+            for (String r : repos) out().println(r);
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static boolean valid(String host) {
+        try {
+            new OciReference(host, "x", null, null);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -123,12 +123,7 @@ public final class CacheUsage {
             if (m != null) {
                 Manifest man = Manifest.parse(m, "manifest " + st.digest() + " of " + st.label());
                 out.add(man.config().digest());
-                for (Descriptor l : man.layers()) out.add(l.digest());
-                try {
-                    out.add(Formats.of(man, st.label()).registryDigest());
-                } catch (ConsumerException e) {
-                    // not an artifact we read: its config and layers are what it references
-                }
+                for (Descriptor l : man.layers()) out.add(l.digest()); // its models.toml is st.config() (any format)
             }
         }
         return new Refs(out, files);

@@ -99,6 +99,19 @@ public final class Cache {
         return blobs.has(d);
     }
 
+    /**
+     * Registers in use, in one append, the blobs of {@code keys} in {@code r} that an operation is about to look up one
+     * by one (each look-up registers its blob anyway: this only batches them; spec/README.md 9.3).
+     */
+    void registerFiles(dev.modelreg.spec.ModelsToml r, java.util.Collection<String> keys) {
+        List<Digest> ds = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            var e = r.files().get(k);
+            if (e != null && e.hash() != null) ds.add(e.hash());
+        }
+        blobs.register(ds);
+    }
+
     /** A cached manifest's bytes, verified (null when not cached, or damaged: then it is removed). */
     byte[] manifest(Digest d, String what) throws IOException {
         return blobs.read(d, dev.modelreg.spec.Limits.MAX_MANIFEST_BYTES, "manifest " + d + " of " + what);

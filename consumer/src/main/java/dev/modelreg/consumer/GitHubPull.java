@@ -93,6 +93,7 @@ final class GitHubPull {
         Map<String, Digest> out = new LinkedHashMap<>();
         Map<String, List<String>> byZip = new LinkedHashMap<>();
         Map<Digest, UrlFiles.File> files = new LinkedHashMap<>();
+        cache.registerFiles(s.registry(), keys); // one append for the files looked up below
         for (String key : keys) {
             FileEntry e = s.registry().files().get(key);
             if (e == null) throw new ConsumerException(s.label() + ": registry lists no file '" + key + "'");

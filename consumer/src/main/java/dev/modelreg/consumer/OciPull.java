@@ -55,6 +55,7 @@ final class OciPull {
 
     /** Writes every key of {@code dests} to its file (which must not exist; its directory must); returns bytes written. */
     long run(Map<String, Path> dests, Path scratch) throws IOException {
+        cache.registerFiles(synced.registry(), dests.keySet()); // one append for the files the plan looks up
         Plan plan = format.plan(synced.registry(), dests.keySet(), cache, cache::has, synced.label());
         List<Plan.Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {

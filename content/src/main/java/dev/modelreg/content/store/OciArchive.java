@@ -169,14 +169,7 @@ public final class OciArchive implements Target, Committable, LocalBlobs, TagLis
      */
     @Override
     public synchronized void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
-        try {
-            Reference.checkTag(tag, name);
-        } catch (IllegalArgumentException e) {
-            throw ContentException.invalid(e.getMessage());
-        }
-        if (!exists(manifest)) {
-            throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
-        }
+        LocalTags.checkTaggable(this, manifest, tag, name);
         tags.add(mergedIndex(), manifest, tag, repository, condition, name);
     }
 

@@ -149,14 +149,7 @@ public final class OciLayout extends DirStore implements Target, TagLister, Cond
      */
     @Override
     public void tag(Descriptor manifest, String tag, String repository, TagCondition condition) throws IOException {
-        try {
-            Reference.checkTag(tag, name);
-        } catch (IllegalArgumentException e) {
-            throw ContentException.invalid(e.getMessage());
-        }
-        if (!exists(manifest)) {
-            throw ContentException.notFound("cannot tag '" + tag + "': manifest " + manifest.digest() + " not found in " + name);
-        }
+        LocalTags.checkTaggable(this, manifest, tag, name);
         withIndexLock(() -> {
             ImageIndex index = readIndex();
             condition.check(index.named(), tag, repository, manifest.digest(), name);

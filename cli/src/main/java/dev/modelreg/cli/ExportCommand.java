@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.consumer.ExportOptions;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,9 @@ public final class ExportCommand extends BaseCommand {
             description = "Files an OCI-mode ref stores outside the registry are fetched from their URLs, verified, and written into layers (spec/README.md 3.14).")
     boolean internalize;
 
+    @Option(names = "--no-referrers", description = "Leave each ref's referrers (signatures, SBOMs) behind; by default they go with it.")
+    boolean noReferrers;
+
     @Mixin ConsumerOptions opts;
 
     @Mixin RegistryFlags registry;
@@ -38,6 +42,6 @@ public final class ExportCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         return SourceMirrorCommand.run(this, opts, registry, source, refs,
-                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), internalize);
+                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), new ExportOptions(internalize, !noReferrers));
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
+import dev.modelreg.consumer.ExportOptions;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.CopyResult;
 import dev.modelreg.content.Mirror;
@@ -74,7 +75,8 @@ public final class MirrorCommand extends BaseCommand {
             if (fromSource == null || destination != null) {
                 throw new ExitException(ExitCodes.USAGE, "give SRC DST, or --source NAME DST_REPO");
             }
-            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source, internalize);
+            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source,
+                    new ExportOptions(internalize, !noReferrers));
         }
         Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
         Reference dst = Reference.parse(destination);

@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.consumer.ExportOptions;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.Exported;
 import dev.modelreg.publisher.CreationTime;
@@ -12,13 +13,13 @@ final class SourceMirrorCommand {
     private SourceMirrorCommand() {}
 
     static int run(BaseCommand cmd, ConsumerOptions opts, RegistryFlags registry, String source, List<String> refs,
-                   String destination, boolean internalize) throws Exception {
+                   String destination, ExportOptions options) throws Exception {
         Reference dst = Reference.parse(destination);
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
             ModelReg reg = opts.open(cmd.err(), registry, progress);
             // a wrong shape of request: usage (Failure)
-            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env()), internalize);
+            landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env()), options);
         }
         if (cmd.json) {
             cmd.printJson(Map.of("refs", landed.stream().map(Exported::toJson).toList()));

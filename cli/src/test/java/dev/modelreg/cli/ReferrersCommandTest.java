@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code attach}, {@code discover} and {@code mirror [--no-referrers]} in process: a signature attached to an artifact
  * and an SBOM attached to the signature are listed as a tree, go with the artifact by default, stay behind with
- * {@code --no-referrers}; bad input is one line with the exit code of its kind.
+ * {@code --no-referrers} (mirror and export); bad input is one line with the exit code of its kind.
  */
 class ReferrersCommandTest {
     @TempDir Path tmp;
@@ -80,6 +80,42 @@ class ReferrersCommandTest {
         assertThat(s.get("artifactType")).isEqualTo(SIG);
         assertThat(((Map<?, ?>) s.get("annotations")).get("org.example.signer")).isEqualTo("ci");
         assertThat(((Map<?, ?>) ((List<?>) s.get("referrers")).get(0)).get("digest")).isEqualTo(sbom);
+    }
+
+    /**
+     * {@code export --source}: a ref's referrers go into the archive with it; with {@code --no-referrers} they stay
+     * behind (and so with {@code mirror --source --no-referrers}).
+     */
+    @Test
+    void exportCarriesReferrersUnlessNoReferrers() throws Exception {
+        String a = "oci-layout:" + tmp.resolve("a");
+        Descriptor root = MirrorCommandTest.artifact(OciLayout.open(tmp.resolve("a")));
+        String sig = attach(a + ":v1", SIG, file("sig.bin", "signature"));
+        String sbom = attach(a + "@" + sig, SBOM, file("sbom.json", "{}"));
+        Path config = file("sources.toml", "[sources.signed]\nname = \"signed\"\noci = \"" + a + "\"\nrefs = [\"v1\"]\n");
+        Map<String, String> env = Map.of("MODELREG_CONFIG", config.toString(), "MODELREG_CACHE", tmp.resolve("cache").toString(),
+                "HOME", tmp.resolve("home").toString());
+
+        Ran with = Ran.of(env, "export", "--source", "signed", "--output", tmp.resolve("with.tar").toString());
+        assertThat(with.code()).as(with.err()).isZero();
+        assertThat(Ran.of("discover", "oci-archive:" + tmp.resolve("with.tar") + ":v1").out().lines().toList())
+                .containsExactly(root.digest().toString(), "  " + sig + " " + SIG, "    " + sbom + " " + SBOM);
+        assertThat(Ran.of("tags", "oci-archive:" + tmp.resolve("with.tar")).out()).as("the archive lists them by the tag scheme")
+                .contains("sha256-" + root.digest().hex() + " ", "sha256-" + Digest.parse(sig).hex() + " ");
+
+        Ran without = Ran.of(env, "export", "--source", "signed", "--no-referrers", "--output", tmp.resolve("without.tar").toString());
+        assertThat(without.code()).as(without.err()).isZero();
+        Ran d = Ran.of("discover", "oci-archive:" + tmp.resolve("without.tar") + ":v1");
+        assertThat(d.code()).as(d.err()).isZero();
+        assertThat(d.out().lines().toList()).containsExactly(root.digest().toString());
+        assertThat(Ran.of("tags", "oci-archive:" + tmp.resolve("without.tar")).out().lines()).as("nor by the tag scheme")
+                .singleElement().asString().startsWith("v1 ");
+
+        // mirror --source takes the flag the same way
+        Ran mirrored = Ran.of(env, "mirror", "--source", "signed", "--no-referrers", "oci-layout:" + tmp.resolve("c"));
+        assertThat(mirrored.code()).as(mirrored.err()).isZero();
+        assertThat(Ran.of("discover", "oci-layout:" + tmp.resolve("c") + ":v1").out().lines().toList())
+                .containsExactly(root.digest().toString());
     }
 
     @Test

@@ -153,17 +153,19 @@ public final class ModelReg {
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created)
             throws IOException {
-        return export(source, refs, destination, created, false);
+        return export(source, refs, destination, created, ExportOptions.DEFAULT);
     }
 
     /**
-     * As above; with {@code internalize}, an OCI-mode ref whose files are partly stored outside the registry is copied
-     * with them in layers ({@link #internalizer()}).
+     * As above, an OCI-mode ref copied as {@code options} say: with its files stored outside the registry in layers
+     * ({@link #internalizer()}), without its referrers.
      */
     public List<Exported> export(String source, List<String> refs, Reference destination, CreationTime created,
-                                 boolean internalize) throws IOException {
-        return cache.using(() -> export.run(source, refs, destination, created, settings.registryOptions(), transfers,
-                internalize ? internalizer() : Mirror.Rewrite.NONE));
+                                 ExportOptions options) throws IOException {
+        CopyOptions copy = CopyOptions.of(settings.registryOptions()).withListener(transfers)
+                .withReferrers(options.referrers());
+        return cache.using(() -> export.run(source, refs, destination, created, settings.registryOptions(), copy,
+                options.internalize() ? internalizer() : Mirror.Rewrite.NONE));
     }
 
     /**

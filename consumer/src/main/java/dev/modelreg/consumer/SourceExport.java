@@ -1,7 +1,6 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.consumer.Results.Exported;
-import dev.modelreg.content.CopyListener;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.Mirror;
 import dev.modelreg.content.RegistryOptions;
@@ -30,7 +29,7 @@ import java.util.function.Consumer;
  */
 record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Consumer<String> progress) {
     List<Exported> run(String source, List<String> refs, Reference destination, CreationTime created,
-                       RegistryOptions ro, CopyListener listener, Mirror.Rewrite rewrite) throws IOException {
+                       RegistryOptions ro, CopyOptions copy, Mirror.Rewrite rewrite) throws IOException {
         if (destination.tag() != null || destination.digest() != null) {
             throw new InvalidRequestException("with --source the destination takes no tag or digest (each ref goes to"
                     + " its own tag): '" + destination + "'");
@@ -54,26 +53,26 @@ record SourceExport(BootstrapConfig config, Syncer syncer, Sources sources, Cons
         }
         List<Exported> out = new ArrayList<>();
         for (Map.Entry<String, Exportable> t : byTag.entrySet()) {
-            out.add(export(t.getValue(), destination.withTag(t.getKey()), created, ro, listener, rewrite));
+            out.add(export(t.getValue(), destination.withTag(t.getKey()), created, ro, copy, rewrite));
         }
         return out;
     }
 
-    private Exported export(Exportable e, Reference to, CreationTime created, RegistryOptions ro, CopyListener listener,
+    private Exported export(Exportable e, Reference to, CreationTime created, RegistryOptions ro, CopyOptions copy,
                             Mirror.Rewrite rewrite) throws IOException {
         String key = e.synced().source().key();
         String ref = e.synced().ref();
         String label = e.synced().label();
         if (e.isArtifact()) {
             progress.accept("mirroring " + label + " (" + e.artifact() + ") to " + to);
-            Mirror.Result m = Mirror.run(e.artifact(), to, ro, CopyOptions.of(ro).withListener(listener), rewrite);
+            Mirror.Result m = Mirror.run(e.artifact(), to, ro, copy, rewrite);
             return new Exported(key, ref, "oci", to.tag(), to.withDigest(m.root().digest()), m.root().digest());
         }
         progress.accept("pushing " + label + " (" + Text.count(e.files().size(), "file") + ") to " + to);
         String repo = e.synced().source().repo();
         String url = repo == null ? null : GitHubUrls.repositoryPage(GitHubUrls.Repo.parse(repo));
         KnownRegistry known = new KnownRegistry(e.config(), "models.toml of " + label, e.files(), e.gitRef(), url);
-        Push.Result r = Push.pushRegistry(known, to, created, ro, listener, progress);
+        Push.Result r = Push.pushRegistry(known, to, created, ro, copy.listener(), progress);
         return new Exported(key, ref, "github", to.tag(), to.withDigest(r.digest()), r.digest());
     }
 }

@@ -107,7 +107,8 @@ class ExportTest {
             pushed = Push.run(Push.Request.builder(ConsumePublishedTest.examples(), src.withTag("main")).name("example")
                     .external(dev.modelreg.publisher.ExternalFiles.of(List.of("**/*.bin"), "http://" + http.host() + "/files"))
                     .build());
-            List<Exported> in = reg(src).export("published", List.of("main"), dst, CreationTime.reproducible(), true);
+            List<Exported> in = reg(src).export("published", List.of("main"), dst, CreationTime.reproducible(),
+                    ExportOptions.DEFAULT.withInternalize(true));
             assertThat(in).singleElement().satisfies(e -> assertThat(e.digest()).isNotEqualTo(pushed.digest()));
             assertThat(http.seen()).hasSize(bins.size());
         }

@@ -11,10 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code modelreg cache ls|prune}: what the cache holds per ref, and removing the blobs no ref references. */
 @Command(name = "cache",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg cache ls",
                 "  modelreg cache prune --older-than 30d --dry-run"},
-        mixinStandardHelpOptions = true,
         subcommands = {CacheCommand.Ls.class, CacheCommand.Prune.class},
         description = {"Show what the cache holds, remove what no cached ref needs.",
                 "Safe while other modelreg processes use the cache (spec/README.md 9.3)."})
@@ -29,7 +27,8 @@ public final class CacheCommand extends BaseCommand {
         return ProgressFrame.amount(n, n) + " " + ProgressFrame.unit(n);
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true,
+    @Command(name = "ls",
+            footer = {"  modelreg cache ls", "  modelreg cache ls --json"},
             description = {"Per cached source and ref: its files, the bytes of the blobs it references, and of those the "
                     + "bytes shared with other refs; then the cache's totals and what a prune would free."})
     public static final class Ls extends BaseCommand {
@@ -59,7 +58,8 @@ public final class CacheCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "prune", mixinStandardHelpOptions = true,
+    @Command(name = "prune",
+            footer = {"  modelreg cache prune --dry-run", "  modelreg cache prune --older-than 30d --json"},
             description = {"Remove the cached blobs that no cached ref or pin references.",
                     "A blob a running modelreg process uses (a pull that has not recorded its ref yet) is kept."})
     public static final class Prune extends BaseCommand {

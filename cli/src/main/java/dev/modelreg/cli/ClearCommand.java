@@ -12,10 +12,9 @@ import picocli.CommandLine.Option;
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
 @Command(name = "clear",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg clear --source example --force",
                 "  modelreg clear --force                        # the whole cache"},
-        mixinStandardHelpOptions = true, description = {"Remove cached registries and blobs no ref needs.",
+        description = {"Remove cached registries and blobs no ref needs.",
                 "With no filter, every ref (and partial downloads). Blobs a running modelreg process uses stay."})
 public final class ClearCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;

@@ -11,12 +11,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
 @Command(name = "copy",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
                 "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy --no-cache example/big-weights ./run1   # not kept in the cache"},
-        mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+        aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
 public final class CopyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

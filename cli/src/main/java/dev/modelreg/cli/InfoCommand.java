@@ -11,10 +11,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code modelreg info}: configured sources, which refs are cached (and what they resolved to), which are missing. */
 @Command(name = "info",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg info",
                 "  modelreg info -v --json               # digests and the pins copy accepts"},
-        mixinStandardHelpOptions = true, description = "Show registry sync status.")
+        description = "Show registry sync status.")
 public final class InfoCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
 

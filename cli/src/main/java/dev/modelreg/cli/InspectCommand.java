@@ -15,11 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg inspect REF}: an artifact's manifest, metadata, models, layers and referrers; no layer is downloaded. */
 @Command(name = "inspect",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg inspect ghcr.io/acme/models:v1",
                 "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:HEX --json",
                 "  modelreg inspect example@demo --config examples/sources.toml"},
-        mixinStandardHelpOptions = true,
         description = {"Describe an artifact from its manifest and config alone.",
                 "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations; the models "
                         + "(files, bytes of their layers); the layers and what each holds; the referrers by artifactType "

@@ -13,12 +13,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
 @Command(name = "pull",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
                 "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
                 "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
                 "  modelreg pull ghcr.io/acme/llm:v1 ./llm --kind weight,config --exclude '*.bin'"},
-        mixinStandardHelpOptions = true, description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
+        description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
 public final class PullCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

@@ -14,11 +14,10 @@ import picocli.CommandLine.Option;
  * exit code is that of the failures' kind when they share one, else 1; the JSON result then carries an {@code error}.
  */
 @Command(name = "sync",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg sync                               # every configured source and ref",
                 "  modelreg sync --source example --ref develop --force",
                 "  modelreg sync --offline --json        # what is cached; no network"},
-        mixinStandardHelpOptions = true, description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
+        description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
 public final class SyncCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

@@ -12,11 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
 @Command(name = "verify",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
                 "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
                 "      ./twri01 --json"},
-        mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
+        description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
 public final class VerifyCommand extends BaseCommand {
     @Mixin ConsumerOptions opts;
     @Mixin RegistryFlags registry;

@@ -3,7 +3,6 @@ package dev.modelreg.cli;
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.ExternalFiles;
-import dev.modelreg.publisher.ModelPackOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Reference;
@@ -41,26 +40,8 @@ public final class PushCommand extends BaseCommand {
     @Mixin
     ImageFlags image;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "modelset",
-            description = "modelset (default: a modelreg model set), or modelpack: a CNCF ModelPack artifact, each file a raw "
-                    + "layer of its kind, models.toml beside them (README \"ModelPack\").")
-    String format;
-
-    @Option(names = "--model-version", paramLabel = "VERSION", description = "With --format modelpack: the model's version (default: the ref).")
-    String modelVersion;
-
-    @Option(names = "--family", paramLabel = "FAMILY", description = "With --format modelpack: the model family (llama3, qwen2, ...).")
-    String family;
-
-    @Option(names = "--model-format", paramLabel = "FORMAT", description = "With --format modelpack: the weights' format (safetensors, gguf, onnx, pt, ...).")
-    String modelFormat;
-
-    @Option(names = "--param-size", paramLabel = "SIZE", description = "With --format modelpack: the parameter count (8b, 6.7B, 100m).")
-    String paramSize;
-
-    @Option(names = "--kind-rule", paramLabel = "GLOB=KIND", description = "With --format modelpack: files matching GLOB are of "
-            + "KIND (weight, config, doc, code, dataset), before the default rules (repeatable).")
-    List<String> kindRules;
+    @Mixin
+    ModelPackFlags modelPack;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file); with "
             + "--format modelpack also the model's name.")
@@ -126,20 +107,6 @@ public final class PushCommand extends BaseCommand {
         return image.options();
     }
 
-    private ModelPackOptions modelPackOptions() {
-        boolean any = modelVersion != null || family != null || modelFormat != null || paramSize != null || kindRules != null;
-        if (format.equals("modelset")) {
-            if (any) throw new ExitException(ExitCodes.USAGE, "--model-version, --family, --model-format, --param-size and --kind-rule need --format modelpack");
-            return null;
-        }
-        if (!format.equals("modelpack")) throw new ExitException(ExitCodes.USAGE, "--format: '" + format + "' is not modelset or modelpack");
-        try {
-            return new ModelPackOptions(modelVersion, family, modelFormat, paramSize, kindRules);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, e.getMessage());
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
@@ -147,7 +114,7 @@ public final class PushCommand extends BaseCommand {
                 .maxLayers(maxLayers).registry(registry.options(context().env()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(imageOptions()).modelPack(modelPackOptions()).tagCondition(guard.condition())
+                .base(base).image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition())
                 .external(ExternalFiles.of(external, externalUrlBase));
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {

@@ -16,9 +16,7 @@ import picocli.CommandLine.Option;
                 "  modelreg clear --force                        # the whole cache"},
         description = {"Remove cached registries and blobs no ref needs.",
                 "With no filter, every ref (and partial downloads). Blobs a running modelreg process uses stay."})
-public final class ClearCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-
+public final class ClearCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 
     @Option(names = {"--force", "-f"}, description = "Do not ask for confirmation.")
@@ -26,7 +24,7 @@ public final class ClearCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        var reg = opts.open(err());
+        var reg = open();
         String what = filter.source == null && filter.ref == null ? "the whole cache at " + reg.cacheRoot()
                 : "cached registries" + (filter.source != null ? " of " + filter.source : "") + (filter.ref != null ? " at ref " + filter.ref : "");
         if (!force) {

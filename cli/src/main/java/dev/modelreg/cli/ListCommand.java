@@ -13,14 +13,12 @@ import picocli.CommandLine.Mixin;
                 "  modelreg list -v --source example             # every model name, and metadata"},
         description = {"List available models (of cached registries).",
                 "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
-public final class ListCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-
+public final class ListCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 
     @Override
     public Integer call() throws Exception {
-        List<Listing> ls = opts.open(err()).list(filter.source, filter.ref);
+        List<Listing> ls = open().list(filter.source, filter.ref);
         if (json) {
             printJson(Map.of("registries", ls.stream().map(Listing::toJson).toList()));
             return ExitCodes.OK;

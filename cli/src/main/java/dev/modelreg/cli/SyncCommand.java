@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,10 +17,7 @@ import picocli.CommandLine.Option;
                 "  modelreg sync --source example --ref develop --force",
                 "  modelreg sync --offline --json        # what is cached; no network"},
         description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
-public final class SyncCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+public final class SyncCommand extends RegistryConsumerCommand {
     @Option(names = {"--source", "-s"}, description = "Specific source to sync, by key or name (default: all sources).")
     String source;
 
@@ -39,7 +35,7 @@ public final class SyncCommand extends BaseCommand {
     public Integer call() throws Exception {
         List<SyncResult> results;
         try (Progress progress = progress("committing")) {
-            results = opts.open(err(), registry, progress).sync(source, ref, repo, force);
+            results = open(progress).sync(source, ref, repo, force);
         }
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();
         long unchanged = results.stream().filter(r -> r.status().equals("unchanged")).count();

@@ -2,13 +2,11 @@ package dev.modelreg.cli;
 
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
-import dev.modelreg.publisher.ExternalFiles;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -75,13 +73,8 @@ public final class PushCommand extends BaseCommand {
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
-    @Option(names = "--external", paramLabel = "GLOB",
-            description = {"Keep the files matching GLOB (file keys; * within a segment, ** across) out of the layers: consumers fetch them from their models.toml url and verify them against its hash (repeatable; spec/README.md 3.14)."})
-    List<String> external;
-
-    @Option(names = "--external-url-base", paramLabel = "URL",
-            description = "With --external: the url of an external file whose entry has none is URL/KEY.")
-    String externalUrlBase;
+    @Mixin
+    ExternalFlags external;
 
     @Mixin
     RegistryFlags registry;
@@ -115,7 +108,7 @@ public final class PushCommand extends BaseCommand {
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
                 .base(base).image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition())
-                .external(ExternalFiles.of(external, externalUrlBase));
+                .external(external.files());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

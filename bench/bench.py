@@ -46,9 +46,10 @@ _children = set()  # process groups of running commands, killed on SIGTERM/SIGIN
 
 # ---------------------------------------------------------------------------------------------- running
 class Result:
-    def __init__(self, argv, rc, secs, out, err, rss_kb, timed_out=None):
+    def __init__(self, argv, rc, secs, out, err, rss_kb, timed_out=None, cpu_s=None):
         self.argv, self.rc, self.secs, self.out, self.err = argv, rc, secs, out, err
         self.rss_kb, self.timed_out = rss_kb, timed_out
+        self.cpu_s = cpu_s  # user + system CPU seconds of the process (and its waited-for children)
 
     @property
     def ok(self):
@@ -117,14 +118,16 @@ def run(argv, env=None, timeout=None, cwd=None, rss=True, tmp=None, watch=None, 
     finally:
         _children.discard(p.pid)
     secs = time.perf_counter() - t0
-    rss_kb = None
+    rss_kb, cpu_s = None, None
     if timefile and os.path.exists(timefile):
         with open(timefile) as f:
             for line in f:
                 if "Maximum resident set size" in line:
                     rss_kb = int(line.rsplit(":", 1)[1])
+                elif "User time (seconds)" in line or "System time (seconds)" in line:
+                    cpu_s = (cpu_s or 0) + float(line.rsplit(":", 1)[1])
         os.remove(timefile)
-    return Result(argv, p.returncode, secs, out, err, rss_kb, timed_out)
+    return Result(argv, p.returncode, secs, out, err, rss_kb, timed_out, cpu_s)
 
 
 def _killpg(pid):
@@ -140,14 +143,16 @@ class Row:
 
     def __init__(self, case, what, tool, unit="s"):
         self.case, self.what, self.tool, self.unit = case, what, tool, unit
-        self.values, self.rss_kb, self.notes, self.extra = [], [], [], {}
+        self.values, self.rss_kb, self.cpu_s, self.notes, self.extra = [], [], [], [], {}
         self.error = None
         self.skipped = None
 
-    def add(self, v, rss_kb=None):
+    def add(self, v, rss_kb=None, cpu_s=None):
         self.values.append(v)
         if rss_kb is not None:
             self.rss_kb.append(rss_kb)
+        if cpu_s is not None:
+            self.cpu_s.append(cpu_s)
 
     def fail(self, msg):
         if self.error is None:
@@ -169,7 +174,7 @@ class Row:
              "median": self.median, "min": min(self.values) if self.values else None,
              "max": max(self.values) if self.values else None,
              "status": "ok" if self.ok else "FAIL" if self.error else "skipped",
-             "peak_rss_kb": self.rss_kb or None}
+             "peak_rss_kb": self.rss_kb or None, "cpu_s": self.cpu_s or None}
         if self.error:
             d["error"] = self.error
         if self.skipped:
@@ -377,7 +382,7 @@ def time_pushes(ctx, case, row, tree, prefix, repo, tag, runs):
         if not r.ok:
             row.fail(r.error)
             return False
-        row.add(r.secs, r.rss_kb)
+        row.add(r.secs, r.rss_kb, r.cpu_s)
         up = find_key(r.json(), UPLOADED_KEYS)
         row.extra.setdefault("bytes_uploaded", []).append(up)
         ctx.pushed[(ctx.reg.generation, repo, tag)] = r.json() or {}
@@ -411,7 +416,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
                     rmtree(cache, dest)
                     break
                 r.extra["disk_cache"], r.extra["disk_dir"] = datagen.du(cache), datagen.du(dest)
-            r.add(res.secs, res.rss_kb)
+            r.add(res.secs, res.rss_kb, res.cpu_s)
             rmtree(cache, dest)
 
     r = rows["skopeo"] = ctx.row(case, "pull: skopeo copy docker:// oci:", "skopeo")
@@ -424,7 +429,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
             rmtree(dest)
             break
         r.extra["bytes_written"] = datagen.du(dest)
-        r.add(res.secs, res.rss_kb)
+        r.add(res.secs, res.rss_kb, res.cpu_s)
         rmtree(dest)
 
     r = rows["oras"] = ctx.row(case, "pull: oras-java Registry.pullArtifact", "oras-java")
@@ -438,7 +443,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
             rmtree(dest)
             break
         r.extra["bytes_written"] = datagen.du(dest)
-        r.add(res.secs, res.rss_kb)
+        r.add(res.secs, res.rss_kb, res.cpu_s)
         rmtree(dest)
 
     r = rows["curl"] = ctx.row(case, "raw: parallel curl of every blob to /dev/null (-P 8)", "curl")
@@ -447,7 +452,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
         if not res.ok:
             r.fail(res.error)
             break
-        r.add(res.secs, res.rss_kb)
+        r.add(res.secs, res.rss_kb, res.cpu_s)
 
     r = rows["curl-o"] = ctx.row(case, "floor: parallel curl -o of every blob to files (-P 8)", "curl")
     for _ in range(runs):
@@ -457,7 +462,7 @@ def time_full_pulls(ctx, case, tree, repo, tag, runs, payload):
             r.fail(res.error)
             rmtree(dest)
             break
-        r.add(res.secs, res.rss_kb)
+        r.add(res.secs, res.rss_kb, res.cpu_s)
         rmtree(dest)
 
     for row in rows.values():
@@ -496,7 +501,7 @@ def floor_target(ctx, case, tree, pull):
         if not res.ok:
             tx.fail(res.error)
             break
-        tx.add(res.secs, res.rss_kb)
+        tx.add(res.secs, res.rss_kb, res.cpu_s)
         rmtree(dest)
     jvm = ctx.row(case, "floor: modelreg --version (JVM start)", "modelreg")
     for _ in range(ctx.runs):
@@ -504,7 +509,7 @@ def floor_target(ctx, case, tree, pull):
         if not res.ok:
             jvm.fail(res.error)
             break
-        jvm.add(res.secs, res.rss_kb)
+        jvm.add(res.secs, res.rss_kb, res.cpu_s)
     os.remove(tar)
     what = "full pull <= 1.5x (tar -xf + JVM start)"
     if pull.ok and tx.ok and jvm.ok:
@@ -614,7 +619,7 @@ def case2(ctx):
                     bytes_row.fail("workspace differs from the model")
                     rmtree(cache, ws)
                     break
-            row.add(r.secs, r.rss_kb)
+            row.add(r.secs, r.rss_kb, r.cpu_s)
             row.extra.setdefault("requests", []).append(t.count)
             bytes_row.add(t.blob_get_bytes)
             rmtree(cache, ws)
@@ -661,7 +666,7 @@ def case3(ctx):
                     break
                 req_row.add(t.count)
                 bytes_row.add(t.blob_get_bytes)
-                time_row.add(r.secs, r.rss_kb)
+                time_row.add(r.secs, r.rss_kb, r.cpu_s)
                 req_row.extra.setdefault("requests", []).append(t.summary())
         rmtree(cache)
     if req_row.ok:
@@ -717,7 +722,7 @@ def case4(ctx):
                 break
             config_size = ctx.manifest("bench/test", "r2")["config"]["size"]
             uploaded = find_key(r2.json(), UPLOADED_KEYS)
-            up_t.add(r2.secs, r2.rss_kb)
+            up_t.add(r2.secs, r2.rss_kb, r2.cpu_s)
             if not isinstance(uploaded, (int, float)):
                 up.fail(f"modelreg push --json has no bytesUploaded: {r2.out.decode(errors='replace')[:200]}")
             else:
@@ -746,7 +751,7 @@ def case4(ctx):
                     break
             down.add(t.blob_get_bytes)
             down.extra.setdefault("requests", []).append(t.count)
-            down_t.add(p2.secs, p2.rss_kb)
+            down_t.add(p2.secs, p2.rss_kb, p2.cpu_s)
             rmtree(cache, d1, d2)
         floor = changed + (config_size or 0)
         for row, what in ((up, "uploads"), (down, "downloads")):
@@ -790,7 +795,7 @@ def case5(ctx):
                     row.fail("workspace differs: " + bad)
                     rmtree(cache, ws)
                     break
-            row.add(r.secs, r.rss_kb)
+            row.add(r.secs, r.rss_kb, r.cpu_s)
             rmtree(cache, ws)
     if row.ok:
         peak = max(row.rss_kb) / 1024
@@ -851,7 +856,7 @@ def _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where):
                 r.fail("workspace differs: " + bad)
                 rmtree(cache, ws)
                 break
-        r.add(res.secs, res.rss_kb)
+        r.add(res.secs, res.rss_kb, res.cpu_s)
         r.extra.setdefault("requests", []).append(t.count)
         rmtree(cache, ws)
     p = rows["pooch"] = ctx.row(6, f"GitHub mode ({where}): same, sequential pooch (reference way)",
@@ -870,7 +875,7 @@ def _case6_pair(ctx, gh, tree, cfg, registry_url, model, n, where):
             bad = datagen.verify_dir(tree, sorted(tree.files), ws, strip=model + "/")
             if bad:
                 p.fail("pooch workspace differs: " + bad)
-        p.add(res.secs, res.rss_kb)
+        p.add(res.secs, res.rss_kb, res.cpu_s)
         p.extra.setdefault("requests", []).append(t.count)
         rmtree(cache, ws)
     for row in rows.values():
@@ -1038,7 +1043,7 @@ def case8(ctx):
                         r.fail("pulled tree differs: " + bad)
                         rmtree(cache, dest)
                         break
-                r.add(res.secs, res.rss_kb)
+                r.add(res.secs, res.rss_kb, res.cpu_s)
                 rmtree(cache, dest)
         r = rows["skopeo"]
         for _ in range(ctx.runs_big):
@@ -1049,7 +1054,7 @@ def case8(ctx):
                 r.fail(res.error)
                 rmtree(dest)
                 break
-            r.add(res.secs, res.rss_kb)
+            r.add(res.secs, res.rss_kb, res.cpu_s)
             rmtree(dest)
     finally:
         _killpg(proxy.pid)

@@ -2,6 +2,7 @@
 """Render bench/results.json as the benchmark table: python3 bench/report.py [results.json]"""
 import json
 import os
+import statistics
 import sys
 
 
@@ -28,19 +29,21 @@ def table(doc):
              f"{m['modelreg']} (commit {m['commit']}); load avg at start {m.get('loadavg_start')}, "
              f"at end {doc.get('loadavg_end')}",
              ""]
-    head = ("case", "measurement", "tool", "median", "min", "max", "peak RSS", "notes")
+    head = ("case", "measurement", "tool", "median", "min", "max", "CPU", "peak RSS", "notes")
     rows = []
     for r in doc["rows"]:
         rss = f"{max(r['peak_rss_kb']) / 1024:.0f} MiB" if r.get("peak_rss_kb") else ""
+        # the median of the runs' user + system CPU time: less moved by other work on the machine than wall time
+        cpu = f"{statistics.median(r['cpu_s']):.2f} s" if r.get("cpu_s") else ""
         if r["status"] == "FAIL":
             note = "FAIL: " + r.get("error", "")
-            rows.append((str(r["case"]), r["what"], r["tool"], "FAIL", "", "", rss, note))
+            rows.append((str(r["case"]), r["what"], r["tool"], "FAIL", "", "", cpu, rss, note))
             continue
         if r["status"] == "skipped":
-            rows.append((str(r["case"]), r["what"], r["tool"], "-", "", "", "", "skipped: " + r["skipped"]))
+            rows.append((str(r["case"]), r["what"], r["tool"], "-", "", "", "", "", "skipped: " + r["skipped"]))
             continue
         rows.append((str(r["case"]), r["what"], r["tool"], fmt(r["median"], r["unit"]), fmt(r["min"], r["unit"]),
-                     fmt(r["max"], r["unit"]), rss, "; ".join(r.get("notes", []))))
+                     fmt(r["max"], r["unit"]), cpu, rss, "; ".join(r.get("notes", []))))
     lines += _grid(head, rows)
     lines.append("")
     thead = ("case", "target", "measured", "required", "result", "detail")
@@ -55,7 +58,7 @@ def table(doc):
     return "\n".join(lines)
 
 
-def _grid(head, rows, maxw=(4, 72, 9, 10, 10, 10, 9, 90)):
+def _grid(head, rows, maxw=(4, 72, 9, 10, 10, 10, 8, 9, 90)):
     def cut(s, w):
         return s if len(s) <= w else s[: w - 1] + "…"
     widths = [min(max([len(head[i])] + [len(r[i]) for r in rows]), maxw[i] if i < len(maxw) else 90)

@@ -10,11 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg annotate REF}: new annotations on a pushed ref, no blob moved (see {@link Annotate}). */
 @Command(name = "annotate",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg annotate ghcr.io/acme/models:v1 --metadata model-set.toml",
                 "  modelreg annotate oci-layout:/tmp/models:main \\",
                 "      --annotation org.opencontainers.image.description=reviewed --json"},
-        mixinStandardHelpOptions = true,
         description = {"Change the metadata of a pushed ref without a re-push.",
                 "Writes the manifest REF's tag points at again with the same config and layers (no blob is read or "
                         + "moved) and the new annotations, then moves the tag, only if it still points at the manifest "

@@ -13,13 +13,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg attach REF --artifact-type T FILE...}: pushes a referrer of an artifact (a signature, an SBOM). */
 @Command(name = "attach",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg attach ghcr.io/acme/models:v1 \\",
                 "      --artifact-type application/spdx+json sbom.spdx.json",
                 "  modelreg attach oci-layout:/srv/models:v1 sig.bin \\",
                 "      --artifact-type application/vnd.example.signature \\",
                 "      --annotation org.example.signer=ci"},
-        mixinStandardHelpOptions = true,
         description = {"Attach files to an artifact as a referrer.",
                 "A referrer is a manifest whose subject is the artifact (a signature, an SBOM).",
                 "Each FILE is one layer titled with its name; the config is the empty one. Where the store has no "

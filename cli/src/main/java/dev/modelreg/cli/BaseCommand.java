@@ -2,14 +2,18 @@ package dev.modelreg.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * Base of every subcommand: stdout holds exactly the result (one JSON document with {@code --json}); progress and
- * diagnostics go to stderr.
+ * diagnostics go to stderr. What every command's help has in common is said here once (picocli applies a superclass's
+ * {@code @Command} attributes first, a subclass's over them): {@code -h}/{@code -V}, and the heading of the examples
+ * each command gives as its footer.
  */
+@Command(mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n")
 public abstract class BaseCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;

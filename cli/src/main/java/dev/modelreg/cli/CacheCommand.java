@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg cache ls|prune}: what the cache holds per ref, and removing the blobs no ref references. */
 @Command(name = "cache",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg cache ls",
                 "  modelreg cache prune --older-than 30d --dry-run"},
-        mixinStandardHelpOptions = true,
         subcommands = {CacheCommand.Ls.class, CacheCommand.Prune.class},
         description = {"Show what the cache holds, remove what no cached ref needs.",
                 "Safe while other modelreg processes use the cache (spec/README.md 9.3)."})
@@ -29,15 +26,14 @@ public final class CacheCommand extends BaseCommand {
         return ProgressFrame.amount(n, n) + " " + ProgressFrame.unit(n);
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true,
+    @Command(name = "ls",
+            footer = {"  modelreg cache ls", "  modelreg cache ls --json"},
             description = {"Per cached source and ref: its files, the bytes of the blobs it references, and of those the "
                     + "bytes shared with other refs; then the cache's totals and what a prune would free."})
-    public static final class Ls extends BaseCommand {
-        @Mixin ConsumerOptions opts;
-
+    public static final class Ls extends ConsumerCommand {
         @Override
         public Integer call() throws Exception {
-            var reg = opts.open(err());
+            var reg = open();
             CacheReport.Usage u = reg.cacheUsage().list();
             if (json) {
                 var m = u.toJson();
@@ -59,12 +55,11 @@ public final class CacheCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "prune", mixinStandardHelpOptions = true,
+    @Command(name = "prune",
+            footer = {"  modelreg cache prune --dry-run", "  modelreg cache prune --older-than 30d --json"},
             description = {"Remove the cached blobs that no cached ref or pin references.",
                     "A blob a running modelreg process uses (a pull that has not recorded its ref yet) is kept."})
-    public static final class Prune extends BaseCommand {
-        @Mixin ConsumerOptions opts;
-
+    public static final class Prune extends ConsumerCommand {
         @Option(names = "--older-than", paramLabel = "DURATION",
                 description = "Only blobs that entered the cache longer ago than this: 30d, 12h, 90m, 45s or ISO-8601 (P2DT3H).")
         String olderThan;
@@ -75,7 +70,7 @@ public final class CacheCommand extends BaseCommand {
         @Override
         public Integer call() throws Exception {
             Duration age = olderThan == null ? null : duration(olderThan);
-            var reg = opts.open(err());
+            var reg = open();
             CacheReport.Pruned p = reg.cacheUsage().prune(age, dryRun);
             if (json) {
                 printJson(p.toJson());

@@ -12,14 +12,11 @@ import picocli.CommandLine.Option;
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
 @Command(name = "clear",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg clear --source example --force",
                 "  modelreg clear --force                        # the whole cache"},
-        mixinStandardHelpOptions = true, description = {"Remove cached registries and blobs no ref needs.",
+        description = {"Remove cached registries and blobs no ref needs.",
                 "With no filter, every ref (and partial downloads). Blobs a running modelreg process uses stay."})
-public final class ClearCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-
+public final class ClearCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 
     @Option(names = {"--force", "-f"}, description = "Do not ask for confirmation.")
@@ -27,7 +24,7 @@ public final class ClearCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        var reg = opts.open(err());
+        var reg = open();
         String what = filter.source == null && filter.ref == null ? "the whole cache at " + reg.cacheRoot()
                 : "cached registries" + (filter.source != null ? " of " + filter.source : "") + (filter.ref != null ? " at ref " + filter.ref : "");
         if (!force) {

@@ -8,9 +8,7 @@ import picocli.CommandLine.Parameters;
  * {@code modelreg completion bash|zsh}: the shell completion script picocli generates from the commands themselves
  * (one script serves both shells: in zsh it loads bashcompinit first).
  */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = "Print the shell completion script for bash or zsh.",
-        footerHeading = "%nExamples:%n",
+@Command(name = "completion", description = "Print the shell completion script for bash or zsh.",
         footer = {
                 "  source <(modelreg completion bash)          # this bash session",
                 "  modelreg completion bash > ~/.local/share/bash-completion/completions/modelreg",

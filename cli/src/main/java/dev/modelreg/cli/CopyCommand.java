@@ -5,22 +5,17 @@ import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
 @Command(name = "copy",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
                 "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01",
                 "  modelreg copy --no-cache example/big-weights ./run1   # not kept in the cache"},
-        mixinStandardHelpOptions = true, aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
-public final class CopyCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+        aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+public final class CopyCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "name/sub/path, source@ref/sub/path or source@sha256:<hex>/sub/path.")
     String model;
 
@@ -49,7 +44,7 @@ public final class CopyCommand extends BaseCommand {
     public Integer call() throws Exception {
         CopyResult r;
         try (Progress progress = progress("committing")) {
-            var reg = opts.open(err(), registry, progress);
+            var reg = open(progress);
             Selection files = Selection.ALL.withFilters(include, exclude);
             r = from == null ? reg.copy(model, workspace, overwrite, noCache, files)
                     : reg.copyFrom(reg.ref(from), model, workspace, overwrite, noCache, files);

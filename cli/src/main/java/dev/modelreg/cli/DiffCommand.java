@@ -6,25 +6,19 @@ import dev.modelreg.spec.Text;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg diff A B}: two refs compared from their registries and manifests alone; no layer is downloaded. */
 @Command(name = "diff",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg diff ghcr.io/acme/models:v1 ghcr.io/acme/models:v2",
                 "  modelreg diff example@demo oci-layout:/tmp/models:main",
                 "  modelreg diff oci-archive:/media/usb/all.tar:v1 ghcr.io/acme/models:v2 --json"},
-        mixinStandardHelpOptions = true,
         description = {"Compare two refs from their configs and manifests alone.",
                 "No layer or file is downloaded. Models and files added (in B only), removed (in A only) and changed (a "
                         + "file: another hash or size), with sizes; and what a pull of B moves into a cache that holds A "
                         + "(layers and files fetched from URLs). The refs may be of different transports (a GitHub-mode "
                         + "source@ref against an artifact)."})
-public final class DiffCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+public final class DiffCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "A",
             description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String a;
@@ -34,7 +28,7 @@ public final class DiffCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        ModelReg reg = opts.open(err(), registry);
+        ModelReg reg = open();
         RefDiff d = reg.diff(reg.ref(a), reg.ref(b));
         if (json) {
             printJson(d.toJson());

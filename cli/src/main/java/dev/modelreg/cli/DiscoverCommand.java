@@ -13,10 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg discover REF}: the referrers of an artifact (signatures, SBOMs, attestations), and theirs, as a tree. */
 @Command(name = "discover",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg discover ghcr.io/acme/models:v1",
                 "  modelreg discover oci-archive:/media/usb/all.tar:v1 --json"},
-        mixinStandardHelpOptions = true,
         description = {"List the referrers of an artifact, and theirs, as a tree.",
                 "A referrer is a manifest whose subject is the artifact: a signature, an SBOM, an attestation. Found "
                         + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.13, 14). "

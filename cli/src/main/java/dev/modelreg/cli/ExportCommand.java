@@ -10,10 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
 @Command(name = "export",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg export --source example --output /tmp/site.tar",
                 "  modelreg export --source mf6/test --ref develop --output /media/usb/mf6.tar"},
-        mixinStandardHelpOptions = true,
         description = {"Write a configured source's refs into one OCI archive.",
                 "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg "
                         + "artifacts (config = the verified models.toml, every file verified). Read it with "

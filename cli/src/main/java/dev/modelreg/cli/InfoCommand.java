@@ -7,20 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code modelreg info}: configured sources, which refs are cached (and what they resolved to), which are missing. */
 @Command(name = "info",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg info",
                 "  modelreg info -v --json               # digests and the pins copy accepts"},
-        mixinStandardHelpOptions = true, description = "Show registry sync status.")
-public final class InfoCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-
+        description = "Show registry sync status.")
+public final class InfoCommand extends ConsumerCommand {
     @Override
     public Integer call() throws Exception {
-        ModelReg reg = opts.open(err());
+        ModelReg reg = open();
         List<SourceInfo> infos = reg.info();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

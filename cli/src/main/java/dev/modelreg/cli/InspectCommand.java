@@ -10,31 +10,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg inspect REF}: an artifact's manifest, metadata, models, layers and referrers; no layer is downloaded. */
 @Command(name = "inspect",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg inspect ghcr.io/acme/models:v1",
                 "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:HEX --json",
                 "  modelreg inspect example@demo --config examples/sources.toml"},
-        mixinStandardHelpOptions = true,
         description = {"Describe an artifact from its manifest and config alone.",
                 "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations; the models "
                         + "(files, bytes of their layers); the layers and what each holds; the referrers by artifactType "
                         + "(the OCI referrers API, else the sha256-HEX tag scheme)."})
-public final class InspectCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+public final class InspectCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "REF",
             description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String ref;
 
     @Override
     public Integer call() throws Exception {
-        ModelReg reg = opts.open(err(), registry);
+        ModelReg reg = open();
         Inspection i = reg.inspect(reg.ref(ref));
         if (json) {
             printJson(i.toJson());

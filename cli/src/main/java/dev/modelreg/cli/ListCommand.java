@@ -9,19 +9,16 @@ import picocli.CommandLine.Mixin;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
 @Command(name = "list",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg list",
                 "  modelreg list -v --source example             # every model name, and metadata"},
-        mixinStandardHelpOptions = true, description = {"List available models (of cached registries).",
+        description = {"List available models (of cached registries).",
                 "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
-public final class ListCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-
+public final class ListCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 
     @Override
     public Integer call() throws Exception {
-        List<Listing> ls = opts.open(err()).list(filter.source, filter.ref);
+        List<Listing> ls = open().list(filter.source, filter.ref);
         if (json) {
             printJson(Map.of("registries", ls.stream().map(Listing::toJson).toList()));
             return ExitCodes.OK;

@@ -13,13 +13,11 @@ import picocli.CommandLine.Option;
 
 /** {@code modelreg make-registry}: index a model repository into models.toml (see MakeRegistry). */
 @Command(name = "make-registry",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg make-registry --path examples/models --name example",
                 "  modelreg make-registry --path examples/models --name example \\",
                 "      --repo OWNER/NAME --ref main                 # with download urls",
                 "  modelreg make-registry --path . --name mf6/test --repo OWNER/NAME --ref v1.0 \\",
                 "      --release-assets dist                        # GitHub release assets"},
-        mixinStandardHelpOptions = true,
         description = {"Index a model repository into models.toml.", "The file is replaced, never merged.",
                 "Without a local --path, the zipball of --repo at --ref is downloaded and indexed."})
 public final class MakeRegistryCommand extends BaseCommand {

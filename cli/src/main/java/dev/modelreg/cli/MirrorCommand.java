@@ -18,11 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
 @Command(name = "mirror",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg mirror ghcr.io/acme/models:v1 registry.internal:5000/acme/models:v1",
                 "  modelreg mirror --all-tags ghcr.io/acme/models oci-archive:/media/usb/all.tar",
                 "  modelreg mirror oci-archive:/media/usb/all.tar registry.internal:5000/mirror"},
-        mixinStandardHelpOptions = true,
         description = {"Copy artifacts between registries, layouts and archives.",
                 "Every blob is verified. Blobs the destination has are skipped; on one registry they are mounted; the tag "
                         + "is set last. An oci-archive file is written whole at the end (an existing one is added to) or not at all.",

@@ -7,22 +7,17 @@ import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
 @Command(name = "pull",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
                 "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
                 "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
                 "  modelreg pull ghcr.io/acme/llm:v1 ./llm --kind weight,config --exclude '*.bin'"},
-        mixinStandardHelpOptions = true, description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
-public final class PullCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+        description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
+public final class PullCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String ref;
 
@@ -51,7 +46,7 @@ public final class PullCommand extends BaseCommand {
     public Integer call() throws Exception {
         CopyResult r;
         try (Progress progress = progress("committing")) {
-            ModelReg reg = opts.open(err(), registry, progress);
+            ModelReg reg = open(progress);
             r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude).withKinds(kinds), noCache);
         }
         if (json) {

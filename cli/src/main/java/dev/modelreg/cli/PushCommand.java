@@ -2,14 +2,11 @@ package dev.modelreg.cli;
 
 import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
-import dev.modelreg.publisher.ExternalFiles;
-import dev.modelreg.publisher.ModelPackOptions;
 import dev.modelreg.publisher.Push;
 import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -19,14 +16,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact or model image (see Push). */
 @Command(name = "push",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
                 "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
                 "      --metadata model-set.toml --base main --no-clobber",
                 "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
                 "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny \\",
                 "      --namefile config.json --model-format safetensors --param-size 8b"},
-        mixinStandardHelpOptions = true,
         description = {"Push a model repository as one OCI artifact or model image.",
                 "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
                         + "(modelcar) with the files under --image-root and models.toml beside them. With --format modelpack: a CNCF "
@@ -43,26 +38,8 @@ public final class PushCommand extends BaseCommand {
     @Mixin
     ImageFlags image;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "modelset",
-            description = "modelset (default: a modelreg model set), or modelpack: a CNCF ModelPack artifact, each file a raw "
-                    + "layer of its kind, models.toml beside them (README \"ModelPack\").")
-    String format;
-
-    @Option(names = "--model-version", paramLabel = "VERSION", description = "With --format modelpack: the model's version (default: the ref).")
-    String modelVersion;
-
-    @Option(names = "--family", paramLabel = "FAMILY", description = "With --format modelpack: the model family (llama3, qwen2, ...).")
-    String family;
-
-    @Option(names = "--model-format", paramLabel = "FORMAT", description = "With --format modelpack: the weights' format (safetensors, gguf, onnx, pt, ...).")
-    String modelFormat;
-
-    @Option(names = "--param-size", paramLabel = "SIZE", description = "With --format modelpack: the parameter count (8b, 6.7B, 100m).")
-    String paramSize;
-
-    @Option(names = "--kind-rule", paramLabel = "GLOB=KIND", description = "With --format modelpack: files matching GLOB are of "
-            + "KIND (weight, config, doc, code, dataset), before the default rules (repeatable).")
-    List<String> kindRules;
+    @Mixin
+    ModelPackFlags modelPack;
 
     @Option(names = "--name", paramLabel = "PREFIX", description = "Model name prefix (needed unless --registry-file); with "
             + "--format modelpack also the model's name.")
@@ -96,13 +73,8 @@ public final class PushCommand extends BaseCommand {
             description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
     int maxLayers;
 
-    @Option(names = "--external", paramLabel = "GLOB",
-            description = {"Keep the files matching GLOB (file keys; * within a segment, ** across) out of the layers: consumers fetch them from their models.toml url and verify them against its hash (repeatable; spec/README.md 3.14)."})
-    List<String> external;
-
-    @Option(names = "--external-url-base", paramLabel = "URL",
-            description = "With --external: the url of an external file whose entry has none is URL/KEY.")
-    String externalUrlBase;
+    @Mixin
+    ExternalFlags external;
 
     @Mixin
     RegistryFlags registry;
@@ -128,20 +100,6 @@ public final class PushCommand extends BaseCommand {
         return image.options();
     }
 
-    private ModelPackOptions modelPackOptions() {
-        boolean any = modelVersion != null || family != null || modelFormat != null || paramSize != null || kindRules != null;
-        if (format.equals("modelset")) {
-            if (any) throw new ExitException(ExitCodes.USAGE, "--model-version, --family, --model-format, --param-size and --kind-rule need --format modelpack");
-            return null;
-        }
-        if (!format.equals("modelpack")) throw new ExitException(ExitCodes.USAGE, "--format: '" + format + "' is not modelset or modelpack");
-        try {
-            return new ModelPackOptions(modelVersion, family, modelFormat, paramSize, kindRules);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, e.getMessage());
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
@@ -149,8 +107,8 @@ public final class PushCommand extends BaseCommand {
                 .maxLayers(maxLayers).registry(registry.options(context().env()))
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(imageOptions()).modelPack(modelPackOptions()).tagCondition(guard.condition())
-                .external(ExternalFiles.of(external, externalUrlBase));
+                .base(base).image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition())
+                .external(external.files());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,15 +13,11 @@ import picocli.CommandLine.Option;
  * exit code is that of the failures' kind when they share one, else 1; the JSON result then carries an {@code error}.
  */
 @Command(name = "sync",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg sync                               # every configured source and ref",
                 "  modelreg sync --source example --ref develop --force",
                 "  modelreg sync --offline --json        # what is cached; no network"},
-        mixinStandardHelpOptions = true, description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
-public final class SyncCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+        description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
+public final class SyncCommand extends RegistryConsumerCommand {
     @Option(names = {"--source", "-s"}, description = "Specific source to sync, by key or name (default: all sources).")
     String source;
 
@@ -40,7 +35,7 @@ public final class SyncCommand extends BaseCommand {
     public Integer call() throws Exception {
         List<SyncResult> results;
         try (Progress progress = progress("committing")) {
-            results = opts.open(err(), registry, progress).sync(source, ref, repo, force);
+            results = open(progress).sync(source, ref, repo, force);
         }
         long synced = results.stream().filter(r -> r.status().equals("synced")).count();
         long unchanged = results.stream().filter(r -> r.status().equals("unchanged")).count();

@@ -15,12 +15,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tag REF NEWTAG...}: add or move tags in a registry repository, an OCI layout or an OCI archive. */
 @Command(name = "tag",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg tag ghcr.io/acme/models:candidate production latest   # promote",
                 "  modelreg tag ghcr.io/acme/models@sha256:HEX production          # roll back",
                 "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json",
                 "  modelreg tag ghcr.io/acme/models:candidate production --expect-digest none"},
-        mixinStandardHelpOptions = true,
         description = {"Add or move tags of a manifest; no blob moves.",
                 "In a registry repository, an OCI layout or an OCI archive. A registry gets the manifest's exact bytes "
                         + "under each tag, a layout's index.json is rewritten, an archive is rewritten atomically with every "

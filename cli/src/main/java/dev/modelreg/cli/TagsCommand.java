@@ -18,11 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
 @Command(name = "tags",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg tags ghcr.io/acme/models",
                 "  modelreg tags oci-archive:/media/usb/all.tar --json",
                 "  modelreg tags ghcr.io/acme/models --long --sort created"},
-        mixinStandardHelpOptions = true,
         description = {"List the tags of a repository, an OCI layout or an OCI archive.",
                 "Each with its manifest digest (and, in a layout or archive, the repository each ref came from). One line "
                         + "per tag: TAG DIGEST [REPOSITORY]. A registry's tag list is bounded (spec/README.md 14).",

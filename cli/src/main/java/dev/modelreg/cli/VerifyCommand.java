@@ -6,21 +6,16 @@ import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
 @Command(name = "verify",
-        footerHeading = "%nExamples:%n",
         footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
                 "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
                 "      ./twri01 --json"},
-        mixinStandardHelpOptions = true, description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
-public final class VerifyCommand extends BaseCommand {
-    @Mixin ConsumerOptions opts;
-    @Mixin RegistryFlags registry;
-
+        description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
+public final class VerifyCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model, as copy names it: NAME/PATH, SOURCE@REF/PATH or SOURCE@sha256:HEX/PATH.")
     String model;
 
@@ -36,7 +31,7 @@ public final class VerifyCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        ModelReg reg = opts.open(err(), registry);
+        ModelReg reg = open();
         VerifyResult r = from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(from), model, workspace);
         if (json) {
             java.util.Map<String, Object> j = r.toJson();

@@ -123,6 +123,20 @@ public final class Cache {
     }
 
     /**
+     * The models.toml held in blob {@code d} ({@code what} names it in an error: "config", "models.toml layer"): from
+     * the cache, else copied into the cache from {@code t} (verified on the way in) and read back.
+     */
+    byte[] registry(dev.modelreg.content.Target t, Descriptor d, dev.modelreg.content.CopyOptions o, String what,
+                    String label) throws IOException {
+        byte[] b = registry(d.digest(), label);
+        if (b != null) return b;
+        dev.modelreg.content.Copy.blobs(t, List.of(d), blobs, o);
+        b = registry(d.digest(), label);
+        if (b == null) throw new ConsumerException(label + ": " + what + " " + d.digest() + " did not reach the cache");
+        return b;
+    }
+
+    /**
      * True if this process stored {@code d} itself, verified, moments ago; copies out of the cache then need no
      * second hash. Blobs found in the cache from earlier runs are re-hashed as they are copied out.
      */

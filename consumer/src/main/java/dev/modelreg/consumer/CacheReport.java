@@ -19,11 +19,7 @@ public final class CacheReport {
      */
     public record RefUsage(RefState state, int files, int blobs, long bytes, long shared) {
         public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", state.source());
-            m.put("ref", state.ref());
-            m.put("transport", state.transport());
-            m.put("digest", state.digest().toString());
+            Map<String, Object> m = state.describe();
             m.put("files", files);
             m.put("blobs", blobs);
             m.put("bytes", bytes);

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +85,7 @@ final class ForeignFormat implements ArtifactFormat {
         ForeignArtifact a = artifact(t, cache, o, label);
         Descriptor layer = a.registryLayer();
         if (layer == null) return synthesized(a, cache);
-        byte[] b = cache.registry(layer.digest(), label);
-        if (b != null) return b;
-        Copy.blobs(t, List.of(layer), cache.blobs(), o);
-        b = cache.registry(layer.digest(), label);
-        if (b == null) throw new ConsumerException(label + ": models.toml layer " + layer.digest() + " did not reach the cache");
-        return b;
+        return cache.registry(t, layer, o, "models.toml layer", label);
     }
 
     /** The models.toml made from the artifact, stored in the cache under its own digest (so a pin or offline finds it). */
@@ -118,8 +112,7 @@ final class ForeignFormat implements ArtifactFormat {
     public Plan plan(ModelsToml r, Collection<String> keys, Cache cache, java.util.function.Predicate<Digest> cached,
                      String label) throws IOException {
         ForeignArtifact a = cached(cache, label);
-        Map<String, Digest> blobs = new LinkedHashMap<>();
-        Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
+        Plan.Builder plan = new Plan.Builder(cached);
         for (String key : keys) {
             FileEntry e = r.files().get(key);
             if (e == null) throw ConsumerException.notFound(label + ": registry lists no file '" + key + "'");
@@ -136,18 +129,14 @@ final class ForeignFormat implements ArtifactFormat {
                     throw new ConsumerException(ConsumerException.Kind.SIZE_MISMATCH, label + ": layer " + d.digest()
                             + " at '" + key + "' is " + d.size() + " bytes, models.toml says " + e.size());
                 }
-                if (cached.test(hash)) {
-                    blobs.put(key, hash);
-                    continue;
-                }
+                if (plan.fromCache(key, hash)) continue;
             } else if (e.hash() != null) {
                 hash = e.hash();
             }
-            Plan.Fetch f = out.computeIfAbsent(d.digest(), x -> new Plan.Fetch(d, cached.test(x), new LinkedHashMap<>(), new HashMap<>()));
-            f.files().put(key, hash);
+            Plan.Fetch f = plan.fromLayer(d, key, hash, HashMap::new);
             if (l.packing().isTar() && e.hash() != null) f.members().put(key, e);
         }
-        return new Plan(blobs, new ArrayList<>(out.values()));
+        return plan.build();
     }
 
     @Override

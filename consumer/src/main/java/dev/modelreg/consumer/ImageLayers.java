@@ -24,11 +24,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -64,23 +62,18 @@ final class ImageLayers {
         SortedMap<String, SortedSet<String>> groups = FileGroups.groups(r);
         Map<String, String> groupOf = new HashMap<>();
         groups.forEach((g, ks) -> ks.forEach(k -> groupOf.put(k, g)));
-        Map<String, Digest> blobs = new LinkedHashMap<>();
-        Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
+        Plan.Builder plan = new Plan.Builder(cached);
         for (String key : keys) {
             Digest hash = Plans.hashOf(r, key, label);
-            if (cached.test(hash)) {
-                blobs.put(key, hash);
-                continue;
-            }
+            if (plan.fromCache(key, hash)) continue;
             String g = groupOf.getOrDefault(key, "");
             Descriptor l = car.layerOf(g);
             if (l == null) {
                 throw new ConsumerException(label + ": no layer of the image holds file '" + key + "' (model '" + g + "')");
             }
-            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cached.test(d), new LinkedHashMap<>(),
-                    serves(r, car, l, groups))).files().put(key, hash);
+            plan.fromLayer(l, key, hash, () -> serves(r, car, l, groups));
         }
-        return new Plan(blobs, new ArrayList<>(out.values()));
+        return plan.build();
     }
 
     /** Every file (key -> entry, with a hash) that {@code layer} serves: the files of each group the image maps to it. */

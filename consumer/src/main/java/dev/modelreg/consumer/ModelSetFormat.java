@@ -1,7 +1,6 @@
 package dev.modelreg.consumer;
 
 import dev.modelreg.content.BlobSink;
-import dev.modelreg.content.Copy;
 import dev.modelreg.content.CopyOptions;
 import dev.modelreg.content.Target;
 import dev.modelreg.spec.Descriptor;
@@ -15,10 +14,8 @@ import dev.modelreg.spec.ModelsToml;
 import dev.modelreg.spec.Text;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -54,12 +51,7 @@ final class ModelSetFormat implements ArtifactFormat {
         } catch (IllegalArgumentException e) {
             throw new ConsumerException(e.getMessage(), e);
         }
-        byte[] b = cache.registry(config.digest(), label);
-        if (b != null) return b;
-        Copy.blobs(t, List.of(config), cache.blobs(), o);
-        b = cache.registry(config.digest(), label);
-        if (b == null) throw new ConsumerException(label + ": config " + config.digest() + " did not reach the cache");
-        return b;
+        return cache.registry(t, config, o, "config", label);
     }
 
     /**
@@ -77,22 +69,17 @@ final class ModelSetFormat implements ArtifactFormat {
         } catch (IllegalArgumentException e) {
             throw new ConsumerException(label + ": " + e.getMessage(), e);
         }
-        Map<String, Digest> blobs = new LinkedHashMap<>();
-        Map<String, Digest> external = new LinkedHashMap<>();
-        Map<Digest, Plan.Fetch> out = new LinkedHashMap<>();
+        Plan.Builder plan = new Plan.Builder(cached);
         for (String key : keys) {
             Digest hash = Plans.hashOf(r, key, label);
-            if (cached.test(hash)) {
-                blobs.put(key, hash);
-                continue;
-            }
+            if (plan.fromCache(key, hash)) continue;
             if (index.isExternal(key)) {
                 String url = r.files().get(key).url();
                 if (url == null || url.isBlank()) {
                     throw new ConsumerException(label + ": file '" + Text.printable(key) + "' is stored outside the"
                             + " registry but models.toml gives it no url");
                 }
-                external.put(key, hash);
+                plan.fromUrl(key, hash);
                 continue;
             }
             Descriptor l = index.layerOf(key);
@@ -106,10 +93,9 @@ final class ModelSetFormat implements ArtifactFormat {
                 throw new ConsumerException(ConsumerException.Kind.SIZE_MISMATCH, label + ": layer " + l.digest()
                         + " titled '" + key + "' is " + l.size() + " bytes, models.toml says " + size);
             }
-            out.computeIfAbsent(l.digest(), d -> new Plan.Fetch(l, cached.test(d), new LinkedHashMap<>(), new HashMap<>()))
-                    .files().put(key, hash);
+            plan.fromLayer(l, key, hash, HashMap::new);
         }
-        for (Plan.Fetch f : out.values()) {
+        for (Plan.Fetch f : plan.fetches()) {
             if (!isTar(f)) continue;
             List<String> candidates = LayerIndex.isDelta(f.layer()) ? LayerIndex.deltaKeys(f.layer())
                     : LayerIndex.groupsOf(f.layer()).stream().flatMap(g -> index.group(g).stream()).toList();
@@ -118,7 +104,7 @@ final class ModelSetFormat implements ArtifactFormat {
                 if (e != null && e.hash() != null && f.layer().equals(index.layerOf(k))) f.members().put(k, e);
             }
         }
-        return new Plan(blobs, new ArrayList<>(out.values()), external);
+        return plan.build();
     }
 
     @Override

@@ -55,13 +55,19 @@ public record RefState(String source, String name, String ref, String transport,
         return new RefState(source, name, ref, transport, digest, config, tag, reference, time, z, servedBy);
     }
 
-    public Map<String, Object> toJson() {
+    /** What every JSON report of a cached ref starts with: source, name, ref, transport and the manifest digest. */
+    public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", source);
         m.put("name", name);
         m.put("ref", ref);
         m.put("transport", transport);
         m.put("digest", digest.toString());
+        return m;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = describe();
         m.put("config", config.toString());
         if (tag != null) m.put("tag", tag);
         m.put("reference", reference);

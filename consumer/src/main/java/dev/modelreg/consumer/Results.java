@@ -68,12 +68,7 @@ public final class Results {
         }
 
         public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", state.source());
-            m.put("name", state.name());
-            m.put("ref", state.ref());
-            m.put("transport", state.transport());
-            m.put("digest", state.digest().toString());
+            Map<String, Object> m = state.describe();
             m.put("models", models);
             m.put("examples", examples);
             m.put("metadata", metadata);

@@ -18,22 +18,19 @@ import picocli.CommandLine.Parameters;
                         + "moved) and the new annotations, then moves the tag, only if it still points at the manifest "
                         + "read (else exit 8, conflict). Prints the tag with its old and new digest.",
                 "REF: REGISTRY/REPOSITORY:TAG, oci-layout:DIR:TAG or oci-archive:FILE:TAG (with @DIGEST: the tag must point there)."})
-public final class AnnotateCommand extends BaseCommand {
+public final class AnnotateCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The tag to annotate.")
     String ref;
 
     @Mixin
     AnnotationFlags annotations;
 
-    @Mixin
-    RegistryFlags registry;
-
     @Override
     public Integer call() throws Exception {
         Reference r = Reference.parse(ref); // one that does not parse is invalid input (1), as for every command
         if (r.tag() == null) throw new ExitException(ExitCodes.USAGE, "'" + ref + "' names no tag: give REF:TAG");
         if (annotations.isEmpty()) throw new ExitException(ExitCodes.USAGE, "give --metadata FILE or --annotation KEY=VALUE");
-        Annotate.Result a = Annotate.run(r, annotations.read(), registry.options(context().env()));
+        Annotate.Result a = Annotate.run(r, annotations.read(), registryOptions());
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("location", a.location());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
                         + "referrers API (a registry such as distribution 2.8, a layout, an archive) the sha256-HEX referrers "
                         + "tag is updated. The same files, type and annotations give the same referrer. Prints its digest.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
-public final class AttachCommand extends BaseCommand {
+public final class AttachCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The artifact to attach to (with a tag or digest).")
     String ref;
 
@@ -36,9 +36,6 @@ public final class AttachCommand extends BaseCommand {
 
     @Mixin
     AnnotationFlags annotations;
-
-    @Mixin
-    RegistryFlags registry;
 
     @Override
     public Integer call() throws Exception {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg catalog REGISTRY}: the repositories a registry lists ({@code /v2/_catalog}), where it offers that. */
@@ -18,21 +17,18 @@ import picocli.CommandLine.Parameters;
         description = {"List the repositories of a registry, one per line.",
                 "Read from /v2/_catalog page by page, bounded (spec/README.md 14). Registries that do not offer it "
                         + "(GHCR, Docker Hub) are told plainly: name a repository with modelreg tags instead."})
-public final class CatalogCommand extends BaseCommand {
+public final class CatalogCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REGISTRY", description = "A registry host, with its port if any.")
-    String registry;
-
-    @Mixin
-    RegistryFlags flags;
+    String registryHost;
 
     @Override
     public Integer call() throws Exception {
-        String host = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+        String host = registryHost.endsWith("/") ? registryHost.substring(0, registryHost.length() - 1) : registryHost;
         if (host.isEmpty() || host.contains("/") || !valid(host)) {
-            throw new ExitException(ExitCodes.USAGE, "catalog: '" + Text.printable(registry)
+            throw new ExitException(ExitCodes.USAGE, "catalog: '" + Text.printable(registryHost)
                     + "' is not a registry host (want HOST[:PORT], e.g. localhost:5000; for a repository's tags: modelreg tags)");
         }
-        RegistryOptions o = flags.options(context().env());
+        RegistryOptions o = registryOptions();
         List<String> repos = RegistryListing.catalog(host, o);
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg discover REF}: the referrers of an artifact (signatures, SBOMs, attestations), and theirs, as a tree. */
@@ -20,12 +19,9 @@ import picocli.CommandLine.Parameters;
                         + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.13, 14). "
                         + "One line per referrer: DIGEST ARTIFACT_TYPE, indented by level.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
-public final class DiscoverCommand extends BaseCommand {
+public final class DiscoverCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The artifact (with a tag or digest).")
     String ref;
-
-    @Mixin
-    RegistryFlags registry;
 
     @Override
     public Integer call() throws Exception {

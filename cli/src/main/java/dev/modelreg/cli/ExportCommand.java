@@ -5,7 +5,6 @@ import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
                 "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg "
                         + "artifacts (config = the verified models.toml, every file verified). Read it with "
                         + "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
-public final class ExportCommand extends BaseCommand {
+public final class ExportCommand extends RegistryConsumerCommand {
     @Option(names = "--source", required = true, paramLabel = "NAME", description = "Configured source (key or name).")
     String source;
 
@@ -33,13 +32,9 @@ public final class ExportCommand extends BaseCommand {
     @Option(names = "--no-referrers", description = "Leave each ref's referrers (signatures, SBOMs) behind; by default they go with it.")
     boolean noReferrers;
 
-    @Mixin ConsumerOptions opts;
-
-    @Mixin RegistryFlags registry;
-
     @Override
     public Integer call() throws Exception {
-        return SourceMirrorCommand.run(this, opts, registry, source, refs,
+        return SourceMirrorCommand.run(this, source, refs,
                 Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), new ExportOptions(internalize, !noReferrers));
     }
 }

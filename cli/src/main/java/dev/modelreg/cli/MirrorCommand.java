@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to its own tag (GitHub-mode "
                         + "refs become modelreg artifacts; see also export).",
                 "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
-public final class MirrorCommand extends BaseCommand {
+public final class MirrorCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")
     String source;
 
@@ -59,13 +58,8 @@ public final class MirrorCommand extends BaseCommand {
     @Option(names = "--no-referrers", description = "Leave the artifact's referrers (signatures, SBOMs) behind; by default they go with it.")
     boolean noReferrers;
 
-    @Mixin ConsumerOptions consumer;
-
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
     int concurrency = RegistryOptions.DEFAULT_CONCURRENCY;
-
-    @Mixin
-    RegistryFlags registry;
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +67,7 @@ public final class MirrorCommand extends BaseCommand {
             if (fromSource == null || destination != null) {
                 throw new ExitException(ExitCodes.USAGE, "give SRC DST, or --source NAME DST_REPO");
             }
-            return SourceMirrorCommand.run(this, consumer, registry, fromSource, refs, source,
+            return SourceMirrorCommand.run(this, fromSource, refs, source,
                     new ExportOptions(internalize, !noReferrers));
         }
         Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
@@ -83,7 +77,7 @@ public final class MirrorCommand extends BaseCommand {
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
             CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(!noReferrers);
-            Mirror.Rewrite rewrite = internalize ? consumer.open(err(), registry, progress).internalizer() : Mirror.Rewrite.NONE;
+            Mirror.Rewrite rewrite = internalize ? open(progress).internalizer() : Mirror.Rewrite.NONE;
             if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co, rewrite));
             m = Mirror.run(src, dst, o, co, rewrite);
         } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)

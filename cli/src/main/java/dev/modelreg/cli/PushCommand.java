@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                         + "(modelcar) with the files under --image-root and models.toml beside them. With --format modelpack: a CNCF "
                         + "ModelPack, each file a raw layer of its kind. Prints the manifest digest.",
                 "DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
-public final class PushCommand extends BaseCommand {
+public final class PushCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
 
@@ -77,9 +77,6 @@ public final class PushCommand extends BaseCommand {
     ExternalFlags external;
 
     @Mixin
-    RegistryFlags registry;
-
-    @Mixin
     TagGuardFlags guard;
 
     @Option(names = "--created", paramLabel = "TIME|now",
@@ -104,7 +101,7 @@ public final class PushCommand extends BaseCommand {
     public Integer call() throws Exception {
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
                 .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(annotations.read()).mountFrom(mountFrom)
-                .maxLayers(maxLayers).registry(registry.options(context().env()))
+                .maxLayers(maxLayers).registry(registryOptions())
                 .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
                 .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
                 .base(base).image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition())

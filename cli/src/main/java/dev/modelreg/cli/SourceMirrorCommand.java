@@ -12,12 +12,12 @@ import java.util.Map;
 final class SourceMirrorCommand {
     private SourceMirrorCommand() {}
 
-    static int run(BaseCommand cmd, ConsumerOptions opts, RegistryFlags registry, String source, List<String> refs,
+    static int run(RegistryConsumerCommand cmd, String source, List<String> refs,
                    String destination, ExportOptions options) throws Exception {
         Reference dst = Reference.parse(destination);
         List<Exported> landed;
         try (Progress progress = cmd.progress(BaseCommand.finishing(destination))) {
-            ModelReg reg = opts.open(cmd.err(), registry, progress);
+            ModelReg reg = cmd.open(progress);
             // a wrong shape of request: usage (Failure)
             landed = reg.export(source, refs, dst, CreationTime.fromEnvironment(cmd.context().env()), options);
         }

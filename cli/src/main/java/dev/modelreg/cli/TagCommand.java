@@ -24,15 +24,12 @@ import picocli.CommandLine.Parameters;
                         + "under each tag, a layout's index.json is rewritten, an archive is rewritten atomically with every "
                         + "blob kept. Prints each tag with its old and new digest.",
                 "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
-public final class TagCommand extends BaseCommand {
+public final class TagCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The manifest to tag, by tag or digest.")
     String ref;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "NEWTAG", description = "Tags to add or move (e.g. production, latest).")
     List<String> tags;
-
-    @Mixin
-    RegistryFlags registry;
 
     @Mixin
     TagGuardFlags guard;
@@ -41,7 +38,7 @@ public final class TagCommand extends BaseCommand {
     public Integer call() throws Exception {
         Reference r = tagOrDigest(ref);
         TagCondition condition = guard.condition();
-        RegistryOptions o = registry.options(context().env());
+        RegistryOptions o = registryOptions();
         List<Retag.Moved> moved;
         String location;
         try (Targets.Opened t = Targets.openExisting(r.withTag(null).withDigest(null), o)) {

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,12 +25,9 @@ import picocli.CommandLine.Parameters;
                         + "per tag: TAG DIGEST [REPOSITORY]. A registry's tag list is bounded (spec/README.md 14).",
                 "With --long: TAG DIGEST CREATED SIZE TITLE (- when the manifest has no such annotation).",
                 "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})
-public final class TagsCommand extends BaseCommand {
+public final class TagsCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Where to list tags (without a tag or digest).")
     String ref;
-
-    @Mixin
-    RegistryFlags registry;
 
     @Option(names = {"--long", "-l"}, description = "Also each tag's creation time, size and title, from its manifest "
             + "(one GET per tag, " + RegistryListing.PARALLEL + " at once; a registry repository only).")
@@ -53,7 +49,7 @@ public final class TagsCommand extends BaseCommand {
             throw new ExitException(ExitCodes.USAGE, "--sort: unknown key '" + dev.modelreg.spec.Text.printable(sort)
                     + "' (supported: created)");
         }
-        RegistryOptions o = registry.options(context().env());
+        RegistryOptions o = registryOptions();
         if (long_ || sort != null) return TagDetails.print(this, r, o, sort != null);
         List<ImageIndex.Named> refs;
         String name;

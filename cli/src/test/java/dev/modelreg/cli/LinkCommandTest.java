@@ -73,6 +73,11 @@ class LinkCommandTest {
         }
         assertThat(linked).contains(dir.resolve("ex-gwf-synthetic-k/data/k.bin"));
         for (Path p : linked) assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("r--r--r--");
+
+        // the cache says how much of it the workspaces link to
+        Ran ls = run(work, "cache", "ls");
+        assertThat(ls.code()).as(ls.err()).isZero();
+        assertThat(ls.out()).contains(" also linked from workspaces");
     }
 
     @Test

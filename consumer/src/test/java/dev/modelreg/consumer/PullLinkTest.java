@@ -151,6 +151,18 @@ class PullLinkTest {
         }
         assertThat(ws.resolve("big.bin")).as("the edited workspace keeps its own name").exists();
         assertThat(Hashing.sha256(ws.resolve("big.bin"))).isNotEqualTo(big);
+
+        // an edit made through the cache blob itself: verify hashes the workspace, it does not trust the cache
+        Path ws3 = tmp.resolve("ws3");
+        reg.copyFrom(reg.ref(ref), "m", ws3, false, Placement.LINK, Selection.ALL);
+        Path other = new Cache(cacheDir).blob(Digest.sha256Of(FILES.get("m/other.bin")));
+        assertThat(ino(ws3.resolve("other.bin"))).isEqualTo(ino(other));
+        Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rw-r--r--"));
+        try (var ch = java.nio.channels.FileChannel.open(other, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {7}), 5);
+        }
+        assertThat(reg.verifyFrom(reg.ref(ref), "m", ws3).mismatches()).extracting(m -> m.path() + " " + m.reason())
+                .containsExactly("other.bin modified");
     }
 
     @Test

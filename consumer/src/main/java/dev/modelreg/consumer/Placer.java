@@ -101,9 +101,10 @@ final class Placer {
         List<Parallel.Task> tasks = new ArrayList<>();
         for (Map.Entry<Digest, String> e : byDigest.entrySet()) {
             Digest d = e.getKey();
+            boolean linked = SafeFiles.otherLinks(cache.blob(d)); // (false when it is not cached)
+            boolean unverified = links() && !cache.isVerifiedNow(d) && cache.has(d);
+            if (!linked && !unverified) continue;
             tasks.add(() -> {
-                boolean untrusted = SafeFiles.otherLinks(cache.blob(d)) || links() && !cache.isVerifiedNow(d);
-                if (!untrusted || !cache.has(d)) return;
                 String what = Workspace.fileOf(e.getValue(), label);
                 if (cache.blobs().verify(d, Long.MAX_VALUE, what)) {
                     checked.add(d);

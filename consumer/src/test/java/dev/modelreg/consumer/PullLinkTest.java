@@ -59,6 +59,11 @@ class PullLinkTest {
                 .onProgress(said::add);
     }
 
+    /** The cache's file of {@code content}'s blob (by path: a {@link Cache} of the test's would register it in use). */
+    static Path blob(Path cacheDir, byte[] content) {
+        return cacheDir.resolve("blobs/sha256/" + Digest.sha256Of(content).hex());
+    }
+
     static Object ino(Path p) throws IOException {
         return Files.getAttribute(p, "unix:ino");
     }
@@ -77,14 +82,13 @@ class PullLinkTest {
         ModelReg reg = reg(cacheDir);
         Path out = tmp.resolve("out");
         reg.pull(reg.ref(ref), out, Selection.ALL, Placement.LINK);
-        Cache cache = new Cache(cacheDir);
         for (Map.Entry<String, byte[]> f : FILES.entrySet()) assertThat(out.resolve(f.getKey())).hasBinaryContent(f.getValue());
 
-        Path blob = cache.blob(Digest.sha256Of(FILES.get("m/big.bin")));
+        Path blob = blob(cacheDir, FILES.get("m/big.bin"));
         assertThat(ino(out.resolve("m/big.bin"))).isEqualTo(ino(blob));
         assertThat(ino(out.resolve("m/twice.bin"))).isEqualTo(ino(blob));
         assertThat(nlink(blob)).isEqualTo(3); // the cache's name, and the two files'
-        assertThat(ino(out.resolve("m/other.bin"))).isEqualTo(ino(cache.blob(Digest.sha256Of(FILES.get("m/other.bin")))));
+        assertThat(ino(out.resolve("m/other.bin"))).isEqualTo(ino(blob(cacheDir, FILES.get("m/other.bin"))));
         assertThat(mode(out.resolve("m/big.bin"))).isEqualTo("r--r--r--");
         assertThat(mode(blob)).isEqualTo("r--r--r--");
         assertThat(nlink(out.resolve("m/mfsim.nam"))).as("a tar layer's member is written out").isEqualTo(1);
@@ -105,6 +109,12 @@ class PullLinkTest {
         assertThat(ino(copies.resolve("m/big.bin"))).isNotEqualTo(ino(blob));
         assertThat(Files.isWritable(copies.resolve("m/big.bin"))).isTrue();
         assertThat(copies.resolve("m/big.bin")).hasBinaryContent(FILES.get("m/big.bin"));
+
+        // clear (a prune) removes the blob's name in the cache only: the linked files are names of their own and stay
+        reg.clear(null, null);
+        assertThat(blob).doesNotExist();
+        assertThat(out.resolve("m/big.bin")).hasBinaryContent(FILES.get("m/big.bin"));
+        assertThat(nlink(out.resolve("m/big.bin"))).isEqualTo(2); // big.bin and twice.bin
     }
 
     @Test
@@ -114,7 +124,7 @@ class PullLinkTest {
         Path ws = tmp.resolve("ws");
         reg.copyFrom(reg.ref(ref), "m", ws, false, Placement.LINK, Selection.ALL);
         Digest big = Digest.sha256Of(FILES.get("m/big.bin"));
-        Path blob = new Cache(cacheDir).blob(big);
+        Path blob = blob(cacheDir, FILES.get("m/big.bin"));
         assertThat(ino(ws.resolve("big.bin"))).isEqualTo(ino(blob));
         assertThat(reg.verifyFrom(reg.ref(ref), "m", ws).mismatches()).isEmpty();
 
@@ -138,7 +148,7 @@ class PullLinkTest {
             assertThat(ws2.resolve("big.bin")).hasBinaryContent(FILES.get("m/big.bin"));
             assertThat(ws2.resolve("twice.bin")).hasBinaryContent(FILES.get("m/big.bin"));
             assertThat(ino(ws2.resolve("big.bin"))).isNotEqualTo(ino(edited));
-            assertThat(Hashing.sha256(new Cache(cacheDir).blob(big))).isEqualTo(big);
+            assertThat(Hashing.sha256(blob)).isEqualTo(big);
             if (how == Placement.LINK) {
                 assertThat(said).anyMatch(m -> m.contains("cached blob " + big + " was changed in place"));
                 // edited again, now through the new link: a copy refuses the blob on its way out or fetches it again
@@ -155,7 +165,7 @@ class PullLinkTest {
         // an edit made through the cache blob itself: verify hashes the workspace, it does not trust the cache
         Path ws3 = tmp.resolve("ws3");
         reg.copyFrom(reg.ref(ref), "m", ws3, false, Placement.LINK, Selection.ALL);
-        Path other = new Cache(cacheDir).blob(Digest.sha256Of(FILES.get("m/other.bin")));
+        Path other = blob(cacheDir, FILES.get("m/other.bin"));
         assertThat(ino(ws3.resolve("other.bin"))).isEqualTo(ino(other));
         Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rw-r--r--"));
         try (var ch = java.nio.channels.FileChannel.open(other, java.nio.file.StandardOpenOption.WRITE)) {
@@ -177,7 +187,7 @@ class PullLinkTest {
             reg.pull(reg.ref(ref), out, Selection.ALL, Placement.LINK);
             for (Map.Entry<String, byte[]> f : FILES.entrySet()) assertThat(out.resolve(f.getKey())).hasBinaryContent(f.getValue());
             assertThat(nlink(out.resolve("m/big.bin"))).isEqualTo(1);
-            assertThat(nlink(new Cache(cacheDir).blob(Digest.sha256Of(FILES.get("m/big.bin"))))).isEqualTo(1);
+            assertThat(nlink(blob(cacheDir, FILES.get("m/big.bin")))).isEqualTo(1);
             assertThat(said.stream().filter(m -> m.startsWith("--link:"))).containsExactly("--link: " + out.toAbsolutePath()
                     + " is on another file system than the cache (" + cacheDir + "): files are copied instead");
 

@@ -147,7 +147,9 @@ final class Placer {
                     + " is corrupt or gone: removed from the cache (run the command again)");
         }
         BasicFileAttributes a = SafeFiles.attributes(blob);
-        if (a == null || !a.isRegularFile()) throw ContentException.notFound(what + ": cached blob " + d + " is gone (run the command again)");
+        if (a == null || !a.isRegularFile()) {
+            throw ContentException.notFound(what + ": cached blob " + d + " is gone (run the command again)");
+        }
         if (!isOurs(blob, dest)) {
             fallBack("cached blob " + d + " belongs to another user");
             return -1;

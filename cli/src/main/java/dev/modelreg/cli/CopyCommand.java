@@ -1,5 +1,6 @@
 package dev.modelreg.cli;
 
+import dev.modelreg.consumer.Placement;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
@@ -29,6 +30,11 @@ public final class CopyCommand extends RegistryConsumerCommand {
             + "cache (files it holds already are copied from it). For big models on a slow disk; WORKSPACE stays independent of the cache.")
     boolean noCache;
 
+    @Option(names = "--link", description = "Make each file a read-only hard link to its blob in the cache: each byte is written "
+            + "once, into the cache (a WORKSPACE on another file system than the cache gets copies, said once). Edit a copy, "
+            + "never a linked file: verify reports a changed one.")
+    boolean link;
+
     @Option(names = "--from", paramLabel = "REF",
             description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
     String from;
@@ -42,12 +48,13 @@ public final class CopyCommand extends RegistryConsumerCommand {
 
     @Override
     public Integer call() throws Exception {
+        Placement how = ConsumerOptions.placement(noCache, link);
         CopyResult r;
         try (Progress progress = progress("committing")) {
             var reg = open(progress);
             Selection files = Selection.ALL.withFilters(include, exclude);
-            r = from == null ? reg.copy(model, workspace, overwrite, noCache, files)
-                    : reg.copyFrom(reg.ref(from), model, workspace, overwrite, noCache, files);
+            r = from == null ? reg.copy(model, workspace, overwrite, how, files)
+                    : reg.copyFrom(reg.ref(from), model, workspace, overwrite, how, files);
         }
         if (json) {
             printJson(r.toJson());

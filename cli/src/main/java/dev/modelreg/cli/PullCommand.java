@@ -2,6 +2,7 @@ package dev.modelreg.cli;
 
 import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.ModelReg;
+import dev.modelreg.consumer.Placement;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Selection;
 import java.nio.file.Path;
@@ -42,12 +43,18 @@ public final class PullCommand extends RegistryConsumerCommand {
             + "(files it holds already are copied from it). For big models on a slow disk; DIR stays independent of the cache.")
     boolean noCache;
 
+    @Option(names = "--link", description = "Make each file a read-only hard link to its blob in the cache: each byte is written "
+            + "once, into the cache (a DIR on another file system than the cache gets copies, said once). Files are not "
+            + "independent of the cache: edit a copy, never a linked file.")
+    boolean link;
+
     @Override
     public Integer call() throws Exception {
+        Placement how = ConsumerOptions.placement(noCache, link);
         CopyResult r;
         try (Progress progress = progress("committing")) {
             ModelReg reg = open(progress);
-            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude).withKinds(kinds), noCache);
+            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude).withKinds(kinds), how);
         }
         if (json) {
             printJson(r.toJson());

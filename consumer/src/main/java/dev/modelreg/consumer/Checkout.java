@@ -26,17 +26,19 @@ import java.util.function.Consumer;
  */
 final class Checkout {
     private final Sources sources;
+    private final Cache cache;
     private final Consumer<String> progress;
 
-    Checkout(Sources sources, Consumer<String> progress) {
+    Checkout(Sources sources, Cache cache, Consumer<String> progress) {
         this.sources = sources;
+        this.cache = cache;
         this.progress = progress;
     }
 
     /** Copies {@code model} of a ref not looked up by model name: the name as given, else under the source's name. */
-    CopyResult copy(Synced s, String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
+    CopyResult copy(Synced s, String model, Path workspace, boolean overwrite, Placement how, Selection files)
             throws IOException {
-        return copy(s, asNamedIn(s, model), model, workspace, overwrite, noCache, files);
+        return copy(s, asNamedIn(s, model), model, workspace, overwrite, how, files);
     }
 
     /** {@link #verify(Synced, List, String, Path)} of {@code model}, named as in the copy above. */
@@ -49,7 +51,7 @@ final class Checkout {
     }
 
     /** Copies the model {@code model} (the first of {@code candidates} the registry has) into {@code workspace}. */
-    CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, boolean noCache,
+    CopyResult copy(Synced s, List<String> candidates, String model, Path workspace, boolean overwrite, Placement how,
                     Selection files) throws IOException {
         String name = ModelLookup.pick(s.registry(), candidates, s.label(), model);
         List<String> keys = s.registry().models().get(name);
@@ -64,8 +66,8 @@ final class Checkout {
         Path root = workspace.toAbsolutePath().normalize();
         try (WorkspaceLock lock = WorkspaceLock.acquire(root, progress)) {
             PullJournal.heal(root, lock, progress);
-            bytes = withScratch(root, noCache, blobs -> Workspace.install(workspace, relByKey, overwrite,
-                    "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, blobs)));
+            bytes = placing(root, how, out -> Workspace.install(workspace, relByKey, overwrite,
+                    "model '" + name + "' of " + s.label(), dests -> materialize(s, dests, out)));
         }
         return new CopyResult(name, s.source().key(), s.ref(), s.state().digest(), root,
                 new TreeSet<>(relByKey.values()).stream().toList(), bytes);
@@ -75,7 +77,7 @@ final class Checkout {
      * Writes every file of a ref (or of the named models) into {@code dir} by its registry path, verified; into a
      * directory that has files, each is replaced under the pull journal ({@link PullJournal}), {@code ref} naming it.
      */
-    CopyResult pull(Synced s, String ref, Path dir, Selection sel, boolean noCache) throws IOException {
+    CopyResult pull(Synced s, String ref, Path dir, Selection sel, Placement how) throws IOException {
         List<String> keys = sel.keys(s.registry(), s.source().name(), s.label());
         List<String> list = keys;
         for (String k : list) WorkspacePaths.safeRelative(k, s.label());
@@ -91,37 +93,38 @@ final class Checkout {
                 throw new ConsumerException("pull target " + root + " exists and is not a directory");
             }
             // into a new or empty directory: build it beside and swap it in (one rename); else file by file
-            bytes = withScratch(root, noCache, blobs -> !Files.exists(root) || Workspace.isEmptyDir(root)
-                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, blobs))
+            bytes = placing(root, how, out -> !Files.exists(root) || Workspace.isEmptyDir(root)
+                    ? Workspace.install(root, relByKey, true, what, dests -> materialize(s, dests, out))
                     : Workspace.writeEach(root, relByKey, what, PullJournal.Ref.of(ref, s, list),
-                            dests -> materialize(s, dests, blobs)));
+                            dests -> materialize(s, dests, out)));
         }
         progress.accept("Pulled " + Text.count(list.size(), "file") + " of " + s.label() + " into " + root);
         return new CopyResult(sel.models().isEmpty() ? null : String.join(",", sel.models()), s.source().key(),
                 s.ref(), s.state().digest(), root, list, bytes);
     }
 
-    private long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
-        return sources.of(s.state()).materialize(s, dests, scratch);
+    private long materialize(Synced s, Map<String, Path> dests, Placer out) throws IOException {
+        return sources.of(s.state()).materialize(s, dests, out);
     }
 
-    /** What runs with a {@code --no-cache} scratch blob directory (null without {@code --no-cache}). */
-    private interface WithScratch {
-        long run(Path scratch) throws IOException;
+    /** What runs with the placer of a pull or copy. */
+    private interface WithPlacer {
+        long run(Placer out) throws IOException;
     }
 
     /**
-     * Runs {@code body} with, for {@code noCache}, a scratch blob directory beside {@code root} (same file system: its
-     * blobs are renamed to their files), removed when it ends and registered for removal on an interrupt; one a killed
-     * run left is removed by the next run into {@code root} ({@link Workspace#healLeftovers}).
+     * Runs {@code body} with the placer of a pull into {@code root} ({@link Placer#of}); for {@link Placement#NO_CACHE}
+     * with a scratch blob directory beside {@code root} (same file system: its blobs are renamed to their files),
+     * removed when it ends and registered for removal on an interrupt; one a killed run left is removed by the next
+     * run into {@code root} ({@link Workspace#healLeftovers}).
      */
-    private static long withScratch(Path root, boolean noCache, WithScratch body) throws IOException {
-        if (!noCache) return body.run(null);
+    private long placing(Path root, Placement how, WithPlacer body) throws IOException {
+        if (how != Placement.NO_CACHE) return body.run(Placer.of(cache, how, null, root, progress));
         Files.createDirectories(root.getParent());
         Path scratch = Files.createTempDirectory(root.getParent(), Workspace.scratchPrefix(root) + Leftovers.ownerTag());
         Cleanup.register(scratch);
         try {
-            return body.run(scratch);
+            return body.run(Placer.of(cache, how, scratch, root, progress));
         } finally {
             Leftovers.removeTempDir(scratch);
         }

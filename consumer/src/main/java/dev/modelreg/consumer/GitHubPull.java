@@ -49,14 +49,20 @@ final class GitHubPull {
 
     /**
      * Writes each key's verified content to its file: each downloaded file is written to its workspace file in the
-     * download's pass, the rest is copied out of the cache; with a {@code scratch} directory ({@code --no-cache}),
-     * downloaded files go there and are renamed to their files, and none enters the cache.
+     * download's pass, the rest is copied out of the cache; with a scratch directory ({@code --no-cache}), downloaded
+     * files go there and are renamed to their files, and none enters the cache; linking ({@code --link}), downloaded
+     * files go into the cache alone and every file is linked to its blob.
      */
-    long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
+    long materialize(Synced s, Map<String, Path> dests, Placer out) throws IOException {
         AtomicLong bytes = new AtomicLong();
         List<Parallel.Task> tasks = new ArrayList<>();
         Map<String, Digest> digests;
-        if (scratch == null) {
+        Path scratch = out.scratch();
+        cache.registerFiles(s.registry(), dests.keySet()); // before the check looks them up
+        out.check(s.registry(), dests.keySet(), settings.concurrency(), s.label());
+        if (scratch == null && out.links()) {
+            digests = ensure(s, dests.keySet(), null, null);
+        } else if (scratch == null) {
             Map<String, Digest> hashes = new LinkedHashMap<>();
             for (String k : dests.keySet()) {
                 FileEntry e = s.registry().files().get(k);
@@ -77,7 +83,7 @@ final class GitHubPull {
                 tasks.add(() -> bytes.addAndGet(Workspace.moveOut(noCache.path(m.getKey()), m.getValue())));
             }
         }
-        tasks.addAll(Workspace.copyOuts(cache, digests, dests, bytes, s.label()));
+        tasks.addAll(out.tasks(digests, dests, bytes, s.label()));
         Parallel.run(tasks, settings.concurrency());
         return bytes.get();
     }

@@ -105,8 +105,8 @@ final class GitHubSource implements Source {
     }
 
     @Override
-    public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
-        return files().materialize(s, dests, scratch);
+    public long materialize(Synced s, Map<String, Path> dests, Placer out) throws IOException {
+        return files().materialize(s, dests, out);
     }
 
     /** Syncs nothing: fetches and verifies every file the ref lists into the cache. */

@@ -55,7 +55,7 @@ public final class ModelReg {
         Consumer<String> report = m -> progress.accept(m);
         this.sources = new Sources(settings, cache, config.mirrors(), report);
         this.syncer = new Syncer(config, settings, cache, sources, report);
-        this.checkout = new Checkout(sources, report);
+        this.checkout = new Checkout(sources, cache, report);
         this.inventory = new Inventory(config, cache);
         this.export = new SourceExport(config, syncer, sources, report);
     }
@@ -207,7 +207,7 @@ public final class ModelReg {
      * builds the workspace in a staging directory beside it and swaps it in. Files keep their sub-folders relative to
      * the model's directory. An existing non-empty workspace is refused unless {@code overwrite}; with
      * {@code noCache}, every byte it downloads is written once, into the workspace, and none enters the cache
-     * (spec/README.md 9.1).
+     * (spec/README.md 9.1; {@link Placement} has the other ways).
      */
     public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache) throws IOException {
         return copy(model, workspace, overwrite, noCache, Selection.ALL);
@@ -216,9 +216,15 @@ public final class ModelReg {
     /** {@link #copy(String, Path, boolean, boolean)} of the model's files that {@code files}' globs select. */
     public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
             throws IOException {
+        return copy(model, workspace, overwrite, Placement.of(noCache), files);
+    }
+
+    /** {@link #copy(String, Path, boolean, boolean, Selection)} with its files put in place as {@code how} says. */
+    public CopyResult copy(String model, Path workspace, boolean overwrite, Placement how, Selection files)
+            throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
         return cache.using(() -> checkout.copy(syncer.synced(a.source(), a.ref()), a.candidates(), model, workspace, overwrite,
-                noCache, files));
+                how, files));
     }
 
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
@@ -228,7 +234,13 @@ public final class ModelReg {
     /** {@link #copy(String, Path, boolean, boolean)} with the model looked up in {@code from}. */
     public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache,
                                Selection files) throws IOException {
-        return cache.using(() -> checkout.copy(syncer.open(from, false), model, workspace, overwrite, noCache, files));
+        return copyFrom(from, model, workspace, overwrite, Placement.of(noCache), files);
+    }
+
+    /** {@link #copyFrom(RefSpec, String, Path, boolean, boolean, Selection)} with its files put as {@code how} says. */
+    public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, Placement how,
+                               Selection files) throws IOException {
+        return cache.using(() -> checkout.copy(syncer.open(from, false), model, workspace, overwrite, how, files));
     }
 
     public CopyResult copyFrom(String from, String model, Path workspace, boolean overwrite) throws IOException {
@@ -242,7 +254,15 @@ public final class ModelReg {
      * cache; what the cache holds is still copied from it (spec/README.md 9.1).
      */
     public CopyResult pull(RefSpec ref, Path dir, Selection files, boolean noCache) throws IOException {
-        return cache.using(() -> checkout.pull(syncer.open(ref, false), ref.toString(), dir, files, noCache));
+        return pull(ref, dir, files, Placement.of(noCache));
+    }
+
+    /**
+     * {@link #pull(RefSpec, Path, Selection, boolean)} with its files put in place as {@code how} says; with
+     * {@link Placement#LINK} each is a read-only hard link to its cached blob (spec/README.md 9.1).
+     */
+    public CopyResult pull(RefSpec ref, Path dir, Selection files, Placement how) throws IOException {
+        return cache.using(() -> checkout.pull(syncer.open(ref, false), ref.toString(), dir, files, how));
     }
 
     /** {@link #pull(RefSpec, Path, Selection, boolean)} of the named models (null or empty: every file). */

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * Layers that are unpacked stream into the cache and out to the files in one pass; single-file layers are written to
  * their first file in the download's pass too ({@link TeeSinks}), then copied to any other. With a {@code scratch}
  * directory (a {@code --no-cache} pull), downloaded layers do not enter the cache ({@link NoCacheStore}); what the
- * cache holds already is still copied from it.
+ * cache holds already is still copied from it. A {@code --link} pull writes downloads into the cache alone and links
+ * every file to its blob ({@link Placer}).
  */
 final class OciPull {
     /** Brings layers into {@code dst}, skipping those {@code have} says are there ({@link OciSource#fetch}). */
@@ -53,9 +54,11 @@ final class OciPull {
         this.format = format;
     }
 
-    /** Writes every key of {@code dests} to its file (which must not exist; its directory must); returns bytes written. */
-    long run(Map<String, Path> dests, Path scratch) throws IOException {
+    /** Writes every key of {@code dests} to its file (which must not exist; its directory must) as {@code out} says. */
+    long run(Map<String, Path> dests, Placer out) throws IOException {
+        Path scratch = out.scratch();
         cache.registerFiles(synced.registry(), dests.keySet()); // one append for the files the plan looks up
+        out.check(synced.registry(), dests.keySet(), settings.concurrency(), synced.label());
         Plan plan = format.plan(synced.registry(), dests.keySet(), cache, cache::has, synced.label());
         List<Plan.Fetch> missing = plan.missing();
         if (!missing.isEmpty() && settings.offline()) {
@@ -66,7 +69,7 @@ final class OciPull {
         // with --no-cache only to the file, by NoCacheStore)
         Map<String, Digest> teed = fileLayers(missing);
         teed.putAll(plan.external());
-        TeeSinks tee = scratch == null ? new TeeSinks(teed, dests, bytes) : null;
+        TeeSinks tee = scratch == null && !out.links() ? new TeeSinks(teed, dests, bytes) : null;
         NoCacheStore noCache = scratch == null ? null : new NoCacheStore(scratch,
                 missing.stream().filter(format::unpacks).map(f -> f.layer().digest()).collect(Collectors.toSet()));
         if (!missing.isEmpty()) download(missing, dests, tee, noCache);
@@ -82,7 +85,7 @@ final class OciPull {
                 else if (tee == null || !tee.wrote(e.getValue(), to)) fromCache.put(e.getKey(), e.getValue());
             }
         }
-        List<Parallel.Task> tasks = new ArrayList<>(Workspace.copyOuts(cache, fromCache, dests, bytes, synced.label()));
+        List<Parallel.Task> tasks = new ArrayList<>(out.tasks(fromCache, dests, bytes, synced.label()));
         for (Plan.Fetch f : plan.layers()) {
             if (format.unpacks(f) && !f.cached()) continue; // unpacked while it downloaded
             Map<String, Path> to = to(f, dests);
@@ -94,7 +97,7 @@ final class OciPull {
             } else {
                 for (Map.Entry<String, Path> k : to.entrySet()) {
                     if (tee != null && tee.wrote(f.layer().digest(), k.getValue())) continue; // written as it downloaded
-                    tasks.add(() -> bytes.addAndGet(Workspace.copyOut(cache, f.layer().digest(), k.getValue(),
+                    tasks.add(() -> bytes.addAndGet(out.put(f.layer().digest(), k.getValue(),
                             Workspace.fileOf(k.getKey(), synced.label()))));
                 }
             }

@@ -192,10 +192,10 @@ final class OciSource implements Source {
     }
 
     @Override
-    public long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException {
+    public long materialize(Synced s, Map<String, Path> dests, Placer out) throws IOException {
         ArtifactFormat format = Formats.of(manifest(s), "manifest of " + s.label());
         return new OciPull(settings, cache, s, format, copyOptions(), (layers, o, dst, have) -> fetch(s, layers, o, dst, have),
-                urlRequests).run(dests, scratch);
+                urlRequests).run(dests, out);
     }
 
     /**

@@ -25,10 +25,11 @@ interface Source {
 
     /**
      * Writes each key of {@code dests} to its file (which must not exist; its directory must) with content verified
-     * against the registry, from the cache or fetched; with a {@code scratch} directory ({@code --no-cache}) what is
-     * fetched does not enter the cache. Returns the bytes written.
+     * against the registry, from the cache or fetched, put there as {@code out} says: with its scratch directory
+     * ({@code --no-cache}) what is fetched does not enter the cache; linking ({@code --link}), what is fetched enters
+     * the cache alone and every file is linked to its blob. Returns the bytes of the files.
      */
-    long materialize(Synced s, Map<String, Path> dests, Path scratch) throws IOException;
+    long materialize(Synced s, Map<String, Path> dests, Placer out) throws IOException;
 
     /**
      * Where a pull of every file of the ref would take them from, into a cache that holds the blobs {@code cached} says

@@ -5,34 +5,25 @@ import dev.modelreg.content.fs.Cleanup;
 import dev.modelreg.content.ContentException;
 import dev.modelreg.content.fs.Crash;
 import dev.modelreg.content.fs.Leftovers;
-import dev.modelreg.content.Parallel;
 import dev.modelreg.content.fs.SafeFiles;
-import dev.modelreg.content.Streams;
 import dev.modelreg.content.fs.Trees;
-import dev.modelreg.content.VerifiedRead;
-import dev.modelreg.spec.Digest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * Places verified files in a directory: {@link #install} builds a whole workspace in a staging directory beside it
  * and swaps it in only when every file is verified; {@link #writeEach} writes into an existing directory, every
- * file to a temp file first, renamed into place when all verified. {@link #copyOut} copies one cached blob.
+ * file to a temp file first, renamed into place when all verified. {@link Placer} puts cached blobs at files.
  */
 final class Workspace {
     private Workspace() {}
@@ -242,47 +233,9 @@ final class Workspace {
         return out;
     }
 
-    /** One task per key of {@code files} (key -> cached blob): copy it out to its file in {@code dests}, adding to {@code bytes}. */
-    static List<Parallel.Task> copyOuts(Cache cache, Map<String, Digest> files, Map<String, Path> dests, AtomicLong bytes,
-                                        String label) {
-        List<Parallel.Task> tasks = new ArrayList<>();
-        for (Map.Entry<String, Digest> f : files.entrySet()) {
-            tasks.add(() -> bytes.addAndGet(copyOut(cache, f.getValue(), dests.get(f.getKey()), fileOf(f.getKey(), label))));
-        }
-        return tasks;
-    }
-
     /** How errors name a registry file: {@code file 'KEY' of LABEL}. */
     static String fileOf(String key, String label) {
         return "file '" + key + "' of " + label;
-    }
-
-    /**
-     * Writes blob {@code d} to {@code dest} (created or truncated). A blob this process verified moments ago is
-     * copied by the kernel (sendfile: no user-space pass); one found in the cache from an earlier run is hashed
-     * as it is copied, so a corrupt cache entry fails the copy.
-     */
-    static long copyOut(Cache cache, Digest d, Path dest, String what) throws IOException {
-        if (!cache.isVerifiedNow(d)) {
-            try (OutputStream out = SafeFiles.newOutputStream(dest)) {
-                return copyVerified(cache, d, out, what);
-            }
-        }
-        try (FileChannel in = FileChannel.open(cache.blob(d), StandardOpenOption.READ);
-             FileChannel out = SafeFiles.replace(dest)) {
-            long size = in.size();
-            for (long pos = 0; pos < size; ) {
-                long n;
-                try {
-                    n = in.transferTo(pos, size - pos, out);
-                } catch (IOException e) {
-                    throw SafeFiles.named(dest, e); // "No space left on device" says where
-                }
-                if (n <= 0) throw new IOException(what + ": short copy from the cache at byte " + pos + " of " + size);
-                pos += n;
-            }
-            return size;
-        }
     }
 
     /**
@@ -294,18 +247,6 @@ final class Workspace {
         for (int i = 0; i < dests.size() - 1; i++) Files.copy(blob, dests.get(i), StandardCopyOption.REPLACE_EXISTING);
         AtomicFiles.replace(blob, dests.get(dests.size() - 1)); // (another file system: copied)
         return size * dests.size();
-    }
-
-    /** Copies a cached blob to {@code out} through the verified read: a corrupt cache entry fails the copy. */
-    private static long copyVerified(Cache cache, Digest d, OutputStream out, String what) throws IOException {
-        String corrupt = what + ": cached blob " + d + " is corrupt (run modelreg clear --force)";
-        long size = cache.blobs().size(d);
-        try (InputStream in = VerifiedRead.open(cache.blobs(), d, size, corrupt)) {
-            return Streams.copy(in, out, size);
-        } catch (ContentException e) {
-            if (e.kind() != ContentException.Kind.DIGEST_MISMATCH) throw e;
-            throw new ConsumerException(ContentException.Kind.DIGEST_MISMATCH, e.getMessage());
-        }
     }
 
     private static void move(Path from, Path to) throws IOException {

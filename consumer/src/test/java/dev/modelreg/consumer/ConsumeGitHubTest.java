@@ -139,6 +139,23 @@ class ConsumeGitHubTest {
     }
 
     @Test
+    void linkedPullMakesEachFileAReadOnlyNameOfItsCachedBlob() throws IOException {
+        files.put("ex1/gwf/twin.dis", files.get("ex1/gwf/model.dis")); // one blob under two names
+        publishRaw("develop");
+        Cache cache = new Cache(tmp.resolve("cache"));
+        Path all = tmp.resolve("all");
+        reg().pull(reg().ref("test@develop"), all, Selection.ALL, Placement.LINK);
+        for (var f : files.entrySet()) {
+            Path p = all.resolve(f.getKey());
+            assertThat(p).hasBinaryContent(f.getValue());
+            assertThat(Files.getAttribute(p, "unix:ino")).as(f.getKey())
+                    .isEqualTo(Files.getAttribute(cache.blob(Digest.sha256Of(f.getValue())), "unix:ino"));
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("r--r--r--");
+        }
+        assertThat(Files.getAttribute(all.resolve("ex1/gwf/twin.dis"), "unix:nlink")).isEqualTo(3);
+    }
+
+    @Test
     void noCacheCopyAndPullKeepDownloadedFilesOutOfTheCacheAndTheDefaultWritesBoth() throws IOException {
         publishRaw("develop");
         files.put("ex1/gwf/twin.dis", files.get("ex1/gwf/model.dis")); // one blob under two names (pulled, in no model)

@@ -181,11 +181,11 @@ public final class SafeFiles {
     }
 
     /**
-     * True if the regular file {@code p} has another name (a hard link someone made to a file of theirs); false if it
-     * is gone since the caller looked (another process renamed its finished partial into place, or removed it): the
-     * name is free, the caller's open makes a new file there.
+     * True if the regular file {@code p} has another name (a hard link someone made to a file of theirs, or a
+     * {@code pull --link} workspace file); false if it is gone since the caller looked (another process renamed its
+     * finished partial into place, or removed it): the name is free, the caller's open makes a new file there.
      */
-    private static boolean otherLinks(Path p) throws IOException {
+    public static boolean otherLinks(Path p) throws IOException {
         try {
             Object n = Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
             return n instanceof Integer i && i > 1;

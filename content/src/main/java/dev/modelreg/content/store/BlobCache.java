@@ -155,14 +155,17 @@ public final class BlobCache extends DirStore {
     }
 
     /**
-     * True if the blob is cached and still hashes to its address (a blob this process stored moments ago is not hashed
-     * again), at most {@code maxSize} bytes: for a caller that reads it in place (a zip) and has nothing else to check
-     * it against. A damaged one is removed (false).
+     * True if the blob is cached and still hashes to its address, at most {@code maxSize} bytes: for a caller that
+     * reads it in place (a zip) or links it ({@code pull --link}) and has nothing else to check it against. A blob this
+     * process stored or checked moments ago is not hashed again, unless it has another name (a {@code pull --link}
+     * workspace file: an edit in place there changes the blob too). An intact blob counts as verified now; a damaged
+     * one is removed (false: fetched again).
      */
     public boolean verify(Digest digest, long maxSize, String what) throws IOException {
-        if (isVerifiedNow(digest)) return has(digest);
+        if (isVerifiedNow(digest) && !SafeFiles.otherLinks(path(digest))) return has(digest);
         try (VerifyingInputStream in = VerifiedRead.open(this, digest, maxSize, what + " in " + this)) {
             in.verifyToEnd();
+            verifiedNow.add(digest);
             return true;
         } catch (ContentException e) {
             heal(e, digest);

@@ -205,21 +205,11 @@ public final class ModelReg {
     /**
      * Copies one model into {@code workspace}: plans and fetches only that model's content, verifies everything,
      * builds the workspace in a staging directory beside it and swaps it in. Files keep their sub-folders relative to
-     * the model's directory. An existing non-empty workspace is refused unless {@code overwrite}; with
-     * {@code noCache}, every byte it downloads is written once, into the workspace, and none enters the cache
-     * (spec/README.md 9.1; {@link Placement} has the other ways).
+     * the model's directory, those {@code files}' globs select. An existing non-empty workspace is refused unless
+     * {@code overwrite}. {@code how} says how files are put in place: copies of cached blobs ({@link Placement#COPY}),
+     * written once and kept out of the cache ({@link Placement#NO_CACHE}), or read-only hard links to the cache
+     * ({@link Placement#LINK}); spec/README.md 9.1.
      */
-    public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache) throws IOException {
-        return copy(model, workspace, overwrite, noCache, Selection.ALL);
-    }
-
-    /** {@link #copy(String, Path, boolean, boolean)} of the model's files that {@code files}' globs select. */
-    public CopyResult copy(String model, Path workspace, boolean overwrite, boolean noCache, Selection files)
-            throws IOException {
-        return copy(model, workspace, overwrite, Placement.of(noCache), files);
-    }
-
-    /** {@link #copy(String, Path, boolean, boolean, Selection)} with its files put in place as {@code how} says. */
     public CopyResult copy(String model, Path workspace, boolean overwrite, Placement how, Selection files)
             throws IOException {
         ModelLookup.Address a = ModelLookup.resolve(config, model, syncer::knownRefs);
@@ -228,50 +218,31 @@ public final class ModelReg {
     }
 
     public CopyResult copy(String model, Path workspace, boolean overwrite) throws IOException {
-        return copy(model, workspace, overwrite, false);
+        return copy(model, workspace, overwrite, Placement.COPY, Selection.ALL);
     }
 
-    /** {@link #copy(String, Path, boolean, boolean)} with the model looked up in {@code from}. */
-    public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, boolean noCache,
-                               Selection files) throws IOException {
-        return copyFrom(from, model, workspace, overwrite, Placement.of(noCache), files);
-    }
-
-    /** {@link #copyFrom(RefSpec, String, Path, boolean, boolean, Selection)} with its files put as {@code how} says. */
+    /** {@link #copy(String, Path, boolean, Placement, Selection)} with the model looked up in {@code from}. */
     public CopyResult copyFrom(RefSpec from, String model, Path workspace, boolean overwrite, Placement how,
                                Selection files) throws IOException {
         return cache.using(() -> checkout.copy(syncer.open(from, false), model, workspace, overwrite, how, files));
     }
 
     public CopyResult copyFrom(String from, String model, Path workspace, boolean overwrite) throws IOException {
-        return copyFrom(ref(from), model, workspace, overwrite, false, Selection.ALL);
+        return copyFrom(ref(from), model, workspace, overwrite, Placement.COPY, Selection.ALL);
     }
 
     /**
      * Writes the files of {@code ref} that {@code files} selects (every file, some models, globs) into {@code dir} by
      * their registry paths, verified, fetching only the layers that hold them; a reference without a tag reads
-     * {@code latest}. With {@code noCache}, layers it downloads are written once, into {@code dir}, and none enters the
-     * cache; what the cache holds is still copied from it (spec/README.md 9.1).
-     */
-    public CopyResult pull(RefSpec ref, Path dir, Selection files, boolean noCache) throws IOException {
-        return pull(ref, dir, files, Placement.of(noCache));
-    }
-
-    /**
-     * {@link #pull(RefSpec, Path, Selection, boolean)} with its files put in place as {@code how} says; with
-     * {@link Placement#LINK} each is a read-only hard link to its cached blob (spec/README.md 9.1).
+     * {@code latest}. {@code how} says how files are put in place ({@link #copy(String, Path, boolean, Placement,
+     * Selection)}).
      */
     public CopyResult pull(RefSpec ref, Path dir, Selection files, Placement how) throws IOException {
         return cache.using(() -> checkout.pull(syncer.open(ref, false), ref.toString(), dir, files, how));
     }
 
-    /** {@link #pull(RefSpec, Path, Selection, boolean)} of the named models (null or empty: every file). */
-    public CopyResult pull(String ref, Path dir, List<String> models, boolean noCache) throws IOException {
-        return pull(ref(ref), dir, Selection.models(models), noCache);
-    }
-
     public CopyResult pull(String ref, Path dir, List<String> models) throws IOException {
-        return pull(ref, dir, models, false);
+        return pull(ref(ref), dir, Selection.models(models), Placement.COPY);
     }
 
     /**

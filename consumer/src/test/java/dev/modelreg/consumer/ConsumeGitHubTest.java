@@ -162,8 +162,8 @@ class ConsumeGitHubTest {
         publishRaw("develop");
         Cache cache = new Cache(tmp.resolve("cache"));
 
-        reg().copy("test/ex1", tmp.resolve("ws"), false, true);
-        reg().pull("test@develop", tmp.resolve("all"), List.of(), true);
+        reg().copy("test/ex1", tmp.resolve("ws"), false, Placement.NO_CACHE, Selection.ALL);
+        reg().pull(reg().ref("test@develop"), tmp.resolve("all"), Selection.ALL, Placement.NO_CACHE);
         for (var f : files.entrySet()) {
             assertThat(cache.has(Digest.sha256Of(f.getValue()))).as("%s in the cache", f.getKey()).isFalse();
             assertThat(tmp.resolve("all").resolve(f.getKey())).hasBinaryContent(f.getValue());

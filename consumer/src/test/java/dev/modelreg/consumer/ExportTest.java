@@ -89,7 +89,7 @@ class ExportTest {
 
         // what landed reads back, every file verified
         ModelReg other = new ModelReg(new BootstrapConfig(Map.of()), Settings.from(env).withCacheRoot(tmp.resolve("c2")));
-        other.pull(github.get(0).reference(), tmp.resolve("out"), Selection.ALL, false);
+        other.pull(github.get(0).reference(), tmp.resolve("out"), Selection.ALL, Placement.COPY);
         files.forEach((k, v) -> assertThat(tmp.resolve("out").resolve(k)).hasBinaryContent(v));
     }
 
@@ -114,7 +114,7 @@ class ExportTest {
         }
         // the HTTP server is gone: the export serves every file
         ModelReg other = new ModelReg(new BootstrapConfig(Map.of()), Settings.from(env).withCacheRoot(tmp.resolve("c3")));
-        other.pull(dst.withTag("main"), tmp.resolve("out"), Selection.ALL, false);
+        other.pull(dst.withTag("main"), tmp.resolve("out"), Selection.ALL, Placement.COPY);
         ConsumeDeltaTest.assertSameTree(tmp.resolve("out"), tree);
     }
 

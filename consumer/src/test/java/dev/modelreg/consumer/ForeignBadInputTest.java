@@ -44,7 +44,7 @@ class ForeignBadInputTest {
         ModelReg reg = new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
         Path out = tmp.resolve("work/out");
         String ref = "oci-layout:" + layout + ":v1";
-        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL, false))
+        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL, Placement.COPY))
                 .isInstanceOfSatisfying(ModelregException.class, e -> assertThat(e.kind()).isEqualTo(kind))
                 .hasMessageContaining(layout.toString()).hasMessageContainingAll(says)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

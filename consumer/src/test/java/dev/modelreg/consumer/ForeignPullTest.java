@@ -52,7 +52,7 @@ class ForeignPullTest {
         assertThat(i.format()).isEqualTo("oras");
         assertThat(i.layers()).extracting(Inspection.Layer::kind).containsExactly("doc", "weight", "weight", "skipped");
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL, false);
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL, Placement.COPY);
         // what oras pull writes: each titled file at its title, the directory unpacked below its title, the untitled skipped
         assertThat(entries(out)).containsExactly("a.txt", "dir/", "dir/nested/", "dir/nested/y.txt", "dir/x.txt", "sub/", "sub/b.bin");
         assertThat(out.resolve("dir/nested/y.txt")).hasContent("y");
@@ -72,12 +72,12 @@ class ForeignPullTest {
         TestForeign.pushModelPack(OciLayout.open(layout), "v1", TestForeign.modelPackConfig(Map.of("name", "z"), layers), layers);
         ModelReg reg = reg();
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL.withKinds(List.of("weight")), false);
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL.withKinds(List.of("weight")), Placement.COPY);
         assertThat(entries(out)).containsExactly("w/", "w/model-00001.safetensors", "w/model-00002.safetensors");
         assertThat(out.resolve("w/model-00001.safetensors")).hasBinaryContent(TestForeign.bytes(700_000, 5));
         assertThat(tmp.resolve("cache/blobs/sha256/" + z.descriptor().digest().hex())).hasBinaryContent(z.blob());
         Path again = tmp.resolve("again"); // from the cached layer, through the same decoder
-        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), again, Selection.ALL, false);
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), again, Selection.ALL, Placement.COPY);
         assertThat(entries(again)).containsExactly("config.json", "w/", "w/model-00001.safetensors", "w/model-00002.safetensors");
         assertThat(again.resolve("w/model-00002.safetensors")).hasBinaryContent(TestForeign.bytes(3000, 6));
     }
@@ -115,7 +115,7 @@ class ForeignPullTest {
         assertThat(i.about()).containsEntry("name", "kit-demo").containsEntry("authors", "Jozu");
         assertThat(i.layers()).extracting(Inspection.Layer::kind).containsExactly("weight", "code", "doc");
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL, false);
+        reg.pull(reg.ref("oci-layout:" + layout + ":v1"), out, Selection.ALL, Placement.COPY);
         assertThat(entries(out)).containsExactly("README.md", "models/", "models/m.gguf", "src/", "src/train.py");
         assertThat(out.resolve("models/m.gguf")).hasBinaryContent(TestForeign.bytes(9000, 3));
     }

@@ -63,10 +63,10 @@ class ModelPackInteropTest {
             assertThat(i.registry().files().get("src/run.py").kind()).isEqualTo(FileKind.CODE);
             assertThat(i.registry().files().get("model.safetensors").hash()).isEqualTo(Digest.sha256Of(TestForeign.bytes(80_000, 4)));
             Path code = tmp.resolve("code");
-            reg.pull(reg.ref(ref), code, Selection.ALL.withKinds(List.of("code")), false);
+            reg.pull(reg.ref(ref), code, Selection.ALL.withKinds(List.of("code")), Placement.COPY);
             assertThat(ModelPackPullTest.tree(code)).containsOnlyKeys("src/run.py");
             Path all = tmp.resolve("all");
-            reg.pull(reg.ref(ref), all, Selection.ALL, false);
+            reg.pull(reg.ref(ref), all, Selection.ALL, Placement.COPY);
             assertThat(ModelPackPullTest.tree(all)).isEqualTo(ModelPackPullTest.tree(llm));
             Results.VerifyResult v = reg.verifyFrom(reg.ref(ref), "interop", all);
             assertThat(v.matched()).isEqualTo(4);

@@ -111,7 +111,7 @@ class ModelPackPullTest extends PlainRegistryTest {
     void aFullPullWritesEveryFileAtItsPathAndAPartialPullFetchesOnlyTheLayersAskedFor() throws IOException {
         ModelReg reg = reg();
         Path out = tmp.resolve("all");
-        reg.pull(reg.ref(ref), out, Selection.ALL, false);
+        reg.pull(reg.ref(ref), out, Selection.ALL, Placement.COPY);
         assertThat(tree(out)).containsOnlyKeys("model.safetensors", "config.json", "docs/README.md",
                 "docs/guide/intro.md", "src/run.py", "data/train.csv");
         assertThat(out.resolve("model.safetensors")).hasBinaryContent(weights);
@@ -122,19 +122,19 @@ class ModelPackPullTest extends PlainRegistryTest {
                 Settings.from(Map.of("MODELREG_CACHE", tmp.resolve("c2").toString())));
         registry.clearRequests();
         Path code = tmp.resolve("code");
-        fresh.pull(fresh.ref(ref), code, Selection.ALL.withFilters(List.of("src/**"), List.of()), false);
+        fresh.pull(fresh.ref(ref), code, Selection.ALL.withFilters(List.of("src/**"), List.of()), Placement.COPY);
         assertThat(tree(code)).containsOnlyKeys("src/run.py");
         assertThat(blobGets()).containsExactlyInAnyOrder(pushed.parsed().config().digest().toString(), digestOf(3));
 
         registry.clearRequests();
         Path doc = tmp.resolve("doc");
-        fresh.pull(fresh.ref(ref), doc, Selection.ALL.withKinds(List.of("doc")), false);
+        fresh.pull(fresh.ref(ref), doc, Selection.ALL.withKinds(List.of("doc")), Placement.COPY);
         assertThat(tree(doc)).containsOnlyKeys("docs/README.md", "docs/guide/intro.md");
         assertThat(blobGets()).containsExactly(digestOf(2)); // the config is cached now: only the doc tar
 
         registry.clearRequests();
         Path weight = tmp.resolve("weight");
-        fresh.pull(fresh.ref(ref), weight, Selection.ALL.withKinds(List.of("weight", "config")), false);
+        fresh.pull(fresh.ref(ref), weight, Selection.ALL.withKinds(List.of("weight", "config")), Placement.COPY);
         assertThat(tree(weight)).containsOnlyKeys("model.safetensors", "config.json");
         assertThat(blobGets()).containsExactlyInAnyOrder(digestOf(0), digestOf(1));
     }
@@ -143,10 +143,10 @@ class ModelPackPullTest extends PlainRegistryTest {
     void aSecondPullIntoTheSameDirectoryReplacesTheTreesAndVerifyReadsTheRawFiles() throws IOException {
         ModelReg reg = reg();
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref(ref), out, Selection.ALL, false);
+        reg.pull(reg.ref(ref), out, Selection.ALL, Placement.COPY);
         Files.writeString(out.resolve("docs/guide/intro.md"), "changed locally\n");
         Files.writeString(out.resolve("src/run.py"), "changed too\n");
-        reg.pull(reg.ref(ref), out, Selection.ALL, false); // into a directory that has files: file by file, journaled
+        reg.pull(reg.ref(ref), out, Selection.ALL, Placement.COPY); // into a directory that has files: file by file, journaled
         assertThat(out.resolve("docs/guide/intro.md")).hasBinaryContent(guide);
         assertThat(out.resolve("src/run.py")).hasBinaryContent(code);
         try (Stream<Path> s = Files.walk(out)) {
@@ -175,8 +175,8 @@ class ModelPackPullTest extends PlainRegistryTest {
         Map<String, String> off = Map.of("MODELREG_CACHE", tmp.resolve("cache").toString(), "MODELREG_OFFLINE", "1");
         ModelReg offline = new ModelReg(new BootstrapConfig(Map.of("mp", mp)), Settings.from(off));
         registry.clearRequests();
-        offline.pull(offline.ref(repo + "@" + pushed.manifest().digest()), tmp.resolve("pinned"), Selection.ALL, false);
-        offline.pull(offline.ref("mp@v1"), tmp.resolve("tagged"), Selection.ALL, false);
+        offline.pull(offline.ref(repo + "@" + pushed.manifest().digest()), tmp.resolve("pinned"), Selection.ALL, Placement.COPY);
+        offline.pull(offline.ref("mp@v1"), tmp.resolve("tagged"), Selection.ALL, Placement.COPY);
         assertThat(tree(tmp.resolve("pinned"))).isEqualTo(tree(ws));
         assertThat(tree(tmp.resolve("tagged"))).isEqualTo(tree(ws));
         assertThat(registry.requests()).isEmpty();
@@ -188,8 +188,8 @@ class ModelPackPullTest extends PlainRegistryTest {
         dev.modelreg.content.Mirror.run(Reference.parse(ref), Reference.parse("oci-archive:" + archive + ":v1"),
                 RegistryOptions.fromEnvironment(Map.of()), dev.modelreg.content.CopyOptions.defaults());
         ModelReg other = new ModelReg(new BootstrapConfig(Map.of()), Settings.from(Map.of("MODELREG_CACHE", tmp.resolve("c3").toString())));
-        other.pull(other.ref(dst.withTag("v1").toString()), tmp.resolve("from-export"), Selection.ALL, false);
-        other.pull(other.ref("oci-archive:" + archive + ":v1"), tmp.resolve("from-archive"), Selection.ALL, false);
+        other.pull(other.ref(dst.withTag("v1").toString()), tmp.resolve("from-export"), Selection.ALL, Placement.COPY);
+        other.pull(other.ref("oci-archive:" + archive + ":v1"), tmp.resolve("from-archive"), Selection.ALL, Placement.COPY);
         assertThat(tree(tmp.resolve("from-export"))).isEqualTo(tree(ws));
         assertThat(tree(tmp.resolve("from-archive"))).isEqualTo(tree(ws));
     }
@@ -198,7 +198,7 @@ class ModelPackPullTest extends PlainRegistryTest {
     void aKindThatSelectsNothingIsNotFound() throws IOException {
         ModelReg reg = reg();
         assertThatThrownBy(() -> reg.pull(reg.ref(ref), tmp.resolve("x"), Selection.ALL.withFilters(List.of("src/**"), List.of())
-                .withKinds(List.of("weight")), false))
+                .withKinds(List.of("weight")), Placement.COPY))
                 .isInstanceOfSatisfying(ModelregException.class, e -> assertThat(e.kind()).isEqualTo(ModelregException.Kind.NOT_FOUND))
                 .hasMessageStartingWith("--kind weight matches no file of");
         assertThatThrownBy(() -> Selection.ALL.withKinds(List.of("weights")))

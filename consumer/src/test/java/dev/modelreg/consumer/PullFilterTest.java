@@ -75,7 +75,7 @@ class PullFilterTest extends PlainRegistryTest {
         ModelReg reg = reg();
         registry.clearRequests();
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("mf6/test1*/**"), List.of("**/*.bin")), false);
+        reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("mf6/test1*/**"), List.of("**/*.bin")), Placement.COPY);
         assertThat(written(out)).containsExactlyInAnyOrder("mf6/test1a/mfsim.nam", "mf6/test1b/mfsim.nam");
         for (String k : written(out)) assertThat(out.resolve(k)).hasBinaryContent(files.get(k));
         // the manifest and config, then the two tar layers of test1a and test1b: no file layer, nothing of test2
@@ -89,12 +89,12 @@ class PullFilterTest extends PlainRegistryTest {
     void modelGlobsSelectWholeModelsAndCopyFiltersOneModel() throws IOException {
         ModelReg reg = reg();
         Path out = tmp.resolve("out");
-        reg.pull(reg.ref(ref), out, Selection.models(List.of("mf6/test1?")), false);
+        reg.pull(reg.ref(ref), out, Selection.models(List.of("mf6/test1?")), Placement.COPY);
         assertThat(written(out)).containsExactlyInAnyOrder("mf6/test1a/mfsim.nam", "mf6/test1a/gwf/k.bin",
                 "mf6/test1b/mfsim.nam");
 
         Path ws = tmp.resolve("ws");
-        reg.copyFrom(reg.ref(ref), "mf6/test1a", ws, false, false, Selection.ALL.withFilters(List.of(), List.of("**/*.bin")));
+        reg.copyFrom(reg.ref(ref), "mf6/test1a", ws, false, Placement.COPY, Selection.ALL.withFilters(List.of(), List.of("**/*.bin")));
         assertThat(written(ws)).containsExactly("mfsim.nam"); // the model's layout is kept: paths below its directory
         assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("mf6/test1a/mfsim.nam"));
     }
@@ -103,13 +103,13 @@ class PullFilterTest extends PlainRegistryTest {
     void aGlobThatSelectsNothingIsNotFoundAndOneThatLeavesTheTreeIsInvalid() throws IOException {
         ModelReg reg = reg();
         Path out = tmp.resolve("out");
-        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("mf7/**"), List.of()), false))
+        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("mf7/**"), List.of()), Placement.COPY))
                 .isInstanceOfSatisfying(ModelregException.class, e -> assertThat(e.kind()).isEqualTo(ModelregException.Kind.NOT_FOUND))
                 .hasMessageStartingWith("--include 'mf7/**' matches no file of ");
-        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.models(List.of("mf6/nope*")), false))
+        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.models(List.of("mf6/nope*")), Placement.COPY))
                 .isInstanceOfSatisfying(ModelregException.class, e -> assertThat(e.kind()).isEqualTo(ModelregException.Kind.NOT_FOUND))
                 .hasMessageContaining("no model of").hasMessageEndingWith("matches 'mf6/nope*'");
-        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("**"), List.of("**")), false))
+        assertThatThrownBy(() -> reg.pull(reg.ref(ref), out, Selection.ALL.withFilters(List.of("**"), List.of("**")), Placement.COPY))
                 .isInstanceOf(ModelregException.class).hasMessageContaining("the filters leave no file");
         assertThatThrownBy(() -> Selection.ALL.withFilters(List.of("../mf6/**"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--include: '../mf6/**'");

@@ -56,7 +56,7 @@ class PullNoCacheTest {
         ModelReg reg = new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
 
         Path out = tmp.resolve("out");
-        reg.pull(ref, out, List.of(), true);
+        reg.pull(reg.ref(ref), out, Selection.models(List.of()), Placement.NO_CACHE);
         for (Map.Entry<String, byte[]> f : files.entrySet()) assertThat(out.resolve(f.getKey())).hasBinaryContent(f.getValue());
         Cache cache = new Cache(tmp.resolve("cache"));
         assertThat(layers(p)).isNotEmpty();
@@ -67,15 +67,15 @@ class PullNoCacheTest {
 
         // into a directory that has files: file by file, still no layer cached; an edit there cannot reach the cache
         Files.write(out.resolve("a/big.bin"), new byte[] {1, 2, 3});
-        reg.pull(ref, out, List.of("t/a"), true);
+        reg.pull(reg.ref(ref), out, Selection.models(List.of("t/a")), Placement.NO_CACHE);
         assertThat(out.resolve("a/big.bin")).hasBinaryContent(files.get("a/big.bin"));
         for (Descriptor l : layers(p)) assertThat(cache.has(l.digest())).isFalse();
 
         // what the cache holds already is copied from it; the rest downloads without entering it
-        reg.pull(ref, tmp.resolve("cached"), List.of("t/b"), false);
+        reg.pull(reg.ref(ref), tmp.resolve("cached"), Selection.models(List.of("t/b")), Placement.COPY);
         Path out2 = tmp.resolve("out2");
         registry.clearRequests();
-        reg.pull(ref, out2, List.of(), true);
+        reg.pull(reg.ref(ref), out2, Selection.models(List.of()), Placement.NO_CACHE);
         for (Map.Entry<String, byte[]> f : files.entrySet()) assertThat(out2.resolve(f.getKey())).hasBinaryContent(f.getValue());
         assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("b/big.bin")))).isTrue();
         assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("a/big.bin")))).isFalse();
@@ -94,7 +94,7 @@ class PullNoCacheTest {
         ModelReg reg = new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
 
         Path ws = tmp.resolve("ws");
-        reg.copyFrom(reg.ref(ref), "t/a", ws, false, true, Selection.ALL);
+        reg.copyFrom(reg.ref(ref), "t/a", ws, false, Placement.NO_CACHE, Selection.ALL);
         assertThat(ws.resolve("mfsim.nam")).hasBinaryContent(files.get("a/mfsim.nam"));
         assertThat(ws.resolve("big.bin")).hasBinaryContent(files.get("a/big.bin"));
         Cache cache = new Cache(tmp.resolve("cache"));
@@ -105,7 +105,7 @@ class PullNoCacheTest {
 
         // the default copy keeps them: the same model again, now cached, and an edit of the first workspace stays there
         Files.write(ws.resolve("big.bin"), new byte[] {4, 5, 6});
-        reg.copyFrom(reg.ref(ref), "t/a", tmp.resolve("ws2"), false, false, Selection.ALL);
+        reg.copyFrom(reg.ref(ref), "t/a", tmp.resolve("ws2"), false, Placement.COPY, Selection.ALL);
         assertThat(tmp.resolve("ws2/big.bin")).hasBinaryContent(files.get("a/big.bin"));
         assertThat(cache.has(dev.modelreg.spec.Digest.sha256Of(files.get("a/big.bin")))).isTrue();
     }

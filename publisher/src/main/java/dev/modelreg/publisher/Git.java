@@ -1,12 +1,12 @@
 package dev.modelreg.publisher;
 
-import java.io.ByteArrayOutputStream;
+import dev.modelreg.content.proc.BoundedProcess;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What git knows about a directory, asked through the {@code git} command (absent git or not a checkout: null).
@@ -45,23 +45,24 @@ final class Git {
         return run(dir, "symbolic-ref", "--quiet", "--short", "HEAD");
     }
 
+    /** How long one git command may take, with its output: past it, git and what it started are killed. */
+    static final Duration LIMIT = Duration.ofSeconds(30);
+
     private static String run(Path dir, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toAbsolutePath().toString()));
+        return run("git", LIMIT, dir, args);
+    }
+
+    /**
+     * {@code git -C DIR ARGS} ({@code git} the program to run), bounded ({@link BoundedProcess}): at most
+     * {@code limit} and 64 KiB of output, else null, as for a failure; stderr is dropped.
+     */
+    static String run(String git, Duration limit, Path dir, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(git, "-C", dir.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(buf);
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            if (p.exitValue() != 0) return null;
-            String s = buf.toString(StandardCharsets.UTF_8).strip();
+            BoundedProcess.Result r = BoundedProcess.run(cmd, new HashMap<>(System.getenv()), new byte[0], 64 << 10, limit);
+            if (r.end() != BoundedProcess.End.FINISHED || r.exitCode() != 0) return null;
+            String s = new String(r.stdout(), StandardCharsets.UTF_8).strip();
             return s.isEmpty() && !args[0].equals("rev-parse") ? null : s;
         } catch (IOException e) {
             return null;

@@ -1,6 +1,7 @@
 package dev.modelreg.content.auth;
 
 import dev.modelreg.content.ContentException;
+import dev.modelreg.content.proc.BoundedProcess;
 import dev.modelreg.spec.ModelregException.Kind;
 import dev.modelreg.spec.Json;
 import dev.modelreg.spec.Limits;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * Runs docker credential helpers ({@code docker-credential-NAME get}, the protocol of docker/docker-credential-helpers):
  * the server name on stdin, {@code {"ServerURL","Username","Secret"}} on stdout. The helper is looked up in the
- * {@code PATH} of the environment given (not the JVM's). The whole exchange is bounded ({@link HelperProcess}): at
+ * {@code PATH} of the environment given (not the JVM's). The whole exchange is bounded ({@link BoundedProcess}): at
  * most {@link #DEFAULT_LIMIT} (its exit and the end of its output), at most 64 KiB on stdout, stderr drained and
  * dropped; past a bound the helper and the processes it started are killed. "Not found" answers give no credential;
  * any other failure is one error naming the helper once (never its output, which may hold the secret). Each helper
@@ -75,9 +76,9 @@ final class CredentialHelpers {
         String named = "credential helper " + exe + " (" + key + " in " + where + ")";
         Path bin = which(exe);
         if (bin == null) throw new ContentException(Kind.UNAUTHORIZED, named + " is not in PATH");
-        HelperProcess.Result r;
+        BoundedProcess.Result r;
         try {
-            r = HelperProcess.run(List.of(bin.toString(), "get"), env, server.getBytes(StandardCharsets.UTF_8),
+            r = BoundedProcess.run(List.of(bin.toString(), "get"), env, server.getBytes(StandardCharsets.UTF_8),
                     Limits.MAX_HELPER_ANSWER_BYTES, limit);
         } catch (IOException e) {
             throw new ContentException(Kind.UNAUTHORIZED, named + " cannot be run: " + Text.oneLine(String.valueOf(e.getMessage())));

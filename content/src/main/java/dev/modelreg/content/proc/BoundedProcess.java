@@ -1,4 +1,4 @@
-package dev.modelreg.content.auth;
+package dev.modelreg.content.proc;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * One bounded run of a program that answers on stdout (a credential helper): its stdin gets {@code input}, its stdout
+ * One bounded run of a program that answers on stdout (a credential helper, git): its stdin gets {@code input}, its stdout
  * is read up to a bound and its stderr drained (and dropped), both while it runs, on their own threads, so that a
  * program filling either pipe never waits on us. The whole exchange (its exit, and the end of both streams) must be
  * over within the limit. Past it, or past the stdout bound, the program and every process it started are killed:
@@ -26,11 +26,11 @@ import java.util.stream.Stream;
  * its stdout open. Only a process that got out of both (a daemon that cleared its environment) escapes. A JVM
  * stopped during a run (SIGINT, SIGTERM) kills the program the same way in a shutdown hook.
  */
-final class HelperProcess {
+public final class BoundedProcess {
     /** The environment variable marking the processes of one run (a random value per run). */
     static final String COOKIE = "MODELREG_HELPER_RUN";
 
-    enum End {
+    public enum End {
         /** Exited, and both streams ended. */
         FINISHED,
         /** Still running at the limit. */
@@ -42,7 +42,7 @@ final class HelperProcess {
     }
 
     /** How the run ended; {@code exitCode} and {@code stdout} only mean something when it {@link End#FINISHED}. */
-    record Result(End end, int exitCode, byte[] stdout) {}
+    public record Result(End end, int exitCode, byte[] stdout) {}
 
     /** Runs under way: a process stopped meanwhile (SIGINT, SIGTERM) kills them on its way out. */
     private static final Map<Process, String> RUNNING = new ConcurrentHashMap<>();
@@ -51,14 +51,14 @@ final class HelperProcess {
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exiting = true;
-            RUNNING.forEach(HelperProcess::kill);
+            RUNNING.forEach(BoundedProcess::kill);
         }, "modelreg-helper-kill"));
     }
 
-    private HelperProcess() {}
+    private BoundedProcess() {}
 
     /** Runs {@code command} with exactly {@code env} (plus the cookie); the caller's thread waits at most {@code limit}. */
-    static Result run(List<String> command, Map<String, String> env, byte[] input, int maxStdout, Duration limit)
+    public static Result run(List<String> command, Map<String, String> env, byte[] input, int maxStdout, Duration limit)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         String cookie = UUID.randomUUID().toString();

@@ -115,6 +115,44 @@ class SafeFilesTest {
         assertThat(link).hasContent("12");
     }
 
+    /**
+     * A new name is created at once (no look first: a pull makes thousands), so what is already at a name must make
+     * that create fail and be handled as before: a dangling link (invisible to java.io.File), a FIFO, a directory.
+     */
+    @Test
+    void whatIsAlreadyAtANameIsSeenWithoutALookFirst() throws Exception {
+        Path dangling = tmp.resolve("dangling.partial");
+        Path gone = tmp.resolve("no-such-target");
+        Files.createSymbolicLink(dangling, gone);
+        try (OutputStream out = SafeFiles.newOutputStream(dangling)) {
+            out.write("new".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(Files.isSymbolicLink(dangling)).isFalse();
+        assertThat(dangling).hasContent("new");
+        assertThat(gone).as("nothing made through the link").doesNotExist();
+
+        Path fifo = tmp.resolve("fifo.partial");
+        mkfifo(fifo);
+        try (OutputStream out = SafeFiles.newOutputStream(fifo)) {
+            out.write("f".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(fifo).isRegularFile().hasContent("f");
+
+        Path dir = Files.createDirectories(tmp.resolve("dir.partial"));
+        assertThat(catchThrowable(() -> SafeFiles.newOutputStream(dir))).isInstanceOf(ContentException.class)
+                .hasMessage(dir + " is a directory where modelreg writes a file (remove it)");
+
+        Path root = Files.createDirectories(tmp.resolve("tree"));
+        Files.createSymbolicLink(root.resolve("sub"), gone);
+        assertThat(catchThrowable(() -> SafeFiles.directories(root, root.resolve("sub/x")))).isInstanceOf(IOException.class);
+        assertThat(gone).doesNotExist();
+        SafeFiles.ownDirectories(root, root.resolve("sub/x"));
+        assertThat(Files.isSymbolicLink(root.resolve("sub"))).isFalse();
+        assertThat(root.resolve("sub/x")).isDirectory();
+        assertThat(gone).doesNotExist();
+        assertThat(victims.state()).isEqualTo(before);
+    }
+
     @Test
     void aWriteErrorWithoutAPathNamesTheFile() throws IOException {
         Path full = Path.of("/dev/full"); // every write: ENOSPC, "No space left on device"

@@ -86,7 +86,9 @@ final class BlobDir {
 
     /** True if the blob is here: a regular file itself (a link planted in its place is not a blob of this store). */
     boolean has(Digest d) {
-        return Files.isRegularFile(path(d), LinkOption.NOFOLLOW_LINKS);
+        // java.io.File asks stat(2) for a flag: a blob the cache lacks (every blob of a first pull) costs no exception
+        Path p = path(d);
+        return p.toFile().exists() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     boolean exists(Descriptor d) throws IOException {

@@ -12,15 +12,12 @@ import dev.modelreg.spec.Reference;
 import dev.modelreg.spec.SourceConfig;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.OciReference;
-import dev.modelreg.testkit.Request;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,11 +66,6 @@ class ModelPackPullTest extends PlainRegistryTest {
         return new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
     }
 
-    Set<String> blobGets() {
-        return registry.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
-                .map(Request::path).map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toSet());
-    }
-
     static Map<String, String> tree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             Map<String, String> out = new java.util.TreeMap<>();
@@ -104,7 +96,7 @@ class ModelPackPullTest extends PlainRegistryTest {
             assertThat(m.name()).isEqualTo("tiny-llm");
             assertThat(m.files()).isEqualTo(5);
         });
-        assertThat(blobGets()).containsExactly(pushed.parsed().config().digest().toString()); // no layer read
+        assertThat(registry.blobsFetched()).containsExactly(pushed.parsed().config().digest().toString()); // no layer read
     }
 
     @Test
@@ -124,19 +116,19 @@ class ModelPackPullTest extends PlainRegistryTest {
         Path code = tmp.resolve("code");
         fresh.pull(fresh.ref(ref), code, Selection.ALL.withFilters(List.of("src/**"), List.of()), Placement.COPY);
         assertThat(tree(code)).containsOnlyKeys("src/run.py");
-        assertThat(blobGets()).containsExactlyInAnyOrder(pushed.parsed().config().digest().toString(), digestOf(3));
+        assertThat(registry.blobsFetched()).containsExactlyInAnyOrder(pushed.parsed().config().digest().toString(), digestOf(3));
 
         registry.clearRequests();
         Path doc = tmp.resolve("doc");
         fresh.pull(fresh.ref(ref), doc, Selection.ALL.withKinds(List.of("doc")), Placement.COPY);
         assertThat(tree(doc)).containsOnlyKeys("docs/README.md", "docs/guide/intro.md");
-        assertThat(blobGets()).containsExactly(digestOf(2)); // the config is cached now: only the doc tar
+        assertThat(registry.blobsFetched()).containsExactly(digestOf(2)); // the config is cached now: only the doc tar
 
         registry.clearRequests();
         Path weight = tmp.resolve("weight");
         fresh.pull(fresh.ref(ref), weight, Selection.ALL.withKinds(List.of("weight", "config")), Placement.COPY);
         assertThat(tree(weight)).containsOnlyKeys("model.safetensors", "config.json");
-        assertThat(blobGets()).containsExactlyInAnyOrder(digestOf(0), digestOf(1));
+        assertThat(registry.blobsFetched()).containsExactlyInAnyOrder(digestOf(0), digestOf(1));
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.modelreg.content.RegistryOptions;
 import dev.modelreg.content.store.RegistryStore;
 import dev.modelreg.spec.ModelregException;
 import dev.modelreg.spec.OciReference;
-import dev.modelreg.testkit.Request;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,11 +58,6 @@ class PullFilterTest extends PlainRegistryTest {
         return new ModelReg(ModelReg.loadConfig(null, env), Settings.from(env));
     }
 
-    Set<String> blobGets() {
-        return registry.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
-                .map(Request::path).map(p -> p.substring(p.lastIndexOf('/') + 1)).collect(Collectors.toSet());
-    }
-
     Set<String> written(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toSet());
@@ -81,7 +75,7 @@ class PullFilterTest extends PlainRegistryTest {
         // the manifest and config, then the two tar layers of test1a and test1b: no file layer, nothing of test2
         Set<String> layers = Set.of(pushed.layerOf("mf6/test1a/mfsim.nam").digest().toString(),
                 pushed.layerOf("mf6/test1b/mfsim.nam").digest().toString(), pushed.parsed().config().digest().toString());
-        assertThat(blobGets()).isSubsetOf(layers).contains(pushed.layerOf("mf6/test1a/mfsim.nam").digest().toString(),
+        assertThat(registry.blobsFetched()).isSubsetOf(layers).contains(pushed.layerOf("mf6/test1a/mfsim.nam").digest().toString(),
                 pushed.layerOf("mf6/test1b/mfsim.nam").digest().toString());
     }
 

@@ -13,7 +13,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -203,6 +205,12 @@ public final class RegistryFixture implements AutoCloseable {
      */
     public List<Request> requests() {
         return accessLog.stable();
+    }
+
+    /** The digests of the blobs fetched ({@code GET .../blobs/DIGEST}) among {@link #requests()}. */
+    public Set<String> blobsFetched() {
+        return requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
+                .map(r -> r.path().substring(r.path().lastIndexOf('/') + 1)).collect(Collectors.toSet());
     }
 
     /** Polls the access log until {@code condition} holds (bounded by {@code timeout}), else an AssertionError. */

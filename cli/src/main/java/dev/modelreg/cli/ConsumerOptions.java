@@ -37,15 +37,13 @@ public final class ConsumerOptions {
 
     /** Opens the library with progress lines going to {@code err}. */
     ModelReg open(PrintWriter err) throws IOException {
-        return open(err, null);
+        return open(err, null, Progress.NONE);
     }
 
-    /** Opens the library for a command that reaches registries, with its {@code --ca-file}/{@code --plain-http}. */
-    ModelReg open(PrintWriter err, RegistryFlags registry) throws IOException {
-        return open(err, registry, Progress.NONE);
-    }
-
-    /** As above, with transfers shown on {@code progress}. */
+    /**
+     * Opens the library for a command that reaches registries, with its {@code --ca-file}/{@code --plain-http}
+     * ({@code registry}; null: none), its transfers shown on {@code progress}.
+     */
     ModelReg open(PrintWriter err, RegistryFlags registry, Progress progress) throws IOException {
         java.util.Map<String, String> env = Cli.root(mixee.commandLine()).env();
         Settings s = Settings.from(env);

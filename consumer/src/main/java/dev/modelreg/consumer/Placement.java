@@ -6,10 +6,5 @@ package dev.modelreg.consumer;
  * each file a read-only hard link to its cached blob (each byte written once, into the cache).
  */
 public enum Placement {
-    COPY, NO_CACHE, LINK;
-
-    /** {@link #NO_CACHE} when {@code noCache}, else {@link #COPY}: the boolean of the older methods. */
-    static Placement of(boolean noCache) {
-        return noCache ? NO_CACHE : COPY;
-    }
+    COPY, NO_CACHE, LINK
 }

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  * the same shape {@link TomlText} converts tomlj's result to.
  */
 final class FastToml {
-    private static final Pattern INTEGER = Pattern.compile("[+-]?(0|[1-9](_?[0-9])*)");
     private static final String TIME = "[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?";
     private static final Pattern DATE_LIKE = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]" + TIME + "([Zz]|[+-][0-9]{2}:[0-9]{2})?)?|" + TIME);
@@ -132,7 +131,7 @@ final class FastToml {
         String word = s.substring(start, i);
         if (word.equals("true")) return Boolean.TRUE;
         if (word.equals("false")) return Boolean.FALSE;
-        if (INTEGER.matcher(word).matches()) {
+        if (isInteger(word)) {
             try {
                 return Long.parseLong(word.replace("_", ""));
             } catch (NumberFormatException e) {
@@ -143,6 +142,24 @@ final class FastToml {
             return dateTime(s.substring(start, i));
         }
         throw BAIL;
+    }
+
+    /** TOML's decimal integer, {@code [+-]?(0|[1-9](_?[0-9])*)}, as a loop: a registry file may give every file a size. */
+    static boolean isInteger(String w) {
+        int k = w.startsWith("+") || w.startsWith("-") ? 1 : 0;
+        if (k == w.length()) return false;
+        char first = w.charAt(k++);
+        if (first == '0') return k == w.length();
+        if (first < '1' || first > '9') return false;
+        while (k < w.length()) {
+            char c = w.charAt(k++);
+            if (c == '_') {
+                if (k == w.length()) return false;
+                c = w.charAt(k++);
+            }
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
     }
 
     /** "1979-05-27 07:32:00Z": a date, one space, a time; extend the word over the time part. */

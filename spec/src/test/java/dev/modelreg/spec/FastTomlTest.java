@@ -65,6 +65,22 @@ class FastTomlTest {
         }
     }
 
+    /** Integers are read by a loop, not a regex: every edge of TOML's decimal integer against tomlj. */
+    @Test
+    void integersAgreeWithTomlj() {
+        List<String> valid = List.of("0", "+0", "-0", "7", "+7", "-7", "10", "1_000", "12_345_678", "9223372036854775807",
+                "-9223372036854775808");
+        for (String w : List.of("00", "01", "+01", "0_1", "1__0", "_1", "1_", "+", "-", "+_1", "1_0_", "1a", "1_a", "--1")) {
+            assertThat(FastToml.isInteger(w)).as(w).isFalse();
+            assertThat(FastToml.parse("a = " + w + "\n")).as(w).isNull();
+        }
+        for (String w : valid) {
+            assertThat(FastToml.isInteger(w)).as(w).isTrue();
+            String doc = "a = " + w + "\n";
+            assertThat(FastToml.parse(doc)).as(w).isEqualTo(TomlText.toMap(Toml.parse(doc)));
+        }
+    }
+
     /** Found by ModelsTomlFuzzTest: deeply nested inline tables overflowed the fast reader's stack. */
     @Test
     void deepInlineTablesAreLeftToTomljNotAStackOverflow() throws java.io.IOException {

@@ -27,6 +27,15 @@ class DigestTest {
     }
 
     @Test
+    void equalByAlgorithmAndHex() {
+        Digest a = Digest.sha256("ab".repeat(32));
+        assertThat(a).isEqualTo(Digest.parse("sha256:" + "ab".repeat(32))).hasSameHashCodeAs(Digest.parse(a.toString()));
+        assertThat(a).isNotEqualTo(Digest.sha256("ab".repeat(31) + "ac")).isNotEqualTo(a.toString()).isNotEqualTo(null);
+        assertThat(Digest.parse("sha512:" + "ab".repeat(64))).isNotEqualTo(Digest.parse("sha512:" + "ab".repeat(63) + "ac"));
+        assertThat(java.util.Set.of(a, Digest.sha256("cd".repeat(32)))).contains(Digest.parse(a.toString()));
+    }
+
+    @Test
     void wrongLengthOrAlgorithmIsRefused() {
         assertThatThrownBy(() -> Digest.sha256("ab".repeat(31))).hasMessageContaining("want 64");
         assertThatThrownBy(() -> Digest.parse("sha512:" + "ab".repeat(32))).hasMessageContaining("want 128");

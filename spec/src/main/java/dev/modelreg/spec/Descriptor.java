@@ -20,6 +20,22 @@ public record Descriptor(String mediaType, Digest digest, long size, Map<String,
                 : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
     }
 
+    /**
+     * Written out, not generated (see {@link Digest#equals}): a plan compares a layer's descriptor per file, and the
+     * generated one's bootstrap alone was ~5 ms of a pull.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Descriptor d && size == d.size && digest.equals(d.digest)
+                && mediaType.equals(d.mediaType) && annotations.equals(d.annotations);
+    }
+
+    /** The digest's hash: equal descriptors have equal digests. */
+    @Override
+    public int hashCode() {
+        return digest.hashCode();
+    }
+
     public static Descriptor of(String mediaType, Digest digest, long size) {
         return new Descriptor(mediaType, digest, size, Map.of());
     }

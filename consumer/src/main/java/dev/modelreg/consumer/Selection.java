@@ -112,7 +112,7 @@ public record Selection(List<String> models, List<Glob> include, List<Glob> excl
             }
             out.removeIf(k -> include.stream().noneMatch(g -> g.matches(k)));
         }
-        out.removeIf(k -> exclude.stream().anyMatch(g -> g.matches(k)));
+        if (!exclude.isEmpty()) out.removeIf(k -> exclude.stream().anyMatch(g -> g.matches(k))); // not a stream per file for none
         if (out.isEmpty()) throw ConsumerException.notFound("the filters leave no file of " + label + " to write");
         return out;
     }

@@ -10,6 +10,7 @@ public final class Text {
 
     public static String printable(String s) {
         if (s == null) return "";
+        if (s.length() <= Limits.MAX_SHOWN_TEXT && !hasControl(s)) return s; // the common case: nothing to escape or cut
         StringBuilder b = new StringBuilder(Math.min(s.length(), Limits.MAX_SHOWN_TEXT + 16));
         for (int i = 0; i < s.length(); i++) {
             if (b.length() >= Limits.MAX_SHOWN_TEXT) {
@@ -32,6 +33,11 @@ public final class Text {
     }
 
     /** A character that can drive a terminal: C0 and C1 controls, DEL, bidirectional marks and overrides. */
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) if (isControl(s.charAt(i))) return true;
+        return false;
+    }
+
     public static boolean isControl(int c) {
         return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x200e && c <= 0x200f)
                 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);

@@ -10,12 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
-@Command(name = "copy",
-        footer = {"  modelreg copy example/ex-gwf-twri01 ./twri01",
-                "  modelreg copy example@sha256:HEX/ex-gwf-twri01 ./twri01 --overwrite    # a pin",
-                "  modelreg copy --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 ./twri01",
-                "  modelreg copy --no-cache example/big-weights ./run1   # not kept in the cache"},
-        aliases = "cp", description = "Copy a model's input files into a workspace (verified).")
+@Command(name = "copy", aliases = "cp")
 public final class CopyCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "name/sub/path, source@ref/sub/path or source@sha256:<hex>/sub/path.")
     String model;

@@ -8,13 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
-@Command(name = "export",
-        footer = {"  modelreg export --source example --output /tmp/site.tar",
-                "  modelreg export --source mf6/test --ref develop --output /media/usb/mf6.tar"},
-        description = {"Write a configured source's refs into one OCI archive.",
-                "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg "
-                        + "artifacts (config = the verified models.toml, every file verified). Read it with "
-                        + "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
+@Command(name = "export")
 public final class ExportCommand extends RegistryConsumerCommand {
     @Option(names = "--source", required = true, paramLabel = "NAME", description = "Configured source (key or name).")
     String source;

@@ -13,14 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg make-registry}: index a model repository into models.toml (see MakeRegistry). */
-@Command(name = "make-registry",
-        footer = {"  modelreg make-registry --path examples/models --name example",
-                "  modelreg make-registry --path examples/models --name example \\",
-                "      --repo OWNER/NAME --ref main                 # with download urls",
-                "  modelreg make-registry --path . --name mf6/test --repo OWNER/NAME --ref v1.0 \\",
-                "      --release-assets dist                        # GitHub release assets"},
-        description = {"Index a model repository into models.toml.", "The file is replaced, never merged.",
-                "Without a local --path, the zipball of --repo at --ref is downloaded and indexed."})
+@Command(name = "make-registry")
 public final class MakeRegistryCommand extends BaseCommand {
     @Option(names = {"-p", "--path"}, paramLabel = "DIR",
             description = "Local directory to index; if it is not a local directory and --repo/--ref are given, a sub-path of the downloaded repository.")

@@ -16,21 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
-@Command(name = "mirror",
-        footer = {"  modelreg mirror ghcr.io/acme/models:v1 registry.internal:5000/acme/models:v1",
-                "  modelreg mirror --all-tags ghcr.io/acme/models oci-archive:/media/usb/all.tar",
-                "  modelreg mirror oci-archive:/media/usb/all.tar registry.internal:5000/mirror"},
-        description = {"Copy artifacts between registries, layouts and archives.",
-                "Every blob is verified. Blobs the destination has are skipped; on one registry they are mounted; the tag "
-                        + "is set last. An oci-archive file is written whole at the end (an existing one is added to) or not at all.",
-                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST].",
-                "Many refs: --all-tags or --tags GLOB (a registry source), or a layout or archive source without a tag "
-                        + "(every ref in it). Refs keep their repository in a layout or archive; into REGISTRY/PREFIX each goes to "
-                        + "PREFIX/REPO:TAG (REPO without its registry host). Tags already at the same digest are skipped; no tag is "
-                        + "set unless every ref's content copied and verified.",
-                "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to its own tag (GitHub-mode "
-                        + "refs become modelreg artifacts; see also export).",
-                "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
+@Command(name = "mirror")
 public final class MirrorCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")
     String source;

@@ -12,12 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
-@Command(name = "pull",
-        footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
-                "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
-                "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
-                "  modelreg pull ghcr.io/acme/llm:v1 ./llm --kind weight,config --exclude '*.bin'"},
-        description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
+@Command(name = "pull")
 public final class PullCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String ref;

@@ -13,18 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact or model image (see Push). */
-@Command(name = "push",
-        footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
-                "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
-                "      --metadata model-set.toml --base main --no-clobber",
-                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
-                "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny \\",
-                "      --namefile config.json --model-format safetensors --param-size 8b"},
-        description = {"Push a model repository as one OCI artifact or model image.",
-                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
-                        + "(modelcar) with the files under --image-root and models.toml beside them. With --format modelpack: a CNCF "
-                        + "ModelPack, each file a raw layer of its kind. Prints the manifest digest.",
-                "DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
+@Command(name = "push")
 public final class PushCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;

@@ -10,11 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
-@Command(name = "verify",
-        footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
-                "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
-                "      ./twri01 --json"},
-        description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
+@Command(name = "verify")
 public final class VerifyCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model, as copy names it: NAME/PATH, SOURCE@REF/PATH or SOURCE@sha256:HEX/PATH.")
     String model;

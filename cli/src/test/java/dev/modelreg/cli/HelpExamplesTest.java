@@ -7,10 +7,15 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ResourceBundle;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -130,6 +135,31 @@ class HelpExamplesTest {
         assertThat(Help.width(Map.of("COLUMNS", "wide"))).isZero();
         assertThat(Help.width(Map.of())).isZero(); // the terminal's width, asked when help is printed
         assertThat(Help.wrap("a bb ccc dddd", 6)).containsExactly("a bb", "ccc", "dddd");
+    }
+
+    /**
+     * The prose of every command (its description and examples) is in CommandHelp.properties and only there, and every
+     * key there names a command (and an option of it) that exists: picocli ignores a key it does not ask for, so a
+     * misspelt or stale one would leave a command's help silently empty or old.
+     */
+    @Test
+    void everyCommandsProseIsInTheBundleAndEveryKeyIsUsed() {
+        ResourceBundle bundle = ResourceBundle.getBundle("dev.modelreg.cli.CommandHelp");
+        Set<String> unused = new TreeSet<>(bundle.keySet());
+        for (CommandLine c : commands(cli(WIDTH))) {
+            CommandSpec s = c.getCommandSpec();
+            String q = s.qualifiedName(".");
+            for (String part : List.of("description", "footer")) {
+                String key = q + ".usage." + part + ".";
+                assertThat(bundle.containsKey(key + "0")).as(key + "0 in CommandHelp.properties").isTrue();
+                for (int i = 0; bundle.containsKey(key + i); i++) unused.remove(key + i);
+            }
+            Command inline = c.getCommand().getClass().getAnnotation(Command.class);
+            assertThat(inline.description()).as(q + ": description in the annotation too").isEmpty();
+            assertThat(inline.footer()).as(q + ": footer in the annotation too").isEmpty();
+            for (OptionSpec o : s.options()) unused.remove(q + "." + o.longestName().replaceFirst("^-+", ""));
+        }
+        assertThat(unused).as("keys of CommandHelp.properties that no command reads").isEmpty();
     }
 
     private static CommandLine find(CommandLine root, String qualifiedName) {

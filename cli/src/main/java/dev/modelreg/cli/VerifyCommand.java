@@ -6,6 +6,7 @@ import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,9 +19,8 @@ public final class VerifyCommand extends RegistryConsumerCommand {
     @Parameters(index = "1", paramLabel = "WORKSPACE", description = "The directory the model was copied into.")
     Path workspace;
 
-    @Option(names = "--from", paramLabel = "REF",
-            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
-    String from;
+    @Mixin
+    ModelLookupFlags lookup;
 
     @Option(names = "--strict", description = "Files in WORKSPACE that the model does not list make it differ too (exit 2).")
     boolean strict;
@@ -28,7 +28,7 @@ public final class VerifyCommand extends RegistryConsumerCommand {
     @Override
     public Integer call() throws Exception {
         ModelReg reg = open();
-        VerifyResult r = from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(from), model, workspace);
+        VerifyResult r = lookup.from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(lookup.from), model, workspace);
         if (json) {
             java.util.Map<String, Object> j = r.toJson();
             j.put("ok", r.ok(strict)); // with --strict an extra file is a difference

@@ -13,12 +13,11 @@ import picocli.CommandLine.Option;
  * dozen lines that call publisher/consumer. Without a command it prints the short usage on stderr and exits 3.
  * <p>
  * The help prose of every command (its description and examples; the descriptions of options whose text differs by
- * command) is in the resource bundle CommandHelp.properties, which the subcommands inherit from this one.
+ * command) is in the resource bundle CommandHelp.properties, which {@link Cli} gives a command line that may print help.
  */
 @Command(name = "modelreg",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        resourceBundle = "dev.modelreg.cli.CommandHelp",
         footerHeading = "%nExamples:%n")
 public final class RootCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec

@@ -144,7 +144,7 @@ class HelpExamplesTest {
      */
     @Test
     void everyCommandsProseIsInTheBundleAndEveryKeyIsUsed() {
-        ResourceBundle bundle = ResourceBundle.getBundle("dev.modelreg.cli.CommandHelp");
+        ResourceBundle bundle = Cli.helpProse();
         Set<String> unused = new TreeSet<>(bundle.keySet());
         for (CommandLine c : commands(cli(WIDTH))) {
             CommandSpec s = c.getCommandSpec();
@@ -160,6 +160,37 @@ class HelpExamplesTest {
             for (OptionSpec o : s.options()) unused.remove(q + "." + o.longestName().replaceFirst("^-+", ""));
         }
         assertThat(unused).as("keys of CommandHelp.properties that no command reads").isEmpty();
+    }
+
+    /**
+     * A run builds only the command it names and loads the help prose only when it may print help (start-up): the help
+     * it prints then, however it is asked for ({@code --help}, {@code -h}, in a cluster {@code -vh}, {@code help
+     * COMMAND}), is the whole help, the same as the command line with every command prints.
+     */
+    @Test
+    void helpOfARunIsWholeAndOnlyAHelpRunLoadsTheProse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Context context = Context.of(Map.of("COLUMNS", "" + WIDTH), dir);
+        for (CommandLine c : commands(cli(WIDTH))) {
+            List<String> path = List.of(c.getCommandSpec().qualifiedName().split(" ")).subList(1, c.getCommandSpec().qualifiedName().split(" ").length);
+            List<List<String>> asks = new ArrayList<>();
+            for (String h : List.of("--help", "-h", "-vh")) {
+                List<String> a = new ArrayList<>(path);
+                a.add(h);
+                asks.add(a);
+            }
+            if (path.size() == 1) asks.add(List.of("help", path.get(0))); // (help takes one command: help cache ls shows cache)
+            for (List<String> a : asks) {
+                StringWriter out = new StringWriter();
+                int code = Cli.run(a.toArray(String[]::new), new PrintWriter(out), new PrintWriter(new StringWriter()), context);
+                assertThat(code).as(String.join(" ", a)).isZero();
+                assertThat(out.toString()).as(String.join(" ", a)).isEqualTo(help(c));
+            }
+        }
+        PrintWriter none = new PrintWriter(new StringWriter());
+        for (String[] run : new String[][] {{"list"}, {"--version"}, {"-v", "pull", "REF", "DIR", "--model", "x"}}) {
+            assertThat(Cli.commandLine(none, none, run).getCommandSpec().resourceBundle()).as(String.join(" ", run)).isNull();
+        }
+        assertThat(Cli.commandLine(none, none, new String[] {"list", "-qh"}).getSubcommands().get("list").getCommandSpec().resourceBundle()).isNotNull();
     }
 
     private static CommandLine find(CommandLine root, String qualifiedName) {

@@ -20,8 +20,7 @@ import picocli.CommandLine.ParseResult;
  * Start-up: picocli builds a command's model from its annotations by reflection, a few tens of milliseconds per
  * command on a cold JVM. {@link #commandLine(PrintWriter, PrintWriter, String[])} builds only the command a run names
  * (every one when it needs the list: no command, an unknown one, {@code --help}, {@code help}, {@code completion}),
- * and gives it the help prose ({@link #HELP}, a resource bundle: some 90 more classes to load) only when the run may
- * print help.
+ * and reads the help prose ({@link #HELP}, a few milliseconds) only when the run may print help.
  */
 public final class Cli {
     private Cli() {}
@@ -132,8 +131,9 @@ public final class Cli {
         for (Class<?> c : only != null ? only : COMMANDS.values().stream().distinct().toList()) {
             cl.addSubcommand(c == HelpCommand.class ? new HelpCommand() : instance(c));
         }
-        if (help) cl.setResourceBundle(helpProse()); // after the subcommands: it reaches them all
-        cl.registerConverter(Path.class, new PathConverter(context)); // after the subcommands: it reaches them all
+        // after the subcommands: these reach them all
+        if (help) cl.setResourceBundle(helpProse());
+        cl.registerConverter(Path.class, new PathConverter(context));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

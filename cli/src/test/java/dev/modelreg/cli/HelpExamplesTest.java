@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -171,7 +171,8 @@ class HelpExamplesTest {
     void helpOfARunIsWholeAndOnlyAHelpRunLoadsTheProse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         Context context = Context.of(Map.of("COLUMNS", "" + WIDTH), dir);
         for (CommandLine c : commands(cli(WIDTH))) {
-            List<String> path = List.of(c.getCommandSpec().qualifiedName().split(" ")).subList(1, c.getCommandSpec().qualifiedName().split(" ").length);
+            String[] words = c.getCommandSpec().qualifiedName().split(" ");
+            List<String> path = List.of(words).subList(1, words.length); // without "modelreg"
             List<List<String>> asks = new ArrayList<>();
             for (String h : List.of("--help", "-h", "-vh")) {
                 List<String> a = new ArrayList<>(path);

@@ -9,15 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg annotate REF}: new annotations on a pushed ref, no blob moved (see {@link Annotate}). */
-@Command(name = "annotate",
-        footer = {"  modelreg annotate ghcr.io/acme/models:v1 --metadata model-set.toml",
-                "  modelreg annotate oci-layout:/tmp/models:main \\",
-                "      --annotation org.opencontainers.image.description=reviewed --json"},
-        description = {"Change the metadata of a pushed ref without a re-push.",
-                "Writes the manifest REF's tag points at again with the same config and layers (no blob is read or "
-                        + "moved) and the new annotations, then moves the tag, only if it still points at the manifest "
-                        + "read (else exit 8, conflict). Prints the tag with its old and new digest.",
-                "REF: REGISTRY/REPOSITORY:TAG, oci-layout:DIR:TAG or oci-archive:FILE:TAG (with @DIGEST: the tag must point there)."})
+@Command(name = "annotate")
 public final class AnnotateCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The tag to annotate.")
     String ref;

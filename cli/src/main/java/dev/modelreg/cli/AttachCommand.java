@@ -12,18 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg attach REF --artifact-type T FILE...}: pushes a referrer of an artifact (a signature, an SBOM). */
-@Command(name = "attach",
-        footer = {"  modelreg attach ghcr.io/acme/models:v1 \\",
-                "      --artifact-type application/spdx+json sbom.spdx.json",
-                "  modelreg attach oci-layout:/srv/models:v1 sig.bin \\",
-                "      --artifact-type application/vnd.example.signature \\",
-                "      --annotation org.example.signer=ci"},
-        description = {"Attach files to an artifact as a referrer.",
-                "A referrer is a manifest whose subject is the artifact (a signature, an SBOM).",
-                "Each FILE is one layer titled with its name; the config is the empty one. Where the store has no "
-                        + "referrers API (a registry such as distribution 2.8, a layout, an archive) the sha256-HEX referrers "
-                        + "tag is updated. The same files, type and annotations give the same referrer. Prints its digest.",
-                "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
+@Command(name = "attach")
 public final class AttachCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The artifact to attach to (with a tag or digest).")
     String ref;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
  * Base of every subcommand: stdout holds exactly the result (one JSON document with {@code --json}); progress and
  * diagnostics go to stderr. What every command's help has in common is said here once (picocli applies a superclass's
  * {@code @Command} attributes first, a subclass's over them): {@code -h}/{@code -V}, and the heading of the examples
- * each command gives as its footer.
+ * each command gives as its footer. A command's description and examples are in CommandHelp.properties
+ * ({@link Cli#HELP}), not in its annotation.
  */
 @Command(mixinStandardHelpOptions = true, footerHeading = "%nExamples:%n")
 public abstract class BaseCommand implements Callable<Integer> {

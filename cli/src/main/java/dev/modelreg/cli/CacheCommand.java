@@ -9,12 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg cache ls|prune}: what the cache holds per ref, and removing the blobs no ref references. */
-@Command(name = "cache",
-        footer = {"  modelreg cache ls",
-                "  modelreg cache prune --older-than 30d --dry-run"},
-        subcommands = {CacheCommand.Ls.class, CacheCommand.Prune.class},
-        description = {"Show what the cache holds, remove what no cached ref needs.",
-                "Safe while other modelreg processes use the cache (spec/README.md 9.3)."})
+@Command(name = "cache", subcommands = {CacheCommand.Ls.class, CacheCommand.Prune.class})
 public final class CacheCommand extends BaseCommand {
     @Override
     public Integer call() {
@@ -26,10 +21,7 @@ public final class CacheCommand extends BaseCommand {
         return ProgressFrame.amount(n, n) + " " + ProgressFrame.unit(n);
     }
 
-    @Command(name = "ls",
-            footer = {"  modelreg cache ls", "  modelreg cache ls --json"},
-            description = {"Per cached source and ref: its files, the bytes of the blobs it references, and of those the "
-                    + "bytes shared with other refs; then the cache's totals and what a prune would free."})
+    @Command(name = "ls")
     public static final class Ls extends ConsumerCommand {
         @Override
         public Integer call() throws Exception {
@@ -55,10 +47,7 @@ public final class CacheCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "prune",
-            footer = {"  modelreg cache prune --dry-run", "  modelreg cache prune --older-than 30d --json"},
-            description = {"Remove the cached blobs that no cached ref or pin references.",
-                    "A blob a running modelreg process uses (a pull that has not recorded its ref yet) is kept."})
+    @Command(name = "prune")
     public static final class Prune extends ConsumerCommand {
         @Option(names = "--older-than", paramLabel = "DURATION",
                 description = "Only blobs that entered the cache longer ago than this: 30d, 12h, 90m, 45s or ISO-8601 (P2DT3H).")

@@ -11,12 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg catalog REGISTRY}: the repositories a registry lists ({@code /v2/_catalog}), where it offers that. */
-@Command(name = "catalog",
-        footer = {"  modelreg catalog localhost:5000",
-                "  modelreg catalog registry.example.org --json"},
-        description = {"List the repositories of a registry, one per line.",
-                "Read from /v2/_catalog page by page, bounded (spec/README.md 14). Registries that do not offer it "
-                        + "(GHCR, Docker Hub) are told plainly: name a repository with modelreg tags instead."})
+@Command(name = "catalog")
 public final class CatalogCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REGISTRY", description = "A registry host, with its port if any.")
     String registryHost;

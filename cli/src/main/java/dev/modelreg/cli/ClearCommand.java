@@ -11,11 +11,7 @@ import picocli.CommandLine.Option;
  * references (a prune, spec/README.md 9.3).
  * Asks for confirmation on a terminal; without one, {@code --force} is required.
  */
-@Command(name = "clear",
-        footer = {"  modelreg clear --source example --force",
-                "  modelreg clear --force                        # the whole cache"},
-        description = {"Remove cached registries and blobs no ref needs.",
-                "With no filter, every ref (and partial downloads). Blobs a running modelreg process uses stay."})
+@Command(name = "clear")
 public final class ClearCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 

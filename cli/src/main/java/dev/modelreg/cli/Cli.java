@@ -19,7 +19,8 @@ import picocli.CommandLine.ParseResult;
  * <p>
  * Start-up: picocli builds a command's model from its annotations by reflection, a few tens of milliseconds per
  * command on a cold JVM. {@link #commandLine(PrintWriter, PrintWriter, String[])} builds only the command a run names
- * (every one when it needs the list: no command, an unknown one, {@code --help}, {@code help}, {@code completion}).
+ * (every one when it needs the list: no command, an unknown one, {@code --help}, {@code help}, {@code completion}),
+ * and reads the help prose ({@link #HELP}, a few milliseconds) only when the run may print help.
  */
 public final class Cli {
     private Cli() {}
@@ -53,12 +54,19 @@ public final class Cli {
         COMMANDS.put("help", HelpCommand.class);
     }
 
+    /**
+     * The resource bundle of every command's help prose: descriptions and examples ({@code usage.description.N},
+     * {@code usage.footer.N}) and the option descriptions that differ by command, each key prefixed with the command's
+     * qualified name ({@code modelreg.cache.ls.usage.description.0}).
+     */
+    static final String HELP = "dev.modelreg.cli.CommandHelp";
+
     /** The root options that may come before the command ({@code modelreg -v info}). */
     private static final List<String> ROOT_OPTIONS = List.of("-v", "--verbose", "-h", "--help", "-V", "--version");
 
     /** Every command (the help, the completion script and the tests see them all), in the process's context. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return build(out, err, Context.ofProcess(), null);
+        return build(out, err, Context.ofProcess(), null, true);
     }
 
     /** The command line for {@code args} in the process's context. */
@@ -72,7 +80,8 @@ public final class Cli {
      * against it), its streams. {@link Main} gives the process's; tests run the CLI in their own process with theirs.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Context context, String[] args) {
-        return build(out, err, context, named(args));
+        List<Class<?>> only = named(args);
+        return build(out, err, context, only, only == null || only.contains(HelpCommand.class) || helpOption(args));
     }
 
     /** Runs {@code args} in the process's context; returns the exit code. */
@@ -108,12 +117,23 @@ public final class Cli {
         return topic == null || topic == HelpCommand.class || i + 2 < args.length ? null : List.of(topic, HelpCommand.class);
     }
 
-    private static CommandLine build(PrintWriter out, PrintWriter err, Context context, List<Class<?>> only) {
+    /**
+     * True if {@code args} may ask for a command's help with picocli's {@code -h}/{@code --help}, also in a cluster of
+     * short options ({@code -qh}); a word that only looks like one (a value such as {@code -sha}) loads the prose in vain.
+     */
+    static boolean helpOption(String[] args) {
+        for (String a : args) if (a.equals("--help") || !a.startsWith("--") && a.startsWith("-") && a.indexOf('h') > 0) return true;
+        return false;
+    }
+
+    private static CommandLine build(PrintWriter out, PrintWriter err, Context context, List<Class<?>> only, boolean help) {
         CommandLine cl = new CommandLine(new RootCommand(context));
         for (Class<?> c : only != null ? only : COMMANDS.values().stream().distinct().toList()) {
             cl.addSubcommand(c == HelpCommand.class ? new HelpCommand() : instance(c));
         }
-        cl.registerConverter(Path.class, new PathConverter(context)); // after the subcommands: it reaches them all
+        // after the subcommands: these reach them all
+        if (help) cl.setResourceBundle(helpProse());
+        cl.registerConverter(Path.class, new PathConverter(context));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -137,6 +157,20 @@ public final class Cli {
             return report(c, f, ex, a.contains("--json"), a.contains("-v") || a.contains("--verbose"));
         });
         return cl;
+    }
+
+    /**
+     * The {@link #HELP} bundle, read as it is (not through {@code ResourceBundle.getBundle}: no locale lookup, no
+     * service loader; the help is in English only).
+     */
+    static java.util.ResourceBundle helpProse() {
+        String file = HELP.substring(HELP.lastIndexOf('.') + 1) + ".properties";
+        try (java.io.InputStream in = Cli.class.getResourceAsStream(file)) {
+            if (in == null) throw new IllegalStateException("no " + file + " beside " + Cli.class.getName());
+            return new java.util.PropertyResourceBundle(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Object instance(Class<?> c) {

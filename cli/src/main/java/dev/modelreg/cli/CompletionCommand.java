@@ -8,12 +8,7 @@ import picocli.CommandLine.Parameters;
  * {@code modelreg completion bash|zsh}: the shell completion script picocli generates from the commands themselves
  * (one script serves both shells: in zsh it loads bashcompinit first).
  */
-@Command(name = "completion", description = "Print the shell completion script for bash or zsh.",
-        footer = {
-                "  source <(modelreg completion bash)          # this bash session",
-                "  modelreg completion bash > ~/.local/share/bash-completion/completions/modelreg",
-                "  modelreg completion zsh > ~/.modelreg.zsh && \\",
-                "      echo 'source ~/.modelreg.zsh' >> ~/.zshrc    # no JVM per new shell"})
+@Command(name = "completion")
 public final class CompletionCommand extends BaseCommand {
     /** The shells the script supports. */
     enum Shell { bash, zsh }

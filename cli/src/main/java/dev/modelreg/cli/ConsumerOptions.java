@@ -1,7 +1,6 @@
 package dev.modelreg.cli;
 
 import dev.modelreg.consumer.ModelReg;
-import dev.modelreg.consumer.Placement;
 import dev.modelreg.consumer.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,18 +21,6 @@ public final class ConsumerOptions {
 
     @Option(names = "--offline", description = "Never touch the network (also MODELREG_OFFLINE=1); fail if something is not cached.")
     boolean offline;
-
-    /**
-     * How a pull or copy puts its files: {@code --no-cache} or {@code --link}, at most one of them (both: a usage
-     * error, one line).
-     */
-    static Placement placement(boolean noCache, boolean link) throws ExitException {
-        if (noCache && link) {
-            throw new ExitException(ExitCodes.USAGE, "--link and --no-cache cannot be combined: a link is to the cache,"
-                    + " and --no-cache keeps nothing there");
-        }
-        return link ? Placement.LINK : noCache ? Placement.NO_CACHE : Placement.COPY;
-    }
 
     /** Opens the library with progress lines going to {@code err}. */
     ModelReg open(PrintWriter err) throws IOException {

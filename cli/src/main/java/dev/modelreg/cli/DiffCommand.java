@@ -9,15 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg diff A B}: two refs compared from their registries and manifests alone; no layer is downloaded. */
-@Command(name = "diff",
-        footer = {"  modelreg diff ghcr.io/acme/models:v1 ghcr.io/acme/models:v2",
-                "  modelreg diff example@demo oci-layout:/tmp/models:main",
-                "  modelreg diff oci-archive:/media/usb/all.tar:v1 ghcr.io/acme/models:v2 --json"},
-        description = {"Compare two refs from their configs and manifests alone.",
-                "No layer or file is downloaded. Models and files added (in B only), removed (in A only) and changed (a "
-                        + "file: another hash or size), with sizes; and what a pull of B moves into a cache that holds A "
-                        + "(layers and files fetched from URLs). The refs may be of different transports (a GitHub-mode "
-                        + "source@ref against an artifact)."})
+@Command(name = "diff")
 public final class DiffCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "A",
             description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")

@@ -11,14 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg discover REF}: the referrers of an artifact (signatures, SBOMs, attestations), and theirs, as a tree. */
-@Command(name = "discover",
-        footer = {"  modelreg discover ghcr.io/acme/models:v1",
-                "  modelreg discover oci-archive:/media/usb/all.tar:v1 --json"},
-        description = {"List the referrers of an artifact, and theirs, as a tree.",
-                "A referrer is a manifest whose subject is the artifact: a signature, an SBOM, an attestation. Found "
-                        + "through the OCI referrers API, else the sha256-HEX tag scheme; bounded (spec/README.md 3.13, 14). "
-                        + "One line per referrer: DIGEST ARTIFACT_TYPE, indented by level.",
-                "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
+@Command(name = "discover")
 public final class DiscoverCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The artifact (with a tag or digest).")
     String ref;

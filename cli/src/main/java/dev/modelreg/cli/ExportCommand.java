@@ -1,20 +1,14 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.consumer.ExportOptions;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg export --source NAME [--ref R...] --output FILE.tar}: a source's refs into one OCI archive. */
-@Command(name = "export",
-        footer = {"  modelreg export --source example --output /tmp/site.tar",
-                "  modelreg export --source mf6/test --ref develop --output /media/usb/mf6.tar"},
-        description = {"Write a configured source's refs into one OCI archive.",
-                "Its configured refs, or --ref; one tag per ref: OCI-mode refs as they are, GitHub-mode refs as modelreg "
-                        + "artifacts (config = the verified models.toml, every file verified). Read it with "
-                        + "'copy --from oci-archive:FILE:TAG', 'pull', or a source with oci = \"oci-archive:FILE\"."})
+@Command(name = "export")
 public final class ExportCommand extends RegistryConsumerCommand {
     @Option(names = "--source", required = true, paramLabel = "NAME", description = "Configured source (key or name).")
     String source;
@@ -25,16 +19,12 @@ public final class ExportCommand extends RegistryConsumerCommand {
     @Option(names = "--output", required = true, paramLabel = "FILE.tar", description = "The OCI archive (added to if it exists).")
     Path output;
 
-    @Option(names = "--internalize",
-            description = "Files an OCI-mode ref stores outside the registry are fetched from their URLs, verified, and written into layers (spec/README.md 3.14).")
-    boolean internalize;
-
-    @Option(names = "--no-referrers", description = "Leave each ref's referrers (signatures, SBOMs) behind; by default they go with it.")
-    boolean noReferrers;
+    @Mixin
+    ExportFlags export;
 
     @Override
     public Integer call() throws Exception {
         return SourceMirrorCommand.run(this, source, refs,
-                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), new ExportOptions(internalize, !noReferrers));
+                Reference.ARCHIVE_PREFIX + output.toAbsolutePath().normalize(), export.options());
     }
 }

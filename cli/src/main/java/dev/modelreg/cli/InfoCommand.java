@@ -9,10 +9,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** {@code modelreg info}: configured sources, which refs are cached (and what they resolved to), which are missing. */
-@Command(name = "info",
-        footer = {"  modelreg info",
-                "  modelreg info -v --json               # digests and the pins copy accepts"},
-        description = "Show registry sync status.")
+@Command(name = "info")
 public final class InfoCommand extends ConsumerCommand {
     @Override
     public Integer call() throws Exception {

@@ -13,14 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg inspect REF}: an artifact's manifest, metadata, models, layers and referrers; no layer is downloaded. */
-@Command(name = "inspect",
-        footer = {"  modelreg inspect ghcr.io/acme/models:v1",
-                "  modelreg inspect oci-archive:/media/usb/all.tar@sha256:HEX --json",
-                "  modelreg inspect example@demo --config examples/sources.toml"},
-        description = {"Describe an artifact from its manifest and config alone.",
-                "No layer is downloaded. Digest, media type, artifactType, created, metadata and annotations; the models "
-                        + "(files, bytes of their layers); the layers and what each holds; the referrers by artifactType "
-                        + "(the OCI referrers API, else the sha256-HEX tag scheme)."})
+@Command(name = "inspect")
 public final class InspectCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "REF",
             description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")

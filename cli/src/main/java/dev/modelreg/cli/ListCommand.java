@@ -8,11 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code modelreg list}: models of the cached registries; {@code -v} shows every name. */
-@Command(name = "list",
-        footer = {"  modelreg list",
-                "  modelreg list -v --source example             # every model name, and metadata"},
-        description = {"List available models (of cached registries).",
-                "With -v: every model and example name, and the metadata of each OCI ref (description, authors, ...)."})
+@Command(name = "list")
 public final class ListCommand extends ConsumerCommand {
     @Mixin SourceFilter filter;
 

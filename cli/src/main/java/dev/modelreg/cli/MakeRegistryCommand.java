@@ -9,17 +9,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code modelreg make-registry}: index a model repository into models.toml (see MakeRegistry). */
-@Command(name = "make-registry",
-        footer = {"  modelreg make-registry --path examples/models --name example",
-                "  modelreg make-registry --path examples/models --name example \\",
-                "      --repo OWNER/NAME --ref main                 # with download urls",
-                "  modelreg make-registry --path . --name mf6/test --repo OWNER/NAME --ref v1.0 \\",
-                "      --release-assets dist                        # GitHub release assets"},
-        description = {"Index a model repository into models.toml.", "The file is replaced, never merged.",
-                "Without a local --path, the zipball of --repo at --ref is downloaded and indexed."})
+@Command(name = "make-registry")
 public final class MakeRegistryCommand extends BaseCommand {
     @Option(names = {"-p", "--path"}, paramLabel = "DIR",
             description = "Local directory to index; if it is not a local directory and --repo/--ref are given, a sub-path of the downloaded repository.")
@@ -34,9 +28,8 @@ public final class MakeRegistryCommand extends BaseCommand {
     @Option(names = "--ref", paramLabel = "REF", description = "Git ref (branch, tag or commit) for urls and downloads.")
     String ref;
 
-    @Option(names = {"-n", "--namefile"}, paramLabel = "GLOB", defaultValue = "mfsim.nam",
-            description = "A model is a directory holding a file matching this glob (default: ${DEFAULT-VALUE}).")
-    String namefile;
+    @Mixin
+    IndexFlags index;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR",
             description = "Output directory, relative to --path (default: .registry).")
@@ -67,7 +60,7 @@ public final class MakeRegistryCommand extends BaseCommand {
             if (dir == null || !Files.isDirectory(Path.of(dir))) out = c.resolve(output == null ? MakeRegistry.DEFAULT_OUTPUT : output);
         }
         MakeRegistry.Result r = MakeRegistry.run(MakeRegistry.Request.builder(name).path(dir)
-                .repo(repo == null ? null : GitHubUrls.Repo.parse(repo)).ref(ref).namefile(namefile)
+                .repo(repo == null ? null : GitHubUrls.Repo.parse(repo)).ref(ref).namefile(index.namefile)
                 .output(out == null ? null : Path.of(out)).assetFile(assetFile).releaseAssets(releaseAssets)
                 .examples(examples).pathInRepo(pathInRepo).github(GitHubUrls.fromEnvironment(c.env()))
                 .connection(RegistryOptions.fromEnvironment(c.env())).build());

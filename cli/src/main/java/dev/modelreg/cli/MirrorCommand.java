@@ -12,25 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg mirror SRC DST}: the generic verified copy between registries, OCI layout directories and OCI archives. */
-@Command(name = "mirror",
-        footer = {"  modelreg mirror ghcr.io/acme/models:v1 registry.internal:5000/acme/models:v1",
-                "  modelreg mirror --all-tags ghcr.io/acme/models oci-archive:/media/usb/all.tar",
-                "  modelreg mirror oci-archive:/media/usb/all.tar registry.internal:5000/mirror"},
-        description = {"Copy artifacts between registries, layouts and archives.",
-                "Every blob is verified. Blobs the destination has are skipped; on one registry they are mounted; the tag "
-                        + "is set last. An oci-archive file is written whole at the end (an existing one is added to) or not at all.",
-                "Ends: REGISTRY/REPOSITORY[:TAG|@DIGEST], oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST].",
-                "Many refs: --all-tags or --tags GLOB (a registry source), or a layout or archive source without a tag "
-                        + "(every ref in it). Refs keep their repository in a layout or archive; into REGISTRY/PREFIX each goes to "
-                        + "PREFIX/REPO:TAG (REPO without its registry host). Tags already at the same digest are skipped; no tag is "
-                        + "set unless every ref's content copied and verified.",
-                "--source NAME [--ref R]... DST_REPO: the refs of a configured source, each to its own tag (GitHub-mode "
-                        + "refs become modelreg artifacts; see also export).",
-                "Credentials: MODELREG_REGISTRY_USER/MODELREG_REGISTRY_PASSWORD, GITHUB_TOKEN (ghcr.io), docker config."})
+@Command(name = "mirror")
 public final class MirrorCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source with a tag or digest (with --source: DST_REPO).")
     String source;
@@ -51,24 +38,20 @@ public final class MirrorCommand extends RegistryConsumerCommand {
     @Option(names = "--ref", paramLabel = "REF", description = "With --source: ref to mirror (repeatable; default: the source's refs).")
     java.util.List<String> refs;
 
-    @Option(names = "--internalize",
-            description = "Files a model set stores outside the registry are fetched from their URLs (verified, through the cache) and written into layers of a new manifest, so the destination serves everything (spec/README.md 3.14).")
-    boolean internalize;
-
-    @Option(names = "--no-referrers", description = "Leave the artifact's referrers (signatures, SBOMs) behind; by default they go with it.")
-    boolean noReferrers;
+    @Mixin
+    ExportFlags export;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Blobs copied at once (default ${DEFAULT-VALUE}).")
     int concurrency = RegistryOptions.DEFAULT_CONCURRENCY;
 
     @Override
     public Integer call() throws Exception {
+        ExportOptions how = export.options();
         if (fromSource != null || destination == null) {
             if (fromSource == null || destination != null) {
                 throw new ExitException(ExitCodes.USAGE, "give SRC DST, or --source NAME DST_REPO");
             }
-            return SourceMirrorCommand.run(this, fromSource, refs, source,
-                    new ExportOptions(internalize, !noReferrers));
+            return SourceMirrorCommand.run(this, fromSource, refs, source, how);
         }
         Reference src = Reference.parse(source); // parsed once, here (one that does not parse is invalid input: 1)
         Reference dst = Reference.parse(destination);
@@ -76,8 +59,8 @@ public final class MirrorCommand extends RegistryConsumerCommand {
         Mirror.Selection sel = new Mirror.Selection(allTags, tags);
         Mirror.Result m;
         try (Progress progress = progress(finishing(destination))) {
-            CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(!noReferrers);
-            Mirror.Rewrite rewrite = internalize ? open(progress).internalizer() : Mirror.Rewrite.NONE;
+            CopyOptions co = CopyOptions.of(o).withListener(progress).withReferrers(how.referrers());
+            Mirror.Rewrite rewrite = how.internalize() ? open(progress).internalizer() : Mirror.Rewrite.NONE;
             if (Mirror.isMany(src, sel)) return many(Mirror.runAll(src, dst, sel, o, co, rewrite));
             m = Mirror.run(src, dst, o, co, rewrite);
         } catch (Mirror.Usage e) { // (bad content, such as a repository an archive names, is invalid: 1, not 3)

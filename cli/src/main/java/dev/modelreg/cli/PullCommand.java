@@ -12,13 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg pull REF DIR}: every file of a ref (or of some models) into DIR by registry path, verified. */
-@Command(name = "pull",
-        footer = {"  modelreg pull ghcr.io/acme/models:v1 ./models",
-                "  modelreg pull oci-layout:/tmp/models:v1 ./models --model example/ex-gwf-twri01",
-                "  modelreg pull ghcr.io/acme/models@sha256:HEX ./models --offline",
-                "  modelreg pull ghcr.io/acme/llm:v1 ./llm --kind weight,config --exclude '*.bin'"},
-        description = {"Write every file of a ref into a directory, verified.", "Each file lands at its registry path under DIR; --model limits it to some models."})
-public final class PullCommand extends RegistryConsumerCommand {
+@Command(name = "pull")
+public final class PullCommand extends PlacingCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG|@DIGEST], oci-archive:FILE[:TAG|@DIGEST], or source@ref.")
     String ref;
 
@@ -28,41 +23,17 @@ public final class PullCommand extends RegistryConsumerCommand {
     @Option(names = "--model", paramLabel = "NAME", description = "Only the files of this model: a name or a glob (repeatable).")
     List<String> models;
 
-    @Option(names = "--include", paramLabel = "GLOB", description = "Only files whose key matches (repeatable; * within a "
-            + "directory, ** across directories). Only the layers holding them are fetched.")
-    List<String> include;
-
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out files whose key matches (repeatable).")
-    List<String> exclude;
-
     @Option(names = "--kind", paramLabel = "KIND", split = ",", description = "Only files of this kind: weight, config, doc, "
             + "code or dataset (repeatable; a ModelPack layer's kind, else the kind of the file's name, see README \"ModelPack\").")
     List<String> kinds;
 
-    @Option(names = "--no-cache", description = "Write each downloaded byte once, into DIR only: layers are not kept in the cache "
-            + "(files it holds already are copied from it). For big models on a slow disk; DIR stays independent of the cache.")
-    boolean noCache;
-
-    @Option(names = "--link", description = "Make each file a read-only hard link to its blob in the cache: each byte is written "
-            + "once, into the cache (a DIR on another file system than the cache gets copies, said once). Files are not "
-            + "independent of the cache: edit a copy, never a linked file.")
-    boolean link;
+    @Override
+    CopyResult place(ModelReg reg, Placement how) throws Exception {
+        return reg.pull(reg.ref(ref), dir, filters.applyTo(Selection.models(models)).withKinds(kinds), how);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        Placement how = ConsumerOptions.placement(noCache, link);
-        CopyResult r;
-        try (Progress progress = progress("committing")) {
-            ModelReg reg = open(progress);
-            r = reg.pull(reg.ref(ref), dir, Selection.models(models).withFilters(include, exclude).withKinds(kinds), how);
-        }
-        if (json) {
-            printJson(r.toJson());
-        } else {
-            if (verbose()) r.files().forEach(f -> out().println(r.workspace().resolve(f)));
-            out().println(r.digest() + " " + Text.count(r.files().size(), "file") + " -> " + r.workspace());
-            out().flush();
-        }
-        return ExitCodes.OK;
+    String summary(CopyResult r) {
+        return r.digest() + " " + Text.count(r.files().size(), "file") + " -> " + r.workspace();
     }
 }

@@ -1,9 +1,7 @@
 package dev.modelreg.cli;
 
-import dev.modelreg.publisher.CreationTime;
 import dev.modelreg.publisher.ImageOptions;
 import dev.modelreg.publisher.Push;
-import dev.modelreg.spec.GitHubUrls;
 import dev.modelreg.spec.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,18 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg push DIR DESTINATION}: publish a model repository as one OCI artifact or model image (see Push). */
-@Command(name = "push",
-        footer = {"  modelreg push examples/models oci-layout:/tmp/models:v1 --name example",
-                "  modelreg push . ghcr.io/acme/models --name mf6/test --ref develop \\",
-                "      --metadata model-set.toml --base main --no-clobber",
-                "  modelreg push examples/models oci-layout:/tmp/img:v1 --name ex --image",
-                "  modelreg push ./llm ghcr.io/acme/llm:v1 --format modelpack --name tiny \\",
-                "      --namefile config.json --model-format safetensors --param-size 8b"},
-        description = {"Push a model repository as one OCI artifact or model image.",
-                "Indexes DIR; the config is its models.toml, the files go in layers. With --image: a runnable image "
-                        + "(modelcar) with the files under --image-root and models.toml beside them. With --format modelpack: a CNCF "
-                        + "ModelPack, each file a raw layer of its kind. Prints the manifest digest.",
-                "DESTINATION: REGISTRY/REPOSITORY[:TAG], oci-layout:DIR[:TAG] or oci-archive:FILE[:TAG]."})
+@Command(name = "push")
 public final class PushCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The model repository directory.")
     Path dir;
@@ -45,33 +32,18 @@ public final class PushCommand extends RegistryCommand {
             + "--format modelpack also the model's name.")
     String name;
 
-    @Option(names = {"-n", "--namefile"}, paramLabel = "GLOB", defaultValue = "mfsim.nam",
-            description = "A model is a directory holding a file matching this glob (default: ${DEFAULT-VALUE}).")
-    String namefile;
+    @Mixin
+    IndexFlags index;
 
     @Option(names = "--registry-file", paramLabel = "FILE",
             description = "Use this models.toml as the config, byte for byte (its hashes must match DIR).")
     Path registryFile;
 
-    @Option(names = "--ref", paramLabel = "REF",
-            description = "The git ref (recorded verbatim); without a TAG, the tag is its escaped form (feature/x -> feature_2fx).")
-    String ref;
-
     @Mixin
     AnnotationFlags annotations;
 
-    @Option(names = "--mount-from", paramLabel = "REPOSITORY",
-            description = "Mount blobs the registry has in this other repository instead of uploading them.")
-    String mountFrom;
-
-    @Option(names = "--base", paramLabel = "TAG|REF|sha256:DIGEST",
-            description = {"Rebase on a previous push in DESTINATION: its tar layers are kept and the small files that changed go into one delta layer, so a few changed files upload (and download) as a few files.",
-                    "A git ref names its tag (feature/x: feature_2fx). Not found there: a full push. A chain of 4 delta layers is compacted (full tars again)."})
-    String base;
-
-    @Option(names = "--max-layers", paramLabel = "N", defaultValue = "" + Push.DEFAULT_MAX_LAYERS,
-            description = "At most N layers (default: ${DEFAULT-VALUE}, the ECR limit).")
-    int maxLayers;
+    @Mixin
+    LayerFlags layers;
 
     @Mixin
     ExternalFlags external;
@@ -79,15 +51,8 @@ public final class PushCommand extends RegistryCommand {
     @Mixin
     TagGuardFlags guard;
 
-    @Option(names = "--created", paramLabel = "TIME|now",
-            description = "org.opencontainers.image.created (default: SOURCE_DATE_EPOCH, else the git commit time, else 1970-01-01T00:00:00Z).")
-    String created;
-
-    @Option(names = "--source-url", paramLabel = "URL", description = "org.opencontainers.image.source (default: https://github.com/OWNER/NAME of --repo, else of a GitHub origin remote).")
-    String sourceUrl;
-
-    @Option(names = "--repo", paramLabel = "OWNER/NAME", description = "The GitHub repository the models come from.")
-    String repo;
+    @Mixin
+    ProvenanceFlags provenance;
 
     private ImageOptions imageOptions() {
         if (destination == null && !image.tarOnly()) { // a usage error, as when DESTINATION was required
@@ -100,12 +65,10 @@ public final class PushCommand extends RegistryCommand {
     @Override
     public Integer call() throws Exception {
         Push.Request.Builder request = Push.Request.builder(dir, destination == null ? null : Reference.parse(destination))
-                .name(name).namefile(namefile).registryFile(registryFile).ref(ref).annotations(annotations.read()).mountFrom(mountFrom)
-                .maxLayers(maxLayers).registry(registryOptions())
-                .created(created != null ? CreationTime.parse(created) : CreationTime.fromEnvironment(context().env()))
-                .sourceUrl(sourceUrl).repo(repo == null ? null : GitHubUrls.Repo.parse(repo))
-                .base(base).image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition())
-                .external(external.files());
+                .name(name).namefile(index.namefile).registryFile(registryFile).annotations(annotations.read())
+                .registry(registryOptions());
+        provenance.applyTo(layers.applyTo(request), context().env())
+                .image(imageOptions()).modelPack(modelPack.options()).tagCondition(guard.condition()).external(external.files());
         Push.Result r;
         try (Progress display = progress(finishing(destination))) {
             Consumer<String> lines = context().console() != null ? s -> display.println(err(), "modelreg: " + s) : null;

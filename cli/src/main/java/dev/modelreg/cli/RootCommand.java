@@ -11,19 +11,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code modelreg}: lists the subcommands ({@link Cli} adds them: only the one a run names). Each subcommand is a few
  * dozen lines that call publisher/consumer. Without a command it prints the short usage on stderr and exits 3.
+ * <p>
+ * The help prose of every command (its description and examples; the descriptions of options whose text differs by
+ * command) is in the resource bundle CommandHelp.properties, which {@link Cli} gives a command line that may print help.
  */
 @Command(name = "modelreg",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Publish model file sets to OCI registries and consume them reproducibly (GitHub mode too).",
-        footerHeading = "%nExamples:%n",
-        footer = {
-                "  modelreg help pull                   # a command's options and examples",
-                "  modelreg push examples/models oci-layout:/tmp/models:v1 --name demo",
-                "  modelreg copy demo/ex-gwf-twri01 ./twri --from oci-layout:/tmp/models:v1",
-                "",
-                "-v/--verbose (before or after the command) prints a stack trace with an error; every command takes "
-                        + "--json: exactly one JSON document on stdout, {\"error\": {\"kind\", \"message\", \"exitCode\"}} on failure."})
+        footerHeading = "%nExamples:%n")
 public final class RootCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -12,11 +12,7 @@ import picocli.CommandLine.Option;
  * {@code modelreg sync}: resolve and cache registries (modflow-devtools {@code mf models sync}). If a ref failed, the
  * exit code is that of the failures' kind when they share one, else 1; the JSON result then carries an {@code error}.
  */
-@Command(name = "sync",
-        footer = {"  modelreg sync                               # every configured source and ref",
-                "  modelreg sync --source example --ref develop --force",
-                "  modelreg sync --offline --json        # what is cached; no network"},
-        description = {"Discover and cache the registries of sources and refs.", "All configured sources and refs by default."})
+@Command(name = "sync")
 public final class SyncCommand extends RegistryConsumerCommand {
     @Option(names = {"--source", "-s"}, description = "Specific source to sync, by key or name (default: all sources).")
     String source;

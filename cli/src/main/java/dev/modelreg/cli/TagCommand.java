@@ -14,16 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tag REF NEWTAG...}: add or move tags in a registry repository, an OCI layout or an OCI archive. */
-@Command(name = "tag",
-        footer = {"  modelreg tag ghcr.io/acme/models:candidate production latest   # promote",
-                "  modelreg tag ghcr.io/acme/models@sha256:HEX production          # roll back",
-                "  modelreg tag oci-archive:/media/usb/all.tar:v2 stable --json",
-                "  modelreg tag ghcr.io/acme/models:candidate production --expect-digest none"},
-        description = {"Add or move tags of a manifest; no blob moves.",
-                "In a registry repository, an OCI layout or an OCI archive. A registry gets the manifest's exact bytes "
-                        + "under each tag, a layout's index.json is rewritten, an archive is rewritten atomically with every "
-                        + "blob kept. Prints each tag with its old and new digest.",
-                "REF: REGISTRY/REPOSITORY:TAG|@DIGEST, oci-layout:DIR:TAG|@DIGEST or oci-archive:FILE:TAG|@DIGEST."})
+@Command(name = "tag")
 public final class TagCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The manifest to tag, by tag or digest.")
     String ref;

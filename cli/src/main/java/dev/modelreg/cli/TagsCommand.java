@@ -16,15 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg tags REF}: the tags of a registry repository, an OCI layout or an OCI archive, with their digests. */
-@Command(name = "tags",
-        footer = {"  modelreg tags ghcr.io/acme/models",
-                "  modelreg tags oci-archive:/media/usb/all.tar --json",
-                "  modelreg tags ghcr.io/acme/models --long --sort created"},
-        description = {"List the tags of a repository, an OCI layout or an OCI archive.",
-                "Each with its manifest digest (and, in a layout or archive, the repository each ref came from). One line "
-                        + "per tag: TAG DIGEST [REPOSITORY]. A registry's tag list is bounded (spec/README.md 14).",
-                "With --long: TAG DIGEST CREATED SIZE TITLE (- when the manifest has no such annotation).",
-                "REF: REGISTRY/REPOSITORY, oci-layout:DIR or oci-archive:FILE."})
+@Command(name = "tags")
 public final class TagsCommand extends RegistryCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Where to list tags (without a tag or digest).")
     String ref;

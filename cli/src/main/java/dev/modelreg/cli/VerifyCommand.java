@@ -6,15 +6,12 @@ import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
-@Command(name = "verify",
-        footer = {"  modelreg verify example/ex-gwf-twri01 ./twri01 && echo unchanged",
-                "  modelreg verify --from oci-layout:/tmp/models:v1 example/ex-gwf-twri01 \\",
-                "      ./twri01 --json"},
-        description = {"Compare a workspace with the registry hashes (no download).", "Files the model does not list are reported as extra; with --strict they make it differ.", "Exit 0: every file matches; 2: a file differs or is missing (or, with --strict, is extra); else the error's code."})
+@Command(name = "verify")
 public final class VerifyCommand extends RegistryConsumerCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model, as copy names it: NAME/PATH, SOURCE@REF/PATH or SOURCE@sha256:HEX/PATH.")
     String model;
@@ -22,9 +19,8 @@ public final class VerifyCommand extends RegistryConsumerCommand {
     @Parameters(index = "1", paramLabel = "WORKSPACE", description = "The directory the model was copied into.")
     Path workspace;
 
-    @Option(names = "--from", paramLabel = "REF",
-            description = "Look MODEL up in this ref instead of the configured sources: REGISTRY/REPO:TAG|@DIGEST, oci-layout:DIR[:TAG], oci-archive:FILE[:TAG], source@ref.")
-    String from;
+    @Mixin
+    ModelLookupFlags lookup;
 
     @Option(names = "--strict", description = "Files in WORKSPACE that the model does not list make it differ too (exit 2).")
     boolean strict;
@@ -32,7 +28,7 @@ public final class VerifyCommand extends RegistryConsumerCommand {
     @Override
     public Integer call() throws Exception {
         ModelReg reg = open();
-        VerifyResult r = from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(from), model, workspace);
+        VerifyResult r = lookup.from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(lookup.from), model, workspace);
         if (json) {
             java.util.Map<String, Object> j = r.toJson();
             j.put("ok", r.ok(strict)); // with --strict an extra file is a difference

@@ -7,10 +7,15 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ResourceBundle;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -130,6 +135,63 @@ class HelpExamplesTest {
         assertThat(Help.width(Map.of("COLUMNS", "wide"))).isZero();
         assertThat(Help.width(Map.of())).isZero(); // the terminal's width, asked when help is printed
         assertThat(Help.wrap("a bb ccc dddd", 6)).containsExactly("a bb", "ccc", "dddd");
+    }
+
+    /**
+     * The prose of every command (its description and examples) is in CommandHelp.properties and only there, and every
+     * key there names a command (and an option of it) that exists: picocli ignores a key it does not ask for, so a
+     * misspelt or stale one would leave a command's help silently empty or old.
+     */
+    @Test
+    void everyCommandsProseIsInTheBundleAndEveryKeyIsUsed() {
+        ResourceBundle bundle = Cli.helpProse();
+        Set<String> unused = new TreeSet<>(bundle.keySet());
+        for (CommandLine c : commands(cli(WIDTH))) {
+            CommandSpec s = c.getCommandSpec();
+            String q = s.qualifiedName(".");
+            for (String part : List.of("description", "footer")) {
+                String key = q + ".usage." + part + ".";
+                assertThat(bundle.containsKey(key + "0")).as(key + "0 in CommandHelp.properties").isTrue();
+                for (int i = 0; bundle.containsKey(key + i); i++) unused.remove(key + i);
+            }
+            Command inline = c.getCommand().getClass().getAnnotation(Command.class);
+            assertThat(inline.description()).as(q + ": description in the annotation too").isEmpty();
+            assertThat(inline.footer()).as(q + ": footer in the annotation too").isEmpty();
+            for (OptionSpec o : s.options()) unused.remove(q + "." + o.longestName().replaceFirst("^-+", ""));
+        }
+        assertThat(unused).as("keys of CommandHelp.properties that no command reads").isEmpty();
+    }
+
+    /**
+     * A run builds only the command it names and loads the help prose only when it may print help (start-up): the help
+     * it prints then, however it is asked for ({@code --help}, {@code -h}, in a cluster {@code -vh}, {@code help
+     * COMMAND}), is the whole help, the same as the command line with every command prints.
+     */
+    @Test
+    void helpOfARunIsWholeAndOnlyAHelpRunLoadsTheProse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Context context = Context.of(Map.of("COLUMNS", "" + WIDTH), dir);
+        for (CommandLine c : commands(cli(WIDTH))) {
+            String[] words = c.getCommandSpec().qualifiedName().split(" ");
+            List<String> path = List.of(words).subList(1, words.length); // without "modelreg"
+            List<List<String>> asks = new ArrayList<>();
+            for (String h : List.of("--help", "-h", "-vh")) {
+                List<String> a = new ArrayList<>(path);
+                a.add(h);
+                asks.add(a);
+            }
+            if (path.size() == 1) asks.add(List.of("help", path.get(0))); // (help takes one command: help cache ls shows cache)
+            for (List<String> a : asks) {
+                StringWriter out = new StringWriter();
+                int code = Cli.run(a.toArray(String[]::new), new PrintWriter(out), new PrintWriter(new StringWriter()), context);
+                assertThat(code).as(String.join(" ", a)).isZero();
+                assertThat(out.toString()).as(String.join(" ", a)).isEqualTo(help(c));
+            }
+        }
+        PrintWriter none = new PrintWriter(new StringWriter());
+        for (String[] run : new String[][] {{"list"}, {"--version"}, {"-v", "pull", "REF", "DIR", "--model", "x"}}) {
+            assertThat(Cli.commandLine(none, none, run).getCommandSpec().resourceBundle()).as(String.join(" ", run)).isNull();
+        }
+        assertThat(Cli.commandLine(none, none, new String[] {"list", "-qh"}).getSubcommands().get("list").getCommandSpec().resourceBundle()).isNotNull();
     }
 
     private static CommandLine find(CommandLine root, String qualifiedName) {

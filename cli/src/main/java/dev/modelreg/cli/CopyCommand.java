@@ -4,20 +4,15 @@ import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Placement;
 import dev.modelreg.consumer.Results.CopyResult;
 import dev.modelreg.consumer.Selection;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code modelreg copy|cp MODEL WORKSPACE}: a model's files, verified, into a workspace swapped in whole. */
 @Command(name = "copy", aliases = "cp")
 public final class CopyCommand extends PlacingCommand {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "name/sub/path, source@ref/sub/path or source@sha256:<hex>/sub/path.")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "WORKSPACE", description = "Directory to create (refused if it exists and is not empty, unless --overwrite).")
-    Path workspace;
+    @Mixin
+    ModelWorkspaceArgs args;
 
     @Option(names = "--overwrite", description = "Replace an existing workspace (only once every file is verified).")
     boolean overwrite;
@@ -28,8 +23,8 @@ public final class CopyCommand extends PlacingCommand {
     @Override
     CopyResult place(ModelReg reg, Placement how) throws Exception {
         Selection files = filters.applyTo(Selection.ALL);
-        return lookup.from == null ? reg.copy(model, workspace, overwrite, how, files)
-                : reg.copyFrom(reg.ref(lookup.from), model, workspace, overwrite, how, files);
+        return lookup.from == null ? reg.copy(args.model, args.workspace, overwrite, how, files)
+                : reg.copyFrom(reg.ref(lookup.from), args.model, args.workspace, overwrite, how, files);
     }
 
     /** The workspace, unless -v listed its files. */

@@ -4,20 +4,15 @@ import dev.modelreg.spec.Text;
 import dev.modelreg.consumer.ModelReg;
 import dev.modelreg.consumer.Results.Mismatch;
 import dev.modelreg.consumer.Results.VerifyResult;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code modelreg verify MODEL WORKSPACE}: exit 0 if every file matches the registry, 2 on a mismatch, 1 on error. */
 @Command(name = "verify")
 public final class VerifyCommand extends RegistryConsumerCommand {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The model, as copy names it: NAME/PATH, SOURCE@REF/PATH or SOURCE@sha256:HEX/PATH.")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "WORKSPACE", description = "The directory the model was copied into.")
-    Path workspace;
+    @Mixin
+    ModelWorkspaceArgs args;
 
     @Mixin
     ModelLookupFlags lookup;
@@ -28,7 +23,7 @@ public final class VerifyCommand extends RegistryConsumerCommand {
     @Override
     public Integer call() throws Exception {
         ModelReg reg = open();
-        VerifyResult r = lookup.from == null ? reg.verify(model, workspace) : reg.verifyFrom(reg.ref(lookup.from), model, workspace);
+        VerifyResult r = lookup.from == null ? reg.verify(args.model, args.workspace) : reg.verifyFrom(reg.ref(lookup.from), args.model, args.workspace);
         if (json) {
             java.util.Map<String, Object> j = r.toJson();
             j.put("ok", r.ok(strict)); // with --strict an extra file is a difference

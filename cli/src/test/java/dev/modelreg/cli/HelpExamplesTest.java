@@ -158,6 +158,12 @@ class HelpExamplesTest {
             assertThat(inline.description()).as(q + ": description in the annotation too").isEmpty();
             assertThat(inline.footer()).as(q + ": footer in the annotation too").isEmpty();
             for (OptionSpec o : s.options()) unused.remove(q + "." + o.longestName().replaceFirst("^-+", ""));
+            for (ArgSpec p : s.positionalParameters()) { // a shared positional (ModelWorkspaceArgs) says its key
+                if (p.descriptionKey() == null || p.descriptionKey().isEmpty()) continue;
+                String key = q + "." + p.descriptionKey();
+                assertThat(bundle.containsKey(key)).as(key + " in CommandHelp.properties").isTrue();
+                unused.remove(key);
+            }
         }
         assertThat(unused).as("keys of CommandHelp.properties that no command reads").isEmpty();
     }

@@ -58,7 +58,6 @@ final class GitHubPull {
         List<Parallel.Task> tasks = new ArrayList<>();
         Map<String, Digest> digests;
         Path scratch = out.scratch();
-        cache.registerFiles(s.registry(), dests.keySet()); // before the check looks them up
         out.check(s.registry(), dests.keySet(), settings.concurrency(), s.label());
         if (scratch == null && out.links()) {
             digests = ensure(s, dests.keySet(), null, null);

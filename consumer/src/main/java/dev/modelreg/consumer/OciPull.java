@@ -57,7 +57,6 @@ final class OciPull {
     /** Writes every key of {@code dests} to its file (which must not exist; its directory must) as {@code out} says. */
     long run(Map<String, Path> dests, Placer out) throws IOException {
         Path scratch = out.scratch();
-        cache.registerFiles(synced.registry(), dests.keySet()); // one append for the files the plan looks up
         out.check(synced.registry(), dests.keySet(), settings.concurrency(), synced.label());
         Plan plan = format.plan(synced.registry(), dests.keySet(), cache, cache::has, synced.label());
         List<Plan.Fetch> missing = plan.missing();

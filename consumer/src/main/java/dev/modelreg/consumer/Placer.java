@@ -87,10 +87,11 @@ final class Placer {
     }
 
     /**
-     * Before a pull plans from the cache: the cached blobs of {@code keys} that it cannot trust are hashed, and a
-     * damaged one is removed from the cache (said in one line), so that the plan fetches it again: every blob with
-     * another name (a {@code --link} workspace file, which an edit in place changes too) and, while linking, every
-     * blob this process did not verify (a link is not hashed on its way out, as a copy is).
+     * Before a pull plans from the cache: the blobs of {@code keys} are registered in use, in one append (the plan and
+     * this look each up; spec/README.md 9.3), and the cached ones it cannot trust are hashed, a damaged one removed
+     * from the cache (said in one line) so that the plan fetches it again: every blob with another name (a
+     * {@code --link} workspace file, which an edit in place changes too) and, while linking, every blob this process
+     * did not verify (a link is not hashed on its way out, as a copy is).
      */
     void check(ModelsToml r, Collection<String> keys, int concurrency, String label) throws IOException {
         Map<Digest, String> byDigest = new LinkedHashMap<>();
@@ -98,6 +99,7 @@ final class Placer {
             FileEntry e = r.files().get(k);
             if (e != null && e.hash() != null) byDigest.putIfAbsent(e.hash(), k);
         }
+        cache.blobs().register(byDigest.keySet());
         List<Parallel.Task> tasks = new ArrayList<>();
         for (Map.Entry<Digest, String> e : byDigest.entrySet()) {
             Digest d = e.getKey();

@@ -204,7 +204,7 @@ final class Placer {
      * may have been edited since); any other is hashed as it is copied, so a corrupt cache entry fails the copy.
      */
     long copyOut(Digest d, Path dest, String what) throws IOException {
-        if (!cache.isVerifiedNow(d) || SafeFiles.otherLinks(cache.blob(d))) {
+        if (!cache.blobs().isTrustedNow(d)) {
             try (OutputStream out = SafeFiles.newOutputStream(dest)) {
                 return copyVerified(d, out, what);
             }

@@ -155,6 +155,15 @@ public final class BlobCache extends DirStore {
     }
 
     /**
+     * True if this process stored or checked the blob moments ago and it has no other name since: it may be used
+     * without hashing it again. One with another name (a {@code pull --link} workspace file) may have been edited
+     * in place through it.
+     */
+    public boolean isTrustedNow(Digest d) throws IOException {
+        return isVerifiedNow(d) && !SafeFiles.otherLinks(path(d));
+    }
+
+    /**
      * True if the blob is cached and still hashes to its address, at most {@code maxSize} bytes: for a caller that
      * reads it in place (a zip) or links it ({@code pull --link}) and has nothing else to check it against. A blob this
      * process stored or checked moments ago is not hashed again, unless it has another name (a {@code pull --link}
@@ -162,7 +171,7 @@ public final class BlobCache extends DirStore {
      * one is removed (false: fetched again).
      */
     public boolean verify(Digest digest, long maxSize, String what) throws IOException {
-        if (isVerifiedNow(digest) && !SafeFiles.otherLinks(path(digest))) return has(digest);
+        if (isTrustedNow(digest)) return has(digest);
         try (VerifyingInputStream in = VerifiedRead.open(this, digest, maxSize, what + " in " + this)) {
             in.verifyToEnd();
             verifiedNow.add(digest);
